@@ -1,0 +1,326 @@
+#include "apply.h"
+#include "copy.h"
+#include "error.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Seconds the mtime of what we make is set back, so it is never racy. */
+#define STAMP_AGE 5
+
+/* "<dir>/.<base>.gsym-<what>": our temporary names, never tracked. */
+static void tmp_name(gsym_buf *out, const char *abs, const char *what)
+{
+	size_t dl = gsym_path_dirlen(abs);
+
+	gsym_buf_clear(out);
+	gsym_buf_put(out, abs, dl);
+	gsym_buf_puts(out, "/.");
+	gsym_buf_puts(out, abs + dl + 1);
+	gsym_buf_puts(out, ".gsym-");
+	gsym_buf_puts(out, what);
+}
+
+int gsym_apply_check_parents(const char *workdir, const char *path)
+{
+	gsym_buf p = GSYM_BUF_INIT;
+	const char *slash, *comp = path;
+	gsym_stat st;
+	int error = 0;
+
+	gsym_buf_puts(&p, workdir);
+	while ((slash = strchr(comp, '/')) != NULL) {
+		gsym_buf_put(&p, comp, (size_t)(slash - comp));
+		/* no cache: an earlier step may have made a link here */
+		error = gsym_platform_lstat(&st, p.ptr);
+		if (error == GSYM_ENOTFOUND) {
+			if ((error = gsym_platform_mkdir(p.ptr)) < 0)
+				break;
+		} else if (error < 0) {
+			break;
+		} else if (st.type != GSYM_FT_DIR) {
+			error = gsym_error_setc(GSYM_EUNSAFE,
+				"refusing to write '%s': leading path '%.*s' "
+				"is %s",
+				path, (int)(slash - path), path,
+				st.type == GSYM_FT_FILE ? "a file" :
+							  "a link or junction");
+			break;
+		}
+		gsym_buf_putc(&p, '/');
+		comp = slash + 1;
+	}
+	gsym_buf_dispose(&p);
+	return error;
+}
+
+/* Move what is at `abs` into the backup directory before --force. */
+static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	gsym_buf dst = GSYM_BUF_INIT, rel = GSYM_BUF_INIT;
+	gsym_stat st;
+	int error, n = 0;
+
+	do {
+		gsym_buf_clear(&rel);
+		gsym_buf_puts(&rel, e->path);
+		if (n)
+			gsym_buf_printf(&rel, ".%d", n);
+		gsym_buf_sets(&dst, ctx->backup_dir);
+		gsym_buf_puts(&dst, rel.ptr);
+		n++;
+	} while (gsym_platform_lstat(&st, dst.ptr) == 0);
+	if ((error = gsym_apply_check_parents(ctx->backup_dir, rel.ptr)) < 0)
+		goto done;
+	error = gsym_platform_rename(abs, dst.ptr);
+	if (error == GSYM_EUNSUPPORTED) {
+		/* another file system: copy, then remove the original */
+		if ((error = gsym_platform_copy_file(abs, dst.ptr)) == 0)
+			error = gsym_platform_remove(abs);
+	}
+	if (error < 0)
+		error = gsym_error_set("could not back up '%s' before --force: "
+				       "%s",
+			e->path, gsym_error_last());
+done:
+	gsym_buf_dispose(&dst);
+	gsym_buf_dispose(&rel);
+	return error;
+}
+
+/* Put `tmp` at `abs`; a directory on either side takes two renames. */
+static int replace(const char *tmp, const char *abs)
+{
+	gsym_stat at, made;
+	gsym_buf old = GSYM_BUF_INIT;
+	int error;
+
+	if ((error = gsym_platform_lstat(&made, tmp)) < 0)
+		return error;
+	error = gsym_platform_lstat(&at, abs);
+	if (error == GSYM_ENOTFOUND)
+		return gsym_platform_rename(tmp, abs);
+	if (error < 0)
+		return error;
+	if (at.type != GSYM_FT_DIR && made.type != GSYM_FT_DIR &&
+		at.type != GSYM_FT_JUNCTION && made.type != GSYM_FT_JUNCTION)
+		return gsym_platform_rename(tmp, abs);
+
+	tmp_name(&old, abs, "old");
+	if ((error = gsym_copy_remove(old.ptr)) < 0 ||
+		(error = gsym_platform_rename(abs, old.ptr)) < 0)
+		goto done;
+	if ((error = gsym_platform_rename(tmp, abs)) < 0) {
+		gsym_platform_rename(old.ptr, abs);
+		goto done;
+	}
+	error = gsym_copy_remove(old.ptr);
+done:
+	gsym_buf_dispose(&old);
+	return error;
+}
+
+static bool is_unavailable(int error)
+{
+	return error == GSYM_EPRIVILEGE || error == GSYM_EUNSUPPORTED;
+}
+
+/* Make one form of the link at `tmp`; unavailable codes mean "next". */
+static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
+	const char *tmp)
+{
+	gsym_buf src = GSYM_BUF_INIT;
+	gsym_stat st;
+	int error = 0;
+
+	if (how != GSYM_HOW_SYMLINK)
+		gsym_path_join(&src, ctx->workdir, e->resolved);
+	switch (how) {
+	case GSYM_HOW_SYMLINK:
+		if (ctx->opts->links_unsupported) {
+			error = GSYM_EUNSUPPORTED;
+			break;
+		}
+		error = gsym_platform_symlink(e->target, tmp,
+			e->type == GSYM_TYPE_DIR ? GSYM_LINK_DIR :
+						   GSYM_LINK_FILE);
+		/* some systems report success and make nothing */
+		if (!error && (gsym_platform_lstat(&st, tmp) < 0 ||
+				      st.type != GSYM_FT_LINK)) {
+			gsym_copy_remove(tmp);
+			error = gsym_error_setc(GSYM_EUNSUPPORTED,
+				"symlink '%s' was not created", e->path);
+		}
+		if (is_unavailable(error)) {
+			ctx->opts->links_unsupported = true;
+			if (!ctx->state->links_unsupported) {
+				ctx->state->links_unsupported = true;
+				ctx->state->dirty = true;
+			}
+		}
+		break;
+	case GSYM_HOW_JUNCTION:
+		error = gsym_platform_junction(src.ptr, tmp);
+		break;
+	case GSYM_HOW_HARDLINK:
+		if (!(error = gsym_platform_hardlink(src.ptr, tmp)))
+			error = ctx->view->hash(e->hash, ctx->view, e->resolved,
+				GSYM_TYPE_FILE);
+		break;
+	case GSYM_HOW_COPY:
+		if (e->type == GSYM_TYPE_DIR) {
+			error = gsym_copy_dir(e->hash, ctx->view, e->resolved,
+				tmp);
+			if (error < 0)
+				/* never leave half a copy behind */
+				gsym_copy_remove(tmp);
+			if (is_unavailable(error))
+				error = GSYM_ERROR;
+		} else if (!(error = gsym_platform_copy_file(src.ptr, tmp))) {
+			error = ctx->view->hash(e->hash, ctx->view, e->resolved,
+				GSYM_TYPE_FILE);
+		}
+		break;
+	default:
+		error = gsym_error_set("unknown way to make a link");
+	}
+	if (error < 0 && how != GSYM_HOW_SYMLINK && how != GSYM_HOW_COPY)
+		gsym_copy_remove(tmp);
+	gsym_buf_dispose(&src);
+	return error;
+}
+
+static gsym_kind kind_of(gsym_how how)
+{
+	static const gsym_kind kinds[] = { GSYM_KIND_SYMLINK,
+		GSYM_KIND_JUNCTION, GSYM_KIND_HARDLINK, GSYM_KIND_COPY };
+
+	return kinds[how];
+}
+
+static void fail(gsym_entry *e, gsym_state state)
+{
+	free(e->message);
+	e->message = strdup(gsym_error_last());
+	e->state = state;
+}
+
+static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	gsym_buf tmp = GSYM_BUF_INIT;
+	gsym_record rec;
+	unsigned int i;
+	int error = GSYM_EUNSUPPORTED;
+	bool made = false;
+
+	if ((e->flags & GSYM_ENTRY_BACKUP) && e->kind != GSYM_KIND_MISSING &&
+		(error = backup(ctx, e, abs)) < 0)
+		goto failed;
+	tmp_name(&tmp, abs, "new");
+	if ((error = gsym_copy_remove(tmp.ptr)) < 0) /* a crash leftover */
+		goto failed;
+	for (i = 0; i < e->nhows && !made; i++) {
+		error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr);
+		if (!error) {
+			made = true;
+			e->made = (gsym_how)e->hows[i];
+		} else if (!is_unavailable(error)) {
+			goto failed;
+		}
+	}
+	if (!made) {
+		/* links turned out impossible and no fallback is allowed */
+		gsym_plan_opts opts = *ctx->opts;
+
+		opts.links_unsupported = true;
+		gsym_plan_hows(e, &opts);
+		gsym_plan_settle(e);
+		goto done;
+	}
+	if (e->made != GSYM_HOW_SYMLINK) {
+		rec.kind = kind_of(e->made);
+		rec.type = e->type;
+		memcpy(rec.blob, e->id, GSYM_OID_RAWSZ);
+		memcpy(rec.hash, e->hash, GSYM_OID_RAWSZ);
+		rec.path = e->path;
+		if ((error = gsym_state_journal(ctx->state, &rec)) < 0)
+			goto failed;
+	}
+	if (e->made != GSYM_HOW_HARDLINK &&
+		(error = gsym_platform_set_mtime(tmp.ptr,
+			 gsym_platform_now() - STAMP_AGE)) < 0)
+		goto failed;
+	if ((error = replace(tmp.ptr, abs)) < 0 ||
+		(error = gsym_platform_lstat(&e->result, abs)) < 0)
+		goto failed;
+
+	if (e->made == GSYM_HOW_SYMLINK)
+		gsym_state_remove(ctx->state, e->path);
+	else
+		gsym_state_put(ctx->state, &rec);
+	e->kind = kind_of(e->made);
+	e->state = e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
+						  GSYM_STATE_RESTORED;
+	e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
+	goto done;
+
+failed:
+	fail(e, GSYM_STATE_ERROR);
+	gsym_copy_remove(tmp.ptr);
+done:
+	gsym_buf_dispose(&tmp);
+	return 0;
+}
+
+static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	gsym_buf tmp = GSYM_BUF_INIT;
+	int error;
+
+	tmp_name(&tmp, abs, "new");
+	if ((error = gsym_copy_remove(tmp.ptr)) < 0 ||
+		(error = gsym_platform_write_new(tmp.ptr, e->target,
+			 e->target_len)) < 0 ||
+		(error = replace(tmp.ptr, abs)) < 0 ||
+		(error = gsym_platform_lstat(&e->result, abs)) < 0) {
+		fail(e, GSYM_STATE_ERROR);
+		gsym_copy_remove(tmp.ptr);
+	} else {
+		gsym_state_remove(ctx->state, e->path);
+		e->kind = GSYM_KIND_PLACEHOLDER;
+		e->state = GSYM_STATE_OK;
+		e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
+	}
+	gsym_buf_dispose(&tmp);
+	return 0;
+}
+
+int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
+{
+	gsym_buf abs = GSYM_BUF_INIT;
+	int error;
+
+	if (e->action == GSYM_ACT_NONE || ctx->dry_run)
+		return 0;
+	gsym_path_join(&abs, ctx->workdir, e->path);
+	if (e->action == GSYM_ACT_STAMP) {
+		if (gsym_platform_lstat(&e->result, abs.ptr) < 0)
+			fail(e, GSYM_STATE_ERROR);
+		else
+			e->flags |= GSYM_ENTRY_RECORD;
+		goto done;
+	}
+	if ((error = gsym_apply_check_parents(ctx->workdir, e->path)) < 0) {
+		fail(e, error == GSYM_EUNSAFE ? GSYM_STATE_UNSAFE :
+						GSYM_STATE_ERROR);
+		goto done;
+	}
+	if (e->action == GSYM_ACT_CREATE)
+		create(ctx, e, abs.ptr);
+	else if (e->action == GSYM_ACT_PLACEHOLDER)
+		placeholder(ctx, e, abs.ptr);
+done:
+	gsym_buf_dispose(&abs);
+	return 0;
+}

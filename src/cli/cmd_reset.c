@@ -1,0 +1,18 @@
+#include "cli/cli.h"
+
+#include <string.h>
+
+int cmd_reset(int argc, char **argv)
+{
+	gsym_run_opts o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.mode = GSYM_MODE_RESET;
+	rc = gsym_cli_parse(&o, "reset",
+		GSYM_OPT_DRY_RUN | GSYM_OPT_JSON | GSYM_OPT_VERBOSITY, argc,
+		argv);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	return gsym_run(&o);
+}

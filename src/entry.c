@@ -1,0 +1,63 @@
+#include "entry.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *type_names[] = { "file", "dir", "missing", "unknown" };
+static const char *kind_names[] = { "missing", "symlink", "junction",
+	"hardlink", "copy", "placeholder", "other" };
+static const char *state_names[] = { "ok", "restored", "pending", "stale",
+	"modified", "unsafe", "dangling", "error" };
+static const char *how_names[] = { "symlink", "junction", "hardlink",
+	"copy" };
+
+const char *gsym_type_name(gsym_type t)
+{
+	return type_names[t];
+}
+
+const char *gsym_kind_name(gsym_kind k)
+{
+	return kind_names[k];
+}
+
+const char *gsym_state_name(gsym_state s)
+{
+	return state_names[s];
+}
+
+const char *gsym_how_name(gsym_how h)
+{
+	return how_names[h];
+}
+
+int gsym_how_parse(const char *name, size_t len)
+{
+	int i;
+
+	for (i = GSYM_HOW_JUNCTION; i < GSYM_HOW__COUNT; i++)
+		if (strlen(how_names[i]) == len &&
+			!strncmp(how_names[i], name, len))
+			return i;
+	return -1;
+}
+
+bool gsym_state_is_good(gsym_state s)
+{
+	return s == GSYM_STATE_OK || s == GSYM_STATE_RESTORED ||
+		s == GSYM_STATE_DANGLING;
+}
+
+void gsym_entries_dispose(gsym_entries *entries)
+{
+	size_t i;
+
+	for (i = 0; i < entries->n; i++) {
+		free(entries->v[i].path);
+		free(entries->v[i].resolved);
+		free(entries->v[i].message);
+	}
+	free(entries->v);
+	entries->v = NULL;
+	entries->n = 0;
+}

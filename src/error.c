@@ -1,0 +1,41 @@
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static char message[1024];
+
+static void vset(const char *fmt, va_list ap)
+{
+	vsnprintf(message, sizeof(message), fmt, ap);
+}
+
+int gsym_error_set(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(fmt, ap);
+	va_end(ap);
+	return GSYM_ERROR;
+}
+
+int gsym_error_setc(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *gsym_error_last(void)
+{
+	return message[0] ? message : "unknown error";
+}
+
+void gsym_error_clear(void)
+{
+	message[0] = '\0';
+}

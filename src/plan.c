@@ -1,0 +1,359 @@
+#include "plan.h"
+#include "resolve.h"
+#include "validate.h"
+#include "error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool gsym_stat_matches(const gsym_istat *is, const gsym_stat *st)
+{
+	return is->mtime_sec == (uint32_t)st->mtime_sec &&
+		is->mtime_nsec == st->mtime_nsec &&
+		is->ctime_sec == (uint32_t)st->ctime_sec &&
+		is->ctime_nsec == st->ctime_nsec &&
+		is->ino == (uint32_t)st->ino && is->dev == (uint32_t)st->dev &&
+		is->uid == st->uid && is->gid == st->gid &&
+		is->size == (uint32_t)st->size;
+}
+
+static void set(gsym_entry *e, gsym_state state, gsym_action action,
+	const char *reason)
+{
+	e->state = state;
+	e->action = action;
+	e->reason = reason;
+}
+
+/* Why no fallback may be made for this target, or NULL. */
+static const char *fallback_refusal(const gsym_entry *e)
+{
+	if (e->resolve_flags & GSYM_RESOLVE_IN_GIT)
+		return "target is inside a .git directory";
+	if (e->resolve_flags & GSYM_RESOLVE_ABSOLUTE)
+		return "absolute target: never copied";
+	if (e->resolve_flags & GSYM_RESOLVE_OUTSIDE)
+		return "target leaves the working tree";
+	if (e->resolve_flags & GSYM_RESOLVE_LOOP)
+		return "too many levels of links (cycle?)";
+	if (e->type == GSYM_TYPE_DIR &&
+		(e->resolve_flags & GSYM_RESOLVE_ANCESTOR))
+		return "target is an ancestor of the link: a copy would "
+		       "contain itself";
+	if (e->type == GSYM_TYPE_UNKNOWN)
+		return "target type unknown";
+	return NULL;
+}
+
+void gsym_plan_hows(gsym_entry *e, const gsym_plan_opts *opts)
+{
+	const char *refusal = fallback_refusal(e);
+	unsigned int i;
+
+	e->nhows = 0;
+	if (!opts->links_unsupported &&
+		!((e->resolve_flags & GSYM_RESOLVE_OUTSIDE) &&
+			opts->platform->outside_links_risky &&
+			!opts->allow_outside))
+		e->hows[e->nhows++] = GSYM_HOW_SYMLINK;
+
+	if (refusal || e->type == GSYM_TYPE_MISSING)
+		return;
+	for (i = 0; i < opts->nfallbacks; i++) {
+		gsym_how how = (gsym_how)opts->fallbacks[i];
+
+		if (how == GSYM_HOW_JUNCTION &&
+			(e->type != GSYM_TYPE_DIR ||
+				!opts->platform->has_junctions))
+			continue;
+		if (how == GSYM_HOW_HARDLINK && e->type != GSYM_TYPE_FILE)
+			continue;
+		e->hows[e->nhows++] = (unsigned char)how;
+	}
+}
+
+void gsym_plan_settle(gsym_entry *e)
+{
+	const char *refusal = fallback_refusal(e);
+
+	if (e->type == GSYM_TYPE_MISSING)
+		set(e, GSYM_STATE_DANGLING, GSYM_ACT_NONE,
+			"target does not exist; placeholder kept");
+	else
+		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE,
+			refusal ? refusal : "no fallback configured");
+}
+
+/* The path holds something to be replaced by the best form. */
+static void plan_create(gsym_entry *e, const gsym_plan_opts *opts,
+	gsym_state pending_state, const char *why)
+{
+	gsym_plan_hows(e, opts);
+	if (e->nhows == 0) {
+		gsym_plan_settle(e);
+		return;
+	}
+	if (opts->mode == GSYM_MODE_STATUS)
+		set(e, pending_state, GSYM_ACT_NONE, why);
+	else if (opts->mode == GSYM_MODE_RESTORE)
+		set(e, pending_state, GSYM_ACT_CREATE, why);
+}
+
+static int resolve_entry(gsym_entry *e, const gsym_view *view)
+{
+	gsym_resolution res = { GSYM_TYPE_UNKNOWN, 0, 0, GSYM_BUF_INIT };
+	int error;
+
+	error = gsym_resolve(&res, view, e->path, e->target, e->target_len);
+	if (error < 0) {
+		gsym_resolution_dispose(&res);
+		return error;
+	}
+	e->type = res.type;
+	e->resolve_flags = res.flags;
+	free(e->resolved);
+	e->resolved = (res.flags & GSYM_RESOLVE_OUTSIDE) ?
+		NULL :
+		gsym_buf_detach(&res.path);
+	gsym_resolution_dispose(&res);
+	return 0;
+}
+
+/* A regular file not recorded as ours: is it git's placeholder? */
+static int is_placeholder(bool *out, gsym_entry *e, const gsym_view *view)
+{
+	gsym_buf content = GSYM_BUF_INIT;
+	int error;
+
+	*out = false;
+	if (e->disk.size != e->target_len)
+		return 0;
+	if (e->flags & GSYM_ENTRY_STAMP_MATCH) {
+		/* git wrote it and stamped it: unchanged since */
+		*out = true;
+		return 0;
+	}
+	error = view->read(&content, view, e->path, e->target_len + 1);
+	if (error == 0)
+		*out = content.size == e->target_len &&
+			!memcmp(content.ptr, e->target, e->target_len);
+	else if (error == GSYM_ELIMIT)
+		error = 0;
+	gsym_buf_dispose(&content);
+	return error;
+}
+
+/* A fallback we made: unchanged, edited, or behind its target? */
+static int plan_recorded(gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, const gsym_plan_opts *opts)
+{
+	unsigned char now[GSYM_OID_RAWSZ], fresh[GSYM_OID_RAWSZ];
+	int error;
+
+	e->kind = rec->kind;
+	if (!(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
+		rec->kind == GSYM_KIND_JUNCTION) {
+		if ((error = view->hash(now, view, e->path, rec->type)) < 0)
+			return error;
+		if (memcmp(now, rec->hash, sizeof(now))) {
+			e->flags |= GSYM_ENTRY_BACKUP;
+			if (opts->force && opts->mode == GSYM_MODE_RESTORE)
+				plan_create(e, opts, GSYM_STATE_MODIFIED,
+					"edited fallback replaced (--force)");
+			else
+				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+					"fallback was edited; use --force");
+			return 0;
+		}
+	}
+	if (opts->mode == GSYM_MODE_RESET) {
+		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+		return 0;
+	}
+	/* stale when a fresh fallback would differ from this one */
+	if (e->type == GSYM_TYPE_MISSING || !e->resolved ||
+		e->type != rec->type) {
+		plan_create(e, opts, GSYM_STATE_STALE, "target changed");
+		return 0;
+	}
+	if (rec->kind != GSYM_KIND_JUNCTION) {
+		if ((error = view->hash(fresh, view, e->resolved, e->type)) < 0)
+			return error;
+		if (memcmp(fresh, rec->hash, sizeof(fresh))) {
+			plan_create(e, opts, GSYM_STATE_STALE,
+				"target changed since the copy was made");
+			return 0;
+		}
+	}
+	if (opts->links_unsupported)
+		set(e, GSYM_STATE_OK,
+			(e->flags & GSYM_ENTRY_STAMP_MATCH) ? GSYM_ACT_NONE :
+							      GSYM_ACT_STAMP,
+			NULL);
+	else
+		/* links work now: upgrade the fallback */
+		plan_create(e, opts, GSYM_STATE_PENDING,
+			"links can be made here now");
+	return 0;
+}
+
+int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, const gsym_plan_opts *opts)
+{
+	gsym_buf text = GSYM_BUF_INIT;
+	gsym_node self;
+	const char *reason;
+	bool placeholder;
+	int error = 0;
+
+	e->type = GSYM_TYPE_UNKNOWN;
+	e->kind = GSYM_KIND_MISSING;
+	e->nhows = 0;
+	set(e, GSYM_STATE_OK, GSYM_ACT_NONE, NULL);
+
+	if ((reason = gsym_validate_path(e->path, opts->validate_flags))) {
+		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, reason);
+		return 0;
+	}
+
+	error = view->lstat(&e->disk, view, e->path);
+	if (error == GSYM_ENOTFOUND)
+		e->disk.type = GSYM_FT_NONE;
+	else if (error < 0)
+		goto failed;
+	error = 0;
+	if (e->disk.type != GSYM_FT_NONE &&
+		gsym_stat_matches(&e->istat, &e->disk))
+		e->flags |= GSYM_ENTRY_STAMP_MATCH;
+
+	/* fast path: the link we stamped is still there, untouched */
+	if (!opts->details && opts->mode == GSYM_MODE_RESTORE &&
+		e->disk.type == GSYM_FT_LINK && !rec &&
+		(e->flags & GSYM_ENTRY_STAMP_MATCH)) {
+		e->kind = GSYM_KIND_SYMLINK;
+		return 0;
+	}
+
+	if ((error = view->lookup(&self, view, e->path)) < 0)
+		goto failed;
+	if (self.type != GSYM_NODE_LINK || !self.target) {
+		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE,
+			"could not read the link's blob");
+		return 0;
+	}
+	e->target = self.target;
+	e->target_len = self.target_len;
+	if ((reason = gsym_validate_target(e->target, e->target_len,
+		     opts->validate_flags))) {
+		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, reason);
+		return 0;
+	}
+	if ((error = resolve_entry(e, view)) < 0)
+		goto failed;
+	if (rec && memcmp(rec->blob, e->id, GSYM_OID_RAWSZ))
+		rec = NULL; /* recorded for another version of the link */
+
+	switch (e->disk.type) {
+	case GSYM_FT_NONE:
+		e->kind = GSYM_KIND_MISSING;
+		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) && !rec) {
+			/* sparse checkout: not ours to fill in */
+			set(e, GSYM_STATE_OK, GSYM_ACT_NONE,
+				"skip-worktree (sparse checkout)");
+			break;
+		}
+		if (opts->mode == GSYM_MODE_RESET)
+			set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+		else
+			plan_create(e, opts, GSYM_STATE_PENDING,
+				"nothing at the path");
+		break;
+
+	case GSYM_FT_LINK:
+		e->kind = GSYM_KIND_SYMLINK;
+		if ((error = view->readlink(&text, view, e->path)) < 0)
+			goto failed;
+		if (text.size != e->target_len ||
+			memcmp(text.ptr, e->target, text.size)) {
+			e->flags |= GSYM_ENTRY_BACKUP;
+			if (opts->force && opts->mode == GSYM_MODE_RESTORE)
+				plan_create(e, opts, GSYM_STATE_MODIFIED,
+					"link pointing elsewhere replaced "
+					"(--force)");
+			else
+				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+					"link points elsewhere; use --force");
+			break;
+		}
+		if (opts->mode == GSYM_MODE_RESET) {
+			set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+			break;
+		}
+		set(e, e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
+						      GSYM_STATE_OK,
+			(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
+					opts->mode != GSYM_MODE_RESTORE ?
+				GSYM_ACT_NONE :
+				GSYM_ACT_STAMP,
+			e->type == GSYM_TYPE_MISSING ?
+				"target does not exist" :
+				NULL);
+		break;
+
+	case GSYM_FT_FILE:
+	case GSYM_FT_DIR:
+	case GSYM_FT_JUNCTION:
+		if (rec) {
+			error = plan_recorded(e, view, rec, opts);
+			if (error < 0)
+				goto failed;
+			break;
+		}
+		if (e->disk.type != GSYM_FT_FILE) {
+			e->kind = e->disk.type == GSYM_FT_JUNCTION ?
+				GSYM_KIND_JUNCTION :
+				GSYM_KIND_OTHER;
+			set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+				"a directory is in the way; move it away");
+			break;
+		}
+		if ((error = is_placeholder(&placeholder, e, view)) < 0)
+			goto failed;
+		if (!placeholder) {
+			e->kind = GSYM_KIND_OTHER;
+			e->flags |= GSYM_ENTRY_BACKUP;
+			if (opts->force && opts->mode == GSYM_MODE_RESTORE)
+				plan_create(e, opts, GSYM_STATE_MODIFIED,
+					"edited placeholder replaced "
+					"(--force)");
+			else
+				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+					"placeholder was edited; use --force");
+			break;
+		}
+		e->kind = GSYM_KIND_PLACEHOLDER;
+		if (opts->mode == GSYM_MODE_RESET)
+			set(e, GSYM_STATE_OK,
+				(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
+					GSYM_ACT_STAMP :
+					GSYM_ACT_NONE,
+				NULL);
+		else
+			plan_create(e, opts, GSYM_STATE_PENDING,
+				"git's placeholder; restore replaces it");
+		break;
+
+	default:
+		e->kind = GSYM_KIND_OTHER;
+		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+			"not a file, directory or link; move it away");
+	}
+	gsym_buf_dispose(&text);
+	return 0;
+
+failed:
+	gsym_buf_dispose(&text);
+	e->message = strdup(gsym_error_last());
+	set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, NULL);
+	return 0;
+}

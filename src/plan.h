@@ -1,0 +1,61 @@
+/*
+ * The planner: one decision per link entry. Pure: it sees the index and
+ * the working tree only through a gsym_view, and the state file through
+ * the record passed in.
+ */
+#ifndef INCLUDE_plan_h__
+#define INCLUDE_plan_h__
+
+#include "entry.h"
+#include "view.h"
+
+typedef enum {
+	GSYM_MODE_RESTORE = 0,
+	GSYM_MODE_STATUS,
+	GSYM_MODE_RESET
+} gsym_mode;
+
+/* A fallback the tool made earlier, as kept in the state file. */
+typedef struct {
+	gsym_kind kind; /* COPY, HARDLINK or JUNCTION */
+	gsym_type type; /* FILE or DIR */
+	unsigned char blob[GSYM_OID_RAWSZ]; /* the link entry's blob then */
+	unsigned char hash[GSYM_OID_RAWSZ]; /* what was written */
+	char *path;
+} gsym_record;
+
+typedef struct {
+	gsym_mode mode;
+	bool force;
+	bool allow_outside;
+	/* links are known not to work here (this run, or the state file) */
+	bool links_unsupported;
+	/* report type and target even for entries that are already right */
+	bool details;
+	unsigned char fallbacks[GSYM_HOW__COUNT];
+	unsigned int nfallbacks;
+	unsigned int validate_flags;
+	const gsym_platform_info *platform;
+} gsym_plan_opts;
+
+/*
+ * Decide what to do with `e` (scan fields filled in): fills the plan
+ * fields. `rec` is the state file's record for the path, or NULL.
+ * Returns 0, or a negative code when the view failed fatally.
+ */
+int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, const gsym_plan_opts *opts);
+
+/* Fill e->hows for CREATE from the resolution and the options. */
+void gsym_plan_hows(gsym_entry *e, const gsym_plan_opts *opts);
+
+/*
+ * Set the state of an entry for which nothing can be made (e->nhows is
+ * 0): dangling when its target is missing, else unsafe, with the reason.
+ */
+void gsym_plan_settle(gsym_entry *e);
+
+/* True when the lstat data equals what the index entry holds. */
+bool gsym_stat_matches(const gsym_istat *is, const gsym_stat *st);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * The platform layer: every file-system call the tool makes goes through
+ * here. src/platform/posix/ and src/platform/win32/ implement it; CMake
+ * picks one. Paths are UTF-8 with '/' separators; each backend converts.
+ *
+ * Every function returns 0 or a negative gsym_error_code, with the message
+ * set (naming the path) by the one function that translates errno or
+ * GetLastError().
+ */
+#ifndef INCLUDE_platform_platform_h__
+#define INCLUDE_platform_platform_h__
+
+#include "common.h"
+#include "buf.h"
+
+typedef enum {
+	GSYM_FT_NONE = 0, /* nothing there */
+	GSYM_FT_FILE,
+	GSYM_FT_DIR,
+	GSYM_FT_LINK,     /* a symbolic link (file or directory link) */
+	GSYM_FT_JUNCTION, /* a Windows mount point */
+	GSYM_FT_OTHER     /* fifo, device, unknown reparse point */
+} gsym_ftype;
+
+/* What lstat() says, in the widths git's index keeps. */
+typedef struct {
+	gsym_ftype type;
+	uint32_t mode;
+	uint64_t size;
+	int64_t mtime_sec;
+	uint32_t mtime_nsec;
+	int64_t ctime_sec;
+	uint32_t ctime_nsec;
+	uint64_t dev;
+	uint64_t ino;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t nlink;
+} gsym_stat;
+
+/* Type of a link's target, chosen when the link is made. */
+typedef enum {
+	GSYM_LINK_FILE = 0,
+	GSYM_LINK_DIR = 1
+} gsym_link_kind;
+
+/* Facts about the platform the planner needs. */
+typedef struct {
+	const char *name;
+	/* default `symlinks.fallback` */
+	const char *default_fallback;
+	/* a native link leaving the tree needs --allow-outside */
+	bool outside_links_risky;
+	/* junctions exist here */
+	bool has_junctions;
+	/* a junction shows to git as a directory */
+	bool junction_is_dir_to_git;
+} gsym_platform_info;
+
+/* The facts for the running platform. */
+const gsym_platform_info *gsym_platform_info_get(void);
+
+/* lstat(): describe `path` itself. GSYM_ENOTFOUND when it is absent. */
+int gsym_platform_lstat(gsym_stat *out, const char *path);
+
+/* Read the target text of the link or junction at `path` into `out`. */
+int gsym_platform_readlink(gsym_buf *out, const char *path);
+
+/*
+ * Create a symbolic link at `path` holding `target` verbatim.
+ * GSYM_EPRIVILEGE or GSYM_EUNSUPPORTED when links cannot be made here,
+ * GSYM_EEXISTS when `path` exists.
+ */
+int gsym_platform_symlink(const char *target, const char *path,
+	gsym_link_kind kind);
+
+/* Create a junction at `path` to the absolute directory `abs_target`. */
+int gsym_platform_junction(const char *abs_target, const char *path);
+
+/* Create a hard link `path` to the existing file `existing`. */
+int gsym_platform_hardlink(const char *existing, const char *path);
+
+/*
+ * Copy the regular file `src` to the new file `dst` (which must not
+ * exist), keeping the executable bit; never follows a link at `dst`.
+ */
+int gsym_platform_copy_file(const char *src, const char *dst);
+
+/* Create the file `path` (which must not exist) holding `data`. */
+int gsym_platform_write_new(const char *path, const char *data, size_t len);
+
+/* Read the whole regular file `path` into `out`, at most `max` bytes. */
+int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max);
+
+/* Create one directory. GSYM_EEXISTS when something is there. */
+int gsym_platform_mkdir(const char *path);
+
+/* Rename `from` over `to`, atomically replacing a file or link. */
+int gsym_platform_rename(const char *from, const char *to);
+
+/*
+ * Remove `path` itself: a file, a link (file or directory link), a
+ * junction, or an empty directory. Never recurses, never follows.
+ */
+int gsym_platform_remove(const char *path);
+
+/* Call `cb` for each name in directory `path` except "." and "..". */
+int gsym_platform_readdir(const char *path,
+	int (*cb)(const char *name, void *payload), void *payload);
+
+/* Set the times of `path` itself (not what it points to) to `sec`. */
+int gsym_platform_set_mtime(const char *path, int64_t sec);
+
+/* Create `path` exclusively as a lock; GSYM_ELOCKED when it exists. */
+int gsym_platform_lock(const char *path);
+
+/* Seconds since the epoch, now. */
+int64_t gsym_platform_now(void);
+
+/* Change the process's directory. */
+int gsym_platform_chdir(const char *path);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * The POSIX backend of the platform layer.
+ */
+#include "platform/platform.h"
+#include "error.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const gsym_platform_info posix_info = {
+	"posix", /* name */
+	"copy",  /* default fallback */
+	false,   /* outside links are what git itself makes here */
+	false,   /* no junctions */
+	false,
+};
+
+const gsym_platform_info *gsym_platform_info_get(void)
+{
+	return &posix_info;
+}
+
+/*
+ * The one place errno becomes a gsym_error_code and a message.
+ */
+static int translate(int err, const char *what, const char *path)
+{
+	int code;
+
+	switch (err) {
+	case ENOENT:
+		code = GSYM_ENOTFOUND;
+		break;
+	case EEXIST:
+	case ENOTEMPTY:
+		code = GSYM_EEXISTS;
+		break;
+	case ENOTDIR:
+		code = GSYM_ENOTDIR;
+		break;
+	case EPERM:
+	case EACCES:
+		code = GSYM_EPRIVILEGE;
+		break;
+	case ENOSYS:
+	case EOPNOTSUPP:
+#if defined(ENOTSUP) && ENOTSUP != EOPNOTSUPP
+	case ENOTSUP:
+#endif
+	case EXDEV:
+	case EMLINK:
+		code = GSYM_EUNSUPPORTED;
+		break;
+	default:
+		code = GSYM_ERROR;
+	}
+	return gsym_error_setc(code, "could not %s '%s': %s", what, path,
+		strerror(err));
+}
+
+static gsym_ftype ftype_of(mode_t m)
+{
+	if (S_ISREG(m))
+		return GSYM_FT_FILE;
+	if (S_ISDIR(m))
+		return GSYM_FT_DIR;
+	if (S_ISLNK(m))
+		return GSYM_FT_LINK;
+	return GSYM_FT_OTHER;
+}
+
+int gsym_platform_lstat(gsym_stat *out, const char *path)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return gsym_error_setc(GSYM_ENOTFOUND,
+				"'%s' does not exist", path);
+		return translate(errno, "stat", path);
+	}
+	out->type = ftype_of(st.st_mode);
+	out->mode = (uint32_t)st.st_mode;
+	out->size = (uint64_t)st.st_size;
+	out->mtime_sec = (int64_t)st.st_mtim.tv_sec;
+	out->mtime_nsec = (uint32_t)st.st_mtim.tv_nsec;
+	out->ctime_sec = (int64_t)st.st_ctim.tv_sec;
+	out->ctime_nsec = (uint32_t)st.st_ctim.tv_nsec;
+	out->dev = (uint64_t)st.st_dev;
+	out->ino = (uint64_t)st.st_ino;
+	out->uid = (uint32_t)st.st_uid;
+	out->gid = (uint32_t)st.st_gid;
+	out->nlink = (uint32_t)st.st_nlink;
+	return 0;
+}
+
+int gsym_platform_readlink(gsym_buf *out, const char *path)
+{
+	char tmp[GSYM_MAX_TARGET + 2];
+	ssize_t n = readlink(path, tmp, sizeof(tmp));
+
+	if (n < 0)
+		return translate(errno, "read link", path);
+	if ((size_t)n >= sizeof(tmp))
+		return gsym_error_setc(GSYM_ELIMIT,
+			"link '%s' has a target longer than %d bytes", path,
+			GSYM_MAX_TARGET);
+	gsym_buf_put(out, tmp, (size_t)n);
+	return 0;
+}
+
+int gsym_platform_symlink(const char *target, const char *path,
+	gsym_link_kind kind)
+{
+	(void)kind; /* POSIX links carry no type */
+	if (symlink(target, path) < 0)
+		return translate(errno, "create symlink", path);
+	return 0;
+}
+
+int gsym_platform_junction(const char *abs_target, const char *path)
+{
+	(void)abs_target;
+	return gsym_error_setc(GSYM_EUNSUPPORTED,
+		"could not create junction '%s': junctions exist only on "
+		"Windows", path);
+}
+
+int gsym_platform_hardlink(const char *existing, const char *path)
+{
+	if (link(existing, path) < 0)
+		return translate(errno, "create hard link", path);
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int gsym_platform_copy_file(const char *src, const char *dst)
+{
+	char chunk[65536];
+	struct stat st;
+	int in, out, error = 0;
+	ssize_t n;
+
+	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return translate(errno, "open", src);
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(in);
+		return gsym_error_set("could not copy '%s': not a regular file",
+			src);
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		(st.st_mode & S_IXUSR) ? 0777 : 0666);
+	if (out < 0) {
+		error = translate(errno, "create", dst);
+		close(in);
+		return error;
+	}
+	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error = translate(errno, "read", src);
+			break;
+		}
+		if (write_all(out, chunk, (size_t)n) < 0) {
+			error = translate(errno, "write", dst);
+			break;
+		}
+	}
+	close(in);
+	if (close(out) < 0 && !error)
+		error = translate(errno, "write", dst);
+	if (error)
+		unlink(dst);
+	return error;
+}
+
+int gsym_platform_write_new(const char *path, const char *data, size_t len)
+{
+	int fd, error = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		0666);
+	if (fd < 0)
+		return translate(errno, "create", path);
+	if (write_all(fd, data, len) < 0)
+		error = translate(errno, "write", path);
+	if (close(fd) < 0 && !error)
+		error = translate(errno, "write", path);
+	if (error)
+		unlink(path);
+	return error;
+}
+
+int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
+{
+	char chunk[65536];
+	int fd, error = 0;
+	size_t total = 0;
+	ssize_t n;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return translate(errno, "open", path);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			error = translate(errno, "read", path);
+			break;
+		}
+		total += (size_t)n;
+		if (total > max) {
+			error = gsym_error_setc(GSYM_ELIMIT,
+				"'%s' is larger than %zu bytes", path, max);
+			break;
+		}
+		gsym_buf_put(out, chunk, (size_t)n);
+	}
+	close(fd);
+	return error;
+}
+
+int gsym_platform_mkdir(const char *path)
+{
+	if (mkdir(path, 0777) < 0)
+		return translate(errno, "create directory", path);
+	return 0;
+}
+
+int gsym_platform_rename(const char *from, const char *to)
+{
+	if (rename(from, to) < 0)
+		return translate(errno, "rename to", to);
+	return 0;
+}
+
+int gsym_platform_remove(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return translate(errno, "remove", path);
+	if (S_ISDIR(st.st_mode)) {
+		if (rmdir(path) < 0)
+			return translate(errno, "remove directory", path);
+	} else if (unlink(path) < 0) {
+		return translate(errno, "remove", path);
+	}
+	return 0;
+}
+
+int gsym_platform_readdir(const char *path,
+	int (*cb)(const char *name, void *payload), void *payload)
+{
+	DIR *dir;
+	struct dirent *de;
+	int error = 0;
+
+	if (!(dir = opendir(path)))
+		return translate(errno, "open directory", path);
+	while ((de = readdir(dir)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((error = cb(de->d_name, payload)) != 0)
+			break;
+	}
+	closedir(dir);
+	return error;
+}
+
+int gsym_platform_set_mtime(const char *path, int64_t sec)
+{
+	struct timespec ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = (time_t)sec;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return translate(errno, "set the time of", path);
+	return 0;
+}
+
+int gsym_platform_lock(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return gsym_error_setc(GSYM_ELOCKED,
+				"unable to lock '%s': file exists; another git "
+				"process seems to be running, or remove it if "
+				"it was left by a crash",
+				path);
+		return translate(errno, "create", path);
+	}
+	close(fd);
+	return 0;
+}
+
+int64_t gsym_platform_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int gsym_platform_chdir(const char *path)
+{
+	if (chdir(path) < 0)
+		return translate(errno, "change to directory", path);
+	return 0;
+}

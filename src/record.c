@@ -1,0 +1,40 @@
+#include "record.h"
+#include "repo.h"
+#include "error.h"
+
+#include <string.h>
+
+int gsym_record_entry(git_index *index, const gsym_entry *e, bool ours,
+	bool *changed)
+{
+	const git_index_entry *ie = git_index_get_bypath(index, e->path, 0);
+	git_index_entry copy;
+	const gsym_stat *st = &e->result;
+	bool fallback = e->kind == GSYM_KIND_COPY ||
+		e->kind == GSYM_KIND_HARDLINK || e->kind == GSYM_KIND_JUNCTION;
+
+	if (!ie)
+		return gsym_error_set("'%s' left the index during the run",
+			e->path);
+	copy = *ie;
+	copy.ctime.seconds = (int32_t)st->ctime_sec;
+	copy.ctime.nanoseconds = st->ctime_nsec;
+	copy.mtime.seconds = (int32_t)st->mtime_sec;
+	copy.mtime.nanoseconds = st->mtime_nsec;
+	copy.dev = (uint32_t)st->dev;
+	copy.ino = (uint32_t)st->ino;
+	copy.uid = st->uid;
+	copy.gid = st->gid;
+	copy.file_size = (uint32_t)st->size;
+	if (fallback)
+		copy.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
+	else if (ours)
+		copy.flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
+
+	if (!memcmp(&copy, ie, sizeof(copy)))
+		return 0;
+	if (git_index_add(index, &copy) < 0)
+		return gsym_repo_git_error("could not update the index");
+	*changed = true;
+	return 0;
+}

@@ -1,0 +1,141 @@
+#include "repo.h"
+#include "error.h"
+#include "buf.h"
+#include "platform/platform.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int gsym_repo_git_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return gsym_error_set("%s: %s", what,
+		e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static char *with_slash(const char *path)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+
+	gsym_buf_puts(&b, path);
+	if (!b.size || b.ptr[b.size - 1] != '/')
+		gsym_buf_putc(&b, '/');
+	return gsym_buf_detach(&b);
+}
+
+/* The current directory relative to the top of the working tree. */
+static char *compute_prefix(const char *workdir)
+{
+	char cwd[4096];
+	char *real_wd;
+	gsym_buf b = GSYM_BUF_INIT;
+	size_t len;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return strdup("");
+	if (!(real_wd = realpath(workdir, NULL)))
+		return strdup("");
+	len = strlen(real_wd);
+	if (!strncmp(cwd, real_wd, len) && cwd[len] == '/') {
+		gsym_buf_puts(&b, cwd + len + 1);
+		gsym_buf_putc(&b, '/');
+	}
+	free(real_wd);
+	return gsym_buf_detach(&b);
+}
+
+static char *index_path_of(gsym_repo *repo)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+	gsym_buf b = GSYM_BUF_INIT;
+
+	if (env && *env)
+		gsym_buf_puts(&b, env);
+	else
+		gsym_buf_printf(&b, "%sindex", repo->gitdir);
+	return gsym_buf_detach(&b);
+}
+
+int gsym_repo_open(gsym_repo *out, bool lock)
+{
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (git_repository_open_ext(&out->repo, NULL,
+		    GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
+		return gsym_error_set("not a git repository (or any of the "
+				      "parent directories); run it inside a "
+				      "working tree or use -C <dir>");
+	if (git_repository_is_bare(out->repo) ||
+		!git_repository_workdir(out->repo))
+		return gsym_error_set("this operation must be run in a work "
+				      "tree ('%s' is bare)",
+			git_repository_path(out->repo));
+	out->workdir = with_slash(git_repository_workdir(out->repo));
+	out->gitdir = with_slash(git_repository_path(out->repo));
+	out->commondir = with_slash(git_repository_commondir(out->repo));
+	out->prefix = compute_prefix(out->workdir);
+	out->index_path = index_path_of(out);
+
+	/* lock first: what we decide on is what we write back */
+	if (lock && (error = gsym_repo_lock(out)) < 0)
+		return error;
+	if ((error = git_repository_index(&out->index, out->repo)) < 0)
+		return gsym_repo_git_error("could not read the index");
+	free(out->index_path);
+	out->index_path = strdup(git_index_path(out->index));
+	if ((error = git_repository_odb(&out->odb, out->repo)) < 0)
+		return gsym_repo_git_error("could not open the object database");
+	return 0;
+}
+
+int gsym_repo_lock(gsym_repo *repo)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	int error;
+
+	gsym_buf_printf(&b, "%s.lock", repo->index_path);
+	if ((error = gsym_platform_lock(b.ptr)) < 0) {
+		gsym_buf_dispose(&b);
+		return error;
+	}
+	repo->lock_path = gsym_buf_detach(&b);
+	return 0;
+}
+
+void gsym_repo_unlock(gsym_repo *repo)
+{
+	if (repo->lock_path) {
+		unlink(repo->lock_path);
+		free(repo->lock_path);
+		repo->lock_path = NULL;
+	}
+}
+
+int gsym_repo_write_index(gsym_repo *repo)
+{
+	/*
+	 * libgit2 writes through its own `index.lock` and renames it into
+	 * place, so the index is replaced atomically; hand our lock over.
+	 */
+	gsym_repo_unlock(repo);
+	if (git_index_write(repo->index) < 0)
+		return gsym_repo_git_error("could not write the index");
+	return 0;
+}
+
+void gsym_repo_close(gsym_repo *repo)
+{
+	gsym_repo_unlock(repo);
+	git_odb_free(repo->odb);
+	git_index_free(repo->index);
+	git_repository_free(repo->repo);
+	free(repo->workdir);
+	free(repo->gitdir);
+	free(repo->commondir);
+	free(repo->index_path);
+	free(repo->prefix);
+	memset(repo, 0, sizeof(*repo));
+}

@@ -1,0 +1,49 @@
+/*
+ * Opening the repository the way git does (-C, the current directory,
+ * GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE), holding its index lock, and
+ * writing the index back.
+ */
+#ifndef INCLUDE_repo_h__
+#define INCLUDE_repo_h__
+
+#include <git2.h>
+
+#include "common.h"
+
+typedef struct {
+	git_repository *repo;
+	git_index *index;
+	git_odb *odb;
+	char *workdir;    /* absolute, ends with '/' */
+	char *gitdir;     /* per-worktree git directory, ends with '/' */
+	char *commondir;  /* shared git directory, ends with '/' */
+	char *index_path;
+	char *lock_path;  /* index_path + ".lock", while we hold it */
+	char *prefix;     /* current directory within the tree: "" or "a/" */
+} gsym_repo;
+
+/*
+ * Open the repository around the current directory, honouring git's
+ * environment, and read its index; with `lock`, take `index.lock` first
+ * so no git process changes the index under us. Returns 0, GSYM_ELOCKED
+ * when another process holds the lock, or GSYM_ERROR with a one-line
+ * message (not a repository, bare, unreadable or unsupported index).
+ */
+int gsym_repo_open(gsym_repo *out, bool lock);
+
+/* Take `index.lock`; GSYM_ELOCKED when another process holds it. */
+int gsym_repo_lock(gsym_repo *repo);
+
+/* Write the in-memory index atomically and drop the lock. */
+int gsym_repo_write_index(gsym_repo *repo);
+
+/* Drop the lock, if held, without writing. */
+void gsym_repo_unlock(gsym_repo *repo);
+
+/* Release everything (drops the lock). */
+void gsym_repo_close(gsym_repo *repo);
+
+/* Set the message from libgit2's last error, with `what` before it. */
+int gsym_repo_git_error(const char *what);
+
+#endif

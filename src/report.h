@@ -1,0 +1,31 @@
+/*
+ * Report: what a run found and did, as text, porcelain lines or JSON.
+ */
+#ifndef INCLUDE_report_h__
+#define INCLUDE_report_h__
+
+#include "entry.h"
+#include "plan.h"
+
+typedef enum {
+	GSYM_REPORT_TEXT = 0,
+	GSYM_REPORT_PORCELAIN,
+	GSYM_REPORT_JSON
+} gsym_report_format;
+
+typedef struct {
+	gsym_report_format format;
+	gsym_mode mode;
+	bool dry_run;
+	bool quiet;
+	bool verbose;
+} gsym_report_opts;
+
+/*
+ * Write the report of the selected `entries`: the main output to `out`
+ * and, for text, warnings about entries left alone to `err`.
+ */
+void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
+	const gsym_report_opts *opts);
+
+#endif

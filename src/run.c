@@ -1,0 +1,268 @@
+#include "run.h"
+#include "apply.h"
+#include "error.h"
+#include "record.h"
+#include "repo.h"
+#include "scan.h"
+#include "state.h"
+#include "util.h"
+#include "validate.h"
+#include "view_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list)
+{
+	const char *p = list;
+
+	opts->nfallbacks = 0;
+	if (!strcmp(list, "none") || !*list)
+		return 0;
+	while (*p) {
+		size_t len = strcspn(p, ", ");
+		int how = gsym_how_parse(p, len);
+		unsigned int i;
+
+		if (how < 0)
+			return gsym_error_set("unknown fallback '%.*s' in '%s'; "
+					      "use junction, hardlink, copy or "
+					      "none",
+				(int)len, p, list);
+		for (i = 0; i < opts->nfallbacks; i++)
+			if (opts->fallbacks[i] == how)
+				break;
+		if (i == opts->nfallbacks)
+			opts->fallbacks[opts->nfallbacks++] =
+				(unsigned char)how;
+		p += len;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+/* symlinks.fallback and symlinks.allowOutside from git config. */
+static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
+	gsym_repo *repo)
+{
+	git_config *cfg = NULL;
+	git_buf value = { NULL, 0, 0 };
+	const char *fallback = o->fallback;
+	int flag = 0, error = 0;
+
+	if (git_repository_config_snapshot(&cfg, repo->repo) < 0)
+		return gsym_repo_git_error("could not read the git config");
+	if (!fallback &&
+		git_config_get_string_buf(&value, cfg, "symlinks.fallback") ==
+			0)
+		fallback = value.ptr;
+	if (!fallback)
+		fallback = plan->platform->default_fallback;
+	if (gsym_run_parse_fallback(plan, fallback) < 0)
+		error = gsym_error_set("bad symlinks.fallback: %s",
+			gsym_error_last());
+	if (git_config_get_bool(&flag, cfg, "symlinks.allowOutside") == 0)
+		plan->allow_outside = plan->allow_outside || flag;
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	return error;
+}
+
+/* "main", or the name of a linked worktree's git directory. */
+static char *worktree_id(const gsym_repo *repo)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	size_t len = strlen(repo->gitdir) - 1, start;
+
+	if (!strcmp(repo->gitdir, repo->commondir))
+		return strdup("main");
+	for (start = len; start > 0 && repo->gitdir[start - 1] != '/'; start--)
+		;
+	gsym_buf_put(&b, repo->gitdir + start, len - start);
+	return gsym_buf_detach(&b);
+}
+
+/* Record every changed entry in the index; drop records gone stale. */
+static int record_all(gsym_repo *repo, gsym_entries *entries,
+	gsym_state_file *state, const gsym_run_opts *o, bool *changed)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < entries->n; i++) {
+		gsym_entry *e = &entries->v[i];
+		gsym_record *rec = gsym_state_find(state, e->path);
+		bool ours = rec != NULL || (e->flags & GSYM_ENTRY_CHANGED);
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED))
+			continue;
+		/* a record for a path that is now a link or placeholder */
+		if (rec && (e->kind == GSYM_KIND_SYMLINK ||
+				   e->kind == GSYM_KIND_PLACEHOLDER)) {
+			gsym_state_remove(state, e->path);
+			/* clear the bit this tool set for the fallback */
+			if (e->flags & GSYM_ENTRY_SKIP_WORKTREE)
+				e->flags |= GSYM_ENTRY_RECORD;
+		}
+		if (!(e->flags & GSYM_ENTRY_RECORD))
+			continue;
+		if (!(e->flags & GSYM_ENTRY_CHANGED) &&
+			e->action != GSYM_ACT_STAMP)
+			e->result = e->disk;
+		if ((error = gsym_record_entry(repo->index, e, ours,
+			     changed)) < 0)
+			return error;
+	}
+	/* records of paths that are no longer link entries */
+	for (i = 0; i < state->n && !o->npathspec;) {
+		if (!gsym_entries_find(entries, state->v[i].path))
+			gsym_state_remove(state, state->v[i].path);
+		else
+			i++;
+	}
+	return 0;
+}
+
+static int fatal(const char *msg)
+{
+	fprintf(stderr, "fatal: %s\n", msg);
+	return GSYM_EXIT_FATAL;
+}
+
+static void flush(gsym_buf *b, FILE *f)
+{
+	if (b->size)
+		fwrite(b->ptr, 1, b->size, f);
+	fflush(f);
+}
+
+int gsym_run(const gsym_run_opts *o)
+{
+	gsym_repo repo;
+	gsym_entries entries = { NULL, 0 };
+	gsym_state_file state;
+	gsym_repo_view rv;
+	gsym_view view;
+	gsym_plan_opts plan;
+	gsym_apply_ctx actx;
+	gsym_report_opts ropts;
+	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT,
+		 path = GSYM_BUF_INIT;
+	bool writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
+	bool index_changed = false;
+	char *id = NULL;
+	size_t i, bad = 0;
+	int code = GSYM_EXIT_OK;
+
+	memset(&state, 0, sizeof(state));
+	memset(&rv, 0, sizeof(rv));
+	memset(&plan, 0, sizeof(plan));
+	git_libgit2_init();
+
+	if (gsym_repo_open(&repo, writes) < 0) {
+		code = fatal(gsym_error_last());
+		goto done;
+	}
+	plan.mode = o->mode;
+	plan.force = o->force;
+	plan.allow_outside = o->allow_outside;
+	plan.platform = gsym_platform_info_get();
+	plan.details = o->mode != GSYM_MODE_RESTORE || o->verbose ||
+		o->format != GSYM_REPORT_TEXT || o->dry_run;
+	plan.validate_flags = plan.platform->has_junctions ?
+		GSYM_VALIDATE_WINDOWS :
+		0;
+	if (read_config(&plan, o, &repo) < 0 ||
+		gsym_state_load(&state, repo.gitdir) < 0 ||
+		gsym_scan(&entries, repo.index, repo.prefix, o->pathspec,
+			o->npathspec) < 0) {
+		code = fatal(gsym_error_last());
+		goto done;
+	}
+	/* status trusts what an earlier restore learnt; restore re-probes */
+	plan.links_unsupported =
+		o->mode == GSYM_MODE_STATUS && state.links_unsupported;
+
+	gsym_view_repo_init(&view, &rv, &repo, &entries);
+	gsym_buf_printf(&path, "%ssymlinks/backup/", repo.gitdir);
+	actx.view = &view;
+	actx.state = &state;
+	actx.workdir = repo.workdir;
+	actx.backup_dir = path.ptr;
+	actx.opts = &plan;
+	actx.dry_run = !writes;
+
+	for (i = 0; i < entries.n; i++) {
+		gsym_entry *e = &entries.v[i];
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED))
+			continue;
+		if (gsym_plan_entry(e, &view, gsym_state_find(&state, e->path),
+			    &plan) < 0 ||
+			gsym_apply_entry(&actx, e) < 0) {
+			code = fatal(gsym_error_last());
+			goto done;
+		}
+	}
+
+	if (writes) {
+		if (record_all(&repo, &entries, &state, o, &index_changed) < 0) {
+			code = fatal(gsym_error_last());
+			goto done;
+		}
+		if (index_changed && gsym_repo_write_index(&repo) < 0) {
+			code = fatal(gsym_error_last());
+			goto done;
+		}
+		gsym_repo_unlock(&repo);
+		if (o->mode == GSYM_MODE_RESET && !o->npathspec) {
+			state.links_unsupported = false;
+			state.dirty = true;
+		}
+		id = worktree_id(&repo);
+		gsym_buf_printf(&err, "%sinfo/exclude", repo.commondir);
+		if (gsym_state_save(&state) < 0 ||
+			gsym_exclude_sync(err.ptr, id, &state) < 0) {
+			code = fatal(gsym_error_last());
+			goto done;
+		}
+		gsym_buf_clear(&err);
+	}
+
+	ropts.format = o->format;
+	ropts.mode = o->mode;
+	ropts.dry_run = o->dry_run;
+	ropts.quiet = o->quiet;
+	ropts.verbose = o->verbose;
+	gsym_report(&out, &err, &entries, &ropts);
+	flush(&out, stdout);
+	flush(&err, stderr);
+	for (i = 0; i < entries.n; i++) {
+		const gsym_entry *e = &entries.v[i];
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED))
+			continue;
+		if (o->mode == GSYM_MODE_RESET ?
+				(e->state == GSYM_STATE_MODIFIED ||
+					e->state == GSYM_STATE_ERROR ||
+					e->state == GSYM_STATE_UNSAFE) :
+				!gsym_state_is_good(e->state))
+			bad++;
+	}
+	if (bad)
+		code = GSYM_EXIT_LEFT_ALONE;
+
+done:
+	gsym_view_repo_dispose(&rv);
+	gsym_state_dispose(&state);
+	gsym_entries_dispose(&entries);
+	gsym_repo_close(&repo);
+	gsym_buf_dispose(&out);
+	gsym_buf_dispose(&err);
+	gsym_buf_dispose(&path);
+	free(id);
+	git_libgit2_shutdown();
+	return code;
+}

@@ -1,0 +1,42 @@
+/*
+ * The engine behind restore, status and reset: open the repository, scan
+ * the index once, plan and apply each selected entry, record, report.
+ */
+#ifndef INCLUDE_run_h__
+#define INCLUDE_run_h__
+
+#include "plan.h"
+#include "report.h"
+
+/* Exit codes of the product contract. */
+enum {
+	GSYM_EXIT_OK = 0,
+	GSYM_EXIT_LEFT_ALONE = 1,
+	GSYM_EXIT_FATAL = 128,
+	GSYM_EXIT_USAGE = 129
+};
+
+typedef struct {
+	gsym_mode mode;
+	gsym_report_format format;
+	bool dry_run;
+	bool force;
+	bool allow_outside;
+	bool quiet;
+	bool verbose;
+	bool progress;
+	const char *fallback; /* --fallback, or NULL for the config */
+	char **pathspec;
+	size_t npathspec;
+} gsym_run_opts;
+
+/*
+ * Parse a fallback list ("junction,hardlink,copy" or "none") into
+ * `opts`. Returns 0, or -1 with the message set.
+ */
+int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list);
+
+/* Run one command; returns the process exit code. */
+int gsym_run(const gsym_run_opts *opts);
+
+#endif

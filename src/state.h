@@ -1,0 +1,50 @@
+/*
+ * The state file ($GIT_DIR/symlinks/state, per worktree): the fallbacks
+ * this tool made, so that only what is provably ours is ever replaced.
+ * A journal beside it gets a line before each fallback is put in place,
+ * so a run killed at any point still knows what it made.
+ */
+#ifndef INCLUDE_state_h__
+#define INCLUDE_state_h__
+
+#include "plan.h"
+
+typedef struct {
+	gsym_record *v; /* sorted by path */
+	size_t n, cap;
+	bool links_unsupported; /* learnt by an earlier restore */
+	bool dirty;
+	char *dir;     /* $GIT_DIR/symlinks/ */
+} gsym_state_file;
+
+/* Load the state and the journal of `gitdir` (missing files are empty). */
+int gsym_state_load(gsym_state_file *out, const char *gitdir);
+
+/* The record for `path`, or NULL. */
+gsym_record *gsym_state_find(gsym_state_file *st, const char *path);
+
+/* Add or replace the record for `rec->path` (copied). */
+void gsym_state_put(gsym_state_file *st, const gsym_record *rec);
+
+/* Drop the record for `path`, if any. */
+void gsym_state_remove(gsym_state_file *st, const char *path);
+
+/* Append `rec` to the journal before the fallback is put in place. */
+int gsym_state_journal(gsym_state_file *st, const gsym_record *rec);
+
+/* Write the state atomically (lock file, rename) and drop the journal;
+ * with no records left, remove the file. */
+int gsym_state_save(gsym_state_file *st);
+
+/* Free the records. */
+void gsym_state_dispose(gsym_state_file *st);
+
+/*
+ * Make the block this tool keeps in `exclude_path` (info/exclude) list
+ * exactly the directory fallbacks in `st` for worktree `id`; write it
+ * atomically, and only when it changes.
+ */
+int gsym_exclude_sync(const char *exclude_path, const char *id,
+	const gsym_state_file *st);
+
+#endif

@@ -1,0 +1,124 @@
+#include "util.h"
+
+#include <string.h>
+
+void gsym_path_join(gsym_buf *out, const char *a, const char *b)
+{
+	gsym_buf_puts(out, a);
+	if (*a && a[strlen(a) - 1] != '/' && *b)
+		gsym_buf_putc(out, '/');
+	gsym_buf_puts(out, b);
+}
+
+size_t gsym_path_dirlen(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+static bool is_sep(char c)
+{
+	return c == '/' || c == '\\';
+}
+
+bool gsym_target_is_absolute(const char *t, size_t len)
+{
+	if (len == 0)
+		return false;
+	if (is_sep(t[0]))
+		return true; /* /abs, \abs, //unc, \\unc, \??\, \\?\ */
+	if (len >= 2 && t[1] == ':' &&
+		((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= 'A' && t[0] <= 'Z')))
+		return true; /* C:, C:\, C:rel (drive-relative) */
+	return false;
+}
+
+void gsym_quote_path(gsym_buf *out, const char *str)
+{
+	const unsigned char *p;
+	bool need = false;
+
+	for (p = (const unsigned char *)str; *p; p++)
+		if (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7f)
+			need = true;
+	if (!need) {
+		gsym_buf_puts(out, str);
+		return;
+	}
+	gsym_buf_putc(out, '"');
+	for (p = (const unsigned char *)str; *p; p++) {
+		switch (*p) {
+		case '"': gsym_buf_puts(out, "\\\""); break;
+		case '\\': gsym_buf_puts(out, "\\\\"); break;
+		case '\n': gsym_buf_puts(out, "\\n"); break;
+		case '\t': gsym_buf_puts(out, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p >= 0x7f)
+				gsym_buf_printf(out, "\\%03o", *p);
+			else
+				gsym_buf_putc(out, (char)*p);
+		}
+	}
+	gsym_buf_putc(out, '"');
+}
+
+void gsym_json_string(gsym_buf *out, const char *data, size_t len)
+{
+	size_t i;
+
+	gsym_buf_putc(out, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (c == '"' || c == '\\') {
+			gsym_buf_putc(out, '\\');
+			gsym_buf_putc(out, (char)c);
+		} else if (c == '\n') {
+			gsym_buf_puts(out, "\\n");
+		} else if (c == '\t') {
+			gsym_buf_puts(out, "\\t");
+		} else if (c < 0x20 || c == 0x7f) {
+			gsym_buf_printf(out, "\\u%04x", c);
+		} else {
+			gsym_buf_putc(out, (char)c);
+		}
+	}
+	gsym_buf_putc(out, '"');
+}
+
+void gsym_hex(gsym_buf *out, const unsigned char *raw, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		gsym_buf_putc(out, digits[raw[i] >> 4]);
+		gsym_buf_putc(out, digits[raw[i] & 15]);
+	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int gsym_unhex(unsigned char *out, const char *hex, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int hi = hexval(hex[2 * i]), lo;
+
+		if (hi < 0 || (lo = hexval(hex[2 * i + 1])) < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
