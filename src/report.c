@@ -49,6 +49,8 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 {
 	size_t count[GSYM_STATE_ERROR + 1] = { 0 };
 	size_t kinds[GSYM_KIND_OTHER + 1] = { 0 };
+	static const char *plural[] = { "", "symlinks", "junctions",
+		"hardlinks", "copies" };
 	size_t i, total = 0, changed = 0, bad = 0;
 	bool first = true;
 
@@ -132,7 +134,9 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 		if (count[GSYM_STATE_DANGLING])
 			gsym_buf_printf(out, " (%zu dangling)",
 				count[GSYM_STATE_DANGLING]);
-		gsym_buf_puts(out, bad ? "; run 'git symlinks restore'\n" :
+		gsym_buf_puts(out, count[GSYM_STATE_PENDING] ||
+					   count[GSYM_STATE_STALE] ?
+					 "; run 'git symlinks restore'\n" :
 					 "\n");
 		return;
 	}
@@ -152,9 +156,9 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 		for (i = GSYM_KIND_SYMLINK; i <= GSYM_KIND_COPY; i++) {
 			if (!kinds[i])
 				continue;
-			gsym_buf_printf(out, "%s%zu %s%s", sep, kinds[i],
-				gsym_kind_name((gsym_kind)i),
-				kinds[i] == 1 ? "" : "s");
+			gsym_buf_printf(out, "%s%zu %s", sep, kinds[i],
+				kinds[i] == 1 ? gsym_kind_name((gsym_kind)i) :
+						plural[i]);
 			sep = ", ";
 		}
 		if (strcmp(sep, " ("))

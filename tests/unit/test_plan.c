@@ -1,0 +1,414 @@
+/*
+ * The planner's decisions, over a fake view: no disk, no repository.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "fake_view.h"
+
+static fake_node nodes[] = {
+	{ "d/f", GSYM_NODE_FILE, NULL, false },
+	{ "fl", GSYM_NODE_LINK, "d/f", false },
+	{ "dl", GSYM_NODE_LINK, "d", false },
+	{ "esc", GSYM_NODE_LINK, "../outside", false },
+	{ "dang", GSYM_NODE_LINK, "nothing", false },
+	{ "sub/up", GSYM_NODE_LINK, "..", false },
+	{ "nul", GSYM_NODE_LINK, "", false },
+	{ ".GIT/x", GSYM_NODE_LINK, "d", false },
+	{ "git", GSYM_NODE_LINK, ".git/config", false },
+};
+
+static fake_disk disk[] = {
+	{ "d/f", GSYM_FT_FILE, "content\n", { 0 }, { 0 } },
+	{ "fl", GSYM_FT_FILE, "d/f", { 0 }, { 0 } }, /* placeholder */
+	{ "dl", GSYM_FT_FILE, "d", { 0 }, { 0 } },
+	{ "esc", GSYM_FT_FILE, "../outside", { 0 }, { 0 } },
+	{ "dang", GSYM_FT_FILE, "nothing", { 0 }, { 0 } },
+	{ "sub/up", GSYM_FT_FILE, "..", { 0 }, { 0 } },
+	{ "git", GSYM_FT_FILE, ".git/config", { 0 }, { 0 } },
+};
+
+static fake_world world = { nodes, GSYM_ARRAY_SIZE(nodes), disk,
+	GSYM_ARRAY_SIZE(disk), 0, 0 };
+
+static const gsym_platform_info posix = { "posix", "copy", false, false,
+	false };
+static const gsym_platform_info win = { "win32", "junction,copy", true,
+	true, true };
+
+static gsym_plan_opts opts_for(gsym_mode mode, bool links)
+{
+	gsym_plan_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.mode = mode;
+	o.details = true;
+	o.links_unsupported = !links;
+	o.platform = &posix;
+	o.fallbacks[0] = GSYM_HOW_COPY;
+	o.nfallbacks = 1;
+	return o;
+}
+
+static gsym_entry entry(const char *path)
+{
+	gsym_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = (char *)path;
+	e.flags = GSYM_ENTRY_SELECTED;
+	return e;
+}
+
+static void plan(gsym_entry *e, const gsym_record *rec,
+	const gsym_plan_opts *o)
+{
+	gsym_view view;
+
+	fake_view_init(&view, &world);
+	assert_int_equal(0, gsym_plan_entry(e, &view, rec, o));
+}
+
+static void done(gsym_entry *e)
+{
+	free(e->resolved);
+	free(e->message);
+}
+
+static void test_plan__placeholder_becomes_symlink_then_copy(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, true);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_KIND_PLACEHOLDER, e.kind);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	assert_int_equal(GSYM_STATE_PENDING, e.state);
+	assert_int_equal(GSYM_TYPE_FILE, e.type);
+	assert_int_equal(2, e.nhows);
+	assert_int_equal(GSYM_HOW_SYMLINK, e.hows[0]);
+	assert_int_equal(GSYM_HOW_COPY, e.hows[1]);
+	assert_string_equal("d/f", e.resolved);
+	done(&e);
+}
+
+static void test_plan__status_changes_nothing(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_STATUS, true);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_PENDING, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+}
+
+static void test_plan__edited_placeholder_is_modified(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, true);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	disk[1].content = "d/F"; /* same size, other text */
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	assert_int_equal(GSYM_KIND_OTHER, e.kind);
+	done(&e);
+
+	o.force = true;
+	e = entry("fl");
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	assert_true(e.flags & GSYM_ENTRY_BACKUP);
+	done(&e);
+	disk[1].content = "d/f";
+}
+
+static void test_plan__stamped_placeholder_is_not_read(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, true);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	disk[1].st.ino = 42;
+	disk[1].st.size = 3;
+	e.istat.ino = 42;
+	e.istat.size = 3;
+	world.reads = 0;
+	plan(&e, NULL, &o);
+	assert_int_equal(0, world.reads);
+	assert_int_equal(GSYM_KIND_PLACEHOLDER, e.kind);
+	done(&e);
+	disk[1].st.ino = 0;
+	disk[1].st.size = 0;
+}
+
+static void test_plan__right_symlink_ok_or_stamped(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, true);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	disk[1].type = GSYM_FT_LINK;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_OK, e.state);
+	assert_int_equal(GSYM_ACT_STAMP, e.action); /* stat differs */
+	done(&e);
+
+	disk[1].content = "elsewhere";
+	e = entry("fl");
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+	disk[1].type = GSYM_FT_FILE;
+	disk[1].content = "d/f";
+}
+
+static void test_plan__fast_path_reads_no_blob(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, true);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	o.details = false;
+	disk[1].type = GSYM_FT_LINK;
+	e.istat.size = 3;
+	world.lookups = 0;
+	plan(&e, NULL, &o); /* lstat equals the (zero) stamp */
+	assert_int_equal(0, world.lookups);
+	assert_int_equal(GSYM_STATE_OK, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+	disk[1].type = GSYM_FT_FILE;
+}
+
+static void test_plan__no_links_escaping_is_unsafe(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("esc");
+
+	(void)state;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	assert_non_null(strstr(e.reason, "leaves the working tree"));
+	done(&e);
+
+	/* with links, escaping links are made as git would */
+	o = opts_for(GSYM_MODE_RESTORE, true);
+	e = entry("esc");
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	assert_int_equal(1, e.nhows);
+	done(&e);
+
+	/* where outside links are a risk, only with --allow-outside */
+	o.platform = &win;
+	e = entry("esc");
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	done(&e);
+	o.allow_outside = true;
+	e = entry("esc");
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+}
+
+static void test_plan__no_links_dangling_keeps_placeholder(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("dang");
+
+	(void)state;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_DANGLING, e.state);
+	assert_true(gsym_state_is_good(e.state));
+	done(&e);
+}
+
+static void test_plan__ancestor_never_copied(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("sub/up");
+
+	(void)state;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_TYPE_DIR, e.type);
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_non_null(strstr(e.reason, "ancestor"));
+	done(&e);
+}
+
+static void test_plan__git_dir_target_never_copied(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("git");
+
+	(void)state;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	done(&e);
+}
+
+static void test_plan__fallback_kinds_fit_the_type(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("dl");
+
+	(void)state;
+	o.fallbacks[0] = GSYM_HOW_JUNCTION;
+	o.fallbacks[1] = GSYM_HOW_HARDLINK;
+	o.fallbacks[2] = GSYM_HOW_COPY;
+	o.nfallbacks = 3;
+	plan(&e, NULL, &o); /* posix: no junction; dir: no hard link */
+	assert_int_equal(1, e.nhows);
+	assert_int_equal(GSYM_HOW_COPY, e.hows[0]);
+	done(&e);
+
+	o.platform = &win;
+	e = entry("dl");
+	plan(&e, NULL, &o);
+	assert_int_equal(2, e.nhows);
+	assert_int_equal(GSYM_HOW_JUNCTION, e.hows[0]);
+	done(&e);
+
+	e = entry("fl");
+	plan(&e, NULL, &o);
+	assert_int_equal(2, e.nhows);
+	assert_int_equal(GSYM_HOW_HARDLINK, e.hows[0]);
+	assert_int_equal(GSYM_HOW_COPY, e.hows[1]);
+	done(&e);
+}
+
+static void test_plan__recorded_copy(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("fl");
+	gsym_record rec;
+
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = GSYM_KIND_COPY;
+	rec.type = GSYM_TYPE_FILE;
+	rec.path = "fl";
+	fake_hash(rec.hash, "content\n");
+	disk[1].content = "content\n";
+
+	plan(&e, &rec, &o); /* unchanged, target unchanged */
+	assert_int_equal(GSYM_KIND_COPY, e.kind);
+	assert_int_equal(GSYM_STATE_OK, e.state);
+	done(&e);
+
+	disk[0].content = "new content\n"; /* the target changed */
+	e = entry("fl");
+	plan(&e, &rec, &o);
+	assert_int_equal(GSYM_STATE_STALE, e.state);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+	disk[0].content = "content\n";
+
+	disk[1].content = "edited\n"; /* the user edited the copy */
+	e = entry("fl");
+	plan(&e, &rec, &o);
+	assert_int_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+
+	/* a record for another version of the link is not trusted */
+	rec.blob[0] = 1;
+	disk[1].content = "content\n";
+	e = entry("fl");
+	plan(&e, &rec, &o);
+	assert_int_equal(GSYM_STATE_MODIFIED, e.state);
+	done(&e);
+	disk[1].content = "d/f";
+}
+
+static void test_plan__reset(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESET, true);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	disk[1].type = GSYM_FT_LINK;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_ACT_PLACEHOLDER, e.action);
+	done(&e);
+	disk[1].content = "elsewhere";
+	e = entry("fl");
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+	disk[1].type = GSYM_FT_FILE;
+	disk[1].content = "d/f";
+}
+
+static void test_plan__hostile_entries_refused(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, true);
+	gsym_entry e = entry(".GIT/x");
+
+	(void)state;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+
+	e = entry("nul");
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	done(&e);
+}
+
+static void test_plan__sparse_entry_left_alone(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, true);
+	gsym_entry e = entry("missing-on-disk");
+
+	(void)state;
+	nodes[4].path = "missing-on-disk";
+	e.flags |= GSYM_ENTRY_SKIP_WORKTREE;
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_STATE_OK, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+	e = entry("missing-on-disk");
+	plan(&e, NULL, &o);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+	nodes[4].path = "dang";
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan__placeholder_becomes_symlink_then_copy),
+		cmocka_unit_test(test_plan__status_changes_nothing),
+		cmocka_unit_test(test_plan__edited_placeholder_is_modified),
+		cmocka_unit_test(test_plan__stamped_placeholder_is_not_read),
+		cmocka_unit_test(test_plan__right_symlink_ok_or_stamped),
+		cmocka_unit_test(test_plan__fast_path_reads_no_blob),
+		cmocka_unit_test(test_plan__no_links_escaping_is_unsafe),
+		cmocka_unit_test(test_plan__no_links_dangling_keeps_placeholder),
+		cmocka_unit_test(test_plan__ancestor_never_copied),
+		cmocka_unit_test(test_plan__git_dir_target_never_copied),
+		cmocka_unit_test(test_plan__fallback_kinds_fit_the_type),
+		cmocka_unit_test(test_plan__recorded_copy),
+		cmocka_unit_test(test_plan__reset),
+		cmocka_unit_test(test_plan__hostile_entries_refused),
+		cmocka_unit_test(test_plan__sparse_entry_left_alone),
+	};
+
+	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
+}
