@@ -55,6 +55,24 @@ int gsym_apply_check_parents(const char *workdir, const char *path)
 	return error;
 }
 
+/* mkdir -p of an absolute directory path ending in '/'. */
+static int make_dirs(const char *dir)
+{
+	gsym_buf p = GSYM_BUF_INIT;
+	const char *s;
+	int error = 0;
+
+	for (s = strchr(dir + 1, '/'); s && !error; s = strchr(s + 1, '/')) {
+		gsym_buf_clear(&p);
+		gsym_buf_put(&p, dir, (size_t)(s - dir));
+		error = gsym_platform_mkdir(p.ptr);
+		if (error == GSYM_EEXISTS)
+			error = 0;
+	}
+	gsym_buf_dispose(&p);
+	return error;
+}
+
 /* Move what is at `abs` into the backup directory before --force. */
 static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
@@ -71,19 +89,27 @@ static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		gsym_buf_puts(&dst, rel.ptr);
 		n++;
 	} while (gsym_platform_lstat(&st, dst.ptr) == 0);
-	if ((error = gsym_apply_check_parents(ctx->backup_dir, rel.ptr)) < 0)
-		goto done;
-	error = gsym_platform_rename(abs, dst.ptr);
-	if (error == GSYM_EUNSUPPORTED) {
-		/* another file system: copy, then remove the original */
-		if ((error = gsym_platform_copy_file(abs, dst.ptr)) == 0)
-			error = gsym_platform_remove(abs);
+	if ((error = make_dirs(ctx->backup_dir)) < 0 ||
+		(error = gsym_apply_check_parents(ctx->backup_dir, rel.ptr)) < 0)
+		goto failed;
+	/*
+	 * A file is copied, so the path keeps it until the new form is
+	 * renamed over it; a link or directory is moved (a directory cannot
+	 * be replaced by a rename anyway).
+	 */
+	if ((error = gsym_platform_lstat(&st, abs)) == 0)
+		error = st.type == GSYM_FT_FILE ?
+			gsym_platform_copy_file(abs, dst.ptr) :
+			gsym_platform_rename(abs, dst.ptr);
+failed:
+	if (error < 0) {
+		char *why = strdup(gsym_error_last());
+
+		error = gsym_error_set("could not back up '%s' before --force "
+				       "(%s); nothing was replaced",
+			e->path, why);
+		free(why);
 	}
-	if (error < 0)
-		error = gsym_error_set("could not back up '%s' before --force: "
-				       "%s",
-			e->path, gsym_error_last());
-done:
 	gsym_buf_dispose(&dst);
 	gsym_buf_dispose(&rel);
 	return error;

@@ -60,14 +60,30 @@ static char *index_path_of(gsym_repo *repo)
 
 int gsym_repo_open(gsym_repo *out, bool lock)
 {
+	char *work_tree;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if (git_repository_open_ext(&out->repo, NULL,
-		    GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0)
+	/* libgit2 1.5 refuses GIT_WORK_TREE: apply it after opening */
+	if ((work_tree = getenv("GIT_WORK_TREE")) != NULL) {
+		work_tree = strdup(work_tree);
+		unsetenv("GIT_WORK_TREE");
+	}
+	error = git_repository_open_ext(&out->repo, NULL,
+		GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (work_tree) {
+		setenv("GIT_WORK_TREE", work_tree, 1);
+		if (!error && git_repository_set_workdir(out->repo, work_tree,
+				      0) < 0)
+			error = -1;
+		free(work_tree);
+	}
+	if (error == GIT_ENOTFOUND && !getenv("GIT_DIR"))
 		return gsym_error_set("not a git repository (or any of the "
 				      "parent directories); run it inside a "
 				      "working tree or use -C <dir>");
+	if (error < 0)
+		return gsym_repo_git_error("could not open the repository");
 	if (git_repository_is_bare(out->repo) ||
 		!git_repository_workdir(out->repo))
 		return gsym_error_set("this operation must be run in a work "

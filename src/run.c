@@ -187,6 +187,8 @@ int gsym_run(const gsym_run_opts *o)
 
 	gsym_view_repo_init(&view, &rv, &repo, &entries);
 	gsym_buf_printf(&path, "%ssymlinks/backup/", repo.gitdir);
+	if (!o->force)
+		gsym_buf_clear(&path); /* no backups without --force */
 	actx.view = &view;
 	actx.state = &state;
 	actx.workdir = repo.workdir;
@@ -244,6 +246,8 @@ int gsym_run(const gsym_run_opts *o)
 
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
+		if (o->dry_run && e->action != GSYM_ACT_NONE)
+			continue; /* a real run would fix it */
 		if (o->mode == GSYM_MODE_RESET ?
 				(e->state == GSYM_STATE_MODIFIED ||
 					e->state == GSYM_STATE_ERROR ||

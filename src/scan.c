@@ -2,6 +2,7 @@
 #include "repo.h"
 #include "buf.h"
 #include "error.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +32,44 @@ static void fill(gsym_entry *e, const git_index_entry *ie, size_t pos)
 		e->flags |= GSYM_ENTRY_SKIP_WORKTREE;
 }
 
+/* Fold "a/./b" and "a/x/../b" the way git's prefix_path() does. */
+static int normalize(gsym_buf *out, const char *in)
+{
+	const char *p = in;
+
+	gsym_buf_clear(out);
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (!out->size)
+				return gsym_error_set("'%s' is outside the "
+						      "repository",
+					in);
+			gsym_buf_truncate(out, gsym_path_dirlen(out->ptr));
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			if (out->size)
+				gsym_buf_putc(out, '/');
+			gsym_buf_put(out, p, len);
+		}
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
 /* Turn command-line pathspecs into repository-relative ones. */
 static int make_pathspec(git_pathspec **out, const char *prefix,
 	char **items, size_t n)
 {
 	git_strarray arr;
 	char **full = calloc(n, sizeof(char *));
+	gsym_buf norm = GSYM_BUF_INIT;
 	size_t i;
-	int error;
+	int error = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !error; i++) {
 		gsym_buf b = GSYM_BUF_INIT;
 
 		if (items[i][0] == ':' && items[i][1] == '/') {
@@ -49,22 +78,19 @@ static int make_pathspec(git_pathspec **out, const char *prefix,
 			gsym_buf_puts(&b, prefix);
 			gsym_buf_puts(&b, items[i]);
 		}
-		/* "dir/" means everything below dir */
-		while (b.size > 1 && b.ptr[b.size - 1] == '/')
-			gsym_buf_truncate(&b, b.size - 1);
-		if (!strcmp(gsym_buf_cstr(&b), "."))
-			gsym_buf_sets(&b, "");
-		full[i] = gsym_buf_detach(&b);
+		/* "dir/" means everything below dir, "." everything */
+		error = normalize(&norm, gsym_buf_cstr(&b));
+		gsym_buf_dispose(&b);
+		full[i] = gsym_buf_detach(&norm);
 	}
 	arr.strings = full;
 	arr.count = n;
-	error = git_pathspec_new(out, &arr);
+	if (!error && git_pathspec_new(out, &arr) < 0)
+		error = gsym_repo_git_error("invalid pathspec");
 	for (i = 0; i < n; i++)
 		free(full[i]);
 	free(full);
-	if (error < 0)
-		return gsym_repo_git_error("invalid pathspec");
-	return 0;
+	return error;
 }
 
 int gsym_scan(gsym_entries *out, git_index *index, const char *prefix,

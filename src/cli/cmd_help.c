@@ -7,7 +7,9 @@ int cmd_help(int argc, char **argv)
 {
 	const gsym_cmd *c;
 
-	if (argc > 1 && strcmp(argv[1], "-h") && strcmp(argv[1], "--help")) {
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return gsym_cli_help("help");
+	if (argc > 1) {
 		if (!gsym_cmd_find(argv[1]))
 			return gsym_cli_usage_error(NULL,
 				"'%s' is not a git-symlinks command", argv[1]);

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install what building and testing need, from Debian's archive, only when
+# something is missing. Usage: scripts/deps.sh [build|test|exfat]...
+set -eu
+
+need=""
+want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" || need="$need $1"; }
+
+for what in "${@:-build}"; do
+	case $what in
+	build) for p in build-essential cmake pkg-config git libgit2-dev libcmocka-dev; do want "$p"; done ;;
+	test) for p in python3 git; do want "$p"; done ;;
+	exfat) for p in exfatprogs exfat-fuse fuse3; do want "$p"; done ;;
+	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
+	esac
+done
+
+if [ -n "$need" ]; then
+	echo "installing:$need" >&2
+	if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi

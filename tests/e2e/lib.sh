@@ -1,0 +1,121 @@
+# Shared helpers for the end-to-end suites: real git is the judge.
+# A suite sources this, calls the checks, and ends with `finish`.
+set -u
+
+GSYM=${GSYM:-$(cd "$(dirname "$0")/../.." && pwd)/build/git-symlinks}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+FIXTURES=$ROOT/fixtures
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/gsym-e2e.XXXXXX")
+PASSED=0
+FAILED=0
+SUITE=$(basename "$0" .sh)
+
+export GIT_CONFIG_NOSYSTEM=1
+export HOME=$TMP/home
+mkdir -p "$HOME"
+git config --global user.name tester
+git config --global user.email tester@example.invalid
+git config --global init.defaultBranch main
+git config --global protocol.file.allow always
+git config --global core.quotepath false
+
+cleanup() {
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+pass() {
+	PASSED=$((PASSED + 1))
+	[ -z "${VERBOSE:-}" ] || echo "ok - $1"
+}
+
+fail() {
+	FAILED=$((FAILED + 1))
+	echo "FAIL - $1" >&2
+	[ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/    /' >&2
+}
+
+# check DESC CMD...: the command must succeed
+check() {
+	desc=$1
+	shift
+	if out=$("$@" 2>&1); then pass "$desc"; else fail "$desc" "$out"; fi
+}
+
+# check_fails DESC CMD...: the command must fail
+check_fails() {
+	desc=$1
+	shift
+	if out=$("$@" 2>&1); then fail "$desc (succeeded)" "$out"; else pass "$desc"; fi
+}
+
+# expect_eq DESC EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected: $2
+actual:   $3"; fi
+}
+
+# expect_rc DESC RC CMD...: run CMD, expect exit code RC
+expect_rc() {
+	desc=$1
+	want=$2
+	shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" = "$want" ]; then pass "$desc"; else
+		fail "$desc: exit $rc, expected $want" "$(cat "$TMP/out" "$TMP/err")"
+	fi
+}
+
+# The clone a Windows user, or a user on a link-less disk, gets.
+clone_placeholders() {
+	git clone -q -c core.symlinks=false "$1" "$2"
+}
+
+# git status --porcelain is empty
+git_clean() {
+	s=$(git -C "$1" status --porcelain --untracked-files=all)
+	[ -z "$s" ] || { echo "$s"; return 1; }
+}
+
+# `git add -A` then write-tree equals HEAD's tree: no link lost
+tree_kept() {
+	git -C "$1" add -A &&
+		[ "$(git -C "$1" write-tree)" = "$(git -C "$1" rev-parse 'HEAD^{tree}')" ]
+}
+
+# every mode-120000 entry is a real link with exactly its blob's text
+links_real() {
+	git -C "$1" ls-files -s | while IFS= read -r line; do
+		mode=${line%% *}
+		[ "$mode" = 120000 ] || continue
+		rest=${line#* }
+		oid=${rest%% *}
+		path=${line#*	}
+		[ -L "$1/$path" ] || { echo "not a link: $path"; return 1; }
+		git -C "$1" cat-file blob "$oid" >"$TMP/want"
+		readlink -n "$1/$path" >"$TMP/have"
+		cmp -s "$TMP/want" "$TMP/have" ||
+			{ echo "wrong target: $path"; return 1; }
+	done
+}
+
+# the skip-worktree bits git sees
+skip_bits() {
+	git -C "$1" ls-files -v | awk '$1 == "S" { print $2 }'
+}
+
+# a listing of what is in a tree: type, mode, size, content hash or target
+snapshot() {
+	(cd "$1" && find . -path ./.git -prune -o -print | LC_ALL=C sort |
+		while IFS= read -r p; do
+			if [ -L "$p" ]; then echo "L $p -> $(readlink "$p")"
+			elif [ -d "$p" ]; then echo "D $p"
+			else echo "F $p $(stat -c %a "$p") $(cksum < "$p")"; fi
+		done)
+}
+
+finish() {
+	echo "$SUITE: $PASSED passed, $FAILED failed"
+	[ "$FAILED" = 0 ]
+}
