@@ -115,22 +115,25 @@ failed:
 	return error;
 }
 
-/* Put `tmp` at `abs`; a directory on either side takes two renames. */
-static int replace(const char *tmp, const char *abs)
+static bool is_dirlike(gsym_ftype t)
 {
-	gsym_stat at, made;
+	return t == GSYM_FT_DIR || t == GSYM_FT_JUNCTION;
+}
+
+/*
+ * Put `tmp` (of type `made`) at `abs` (holding `at`, as planned): one
+ * rename, or two when a directory is on either side (a rename cannot
+ * replace a directory by a file, nor a file by a directory).
+ */
+static int replace(const char *tmp, gsym_ftype made, const char *abs,
+	gsym_ftype at)
+{
 	gsym_buf old = GSYM_BUF_INIT;
 	int error;
 
-	if ((error = gsym_platform_lstat(&made, tmp)) < 0)
-		return error;
-	error = gsym_platform_lstat(&at, abs);
-	if (error == GSYM_ENOTFOUND)
+	if (!is_dirlike(at) && !is_dirlike(made))
 		return gsym_platform_rename(tmp, abs);
-	if (error < 0)
-		return error;
-	if (at.type != GSYM_FT_DIR && made.type != GSYM_FT_DIR &&
-		at.type != GSYM_FT_JUNCTION && made.type != GSYM_FT_JUNCTION)
+	if (at == GSYM_FT_NONE)
 		return gsym_platform_rename(tmp, abs);
 
 	tmp_name(&old, abs, "old");
@@ -157,7 +160,6 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 	const char *tmp)
 {
 	gsym_buf src = GSYM_BUF_INIT;
-	gsym_stat st;
 	int error = 0;
 
 	if (how != GSYM_HOW_SYMLINK)
@@ -171,13 +173,6 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 		error = gsym_platform_symlink(e->target, tmp,
 			e->type == GSYM_TYPE_DIR ? GSYM_LINK_DIR :
 						   GSYM_LINK_FILE);
-		/* some systems report success and make nothing */
-		if (!error && (gsym_platform_lstat(&st, tmp) < 0 ||
-				      st.type != GSYM_FT_LINK)) {
-			gsym_copy_remove(tmp);
-			error = gsym_error_setc(GSYM_EUNSUPPORTED,
-				"symlink '%s' was not created", e->path);
-		}
 		if (is_unavailable(error)) {
 			ctx->opts->links_unsupported = true;
 			if (!ctx->state->links_unsupported) {
@@ -244,10 +239,14 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		(error = backup(ctx, e, abs)) < 0)
 		goto failed;
 	tmp_name(&tmp, abs, "new");
-	if ((error = gsym_copy_remove(tmp.ptr)) < 0) /* a crash leftover */
-		goto failed;
 	for (i = 0; i < e->nhows && !made; i++) {
 		error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr);
+		if (error == GSYM_EEXISTS) {
+			/* a leftover of a killed run: ours by its name */
+			if ((error = gsym_copy_remove(tmp.ptr)) < 0)
+				goto failed;
+			error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr);
+		}
 		if (!error) {
 			made = true;
 			e->made = (gsym_how)e->hows[i];
@@ -277,7 +276,17 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		(error = gsym_platform_set_mtime(tmp.ptr,
 			 gsym_platform_now() - STAMP_AGE)) < 0)
 		goto failed;
-	if ((error = replace(tmp.ptr, abs)) < 0 ||
+	if ((error = replace(tmp.ptr,
+		     e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR ?
+			     GSYM_FT_DIR :
+		     e->made == GSYM_HOW_JUNCTION ? GSYM_FT_JUNCTION :
+						    GSYM_FT_FILE,
+		     abs,
+		     /* a backed-up file is still there; the rest moved */
+		     !(e->flags & GSYM_ENTRY_BACKUP) ||
+				     e->disk.type == GSYM_FT_FILE ?
+			     e->disk.type :
+			     GSYM_FT_NONE)) < 0 ||
 		(error = gsym_platform_lstat(&e->result, abs)) < 0)
 		goto failed;
 
@@ -308,7 +317,8 @@ static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if ((error = gsym_copy_remove(tmp.ptr)) < 0 ||
 		(error = gsym_platform_write_new(tmp.ptr, e->target,
 			 e->target_len)) < 0 ||
-		(error = replace(tmp.ptr, abs)) < 0 ||
+		(error = replace(tmp.ptr, GSYM_FT_FILE, abs, e->disk.type)) <
+			0 ||
 		(error = gsym_platform_lstat(&e->result, abs)) < 0) {
 		fail(e, GSYM_STATE_ERROR);
 		gsym_copy_remove(tmp.ptr);

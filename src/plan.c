@@ -339,8 +339,7 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 					GSYM_ACT_NONE,
 				NULL);
 		else
-			plan_create(e, opts, GSYM_STATE_PENDING,
-				"git's placeholder; restore replaces it");
+			plan_create(e, opts, GSYM_STATE_PENDING, NULL);
 		break;
 
 	default:

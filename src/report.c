@@ -33,7 +33,7 @@ static const char *why(const gsym_entry *e)
 static void text_line(gsym_buf *out, const gsym_entry *e, const char *verb)
 {
 	gsym_buf_printf(out, "%-9s ", verb);
-	gsym_quote_path(out, e->path);
+	gsym_quote_path(out, e->path, false);
 	if (e->target) {
 		gsym_buf_puts(out, " -> ");
 		gsym_buf_put(out, e->target, e->target_len);
@@ -87,7 +87,7 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 				gsym_state_name(e->state),
 				gsym_kind_name(e->kind),
 				gsym_type_name(e->type));
-			gsym_quote_path(out, e->path);
+			gsym_quote_path(out, e->path, true);
 			gsym_buf_putc(out, '\n');
 			break;
 		default:

@@ -34,13 +34,14 @@ bool gsym_target_is_absolute(const char *t, size_t len)
 	return false;
 }
 
-void gsym_quote_path(gsym_buf *out, const char *str)
+void gsym_quote_path(gsym_buf *out, const char *str, bool high)
 {
 	const unsigned char *p;
 	bool need = false;
 
 	for (p = (const unsigned char *)str; *p; p++)
-		if (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7f)
+		if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f ||
+			(high && *p > 0x7f))
 			need = true;
 	if (!need) {
 		gsym_buf_puts(out, str);
@@ -54,7 +55,7 @@ void gsym_quote_path(gsym_buf *out, const char *str)
 		case '\n': gsym_buf_puts(out, "\\n"); break;
 		case '\t': gsym_buf_puts(out, "\\t"); break;
 		default:
-			if (*p < 0x20 || *p >= 0x7f)
+			if (*p < 0x20 || *p == 0x7f || (high && *p > 0x7f))
 				gsym_buf_printf(out, "\\%03o", *p);
 			else
 				gsym_buf_putc(out, (char)*p);

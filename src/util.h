@@ -15,8 +15,11 @@ size_t gsym_path_dirlen(const char *path);
 /* True when `target` is absolute on any platform git runs on. */
 bool gsym_target_is_absolute(const char *target, size_t len);
 
-/* Append `str` quoted the way git quotes paths (only when needed). */
-void gsym_quote_path(gsym_buf *out, const char *str);
+/*
+ * Append `str` quoted the way git quotes paths, only when needed; with
+ * `high`, bytes over 0x7f are quoted too (git's core.quotePath).
+ */
+void gsym_quote_path(gsym_buf *out, const char *str, bool high);
 
 /* Append `data` as a JSON string, quotes included. */
 void gsym_json_string(gsym_buf *out, const char *data, size_t len);
