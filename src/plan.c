@@ -143,31 +143,53 @@ static int is_placeholder(bool *out, gsym_entry *e, const gsym_view *view)
 	return error;
 }
 
-/* A fallback we made: unchanged, edited, or behind its target? */
+/*
+ * Is what is on disk the fallback `rec` describes, unedited? Trusts the
+ * stamp when the index still holds the recorded version; hashes otherwise.
+ */
+static int owned(bool *out, gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec)
+{
+	unsigned char now[GSYM_OID_RAWSZ];
+	gsym_ftype want = rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR :
+						       GSYM_FT_FILE;
+	int error;
+
+	*out = false;
+	if (rec->kind == GSYM_KIND_JUNCTION)
+		want = GSYM_FT_JUNCTION;
+	if (e->disk.type != want)
+		return 0;
+	if ((e->flags & GSYM_ENTRY_STAMP_MATCH) && want != GSYM_FT_JUNCTION &&
+		!memcmp(rec->blob, e->id, GSYM_OID_RAWSZ)) {
+		*out = true;
+		return 0;
+	}
+	if (want == GSYM_FT_JUNCTION) {
+		*out = true; /* a junction holds no content of its own */
+		return 0;
+	}
+	if ((error = view->hash(now, view, e->path, rec->type)) < 0)
+		return error;
+	*out = !memcmp(now, rec->hash, sizeof(now));
+	return 0;
+}
+
+/* A fallback we made, unedited: current, or behind its link or target? */
 static int plan_recorded(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {
-	unsigned char now[GSYM_OID_RAWSZ], fresh[GSYM_OID_RAWSZ];
+	unsigned char fresh[GSYM_OID_RAWSZ];
 	int error;
 
 	e->kind = rec->kind;
-	if (!(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
-		rec->kind == GSYM_KIND_JUNCTION) {
-		if ((error = view->hash(now, view, e->path, rec->type)) < 0)
-			return error;
-		if (memcmp(now, rec->hash, sizeof(now))) {
-			e->flags |= GSYM_ENTRY_BACKUP;
-			if (opts->force && opts->mode == GSYM_MODE_RESTORE)
-				plan_create(e, opts, GSYM_STATE_MODIFIED,
-					"edited fallback replaced (--force)");
-			else
-				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
-					"fallback was edited; use --force");
-			return 0;
-		}
-	}
 	if (opts->mode == GSYM_MODE_RESET) {
 		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+		return 0;
+	}
+	if (memcmp(rec->blob, e->id, GSYM_OID_RAWSZ)) {
+		/* a checkout changed the link and left our fallback */
+		plan_create(e, opts, GSYM_STATE_STALE, "the link changed");
 		return 0;
 	}
 	/* stale when a fresh fallback would differ from this one */
@@ -186,15 +208,30 @@ static int plan_recorded(gsym_entry *e, const gsym_view *view,
 		}
 	}
 	if (opts->links_unsupported)
+		/* re-stamp, and put back a bit a mixed reset dropped */
 		set(e, GSYM_STATE_OK,
-			(e->flags & GSYM_ENTRY_STAMP_MATCH) ? GSYM_ACT_NONE :
-							      GSYM_ACT_STAMP,
+			(e->flags & GSYM_ENTRY_STAMP_MATCH) &&
+					(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
+				GSYM_ACT_NONE :
+				GSYM_ACT_STAMP,
 			NULL);
 	else
 		/* links work now: upgrade the fallback */
 		plan_create(e, opts, GSYM_STATE_PENDING,
 			"links can be made here now");
 	return 0;
+}
+
+/* Something not ours, or no longer ours, that is not a placeholder. */
+static void plan_edited(gsym_entry *e, const gsym_plan_opts *opts,
+	const char *what)
+{
+	e->flags |= GSYM_ENTRY_BACKUP;
+	if (opts->force && opts->mode == GSYM_MODE_RESTORE)
+		plan_create(e, opts, GSYM_STATE_MODIFIED,
+			"edited; replaced after a backup (--force)");
+	else
+		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE, what);
 }
 
 int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
@@ -250,8 +287,6 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	}
 	if ((error = resolve_entry(e, view)) < 0)
 		goto failed;
-	if (rec && memcmp(rec->blob, e->id, GSYM_OID_RAWSZ))
-		rec = NULL; /* recorded for another version of the link */
 
 	switch (e->disk.type) {
 	case GSYM_FT_NONE:
@@ -275,14 +310,8 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 			goto failed;
 		if (text.size != e->target_len ||
 			memcmp(text.ptr, e->target, text.size)) {
-			e->flags |= GSYM_ENTRY_BACKUP;
-			if (opts->force && opts->mode == GSYM_MODE_RESTORE)
-				plan_create(e, opts, GSYM_STATE_MODIFIED,
-					"link pointing elsewhere replaced "
-					"(--force)");
-			else
-				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
-					"link points elsewhere; use --force");
+			plan_edited(e, opts,
+				"link points elsewhere; use --force");
 			break;
 		}
 		if (opts->mode == GSYM_MODE_RESET) {
@@ -304,31 +333,38 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	case GSYM_FT_DIR:
 	case GSYM_FT_JUNCTION:
 		if (rec) {
-			error = plan_recorded(e, view, rec, opts);
-			if (error < 0)
+			bool ours;
+
+			if ((error = owned(&ours, e, view, rec)) < 0)
 				goto failed;
-			break;
+			if (ours) {
+				if ((error = plan_recorded(e, view, rec,
+					     opts)) < 0)
+					goto failed;
+				break;
+			}
 		}
 		if (e->disk.type != GSYM_FT_FILE) {
-			e->kind = e->disk.type == GSYM_FT_JUNCTION ?
-				GSYM_KIND_JUNCTION :
-				GSYM_KIND_OTHER;
-			set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
-				"a directory is in the way; move it away");
+			e->kind = rec ? rec->kind :
+				e->disk.type == GSYM_FT_JUNCTION ?
+					GSYM_KIND_JUNCTION :
+					GSYM_KIND_OTHER;
+			if (rec)
+				plan_edited(e, opts,
+					"the copy was edited; use --force");
+			else
+				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+					"a directory is in the way; move it "
+					"away");
 			break;
 		}
 		if ((error = is_placeholder(&placeholder, e, view)) < 0)
 			goto failed;
 		if (!placeholder) {
-			e->kind = GSYM_KIND_OTHER;
-			e->flags |= GSYM_ENTRY_BACKUP;
-			if (opts->force && opts->mode == GSYM_MODE_RESTORE)
-				plan_create(e, opts, GSYM_STATE_MODIFIED,
-					"edited placeholder replaced "
-					"(--force)");
-			else
-				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
-					"placeholder was edited; use --force");
+			e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
+			plan_edited(e, opts,
+				rec ? "the copy was edited; use --force" :
+				      "placeholder was edited; use --force");
 			break;
 		}
 		e->kind = GSYM_KIND_PLACEHOLDER;

@@ -105,6 +105,7 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 					!opts->quiet)) {
 				text_line(out, e, gsym_state_name(e->state));
 			} else if (!good && opts->mode != GSYM_MODE_STATUS &&
+				(!opts->quiet || e->state == GSYM_STATE_ERROR) &&
 				(opts->mode != GSYM_MODE_RESET ||
 					e->state != GSYM_STATE_DANGLING)) {
 				text_line(err, e, gsym_state_name(e->state));

@@ -125,6 +125,23 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 	return 0;
 }
 
+/* Can a symbolic link be made in the working tree right now? */
+static bool links_work(const gsym_repo *repo)
+{
+	gsym_buf probe = GSYM_BUF_INIT;
+	bool ok;
+
+	gsym_buf_printf(&probe, "%s.gsym-probe-%ld", repo->workdir,
+		(long)gsym_platform_now());
+	gsym_platform_remove(probe.ptr);
+	ok = gsym_platform_symlink("probe", probe.ptr, GSYM_LINK_FILE) == 0;
+	if (ok)
+		gsym_platform_remove(probe.ptr);
+	gsym_error_clear();
+	gsym_buf_dispose(&probe);
+	return ok;
+}
+
 static int fatal(const char *msg)
 {
 	fprintf(stderr, "fatal: %s\n", msg);
@@ -181,9 +198,18 @@ int gsym_run(const gsym_run_opts *o)
 		code = fatal(gsym_error_last());
 		goto done;
 	}
-	/* status trusts what an earlier restore learnt; restore re-probes */
-	plan.links_unsupported =
-		o->mode == GSYM_MODE_STATUS && state.links_unsupported;
+	/*
+	 * What an earlier restore learnt about links here; a restore that
+	 * will write checks it once (links may work now), so a tree of copies
+	 * does not retry a link per entry on every run.
+	 */
+	plan.links_unsupported = state.links_unsupported;
+	if (writes && o->mode == GSYM_MODE_RESTORE && state.links_unsupported &&
+		links_work(&repo)) {
+		plan.links_unsupported = false;
+		state.links_unsupported = false;
+		state.dirty = true;
+	}
 
 	gsym_view_repo_init(&view, &rv, &repo, &entries);
 	gsym_buf_printf(&path, "%ssymlinks/backup/", repo.gitdir);

@@ -102,7 +102,7 @@ links_real() {
 
 # the skip-worktree bits git sees
 skip_bits() {
-	git -C "$1" ls-files -v | awk '$1 == "S" { print $2 }'
+	git -C "$1" ls-files -v | sed -n 's/^S //p'
 }
 
 # a listing of what is in a tree: type, mode, size, content hash or target

@@ -324,12 +324,29 @@ static void test_plan__recorded_copy(void **state)
 	assert_int_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 
-	/* a record for another version of the link is not trusted */
+	/* a checkout changed the link but left our unedited copy */
 	rec.blob[0] = 1;
 	disk[1].content = "content\n";
 	e = entry("fl");
 	plan(&e, &rec, &o);
+	assert_int_equal(GSYM_STATE_STALE, e.state);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+
+	/* ... or wrote the new link's placeholder over it */
+	disk[1].content = "d/f";
+	e = entry("fl");
+	plan(&e, &rec, &o);
+	assert_int_equal(GSYM_KIND_PLACEHOLDER, e.kind);
+	assert_int_equal(GSYM_STATE_PENDING, e.state);
+	done(&e);
+
+	/* an edited copy of another version is still the user's */
+	disk[1].content = "edited\n";
+	e = entry("fl");
+	plan(&e, &rec, &o);
 	assert_int_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 	disk[1].content = "d/f";
 }

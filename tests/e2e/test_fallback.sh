@@ -1,0 +1,162 @@
+#!/bin/sh
+# Fallbacks on a real link-less file system (exFAT), judged by real git.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/exfat.sh"
+exfat_mount 256M
+
+"$FIXTURES/make-links.sh" "$TMP/src" >/dev/null
+"$FIXTURES/make-branches.sh" "$TMP/src" >/dev/null
+
+# git's own clone probe sets core.symlinks=false on this disk
+git clone -q "$TMP/src" "$EXFAT/c"
+c=$EXFAT/c
+expect_eq "git set core.symlinks=false itself" "false" "$(git -C "$c" config core.symlinks)"
+
+expect_rc "restore on exFAT exits 1 (unsafe entries listed)" 1 "$GSYM" -C "$c" restore
+check "the escaping link is reported unsafe" grep -q "unsafe .*escaping" "$TMP/err"
+"$GSYM" -C "$c" status --json >"$TMP/st.json"
+jget() {
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+e=[x for x in d["entries"] if x["path"]==sys.argv[2]][0]
+print(e["kind"], e["state"])' "$TMP/st.json" "$1"
+}
+expect_eq "file link -> file copy" "copy ok" "$(jget file-link)"
+expect_eq "dir link -> deep copy" "copy ok" "$(jget dir-link)"
+expect_eq "link to link -> copy of the final target" "copy ok" "$(jget link-to-link)"
+expect_eq "deep link pointing up -> copy" "copy ok" "$(jget sub/deep/er/up)"
+expect_eq "escaping target never copied" "placeholder unsafe" "$(jget escaping)"
+expect_eq "absolute target never copied" "placeholder unsafe" "$(jget absolute)"
+expect_eq "dangling keeps its placeholder" "placeholder dangling" "$(jget dangling)"
+expect_eq "cycle keeps its placeholder" "placeholder unsafe" "$(jget cycle-a)"
+
+expect_eq "file copy has the target's content" "int lib(void);" "$(cat "$c/file-link")"
+expect_eq "chain copies the final file" "int lib(void);" "$(cat "$c/link-to-link")"
+check "deep copy holds the directory" cmp "$c/lib/include/lib.h" "$c/dir-link/include/lib.h"
+check "deep copy keeps the executable bit" test -x "$c/dir-link/tool.sh"
+check "file copy keeps the executable bit" test -x "$c/tool-link"
+expect_eq "escaping placeholder untouched" "../outside-of-tree" "$(cat "$c/escaping")"
+check "no file outside the tree" test ! -e "$EXFAT/outside-of-tree"
+
+check "git status is clean" git_clean "$c"
+expect_eq "skip-worktree bits on exactly the fallbacks" \
+	"aa-later
+dir-link
+dot-prefix
+file-link
+link-to-link
+space link
+sub/deep/er/up
+tool-link
+trailing-slash
+ünïcode-link" "$(skip_bits "$c" | LC_ALL=C sort)"
+check "exclude block lists the directory fallbacks" grep -qx "/dir-link/" "$c/.git/info/exclude"
+check "state file records the fallbacks" grep -q "^copy	dir	.*	dir-link$" "$c/.git/symlinks/state"
+check "git add -A keeps every link entry" tree_kept "$c"
+check "git status still clean after add -A" git_clean "$c"
+
+expect_rc "a second restore changes nothing (exit 1: unsafe remain)" 1 "$GSYM" -C "$c" restore
+check "and says nothing to restore" grep -q "nothing to restore" "$TMP/out"
+
+# --- a stale copy is refreshed, an edited one kept -------------------------------
+printf 'int lib(long);\n' > "$c/lib/include/lib.h"
+"$GSYM" -C "$c" status --json >"$TMP/st.json"
+expect_eq "copy of a changed target is stale" "copy stale" "$(jget file-link)"
+expect_eq "deep copy of a changed tree is stale" "copy stale" "$(jget dir-link)"
+"$GSYM" -C "$c" restore -q
+expect_eq "stale copy refreshed" "int lib(long);" "$(cat "$c/file-link")"
+expect_eq "stale deep copy refreshed" "int lib(long);" "$(cat "$c/dir-link/include/lib.h")"
+git -C "$c" checkout -q -- lib/include/lib.h
+"$GSYM" -C "$c" restore -q
+
+printf 'my edit\n' > "$c/tool-link"
+echo extra > "$c/dir-link/extra.txt"
+expect_rc "edited copies are left alone (exit 1)" 1 "$GSYM" -C "$c" restore
+expect_eq "edited file copy kept" "my edit" "$(cat "$c/tool-link")"
+check "edited deep copy kept" test -f "$c/dir-link/extra.txt"
+"$GSYM" -C "$c" status --json >"$TMP/st.json"
+expect_eq "edited copy is modified" "copy modified" "$(jget tool-link)"
+expect_eq "edited deep copy is modified" "copy modified" "$(jget dir-link)"
+check "git status stays clean (the bit hides the edit)" git_clean "$c"
+check "git add -A does not stage the edited copy" tree_kept "$c"
+expect_rc "--force replaces them" 0 sh -c "'$GSYM' -C '$c' restore --force; test \$? -le 1"
+expect_eq "edited file copy backed up" "my edit" "$(cat "$c/.git/symlinks/backup/tool-link")"
+check "edited deep copy backed up" test -f "$c/.git/symlinks/backup/dir-link/extra.txt"
+expect_eq "file copy fresh again" "$(cat "$c/lib/tool.sh")" "$(cat "$c/tool-link")"
+check "deep copy fresh again" test ! -e "$c/dir-link/extra.txt"
+
+# --- checkout of a branch where a *file* link changes: no reset needed -------------
+check "checkout where a file link changes" git -C "$c" checkout -q file-link-moved
+"$GSYM" -C "$c" restore -q
+expect_eq "the copy follows the new target" "read me" "$(cat "$c/file-link")"
+check "git status clean on the new branch" git_clean "$c"
+check "link entries kept on the new branch" tree_kept "$c"
+check "and back" git -C "$c" checkout -q main
+"$GSYM" -C "$c" restore -q
+expect_eq "the copy follows back" "int lib(void);" "$(cat "$c/file-link")"
+
+# --- checkout where only a target changes: copies refreshed -------------------------
+check "checkout where a target changes" git -C "$c" checkout -q target-changed
+"$GSYM" -C "$c" restore -q
+expect_eq "copy refreshed after checkout" "int lib(int);" "$(cat "$c/file-link")"
+expect_eq "deep copy refreshed after checkout" "int lib(int);" "$(cat "$c/dir-link/include/lib.h")"
+git -C "$c" checkout -q main && "$GSYM" -C "$c" restore -q
+
+# --- a *directory* link changes: reset PATH, checkout, restore ----------------------
+check_fails "checkout where a dir link changes stops (documented)" git -C "$c" checkout -q dir-link-moved
+check "reset the directory link" "$GSYM" -C "$c" reset -q dir-link
+check "placeholder back" test -f "$c/dir-link"
+check "exclude line gone for it" sh -c "! grep -qx /dir-link/ '$c/.git/info/exclude'"
+check "then the checkout works" git -C "$c" checkout -q dir-link-moved
+"$GSYM" -C "$c" restore -q
+check "the deep copy follows the new target" test -f "$c/dir-link/README.md"
+check "git status clean" git_clean "$c"
+check "links kept" tree_kept "$c"
+"$GSYM" -C "$c" reset -q dir-link && git -C "$c" checkout -q main && "$GSYM" -C "$c" restore -q
+
+# --- a mixed reset strips the bits; restore puts them back --------------------------
+# a mixed reset rewrites the entries that differ from the commit it moves to
+bits=$(skip_bits "$c")
+orig=$(git -C "$c" rev-parse HEAD)
+git -C "$c" reset -q origin/file-link-moved && git -C "$c" reset -q "$orig"
+expect_eq "back on the original commit" "$orig" "$(git -C "$c" rev-parse HEAD)"
+"$GSYM" -C "$c" restore -q
+check "restore re-protects: git status clean" git_clean "$c"
+expect_eq "every bit back" "$bits" "$(skip_bits "$c")"
+check "links kept after re-protection" tree_kept "$c"
+# the same when every bit is stripped at once
+git -C "$c" ls-files -z | xargs -0 git -C "$c" update-index --no-skip-worktree
+expect_eq "all bits stripped" "" "$(skip_bits "$c")"
+"$GSYM" -C "$c" restore -q
+expect_eq "restore puts every bit back" "$bits" "$(skip_bits "$c")"
+check "git status clean again" git_clean "$c"
+
+# --- reset: exactly what git wrote -----------------------------------------------------
+git clone -q "$TMP/src" "$EXFAT/fresh"
+expect_rc "reset exits 0" 0 "$GSYM" -C "$c" reset
+expect_eq "reset leaves exactly git's placeholders" "$(snapshot "$EXFAT/fresh")" "$(snapshot "$c")"
+expect_eq "no skip-worktree bit left" "" "$(skip_bits "$c")"
+check "no exclude line left" sh -c "! grep -q git-symlinks '$c/.git/info/exclude'"
+check "no state left" test ! -e "$c/.git/symlinks/state"
+check "git status clean after reset" git_clean "$c"
+check "checkout of the dir-link branch works after reset" git -C "$c" checkout -q dir-link-moved
+
+# --- hard links: exFAT has none, so the chain goes on to copies -------------------------
+git clone -q "$TMP/src" "$EXFAT/hl"
+"$GSYM" -C "$EXFAT/hl" restore -q --fallback=hardlink,copy
+"$GSYM" -C "$EXFAT/hl" status --json >"$TMP/st.json"
+expect_eq "hardlink unavailable: copy" "copy ok" "$(jget file-link)"
+"$GSYM" -C "$EXFAT/hl" reset -q
+expect_rc "--fallback=none keeps placeholders (unsafe)" 1 "$GSYM" -C "$EXFAT/hl" restore --fallback=none
+check "placeholder kept with no fallback" test "$(cat "$EXFAT/hl/file-link")" = "lib/include/lib.h"
+
+# --- .git targets are never copied -------------------------------------------------------
+git init -q "$TMP/gitsrc"
+(cd "$TMP/gitsrc" && ln -s .git/config cfg && ln -s sub/../.git g2 && echo x > f &&
+	git add -A && git commit -qm m)
+git clone -q "$TMP/gitsrc" "$EXFAT/g"
+"$GSYM" -C "$EXFAT/g" restore -q
+expect_eq ".git target keeps its placeholder" ".git/config" "$(cat "$EXFAT/g/cfg")"
+expect_eq "a path into .git keeps its placeholder" "sub/../.git" "$(cat "$EXFAT/g/g2")"
+
+finish
