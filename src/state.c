@@ -3,7 +3,6 @@
 #include "util.h"
 #include "platform/platform.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,20 +220,14 @@ static int ensure_dir(const char *dir)
 int gsym_state_journal(gsym_state_file *st, const gsym_record *rec)
 {
 	gsym_buf path = GSYM_BUF_INIT, line = GSYM_BUF_INIT;
-	FILE *f;
-	int error = 0;
+	int error;
 
 	if ((error = ensure_dir(st->dir)) < 0)
 		return error;
 	file_path(&path, st, "journal");
 	format_record(&line, rec);
-	/* one write() per line: a kill leaves whole lines or a torn last one */
-	if (!(f = fopen(path.ptr, "ab")) ||
-		fwrite(line.ptr, 1, line.size, f) != line.size ||
-		fflush(f) != 0)
-		error = gsym_error_set("could not write '%s'", path.ptr);
-	if (f)
-		fclose(f);
+	/* one write per line: a kill leaves whole lines or a torn last one */
+	error = gsym_platform_append(path.ptr, line.ptr, line.size);
 	gsym_buf_dispose(&path);
 	gsym_buf_dispose(&line);
 	return error;

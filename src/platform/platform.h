@@ -89,6 +89,9 @@ int gsym_platform_copy_file(const char *src, const char *dst);
 /* Create the file `path` (which must not exist) holding `data`. */
 int gsym_platform_write_new(const char *path, const char *data, size_t len);
 
+/* Append `data` to `path` (created if missing) in one write. */
+int gsym_platform_append(const char *path, const char *data, size_t len);
+
 /* Read the whole regular file `path` into `out`, at most `max` bytes. */
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max);
 

@@ -214,6 +214,21 @@ int gsym_platform_write_new(const char *path, const char *data, size_t len)
 	return error;
 }
 
+int gsym_platform_append(const char *path, const char *data, size_t len)
+{
+	int fd, error = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		0666);
+	if (fd < 0)
+		return translate(errno, "open", path);
+	if (write_all(fd, data, len) < 0)
+		error = translate(errno, "write", path);
+	if (close(fd) < 0 && !error)
+		error = translate(errno, "write", path);
+	return error;
+}
+
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 {
 	char chunk[65536];

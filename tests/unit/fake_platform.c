@@ -1,0 +1,374 @@
+#include "fake_platform.h"
+#include "error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NODES 512
+
+typedef struct {
+	char *path;
+	gsym_ftype type;
+	char *content;
+	uint64_t ino;
+} node;
+
+static node nodes[MAX_NODES];
+static int nnodes;
+static uint64_t next_ino = 100;
+static int fail_code[FAKE__COUNT], fail_nth[FAKE__COUNT], calls[FAKE__COUNT];
+static bool windows;
+
+static const gsym_platform_info posix_info = { "fake-posix", "copy", false,
+	false, false };
+static const gsym_platform_info win_info = { "fake-win32", "junction,copy",
+	true, true, true };
+
+const gsym_platform_info *gsym_platform_info_get(void)
+{
+	return windows ? &win_info : &posix_info;
+}
+
+void fake_fs_reset(void)
+{
+	int i;
+
+	for (i = 0; i < nnodes; i++) {
+		free(nodes[i].path);
+		free(nodes[i].content);
+	}
+	nnodes = 0;
+	memset(fail_code, 0, sizeof(fail_code));
+	memset(fail_nth, 0, sizeof(fail_nth));
+	memset(calls, 0, sizeof(calls));
+	windows = false;
+}
+
+void fake_fs_windows(bool on)
+{
+	windows = on;
+}
+
+void fake_fs_fail(fake_op op, int code, int nth)
+{
+	fail_code[op] = code;
+	fail_nth[op] = nth;
+}
+
+int fake_fs_calls(fake_op op)
+{
+	return calls[op];
+}
+
+static int injected(fake_op op, const char *path)
+{
+	calls[op]++;
+	if (fail_code[op] && (fail_nth[op] == 0 || fail_nth[op] == calls[op]))
+		return gsym_error_setc(fail_code[op], "injected failure on '%s'",
+			path);
+	return 0;
+}
+
+/* Like the kernel, "a/b/" names "a/b". */
+static const char *norm(const char *path)
+{
+	static char buf[1024];
+	size_t len = strlen(path);
+
+	if (len < 2 || path[len - 1] != '/' || len >= sizeof(buf))
+		return path;
+	memcpy(buf, path, len - 1);
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+static node *find(const char *path)
+{
+	int i;
+
+	path = norm(path);
+	for (i = 0; i < nnodes; i++)
+		if (!strcmp(nodes[i].path, path))
+			return &nodes[i];
+	return NULL;
+}
+
+static bool parent_is_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[1024];
+	node *n;
+
+	if (!slash || slash == path)
+		return true;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	n = find(dir);
+	return n && n->type == GSYM_FT_DIR;
+}
+
+static int add(const char *path, gsym_ftype type, const char *content,
+	size_t len)
+{
+	node *n;
+
+	path = norm(path);
+	if (find(path))
+		return gsym_error_setc(GSYM_EEXISTS, "'%s' exists", path);
+	if (!parent_is_dir(path))
+		return gsym_error_setc(GSYM_ENOTFOUND, "no parent of '%s'",
+			path);
+	n = &nodes[nnodes++];
+	n->path = strdup(path);
+	n->type = type;
+	n->content = NULL;
+	if (content) {
+		n->content = malloc(len + 1);
+		memcpy(n->content, content, len);
+		n->content[len] = '\0';
+	}
+	n->ino = next_ino++;
+	return 0;
+}
+
+void fake_fs_add(const char *path, gsym_ftype type, const char *content)
+{
+	add(path, type, content, content ? strlen(content) : 0);
+}
+
+gsym_ftype fake_fs_type(const char *path)
+{
+	node *n = find(path);
+
+	return n ? n->type : GSYM_FT_NONE;
+}
+
+const char *fake_fs_content(const char *path)
+{
+	node *n = find(path);
+
+	return n ? n->content : NULL;
+}
+
+int fake_fs_count(const char *prefix)
+{
+	int i, count = 0;
+
+	for (i = 0; i < nnodes; i++)
+		if (!strncmp(nodes[i].path, prefix, strlen(prefix)))
+			count++;
+	return count;
+}
+
+int gsym_platform_lstat(gsym_stat *out, const char *path)
+{
+	node *n = find(path);
+
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' does not exist",
+			path);
+	out->type = n->type;
+	out->size = n->content ? strlen(n->content) : 0;
+	out->ino = n->ino;
+	out->mode = n->type == GSYM_FT_DIR ? 040755 : 0100644;
+	return 0;
+}
+
+int gsym_platform_readlink(gsym_buf *out, const char *path)
+{
+	node *n = find(path);
+
+	if (!n || (n->type != GSYM_FT_LINK && n->type != GSYM_FT_JUNCTION))
+		return gsym_error_set("'%s' is not a link", path);
+	gsym_buf_puts(out, n->content);
+	return 0;
+}
+
+int gsym_platform_symlink(const char *target, const char *path,
+	gsym_link_kind kind)
+{
+	int error;
+
+	(void)kind;
+	if ((error = injected(FAKE_SYMLINK, path)) < 0)
+		return error;
+	return add(path, GSYM_FT_LINK, target, strlen(target));
+}
+
+int gsym_platform_junction(const char *abs_target, const char *path)
+{
+	int error;
+
+	if (!windows)
+		return gsym_error_setc(GSYM_EUNSUPPORTED, "no junctions");
+	if ((error = injected(FAKE_JUNCTION, path)) < 0)
+		return error;
+	return add(path, GSYM_FT_JUNCTION, abs_target, strlen(abs_target));
+}
+
+int gsym_platform_hardlink(const char *existing, const char *path)
+{
+	node *src;
+	int error;
+
+	if ((error = injected(FAKE_HARDLINK, path)) < 0)
+		return error;
+	if (!(src = find(existing)))
+		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing", existing);
+	return add(path, GSYM_FT_FILE, src->content, strlen(src->content));
+}
+
+int gsym_platform_copy_file(const char *src, const char *dst)
+{
+	node *s;
+	int error;
+
+	if ((error = injected(FAKE_COPY_FILE, dst)) < 0)
+		return error;
+	if (!(s = find(src)) || s->type != GSYM_FT_FILE)
+		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing", src);
+	return add(dst, GSYM_FT_FILE, s->content, strlen(s->content));
+}
+
+int gsym_platform_write_new(const char *path, const char *data, size_t len)
+{
+	int error;
+
+	if ((error = injected(FAKE_WRITE, path)) < 0)
+		return error;
+	return add(path, GSYM_FT_FILE, data, len);
+}
+
+int gsym_platform_append(const char *path, const char *data, size_t len)
+{
+	node *n = find(path);
+	gsym_buf b = GSYM_BUF_INIT;
+
+	if (!n)
+		return add(path, GSYM_FT_FILE, data, len);
+	gsym_buf_puts(&b, n->content);
+	gsym_buf_put(&b, data, len);
+	free(n->content);
+	n->content = gsym_buf_detach(&b);
+	return 0;
+}
+
+int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
+{
+	node *n = find(path);
+
+	if (!n || n->type != GSYM_FT_FILE)
+		return gsym_error_setc(n ? GSYM_ERROR : GSYM_ENOTFOUND,
+			"'%s' is not a file", path);
+	if (strlen(n->content) > max)
+		return gsym_error_setc(GSYM_ELIMIT, "'%s' too large", path);
+	gsym_buf_puts(out, n->content);
+	return 0;
+}
+
+int gsym_platform_mkdir(const char *path)
+{
+	int error;
+
+	if ((error = injected(FAKE_MKDIR, path)) < 0)
+		return error;
+	return add(path, GSYM_FT_DIR, NULL, 0);
+}
+
+int gsym_platform_rename(const char *from, const char *to)
+{
+	node *f = find(from), *t = find(to);
+	size_t flen = strlen(from);
+	int error, i;
+
+	if ((error = injected(FAKE_RENAME, to)) < 0)
+		return error;
+	if (!f)
+		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing", from);
+	if (t) {
+		if (t->type == GSYM_FT_DIR || f->type == GSYM_FT_DIR)
+			return gsym_error_setc(GSYM_EEXISTS,
+				"cannot rename over '%s'", to);
+		gsym_platform_remove(to);
+		f = find(from);
+	}
+	/* move the node and everything below it */
+	for (i = 0; i < nnodes; i++) {
+		char *p = nodes[i].path;
+
+		if (!strcmp(p, from) || (!strncmp(p, from, flen) &&
+						p[flen] == '/')) {
+			gsym_buf b = GSYM_BUF_INIT;
+
+			gsym_buf_puts(&b, to);
+			gsym_buf_puts(&b, p + flen);
+			free(p);
+			nodes[i].path = gsym_buf_detach(&b);
+		}
+	}
+	return 0;
+}
+
+int gsym_platform_remove(const char *path)
+{
+	node *n = find(path);
+	size_t len = strlen(path);
+	int i;
+
+	if (!n)
+		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing", path);
+	if (n->type == GSYM_FT_DIR)
+		for (i = 0; i < nnodes; i++)
+			if (!strncmp(nodes[i].path, path, len) &&
+				nodes[i].path[len] == '/')
+				return gsym_error_setc(GSYM_EEXISTS,
+					"'%s' not empty", path);
+	free(n->path);
+	free(n->content);
+	*n = nodes[--nnodes];
+	return 0;
+}
+
+int gsym_platform_readdir(const char *path,
+	int (*cb)(const char *name, void *payload), void *payload)
+{
+	size_t len = strlen(path);
+	int i, error;
+
+	for (i = 0; i < nnodes; i++) {
+		const char *p = nodes[i].path;
+
+		if (!strncmp(p, path, len) && p[len] == '/' &&
+			!strchr(p + len + 1, '/') &&
+			(error = cb(p + len + 1, payload)) != 0)
+			return error;
+	}
+	return 0;
+}
+
+int gsym_platform_set_mtime(const char *path, int64_t sec)
+{
+	(void)sec;
+	return find(path) ? 0 :
+			    gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing",
+				    path);
+}
+
+int gsym_platform_lock(const char *path)
+{
+	return add(path, GSYM_FT_FILE, "", 0) == GSYM_EEXISTS ?
+		GSYM_ELOCKED :
+		0;
+}
+
+int64_t gsym_platform_now(void)
+{
+	return 1700000000;
+}
+
+int gsym_platform_chdir(const char *path)
+{
+	(void)path;
+	return 0;
+}

@@ -1,0 +1,460 @@
+/*
+ * The fallback chain against a fake platform layer: every error the
+ * platform can return, and what must be left behind when it does.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "fake_platform.h"
+#include "copy.h"
+#include "error.h"
+#include "util.h"
+#include "run.h"
+
+/* The index: link entries and tracked files, as the planner sees them. */
+typedef struct {
+	const char *path;
+	gsym_node_type type;
+	const char *target;
+} idx_node;
+
+static idx_node idx[] = {
+	{ "fl", GSYM_NODE_LINK, "d/f" },
+	{ "dl", GSYM_NODE_LINK, "d" },
+	{ "d/f", GSYM_NODE_FILE, NULL },
+	{ "d/g", GSYM_NODE_FILE, NULL },
+	{ "d/h", GSYM_NODE_FILE, NULL },
+	{ "sub/x", GSYM_NODE_LINK, "../d/f" },
+};
+
+static const char *abs_of(gsym_buf *b, const char *path)
+{
+	gsym_buf_sets(b, "/w/");
+	gsym_buf_puts(b, path);
+	return b->ptr;
+}
+
+static int lookup(gsym_node *out, const gsym_view *view, const char *path)
+{
+	size_t i, len = strlen(path);
+	gsym_buf b = GSYM_BUF_INIT;
+	gsym_ftype t;
+
+	(void)view;
+	memset(out, 0, sizeof(*out));
+	if (!*path) {
+		out->type = GSYM_NODE_DIR;
+		return 0;
+	}
+	for (i = 0; i < GSYM_ARRAY_SIZE(idx); i++) {
+		if (!strcmp(idx[i].path, path)) {
+			out->type = idx[i].type;
+			out->target = idx[i].target;
+			out->target_len = idx[i].target ? strlen(idx[i].target) :
+							  0;
+			out->tracked = true;
+			return 0;
+		}
+		if (!strncmp(idx[i].path, path, len) && idx[i].path[len] == '/') {
+			out->type = GSYM_NODE_DIR;
+			return 0;
+		}
+	}
+	t = fake_fs_type(abs_of(&b, path));
+	gsym_buf_dispose(&b);
+	out->type = t == GSYM_FT_FILE ? GSYM_NODE_FILE :
+		t == GSYM_FT_DIR      ? GSYM_NODE_DIR :
+					GSYM_NODE_NONE;
+	return 0;
+}
+
+static int v_lstat(gsym_stat *out, const gsym_view *view, const char *path)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	int error = gsym_platform_lstat(out, abs_of(&b, path));
+
+	(void)view;
+	gsym_buf_dispose(&b);
+	return error;
+}
+
+static int v_readlink(gsym_buf *out, const gsym_view *view, const char *path)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	int error = gsym_platform_readlink(out, abs_of(&b, path));
+
+	(void)view;
+	gsym_buf_dispose(&b);
+	return error;
+}
+
+static int v_read(gsym_buf *out, const gsym_view *view, const char *path,
+	size_t max)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	int error = gsym_platform_read_file(out, abs_of(&b, path), max);
+
+	(void)view;
+	gsym_buf_dispose(&b);
+	return error;
+}
+
+static int v_hash(unsigned char *out, const gsym_view *view, const char *path,
+	gsym_type type)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	git_oid oid;
+	int error;
+
+	if (type == GSYM_TYPE_DIR)
+		return gsym_copy_dir(out, view, path, NULL);
+	if ((error = v_read(&b, view, path, 1 << 20)) == 0) {
+		git_odb_hash(&oid, b.ptr, b.size, GIT_OBJECT_BLOB);
+		memcpy(out, oid.id, 20);
+	}
+	gsym_buf_dispose(&b);
+	return error;
+}
+
+static int v_readdir(const gsym_view *view, const char *path,
+	int (*cb)(const char *name, void *payload), void *payload)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	int error;
+
+	(void)view;
+	abs_of(&b, path);
+	if (b.ptr[b.size - 1] == '/')
+		gsym_buf_truncate(&b, b.size - 1);
+	error = gsym_platform_readdir(b.ptr, cb, payload);
+	gsym_buf_dispose(&b);
+	return error;
+}
+
+static gsym_view view = { lookup, v_lstat, v_readlink, v_read, v_hash,
+	v_readdir, "/w/", NULL };
+
+static gsym_state_file state;
+static gsym_plan_opts opts;
+static gsym_apply_ctx ctx;
+
+/* A tree with git's placeholders, as a clone leaves it. */
+static int setup(void **unused)
+{
+	(void)unused;
+	fake_fs_reset();
+	fake_fs_add("/w", GSYM_FT_DIR, NULL);
+	fake_fs_add("/w/.git", GSYM_FT_DIR, NULL);
+	fake_fs_add("/w/d", GSYM_FT_DIR, NULL);
+	fake_fs_add("/w/d/f", GSYM_FT_FILE, "eff\n");
+	fake_fs_add("/w/d/g", GSYM_FT_FILE, "gee\n");
+	fake_fs_add("/w/d/h", GSYM_FT_FILE, "aitch\n");
+	fake_fs_add("/w/fl", GSYM_FT_FILE, "d/f");
+	fake_fs_add("/w/dl", GSYM_FT_FILE, "d");
+	fake_fs_add("/w/sub", GSYM_FT_DIR, NULL);
+	fake_fs_add("/w/sub/x", GSYM_FT_FILE, "../d/f");
+
+	memset(&state, 0, sizeof(state));
+	state.dir = strdup("/w/.git/symlinks/");
+	memset(&opts, 0, sizeof(opts));
+	opts.mode = GSYM_MODE_RESTORE;
+	opts.details = true;
+	opts.platform = gsym_platform_info_get();
+	gsym_run_parse_fallback(&opts, "copy");
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.view = &view;
+	ctx.state = &state;
+	ctx.workdir = "/w/";
+	ctx.backup_dir = "/w/.git/symlinks/backup/";
+	ctx.opts = &opts;
+	return 0;
+}
+
+static int teardown(void **unused)
+{
+	(void)unused;
+	gsym_state_dispose(&state);
+	fake_fs_reset();
+	return 0;
+}
+
+static gsym_entry run_one(const char *path)
+{
+	gsym_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = strdup(path);
+	e.flags = GSYM_ENTRY_SELECTED;
+	opts.platform = gsym_platform_info_get();
+	assert_int_equal(0, gsym_plan_entry(&e, &view, NULL, &opts));
+	assert_int_equal(0, gsym_apply_entry(&ctx, &e));
+	if (getenv("DEBUG_APPLY"))
+		fprintf(stderr, "%s: state %d kind %d msg %s reason %s\n",
+			path, e.state, e.kind, e.message ? e.message : "-",
+			e.reason ? e.reason : "-");
+	return e;
+}
+
+static void dispose(gsym_entry *e)
+{
+	free(e->path);
+	free(e->resolved);
+	free(e->message);
+}
+
+static void test_apply__symlink_when_allowed(void **s)
+{
+	gsym_entry e = run_one("fl");
+
+	(void)s;
+	assert_int_equal(GSYM_STATE_RESTORED, e.state);
+	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_int_equal(GSYM_FT_LINK, fake_fs_type("/w/fl"));
+	assert_string_equal("d/f", fake_fs_content("/w/fl"));
+	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
+	dispose(&e);
+}
+
+static void test_apply__privilege_missing_file_gets_copy(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	e = run_one("fl");
+	assert_int_equal(GSYM_STATE_RESTORED, e.state);
+	assert_int_equal(GSYM_KIND_COPY, e.kind);
+	assert_int_equal(GSYM_FT_FILE, fake_fs_type("/w/fl"));
+	assert_string_equal("eff\n", fake_fs_content("/w/fl"));
+	assert_true(opts.links_unsupported);
+	assert_non_null(gsym_state_find(&state, "fl"));
+	/* the journal has the record before the copy was put in place */
+	assert_non_null(strstr(fake_fs_content("/w/.git/symlinks/journal"),
+		"\tfl\n"));
+	dispose(&e);
+}
+
+static void test_apply__privilege_missing_dir_gets_junction(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_windows(true);
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	gsym_run_parse_fallback(&opts, "junction,copy");
+	e = run_one("dl");
+	assert_int_equal(GSYM_STATE_RESTORED, e.state);
+	assert_int_equal(GSYM_KIND_JUNCTION, e.kind);
+	assert_int_equal(GSYM_FT_JUNCTION, fake_fs_type("/w/dl"));
+	assert_string_equal("/w/d", fake_fs_content("/w/dl"));
+	dispose(&e);
+}
+
+static void test_apply__unsupported_learnt_once(void **s)
+{
+	gsym_entry a, b;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EUNSUPPORTED, 0);
+	a = run_one("fl");
+	b = run_one("sub/x");
+	assert_int_equal(GSYM_KIND_COPY, a.kind);
+	assert_int_equal(GSYM_KIND_COPY, b.kind);
+	assert_int_equal(1, fake_fs_calls(FAKE_SYMLINK));
+	assert_true(state.links_unsupported);
+	dispose(&a);
+	dispose(&b);
+}
+
+static void test_apply__junction_unsupported_falls_to_deep_copy(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_windows(true);
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	fake_fs_fail(FAKE_JUNCTION, GSYM_EUNSUPPORTED, 0); /* as under Wine */
+	gsym_run_parse_fallback(&opts, "junction,copy");
+	e = run_one("dl");
+	assert_int_equal(GSYM_KIND_COPY, e.kind);
+	assert_int_equal(GSYM_FT_DIR, fake_fs_type("/w/dl"));
+	assert_string_equal("gee\n", fake_fs_content("/w/dl/g"));
+	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
+	dispose(&e);
+}
+
+static void test_apply__leftover_temp_is_replaced(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_add("/w/.fl.gsym-new", GSYM_FT_FILE, "junk from a crash");
+	e = run_one("fl");
+	assert_int_equal(GSYM_STATE_RESTORED, e.state);
+	assert_int_equal(GSYM_FT_LINK, fake_fs_type("/w/fl"));
+	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
+	dispose(&e);
+}
+
+static void test_apply__target_vanished_keeps_placeholder(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	fake_fs_fail(FAKE_COPY_FILE, GSYM_ENOTFOUND, 0);
+	e = run_one("fl");
+	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_non_null(e.message);
+	assert_string_equal("d/f", fake_fs_content("/w/fl"));
+	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
+	assert_null(gsym_state_find(&state, "fl"));
+	dispose(&e);
+}
+
+static void test_apply__deep_copy_failing_halfway_leaves_placeholder(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	fake_fs_fail(FAKE_COPY_FILE, GSYM_ERROR, 2); /* the second file */
+	e = run_one("dl");
+	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_int_equal(GSYM_FT_FILE, fake_fs_type("/w/dl"));
+	assert_string_equal("d", fake_fs_content("/w/dl"));
+	assert_int_equal(0, fake_fs_count("/w/.dl.gsym")); /* no half copy */
+	assert_null(gsym_state_find(&state, "dl"));
+	dispose(&e);
+}
+
+static void test_apply__hardlink_unsupported_falls_to_copy(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	fake_fs_fail(FAKE_HARDLINK, GSYM_EUNSUPPORTED, 0);
+	gsym_run_parse_fallback(&opts, "hardlink,copy");
+	e = run_one("fl");
+	assert_int_equal(GSYM_KIND_COPY, e.kind);
+	assert_int_equal(1, fake_fs_calls(FAKE_HARDLINK));
+	dispose(&e);
+}
+
+static void test_apply__hardlink_when_it_works(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	gsym_run_parse_fallback(&opts, "hardlink,copy");
+	e = run_one("fl");
+	assert_int_equal(GSYM_KIND_HARDLINK, e.kind);
+	assert_string_equal("eff\n", fake_fs_content("/w/fl"));
+	dispose(&e);
+}
+
+static void test_apply__no_fallback_allowed_is_unsafe_placeholder(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	gsym_run_parse_fallback(&opts, "none");
+	e = run_one("fl");
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_string_equal("d/f", fake_fs_content("/w/fl"));
+	dispose(&e);
+}
+
+static void test_apply__rename_failure_keeps_placeholder(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_RENAME, GSYM_ERROR, 0);
+	e = run_one("fl");
+	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_string_equal("d/f", fake_fs_content("/w/fl"));
+	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
+	dispose(&e);
+}
+
+static void test_apply__linked_parent_refused(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	/* an earlier step turned `sub` into a link to somewhere else */
+	gsym_platform_remove("/w/sub/x");
+	gsym_platform_remove("/w/sub");
+	fake_fs_add("/w/sub", GSYM_FT_LINK, "/elsewhere");
+	e = run_one("sub/x");
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_non_null(strstr(e.message, "leading path 'sub'"));
+	assert_int_equal(0, fake_fs_calls(FAKE_SYMLINK));
+	dispose(&e);
+}
+
+static void test_apply__copy_replaced_by_link_when_links_work(void **s)
+{
+	gsym_entry e;
+	gsym_record *rec;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	e = run_one("dl");
+	assert_int_equal(GSYM_KIND_COPY, e.kind);
+	dispose(&e);
+
+	/* Developer Mode switched on: the deep copy becomes a link */
+	fake_fs_fail(FAKE_SYMLINK, 0, 0);
+	opts.links_unsupported = false;
+	rec = gsym_state_find(&state, "dl");
+	assert_non_null(rec);
+	memset(&e, 0, sizeof(e));
+	e.path = strdup("dl");
+	e.flags = GSYM_ENTRY_SELECTED;
+	assert_int_equal(0, gsym_plan_entry(&e, &view, rec, &opts));
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	assert_int_equal(0, gsym_apply_entry(&ctx, &e));
+	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_int_equal(GSYM_FT_LINK, fake_fs_type("/w/dl"));
+	assert_int_equal(0, fake_fs_count("/w/dl/"));
+	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
+	assert_null(gsym_state_find(&state, "dl"));
+	dispose(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_apply__symlink_when_allowed),
+		T(test_apply__privilege_missing_file_gets_copy),
+		T(test_apply__privilege_missing_dir_gets_junction),
+		T(test_apply__unsupported_learnt_once),
+		T(test_apply__junction_unsupported_falls_to_deep_copy),
+		T(test_apply__leftover_temp_is_replaced),
+		T(test_apply__target_vanished_keeps_placeholder),
+		T(test_apply__deep_copy_failing_halfway_leaves_placeholder),
+		T(test_apply__hardlink_unsupported_falls_to_copy),
+		T(test_apply__hardlink_when_it_works),
+		T(test_apply__no_fallback_allowed_is_unsafe_placeholder),
+		T(test_apply__rename_failure_keeps_placeholder),
+		T(test_apply__linked_parent_refused),
+		T(test_apply__copy_replaced_by_link_when_links_work),
+#undef T
+	};
+
+	git_libgit2_init();
+	return cmocka_run_group_tests_name("apply", tests, NULL, NULL);
+}
