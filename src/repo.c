@@ -1,6 +1,7 @@
 #include "repo.h"
 #include "error.h"
 #include "buf.h"
+#include "index_check.h"
 #include "platform/platform.h"
 
 #include <stdlib.h>
@@ -98,8 +99,18 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 	/* lock first: what we decide on is what we write back */
 	if (lock && (error = gsym_repo_lock(out)) < 0)
 		return error;
-	if ((error = git_repository_index(&out->index, out->repo)) < 0)
-		return gsym_repo_git_error("could not read the index");
+	if ((error = git_repository_index(&out->index, out->repo)) < 0) {
+		gsym_buf why = GSYM_BUF_INIT;
+
+		gsym_repo_git_error("could not read the index");
+		/* name the entry, when a refused path is what broke it */
+		if (gsym_index_explain(&why, out->index_path, 0) == 1)
+			gsym_error_set("%s; nothing was changed (drop it with "
+				       "'git rm --cached')",
+				why.ptr);
+		gsym_buf_dispose(&why);
+		return GSYM_ERROR;
+	}
 	free(out->index_path);
 	out->index_path = strdup(git_index_path(out->index));
 	if ((error = git_repository_odb(&out->odb, out->repo)) < 0)
