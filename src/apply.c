@@ -22,7 +22,21 @@ static void tmp_name(gsym_buf *out, const char *abs, const char *what)
 	gsym_buf_puts(out, what);
 }
 
+static int check_parents(const char *workdir, const char *path, bool create);
+
 int gsym_apply_check_parents(const char *workdir, const char *path)
+{
+	return check_parents(workdir, path, true);
+}
+
+/* The same check, creating nothing: GSYM_ENOTFOUND when one is missing. */
+static int check_parents_exist(const char *workdir,
+	const char *path)
+{
+	return check_parents(workdir, path, false);
+}
+
+static int check_parents(const char *workdir, const char *path, bool create)
 {
 	gsym_buf p = GSYM_BUF_INIT;
 	const char *slash, *comp = path;
@@ -35,7 +49,7 @@ int gsym_apply_check_parents(const char *workdir, const char *path)
 		/* no cache: an earlier step may have made a link here */
 		error = gsym_platform_lstat(&st, p.ptr);
 		if (error == GSYM_ENOTFOUND) {
-			if ((error = gsym_platform_mkdir(p.ptr)) < 0)
+			if (!create || (error = gsym_platform_mkdir(p.ptr)) < 0)
 				break;
 		} else if (error < 0) {
 			break;
@@ -125,8 +139,8 @@ static bool is_dirlike(gsym_ftype t)
  * rename, or two when a directory is on either side (a rename cannot
  * replace a directory by a file, nor a file by a directory).
  */
-static int replace(const char *tmp, gsym_ftype made, const char *abs,
-	gsym_ftype at)
+static int replace(gsym_apply_ctx *ctx, const char *path, const char *tmp,
+	gsym_ftype made, const char *abs, gsym_ftype at)
 {
 	gsym_buf old = GSYM_BUF_INIT;
 	int error;
@@ -136,6 +150,9 @@ static int replace(const char *tmp, gsym_ftype made, const char *abs,
 	if (at == GSYM_FT_NONE)
 		return gsym_platform_rename(tmp, abs);
 
+	/* two steps: a killed run must leave a note to clean up after it */
+	if ((error = gsym_state_journal_touch(ctx->state, path)) < 0)
+		return error;
 	tmp_name(&old, abs, "old");
 	if ((error = gsym_copy_remove(old.ptr)) < 0 ||
 		(error = gsym_platform_rename(abs, old.ptr)) < 0)
@@ -276,7 +293,7 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		(error = gsym_platform_set_mtime(tmp.ptr,
 			 gsym_platform_now() - STAMP_AGE)) < 0)
 		goto failed;
-	if ((error = replace(tmp.ptr,
+	if ((error = replace(ctx, e->path, tmp.ptr,
 		     e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR ?
 			     GSYM_FT_DIR :
 		     e->made == GSYM_HOW_JUNCTION ? GSYM_FT_JUNCTION :
@@ -317,8 +334,8 @@ static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if ((error = gsym_copy_remove(tmp.ptr)) < 0 ||
 		(error = gsym_platform_write_new(tmp.ptr, e->target,
 			 e->target_len)) < 0 ||
-		(error = replace(tmp.ptr, GSYM_FT_FILE, abs, e->disk.type)) <
-			0 ||
+		(error = replace(ctx, e->path, tmp.ptr, GSYM_FT_FILE, abs,
+			 e->disk.type)) < 0 ||
 		(error = gsym_platform_lstat(&e->result, abs)) < 0) {
 		fail(e, GSYM_STATE_ERROR);
 		gsym_copy_remove(tmp.ptr);
@@ -330,6 +347,26 @@ static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	}
 	gsym_buf_dispose(&tmp);
 	return 0;
+}
+
+int gsym_apply_cleanup(gsym_apply_ctx *ctx, const char *path)
+{
+	static const char *whats[] = { "new", "old" };
+	gsym_buf abs = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	if (check_parents_exist(ctx->workdir, path) < 0)
+		goto done; /* never reach through a link to clean up */
+	gsym_path_join(&abs, ctx->workdir, path);
+	for (i = 0; i < GSYM_ARRAY_SIZE(whats) && !error; i++) {
+		tmp_name(&tmp, abs.ptr, whats[i]);
+		error = gsym_copy_remove(tmp.ptr);
+	}
+done:
+	gsym_buf_dispose(&abs);
+	gsym_buf_dispose(&tmp);
+	return error;
 }
 
 int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)

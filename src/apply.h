@@ -28,6 +28,12 @@ typedef struct {
 int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e);
 
 /*
+ * Remove this tool's temporary names beside `path` (left by a killed
+ * run), never following links.
+ */
+int gsym_apply_cleanup(gsym_apply_ctx *ctx, const char *path);
+
+/*
  * Check that every leading component of `path` (relative to `workdir`)
  * is a real directory, creating missing ones. GSYM_EUNSAFE when one is a
  * link, a junction or a file.

@@ -4,6 +4,7 @@
 #include "index_check.h"
 #include "platform/platform.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,13 +119,44 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 	return 0;
 }
 
+#define LOCK_MARK "git-symlinks lock pid="
+
+/*
+ * A lock this tool wrote (it names us and a pid) whose process is gone:
+ * left by a killed run, so provably safe to remove. Git's own locks never
+ * hold this text.
+ */
+static bool stale_own_lock(const char *path)
+{
+	gsym_buf content = GSYM_BUF_INIT;
+	bool stale = false;
+
+	if (gsym_platform_read_file(&content, path, 256) == 0 &&
+		content.size > strlen(LOCK_MARK) &&
+		!strncmp(content.ptr, LOCK_MARK, strlen(LOCK_MARK)))
+		stale = !gsym_platform_process_alive(
+			strtol(content.ptr + strlen(LOCK_MARK), NULL, 10));
+	gsym_buf_dispose(&content);
+	return stale;
+}
+
 int gsym_repo_lock(gsym_repo *repo)
 {
-	gsym_buf b = GSYM_BUF_INIT;
+	gsym_buf b = GSYM_BUF_INIT, mark = GSYM_BUF_INIT;
 	int error;
 
 	gsym_buf_printf(&b, "%s.lock", repo->index_path);
-	if ((error = gsym_platform_lock(b.ptr)) < 0) {
+	gsym_buf_printf(&mark, LOCK_MARK "%ld\n", gsym_platform_pid());
+	error = gsym_platform_lock(b.ptr, mark.ptr);
+	if (error == GSYM_ELOCKED && stale_own_lock(b.ptr)) {
+		fprintf(stderr, "warning: removed '%s' left by a killed "
+				"git-symlinks run\n",
+			b.ptr);
+		gsym_platform_remove(b.ptr);
+		error = gsym_platform_lock(b.ptr, mark.ptr);
+	}
+	gsym_buf_dispose(&mark);
+	if (error < 0) {
 		gsym_buf_dispose(&b);
 		return error;
 	}

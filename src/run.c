@@ -222,6 +222,13 @@ int gsym_run(const gsym_run_opts *o)
 	actx.opts = &plan;
 	actx.dry_run = !writes;
 
+	/* finish what a killed run left half done */
+	for (i = 0; writes && i < state.ntouched; i++)
+		if (gsym_apply_cleanup(&actx, state.touched[i]) < 0) {
+			code = fatal(gsym_error_last());
+			goto done;
+		}
+
 	for (i = 0; i < entries.n; i++) {
 		gsym_entry *e = &entries.v[i];
 

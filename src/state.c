@@ -156,11 +156,10 @@ static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
 			break; /* a torn last line from a crash: ignore it */
 		if (len == 12 && !memcmp(p, "caps links=0", 12)) {
 			st->links_unsupported = true;
-		} else if (journal && len > 7 && !memcmp(p, "remove\t", 7)) {
-			char *path = unescape(p + 7, len - 7);
-
-			gsym_state_remove(st, path);
-			free(path);
+		} else if (journal && len > 6 && !memcmp(p, "touch\t", 6)) {
+			st->touched = realloc(st->touched,
+				(st->ntouched + 1) * sizeof(char *));
+			st->touched[st->ntouched++] = unescape(p + 6, len - 6);
 		} else if (parse_record(&r, p, len)) {
 			gsym_state_put(st, &r);
 			free(r.path);
@@ -228,7 +227,26 @@ int gsym_state_journal(gsym_state_file *st, const gsym_record *rec)
 	format_record(&line, rec);
 	/* one write per line: a kill leaves whole lines or a torn last one */
 	error = gsym_platform_append(path.ptr, line.ptr, line.size);
+	st->dirty = true; /* the next save drops the journal */
 	gsym_buf_dispose(&path);
+	gsym_buf_dispose(&line);
+	return error;
+}
+
+int gsym_state_journal_touch(gsym_state_file *st, const char *path)
+{
+	gsym_buf jpath = GSYM_BUF_INIT, line = GSYM_BUF_INIT;
+	int error;
+
+	if ((error = ensure_dir(st->dir)) < 0)
+		return error;
+	file_path(&jpath, st, "journal");
+	gsym_buf_puts(&line, "touch\t");
+	put_escaped(&line, path);
+	gsym_buf_putc(&line, '\n');
+	error = gsym_platform_append(jpath.ptr, line.ptr, line.size);
+	st->dirty = true; /* the next save drops the journal */
+	gsym_buf_dispose(&jpath);
 	gsym_buf_dispose(&line);
 	return error;
 }
@@ -240,7 +258,7 @@ static int write_atomic(const char *path, const gsym_buf *content)
 	int error;
 
 	gsym_buf_printf(&lock, "%s.lock", path);
-	if ((error = gsym_platform_lock(lock.ptr)) < 0)
+	if ((error = gsym_platform_lock(lock.ptr, NULL)) < 0)
 		goto done;
 	gsym_platform_remove(lock.ptr);
 	if ((error = gsym_platform_write_new(lock.ptr, gsym_buf_cstr(content),
@@ -292,6 +310,9 @@ void gsym_state_dispose(gsym_state_file *st)
 	for (i = 0; i < st->n; i++)
 		free(st->v[i].path);
 	free(st->v);
+	for (i = 0; i < st->ntouched; i++)
+		free(st->touched[i]);
+	free(st->touched);
 	free(st->dir);
 	memset(st, 0, sizeof(*st));
 }

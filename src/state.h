@@ -13,6 +13,8 @@ typedef struct {
 	gsym_record *v; /* sorted by path */
 	size_t n, cap;
 	bool links_unsupported; /* learnt by an earlier restore */
+	char **touched; /* paths a killed run was replacing (journal) */
+	size_t ntouched;
 	bool dirty;
 	char *dir;     /* $GIT_DIR/symlinks/ */
 } gsym_state_file;
@@ -31,6 +33,9 @@ void gsym_state_remove(gsym_state_file *st, const char *path);
 
 /* Append `rec` to the journal before the fallback is put in place. */
 int gsym_state_journal(gsym_state_file *st, const gsym_record *rec);
+
+/* Note in the journal that `path` is about to be replaced in two steps. */
+int gsym_state_journal_touch(gsym_state_file *st, const char *path);
 
 /* Write the state atomically (lock file, rename) and drop the journal;
  * with no records left, remove the file. */

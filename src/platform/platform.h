@@ -114,8 +114,17 @@ int gsym_platform_readdir(const char *path,
 /* Set the times of `path` itself (not what it points to) to `sec`. */
 int gsym_platform_set_mtime(const char *path, int64_t sec);
 
-/* Create `path` exclusively as a lock; GSYM_ELOCKED when it exists. */
-int gsym_platform_lock(const char *path);
+/*
+ * Create `path` exclusively as a lock holding `content`; GSYM_ELOCKED
+ * when it exists.
+ */
+int gsym_platform_lock(const char *path, const char *content);
+
+/* This process's id. */
+long gsym_platform_pid(void);
+
+/* False only when no process `pid` exists on this machine. */
+bool gsym_platform_process_alive(long pid);
 
 /* Seconds since the epoch, now. */
 int64_t gsym_platform_now(void);

@@ -355,11 +355,24 @@ int gsym_platform_set_mtime(const char *path, int64_t sec)
 				    path);
 }
 
-int gsym_platform_lock(const char *path)
+int gsym_platform_lock(const char *path, const char *content)
 {
-	return add(path, GSYM_FT_FILE, "", 0) == GSYM_EEXISTS ?
+	if (!content)
+		content = "";
+	return add(path, GSYM_FT_FILE, content, strlen(content)) ==
+			GSYM_EEXISTS ?
 		GSYM_ELOCKED :
 		0;
+}
+
+long gsym_platform_pid(void)
+{
+	return 4242;
+}
+
+bool gsym_platform_process_alive(long pid)
+{
+	return pid == 4242;
 }
 
 int64_t gsym_platform_now(void)

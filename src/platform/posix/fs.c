@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -316,7 +317,7 @@ int gsym_platform_set_mtime(const char *path, int64_t sec)
 	return 0;
 }
 
-int gsym_platform_lock(const char *path)
+int gsym_platform_lock(const char *path, const char *content)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 
@@ -329,8 +330,25 @@ int gsym_platform_lock(const char *path)
 				path);
 		return translate(errno, "create", path);
 	}
+	if (content && write_all(fd, content, strlen(content)) < 0) {
+		int error = translate(errno, "write", path);
+
+		close(fd);
+		unlink(path);
+		return error;
+	}
 	close(fd);
 	return 0;
+}
+
+long gsym_platform_pid(void)
+{
+	return (long)getpid();
+}
+
+bool gsym_platform_process_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
 }
 
 int64_t gsym_platform_now(void)
