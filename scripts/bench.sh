@@ -22,24 +22,7 @@ git config --global user.name bench
 git config --global user.email bench@example.invalid
 
 # --- the repository -------------------------------------------------------
-git init -q "$work/src"
-awk -v files="$files" -v links="$links" 'BEGIN {
-	dirs = int(files / 100); if (dirs < 1) dirs = 1
-	print "commit refs/heads/main"
-	print "committer bench <bench@example.invalid> 1700000000 +0000"
-	print "data 5\nbench"
-	for (i = 0; i < files; i++) {
-		c = sprintf("file %d\n", i)
-		printf "M 100644 inline d%03d/s%02d/f%06d.txt\ndata %d\n%s\n", i % dirs, i % 7, i, length(c), c
-	}
-	for (i = 0; i < links; i++) {
-		j = (i * 7919) % files
-		if (i % 10 == 0) t = sprintf("../../d%03d/s%02d", j % dirs, j % 7)
-		else t = sprintf("../../d%03d/s%02d/f%06d.txt", j % dirs, j % 7, j)
-		printf "M 120000 inline d%03d/l%02d/link%06d\ndata %d\n%s\n", (i * 13) % dirs, i % 5, i, length(t), t
-	}
-}' | git -C "$work/src" fast-import --quiet
-git -C "$work/src" reset -q --hard main 2>/dev/null || true
+"$root/fixtures/make-synthetic.sh" "$work/src" "$files" "$links"
 git clone -q -c core.symlinks=false --branch main "$work/src" "$work/c"
 c=$work/c
 

@@ -9,7 +9,7 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" 
 for what in "${@:-build}"; do
 	case $what in
 	build) for p in build-essential cmake pkg-config git libgit2-dev libcmocka-dev; do want "$p"; done ;;
-	test) for p in python3 git; do want "$p"; done ;;
+	test) for p in python3 git strace; do want "$p"; done ;;
 	exfat) for p in exfatprogs exfat-fuse fuse3; do want "$p"; done ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac

@@ -30,13 +30,30 @@ static const char *why(const gsym_entry *e)
 	return e->message ? e->message : e->reason ? e->reason : "";
 }
 
+/* A target as a person reads it: control bytes escaped, long ones cut. */
+static void show_target(gsym_buf *out, const char *t, size_t len)
+{
+	size_t i, shown = len > 120 ? 120 : len;
+
+	for (i = 0; i < shown; i++) {
+		unsigned char c = (unsigned char)t[i];
+
+		if (c < 0x20 || c == 0x7f)
+			gsym_buf_printf(out, "\\%03o", c);
+		else
+			gsym_buf_putc(out, (char)c);
+	}
+	if (shown < len)
+		gsym_buf_printf(out, "... (%zu bytes)", len);
+}
+
 static void text_line(gsym_buf *out, const gsym_entry *e, const char *verb)
 {
 	gsym_buf_printf(out, "%-9s ", verb);
 	gsym_quote_path(out, e->path, false);
 	if (e->target) {
 		gsym_buf_puts(out, " -> ");
-		gsym_buf_put(out, e->target, e->target_len);
+		show_target(out, e->target, e->target_len);
 	}
 	gsym_buf_printf(out, " (%s", gsym_kind_name(e->kind));
 	if (*why(e))

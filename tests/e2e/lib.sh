@@ -105,14 +105,15 @@ skip_bits() {
 	git -C "$1" ls-files -v | sed -n 's/^S //p'
 }
 
-# a listing of what is in a tree: type, mode, size, content hash or target
+# a listing of what is in a tree: type, mode, target, content hashes
 snapshot() {
-	(cd "$1" && find . -path ./.git -prune -o -print | LC_ALL=C sort |
-		while IFS= read -r p; do
-			if [ -L "$p" ]; then echo "L $p -> $(readlink "$p")"
-			elif [ -d "$p" ]; then echo "D $p"
-			else echo "F $p $(stat -c %a "$p") $(cksum < "$p")"; fi
-		done)
+	(cd "$1" && {
+		find . -path ./.git -prune -o \( -type l -printf 'L %p -> %l\n' \) \
+			-o \( -type d -printf 'D %p\n' \) \
+			-o \( -type f -printf 'F %p %m %s\n' \) | LC_ALL=C sort
+		find . -path ./.git -prune -o -type f -print0 | LC_ALL=C sort -z |
+			xargs -0 -r sha1sum
+	})
 }
 
 finish() {

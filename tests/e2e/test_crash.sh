@@ -1,0 +1,63 @@
+#!/bin/sh
+# Crash safety: restore killed with SIGKILL at several points of a large
+# run, then run again, ends exactly where an uninterrupted run ends, with
+# no temporary file left and git status clean. On ext4 (links) with 20 000
+# links, and on exFAT (copies and deep copies) with fewer.
+. "$(dirname "$0")/lib.sh"
+
+LINKS=${CRASH_LINKS:-20000}
+
+# leftovers of ours anywhere in the tree
+leftovers() {
+	find "$1" -path "$1/.git" -prune -o -name '.*.gsym-*' -print
+	ls "$1/.git/index.lock" 2>/dev/null || true
+}
+
+# kill_runs DIR: start restore, kill -9 it after a growing delay, until a
+# run finishes by itself; prints how many runs were killed mid-way
+kill_runs() {
+	killed=0
+	for delay in 0.02 0.05 0.1 0.2 0.3 0.5 0.8 1.2 1.7 2.5 3.5; do
+		"$GSYM" -C "$1" restore -q >/dev/null 2>&1 &
+		pid=$!
+		sleep "$delay"
+		if kill -9 "$pid" 2>/dev/null; then
+			killed=$((killed + 1))
+		fi
+		wait "$pid" 2>/dev/null
+	done
+	echo "$killed"
+}
+
+crash_case() { # crash_case NAME SRC PARENT
+	name=$1
+	ref=$3/$name-ref
+	c=$3/$name-killed
+	git clone -q -c core.symlinks=false "$2" "$ref"
+	git clone -q -c core.symlinks=false "$2" "$c"
+	"$GSYM" -C "$ref" restore -q 2>/dev/null
+
+	killed=$(kill_runs "$c")
+	check "$name: several runs were killed mid-way ($killed)" test "$killed" -ge 3
+	"$GSYM" -C "$c" restore -q 2>"$TMP/err"
+	rc=$?
+	expect_eq "$name: the final run ends like an uninterrupted one (exit)" \
+		"$("$GSYM" -C "$ref" restore -q 2>/dev/null; echo $?)" "$rc"
+	expect_eq "$name: same tree as an uninterrupted run" \
+		"$(snapshot "$ref" | sha1sum)" "$(snapshot "$c" | sha1sum)"
+	expect_eq "$name: no temporary file or lock left" "" "$(leftovers "$c")"
+	check "$name: git status clean" git_clean "$c"
+	expect_eq "$name: same skip-worktree bits" "$(skip_bits "$ref")" "$(skip_bits "$c")"
+	check "$name: no link lost" tree_kept "$c"
+	check "$name: no journal left" test ! -e "$c/.git/symlinks/journal"
+}
+
+"$FIXTURES/make-synthetic.sh" "$TMP/src" $((LINKS * 2)) "$LINKS"
+crash_case links "$TMP/src" "$TMP"
+
+. "$(dirname "$0")/exfat.sh"
+exfat_mount 512M
+"$FIXTURES/make-synthetic.sh" "$TMP/src-small" 3000 "${CRASH_COPIES:-1500}"
+crash_case copies "$TMP/src-small" "$EXFAT"
+
+finish
