@@ -11,6 +11,8 @@ for what in "${@:-build}"; do
 	build) for p in build-essential cmake pkg-config git libgit2-dev libcmocka-dev; do want "$p"; done ;;
 	test) for p in python3 git strace; do want "$p"; done ;;
 	exfat) for p in exfatprogs exfat-fuse fuse3; do want "$p"; done ;;
+	fuzz) for p in clang libclang-rt-14-dev; do want "$p"; done ;;
+	valgrind) want valgrind ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac
 done

@@ -1,10 +1,54 @@
 #!/bin/sh
-# Set up, build, and run every test (unit and end to end); fails on any
-# failure. Under CI=true a test whose prerequisite is missing fails
-# instead of skipping.
-set -eu
+# Set up, build, and run every test; fails on any failure.
+#   1. the plain build: unit tests (cmocka) and end-to-end suites (real git,
+#      a real exFAT mount, valgrind)
+#   2. the whole suite again in an ASan + UBSan build (clang)
+#   3. the libFuzzer harnesses, FUZZ_SECONDS each (60 under CI, 10 locally)
+# Under CI=true a suite whose prerequisite is missing fails, never skips.
+# Extra arguments go to ctest (e.g. -R restore).
+set -u
 cd "$(dirname "$0")/.."
-./scripts/deps.sh build test exfat
-./scripts/build.sh
-cd "${BUILD_DIR:-build}"
-ctest --output-on-failure -j1 "$@"
+root=$(pwd)
+if [ "${CI:-}" = true ]; then fuzz_default=60; else fuzz_default=10; fi
+FUZZ_SECONDS=${FUZZ_SECONDS:-$fuzz_default}
+
+./scripts/deps.sh build test exfat fuzz valgrind || exit 1
+
+passed=0 failed=0 stages=""
+stage() { # stage NAME CMD...: run one stage, count its ctest results
+	name=$1
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$root/build/.stage.log"
+	rc=$(cat "$root/build/.stage.rc" 2>/dev/null || echo 0)
+	line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$root/build/.stage.log" | tail -1)
+	if [ -n "$line" ]; then
+		total=$(echo "$line" | sed -E 's/.* out of ([0-9]+).*/\1/')
+		bad=$(echo "$line" | sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/')
+		passed=$((passed + total - bad))
+		failed=$((failed + bad))
+	fi
+	if [ "$rc" != 0 ]; then
+		stages="$stages $name"
+		[ -n "$line" ] || failed=$((failed + 1))
+	elif [ -z "$line" ]; then
+		passed=$((passed + 1))
+	fi
+}
+# run CMD, remembering its exit code for `stage` (pipelines lose it)
+rec() { "$@"; echo $? > "$root/build/.stage.rc"; }
+
+mkdir -p build
+stage "build" rec ./scripts/build.sh
+stage "tests" rec sh -c "cd build && ctest --output-on-failure $*"
+stage "build (ASan+UBSan)" rec env BUILD_DIR=build-asan BUILD_TYPE=Debug \
+	./scripts/build.sh -DCMAKE_C_COMPILER=clang -DGSYM_SANITIZE=ON
+stage "tests (ASan+UBSan)" rec sh -c "cd build-asan && ctest --output-on-failure $*"
+stage "fuzz (${FUZZ_SECONDS}s each)" rec ./scripts/fuzz.sh "$FUZZ_SECONDS"
+rm -f build/.stage.log build/.stage.rc
+
+if [ -n "$stages" ]; then
+	echo "failed stages:$stages"
+fi
+echo "$passed passed, $failed failed"
+[ -z "$stages" ]

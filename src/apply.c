@@ -248,6 +248,7 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
 	gsym_buf tmp = GSYM_BUF_INIT;
 	gsym_record rec;
+	gsym_stat made_st;
 	unsigned int i;
 	int error = GSYM_EUNSUPPORTED;
 	bool made = false;
@@ -280,19 +281,28 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		gsym_plan_settle(e);
 		goto done;
 	}
-	if (e->made != GSYM_HOW_SYMLINK) {
-		rec.kind = kind_of(e->made);
-		rec.type = e->type;
-		memcpy(rec.blob, e->id, GSYM_OID_RAWSZ);
-		memcpy(rec.hash, e->hash, GSYM_OID_RAWSZ);
-		rec.path = e->path;
-		if ((error = gsym_state_journal(ctx->state, &rec)) < 0)
-			goto failed;
-	}
 	if (e->made != GSYM_HOW_HARDLINK &&
 		(error = gsym_platform_set_mtime(tmp.ptr,
 			 gsym_platform_now() - STAMP_AGE)) < 0)
 		goto failed;
+	if (e->made != GSYM_HOW_SYMLINK) {
+		/* what the rename will put in place: its stat proves it later */
+		if ((error = gsym_platform_lstat(&made_st, tmp.ptr)) < 0)
+			goto failed;
+		memset(&rec, 0, sizeof(rec));
+		rec.kind = kind_of(e->made);
+		rec.type = e->type;
+		memcpy(rec.blob, e->id, GSYM_OID_RAWSZ);
+		memcpy(rec.hash, e->hash, GSYM_OID_RAWSZ);
+		rec.size = made_st.size;
+		rec.mtime_sec = made_st.mtime_sec;
+		rec.mtime_nsec = made_st.mtime_nsec;
+		rec.ino = made_st.ino;
+		rec.path = e->path;
+		/* journaled before it is in place: a kill leaves it provable */
+		if ((error = gsym_state_journal(ctx->state, &rec)) < 0)
+			goto failed;
+	}
 	if ((error = replace(ctx, e->path, tmp.ptr,
 		     e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR ?
 			     GSYM_FT_DIR :

@@ -171,7 +171,8 @@ static int walk(walk_ctx *w, const char *src, const char *rel,
 
 	if ((error = w->view->readdir(w->view, src, collect, &ns)) < 0)
 		goto done;
-	qsort(ns.v, ns.n, sizeof(char *), cmp_name);
+	if (ns.n > 1)
+		qsort(ns.v, ns.n, sizeof(char *), cmp_name);
 	w->stack[w->depth++] = src;
 	for (i = 0; i < ns.n && !error; i++) {
 		if (gsym_is_dotgit(ns.v[i], strlen(ns.v[i])))

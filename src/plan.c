@@ -160,13 +160,29 @@ static int owned(bool *out, gsym_entry *e, const gsym_view *view,
 		want = GSYM_FT_JUNCTION;
 	if (e->disk.type != want)
 		return 0;
-	if ((e->flags & GSYM_ENTRY_STAMP_MATCH) && want != GSYM_FT_JUNCTION &&
-		!memcmp(rec->blob, e->id, GSYM_OID_RAWSZ)) {
+	if (want == GSYM_FT_JUNCTION) {
+		*out = true; /* a junction holds no content of its own */
+		return 0;
+	}
+	/*
+	 * Untouched since it was put in place: the stat recorded then still
+	 * holds. (Not the index stamp: after a killed run that may still be
+	 * git's stamp of its own placeholder.)
+	 */
+	if (want == GSYM_FT_FILE && rec->ino && e->disk.ino == rec->ino &&
+		e->disk.size == rec->size &&
+		e->disk.mtime_sec == rec->mtime_sec &&
+		e->disk.mtime_nsec == rec->mtime_nsec) {
 		*out = true;
 		return 0;
 	}
-	if (want == GSYM_FT_JUNCTION) {
-		*out = true; /* a junction holds no content of its own */
+	if (rec->kind == GSYM_KIND_HARDLINK) {
+		gsym_stat target;
+
+		/* ours while it is still the target's own inode */
+		*out = e->resolved && e->disk.nlink > 1 &&
+			view->lstat(&target, view, e->resolved) == 0 &&
+			target.ino == e->disk.ino && target.dev == e->disk.dev;
 		return 0;
 	}
 	if ((error = view->hash(now, view, e->path, rec->type)) < 0)
@@ -198,7 +214,7 @@ static int plan_recorded(gsym_entry *e, const gsym_view *view,
 		plan_create(e, opts, GSYM_STATE_STALE, "target changed");
 		return 0;
 	}
-	if (rec->kind != GSYM_KIND_JUNCTION) {
+	if (rec->kind == GSYM_KIND_COPY) {
 		if ((error = view->hash(fresh, view, e->resolved, e->type)) < 0)
 			return error;
 		if (memcmp(fresh, rec->hash, sizeof(fresh))) {

@@ -21,6 +21,11 @@ typedef struct {
 	gsym_type type; /* FILE or DIR */
 	unsigned char blob[GSYM_OID_RAWSZ]; /* the link entry's blob then */
 	unsigned char hash[GSYM_OID_RAWSZ]; /* what was written */
+	/* lstat of what was put in place: a match proves it is untouched */
+	uint64_t size;
+	int64_t mtime_sec;
+	uint32_t mtime_nsec;
+	uint64_t ino;
 	char *path;
 } gsym_record;
 

@@ -124,7 +124,8 @@ int gsym_scan(gsym_entries *out, git_index *index, const char *prefix,
 	out->n = n;
 	git_pathspec_free(ps);
 	/* the index is sorted already unless core.ignoreCase folds it */
-	qsort(out->v, n, sizeof(gsym_entry), cmp_entry);
+	if (n > 1)
+		qsort(out->v, n, sizeof(gsym_entry), cmp_entry);
 	return 0;
 }
 
@@ -132,6 +133,8 @@ gsym_entry *gsym_entries_find(const gsym_entries *entries, const char *path)
 {
 	gsym_entry key;
 
+	if (!entries->n)
+		return NULL;
 	key.path = (char *)path;
 	return bsearch(&key, entries->v, entries->n, sizeof(gsym_entry),
 		cmp_entry);

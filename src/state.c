@@ -3,6 +3,8 @@
 #include "util.h"
 #include "platform/platform.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,8 @@ gsym_record *gsym_state_find(gsym_state_file *st, const char *path)
 {
 	gsym_record key;
 
+	if (!st->n)
+		return NULL;
 	key.path = (char *)path;
 	return bsearch(&key, st->v, st->n, sizeof(gsym_record), cmp_rec);
 }
@@ -42,7 +46,9 @@ void gsym_state_put(gsym_state_file *st, const gsym_record *rec)
 	for (at = st->n; at > 0 && strcmp(st->v[at - 1].path, rec->path) > 0;
 		at--)
 		;
-	memmove(&st->v[at + 1], &st->v[at], (st->n - at) * sizeof(*st->v));
+	if (at < st->n)
+		memmove(&st->v[at + 1], &st->v[at],
+			(st->n - at) * sizeof(*st->v));
 	st->v[at] = *rec;
 	st->v[at].path = strdup(rec->path);
 	st->n++;
@@ -57,7 +63,9 @@ void gsym_state_remove(gsym_state_file *st, const char *path)
 		return;
 	at = (size_t)(r - st->v);
 	free(r->path);
-	memmove(&st->v[at], &st->v[at + 1], (st->n - at - 1) * sizeof(*r));
+	if (at + 1 < st->n)
+		memmove(&st->v[at], &st->v[at + 1],
+			(st->n - at - 1) * sizeof(*r));
 	st->n--;
 	st->dirty = true;
 }
@@ -102,7 +110,9 @@ static void format_record(gsym_buf *out, const gsym_record *r)
 	gsym_hex(out, r->blob, GSYM_OID_RAWSZ);
 	gsym_buf_putc(out, '\t');
 	gsym_hex(out, r->hash, GSYM_OID_RAWSZ);
-	gsym_buf_putc(out, '\t');
+	gsym_buf_printf(out, "\t%llu/%lld.%09u/%llu\t",
+		(unsigned long long)r->size, (long long)r->mtime_sec,
+		r->mtime_nsec, (unsigned long long)r->ino);
 	put_escaped(out, r->path);
 	gsym_buf_putc(out, '\n');
 }
@@ -110,18 +120,31 @@ static void format_record(gsym_buf *out, const gsym_record *r)
 /* Parse one record line; false when it is not one. */
 static bool parse_record(gsym_record *r, const char *line, size_t len)
 {
-	const char *f[5];
-	size_t flen[5], i = 0, start = 0, k;
+	const char *f[6];
+	size_t flen[6], i = 0, start = 0, k;
+	unsigned long long size, ino;
+	long long sec;
+	unsigned int nsec;
+	char stat[96];
 
-	for (k = 0; k <= len && i < 5; k++) {
-		if (k == len || (line[k] == '\t' && i < 4)) {
+	for (k = 0; k <= len && i < 6; k++) {
+		if (k == len || (line[k] == '\t' && i < 5)) {
 			f[i] = line + start;
 			flen[i++] = k - start;
 			start = k + 1;
 		}
 	}
-	if (i != 5 || flen[2] != 40 || flen[3] != 40 || flen[4] == 0)
+	if (i != 6 || flen[2] != 40 || flen[3] != 40 || flen[5] == 0 ||
+		flen[4] >= sizeof(stat))
 		return false;
+	memcpy(stat, f[4], flen[4]);
+	stat[flen[4]] = '\0';
+	if (sscanf(stat, "%llu/%lld.%u/%llu", &size, &sec, &nsec, &ino) != 4)
+		return false;
+	r->size = size;
+	r->mtime_sec = sec;
+	r->mtime_nsec = nsec;
+	r->ino = ino;
 	if (flen[0] == 4 && !memcmp(f[0], "copy", 4))
 		r->kind = GSYM_KIND_COPY;
 	else if (flen[0] == 8 && !memcmp(f[0], "hardlink", 8))
@@ -139,7 +162,7 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 	if (gsym_unhex(r->blob, f[2], GSYM_OID_RAWSZ) < 0 ||
 		gsym_unhex(r->hash, f[3], GSYM_OID_RAWSZ) < 0)
 		return false;
-	r->path = unescape(f[4], flen[4]);
+	r->path = unescape(f[5], flen[5]);
 	return true;
 }
 

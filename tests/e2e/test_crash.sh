@@ -43,8 +43,14 @@ crash_case() { # crash_case NAME SRC PARENT
 	rc=$?
 	expect_eq "$name: the final run ends like an uninterrupted one (exit)" \
 		"$("$GSYM" -C "$ref" restore -q 2>/dev/null; echo $?)" "$rc"
-	expect_eq "$name: same tree as an uninterrupted run" \
-		"$(snapshot "$ref" | sha1sum)" "$(snapshot "$c" | sha1sum)"
+	snapshot "$ref" >"$TMP/ref.snap"
+	snapshot "$c" >"$TMP/killed.snap"
+	if cmp -s "$TMP/ref.snap" "$TMP/killed.snap"; then
+		pass "$name: same tree as an uninterrupted run"
+	else
+		fail "$name: same tree as an uninterrupted run" \
+			"$(diff "$TMP/ref.snap" "$TMP/killed.snap" | head -20; cat "$TMP/err")"
+	fi
 	expect_eq "$name: no temporary file or lock left" "" "$(leftovers "$c")"
 	check "$name: git status clean" git_clean "$c"
 	expect_eq "$name: same skip-worktree bits" "$(skip_bits "$ref")" "$(skip_bits "$c")"
@@ -52,8 +58,10 @@ crash_case() { # crash_case NAME SRC PARENT
 	check "$name: no journal left" test ! -e "$c/.git/symlinks/journal"
 }
 
-"$FIXTURES/make-synthetic.sh" "$TMP/src" $((LINKS * 2)) "$LINKS"
-crash_case links "$TMP/src" "$TMP"
+if [ "${CRASH_ONLY:-}" != copies ]; then
+	"$FIXTURES/make-synthetic.sh" "$TMP/src" $((LINKS * 2)) "$LINKS"
+	crash_case links "$TMP/src" "$TMP"
+fi
 
 . "$(dirname "$0")/exfat.sh"
 exfat_mount 512M

@@ -44,7 +44,7 @@ expect_eq "absolute link made as git would" "/etc/passwd" "$(readlink "$sb/wt/et
 expect_eq "UNC-looking link made verbatim" '\\host\share' "$(readlink "$sb/wt/unc-back")"
 check "a .git target is made with a warning-free real link" test -L "$sb/wt/gitcfg"
 # every file call but symlink() itself, which only writes the text
-grep -v '^[0-9]* symlink(' "$TMP/strace.log" > "$TMP/probes.log"
+grep -v '^[0-9]* *symlink(' "$TMP/strace.log" > "$TMP/probes.log"
 check "strace saw the run's file calls" grep -q 'newfstatat\|lstat' "$TMP/probes.log"
 for t in /etc/passwd //host/share 'C:\\Windows' 'host\\share' "$sb/outside/secret.txt"; do
 	check_fails "never opened or stat'ed: $t" grep -F -e "\"$t" "$TMP/probes.log"
