@@ -351,6 +351,45 @@ static void test_plan__recorded_copy(void **state)
 	disk[1].content = "d/f";
 }
 
+static void test_plan__killed_before_rename_is_still_a_placeholder(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("fl");
+	gsym_record rec;
+
+	(void)state;
+	/* the journal recorded a copy, the kill came before the rename */
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = GSYM_KIND_COPY;
+	rec.type = GSYM_TYPE_FILE;
+	rec.path = "fl";
+	rec.ino = 77;
+	rec.size = 8;
+	fake_hash(rec.hash, "content\n");
+	/* git's placeholder is still there, and git's stamp matches it */
+	disk[1].st.ino = 5;
+	e.istat.ino = 5;
+	e.istat.size = 3;
+	plan(&e, &rec, &o);
+	assert_true(e.flags & GSYM_ENTRY_STAMP_MATCH);
+	assert_int_equal(GSYM_KIND_PLACEHOLDER, e.kind);
+	assert_int_equal(GSYM_STATE_PENDING, e.state);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+
+	/* the copy that was put in place is proved by its recorded stat */
+	disk[1].content = "content\n";
+	disk[1].st.ino = 77;
+	world.reads = 0;
+	e = entry("fl");
+	plan(&e, &rec, &o);
+	assert_int_equal(GSYM_KIND_COPY, e.kind);
+	assert_int_equal(GSYM_STATE_OK, e.state);
+	done(&e);
+	disk[1].content = "d/f";
+	disk[1].st.ino = 0;
+}
+
 static void test_plan__reset(void **state)
 {
 	gsym_plan_opts o = opts_for(GSYM_MODE_RESET, true);
@@ -422,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_plan__git_dir_target_never_copied),
 		cmocka_unit_test(test_plan__fallback_kinds_fit_the_type),
 		cmocka_unit_test(test_plan__recorded_copy),
+		cmocka_unit_test(test_plan__killed_before_rename_is_still_a_placeholder),
 		cmocka_unit_test(test_plan__reset),
 		cmocka_unit_test(test_plan__hostile_entries_refused),
 		cmocka_unit_test(test_plan__sparse_entry_left_alone),
