@@ -35,7 +35,7 @@ static const char *fallback_refusal(const gsym_entry *e)
 	if (e->resolve_flags & GSYM_RESOLVE_OUTSIDE)
 		return "target leaves the working tree";
 	if (e->resolve_flags & GSYM_RESOLVE_LOOP)
-		return "too many levels of links (cycle?)";
+		return "more than 40 levels of links (a cycle?)";
 	if (e->type == GSYM_TYPE_DIR &&
 		(e->resolve_flags & GSYM_RESOLVE_ANCESTOR))
 		return "target is an ancestor of the link: a copy would "

@@ -208,7 +208,7 @@ const char *gsym_validate_target(const char *t, size_t len,
 	if (memchr(t, '\0', len))
 		return "target contains a NUL byte";
 	if (len > GSYM_MAX_TARGET)
-		return "target is too long";
+		return "target is longer than 4095 bytes";
 	if (!(flags & GSYM_VALIDATE_WINDOWS))
 		return NULL;
 	/* skip a drive prefix, plain or NT-style, before looking for ':' */

@@ -434,6 +434,29 @@ static void test_apply__copy_replaced_by_link_when_links_work(void **s)
 	dispose(&e);
 }
 
+static void test_apply__deep_copy_depth_limit(void **s)
+{
+	gsym_buf p = GSYM_BUF_INIT;
+	gsym_entry e;
+	int i;
+
+	(void)s;
+	/* an untracked tree deeper than a copy may go */
+	gsym_buf_puts(&p, "/w/d/deep");
+	for (i = 0; i <= GSYM_COPY_MAX_DEPTH; i++) {
+		fake_fs_add(p.ptr, GSYM_FT_DIR, NULL);
+		gsym_buf_puts(&p, "/a");
+	}
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	e = run_one("dl");
+	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_non_null(strstr(e.message, "levels deep"));
+	assert_string_equal("d", fake_fs_content("/w/dl")); /* placeholder */
+	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
+	dispose(&e);
+	gsym_buf_dispose(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +475,7 @@ int main(void)
 		T(test_apply__rename_failure_keeps_placeholder),
 		T(test_apply__linked_parent_refused),
 		T(test_apply__copy_replaced_by_link_when_links_work),
+		T(test_apply__deep_copy_depth_limit),
 #undef T
 	};
 
