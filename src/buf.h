@@ -28,7 +28,7 @@ void gsym_buf_putc(gsym_buf *buf, char c);
 
 /* Append printf-style formatted text. */
 void gsym_buf_printf(gsym_buf *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	GSYM_PRINTF(2, 3);
 
 /* Replace the contents with `str`. */
 void gsym_buf_sets(gsym_buf *buf, const char *str);

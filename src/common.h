@@ -26,6 +26,16 @@ typedef enum {
 	GSYM_ELIMIT = -10
 } gsym_error_code;
 
+/*
+ * printf-style checking; mingw-w64 builds use its C99 stdio
+ * (__USE_MINGW_ANSI_STDIO), so the GNU rules apply there too.
+ */
+#if defined(__MINGW32__)
+#define GSYM_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
+#define GSYM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
 /* Most links a target may pass through before it is called unknown. */
 #define GSYM_MAX_LINK_DEPTH 40
 

@@ -8,11 +8,11 @@
 
 /* Set the message (printf-style); returns GSYM_ERROR for tail calls. */
 int gsym_error_set(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+	GSYM_PRINTF(1, 2);
 
 /* Set the message and return `code` unchanged. */
 int gsym_error_setc(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	GSYM_PRINTF(2, 3);
 
 /* Return the last message, or a generic one when none was set. */
 const char *gsym_error_last(void);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 int gsym_repo_git_error(const char *what)
 {
@@ -30,21 +29,22 @@ static char *with_slash(const char *path)
 /* The current directory relative to the top of the working tree. */
 static char *compute_prefix(const char *workdir)
 {
-	char cwd[4096];
-	char *real_wd;
-	gsym_buf b = GSYM_BUF_INIT;
-	size_t len;
+	gsym_buf cwd = GSYM_BUF_INIT, wd = GSYM_BUF_INIT, b = GSYM_BUF_INIT;
 
-	if (!getcwd(cwd, sizeof(cwd)))
-		return strdup("");
-	if (!(real_wd = realpath(workdir, NULL)))
-		return strdup("");
-	len = strlen(real_wd);
-	if (!strncmp(cwd, real_wd, len) && cwd[len] == '/') {
-		gsym_buf_puts(&b, cwd + len + 1);
-		gsym_buf_putc(&b, '/');
+	if (gsym_platform_realpath(&cwd, ".") == 0 &&
+		gsym_platform_realpath(&wd, workdir) == 0) {
+		while (wd.size > 1 && wd.ptr[wd.size - 1] == '/')
+			gsym_buf_truncate(&wd, wd.size - 1);
+		if (cwd.size > wd.size &&
+			gsym_platform_same_path(cwd.ptr, wd.ptr, wd.size) &&
+			cwd.ptr[wd.size] == '/') {
+			gsym_buf_puts(&b, cwd.ptr + wd.size + 1);
+			gsym_buf_putc(&b, '/');
+		}
 	}
-	free(real_wd);
+	gsym_error_clear();
+	gsym_buf_dispose(&cwd);
+	gsym_buf_dispose(&wd);
 	return gsym_buf_detach(&b);
 }
 
@@ -69,12 +69,12 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 	/* libgit2 1.5 refuses GIT_WORK_TREE: apply it after opening */
 	if ((work_tree = getenv("GIT_WORK_TREE")) != NULL) {
 		work_tree = strdup(work_tree);
-		unsetenv("GIT_WORK_TREE");
+		gsym_platform_setenv("GIT_WORK_TREE", NULL);
 	}
 	error = git_repository_open_ext(&out->repo, NULL,
 		GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (work_tree) {
-		setenv("GIT_WORK_TREE", work_tree, 1);
+		gsym_platform_setenv("GIT_WORK_TREE", work_tree);
 		if (!error && git_repository_set_workdir(out->repo, work_tree,
 				      0) < 0)
 			error = -1;
@@ -167,7 +167,7 @@ int gsym_repo_lock(gsym_repo *repo)
 void gsym_repo_unlock(gsym_repo *repo)
 {
 	if (repo->lock_path) {
-		unlink(repo->lock_path);
+		gsym_platform_remove(repo->lock_path);
 		free(repo->lock_path);
 		repo->lock_path = NULL;
 	}

@@ -28,7 +28,7 @@ const gsym_cmd *gsym_cmd_find(const char *name);
 
 /* Print a usage error and the command's usage line; returns 129. */
 int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	GSYM_PRINTF(2, 3);
 
 /* Print the command's help to stdout; returns 0. */
 int gsym_cli_help(const char *cmd);

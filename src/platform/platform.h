@@ -132,4 +132,16 @@ int64_t gsym_platform_now(void);
 /* Change the process's directory. */
 int gsym_platform_chdir(const char *path);
 
+/*
+ * The canonical absolute form of `path` ("." for the current directory)
+ * with '/' separators, links resolved, appended to `out`.
+ */
+int gsym_platform_realpath(gsym_buf *out, const char *path);
+
+/* True when two canonical paths name the same place (case rules). */
+bool gsym_platform_same_path(const char *a, const char *b, size_t len);
+
+/* Set (or, with `value` NULL, unset) an environment variable. */
+int gsym_platform_setenv(const char *name, const char *value);
+
 #endif

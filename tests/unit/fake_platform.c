@@ -385,3 +385,21 @@ int gsym_platform_chdir(const char *path)
 	(void)path;
 	return 0;
 }
+
+int gsym_platform_realpath(gsym_buf *out, const char *path)
+{
+	gsym_buf_puts(out, path);
+	return 0;
+}
+
+bool gsym_platform_same_path(const char *a, const char *b, size_t len)
+{
+	return !strncmp(a, b, len);
+}
+
+int gsym_platform_setenv(const char *name, const char *value)
+{
+	(void)name;
+	(void)value;
+	return 0;
+}

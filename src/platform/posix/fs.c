@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -360,5 +361,28 @@ int gsym_platform_chdir(const char *path)
 {
 	if (chdir(path) < 0)
 		return translate(errno, "change to directory", path);
+	return 0;
+}
+
+int gsym_platform_realpath(gsym_buf *out, const char *path)
+{
+	char *real = realpath(path, NULL);
+
+	if (!real)
+		return translate(errno, "resolve", path);
+	gsym_buf_puts(out, real);
+	free(real);
+	return 0;
+}
+
+bool gsym_platform_same_path(const char *a, const char *b, size_t len)
+{
+	return !strncmp(a, b, len);
+}
+
+int gsym_platform_setenv(const char *name, const char *value)
+{
+	if ((value ? setenv(name, value, 1) : unsetenv(name)) < 0)
+		return translate(errno, "set", name);
 	return 0;
 }

@@ -1,0 +1,525 @@
+/*
+ * The Win32 backend of the platform layer. The decisions live in
+ * logic.c (portable, unit-tested with a fake of these calls); this file
+ * makes the calls.
+ */
+#include "platform/platform.h"
+#include "platform/win32/win32.h"
+#include "error.h"
+
+#include <windows.h>
+#include <winioctl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE
+#define SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE 0x2
+#endif
+
+static const gsym_platform_info win32_info = {
+	"win32",
+	"junction,copy",
+	true, /* a link leaving the tree needs --allow-outside */
+	true, /* junctions */
+	true, /* Git for Windows sees a junction as a directory */
+};
+
+/* set once CreateSymbolicLinkW refused the unprivileged flag */
+static bool no_unprivileged;
+
+const gsym_platform_info *gsym_platform_info_get(void)
+{
+	return &win32_info;
+}
+
+/* --- the calls logic.c makes ------------------------------------------------ */
+
+static int w_create_symlink(const uint16_t *link, const uint16_t *target,
+	uint32_t flags)
+{
+	return CreateSymbolicLinkW((LPCWSTR)link, (LPCWSTR)target, flags) != 0;
+}
+
+static int w_create_directory(const uint16_t *path)
+{
+	return CreateDirectoryW((LPCWSTR)path, NULL) != 0;
+}
+
+static int w_remove_directory(const uint16_t *path)
+{
+	return RemoveDirectoryW((LPCWSTR)path) != 0;
+}
+
+static int w_delete_file(const uint16_t *path)
+{
+	return DeleteFileW((LPCWSTR)path) != 0;
+}
+
+static HANDLE open_reparse(const uint16_t *path, DWORD access)
+{
+	return CreateFileW((LPCWSTR)path, access,
+		FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+		OPEN_EXISTING,
+		FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, NULL);
+}
+
+static int w_get_reparse(const uint16_t *path, unsigned char *buf, size_t size,
+	size_t *len)
+{
+	HANDLE h = open_reparse(path, 0);
+	DWORD got = 0;
+	BOOL ok;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return 0;
+	ok = DeviceIoControl(h, FSCTL_GET_REPARSE_POINT, NULL, 0, buf,
+		(DWORD)size, &got, NULL);
+	CloseHandle(h);
+	*len = got;
+	return ok != 0;
+}
+
+static int w_set_reparse(const uint16_t *path, const unsigned char *buf,
+	size_t len)
+{
+	HANDLE h = open_reparse(path, GENERIC_WRITE);
+	DWORD got = 0;
+	BOOL ok;
+	DWORD err;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return 0;
+	ok = DeviceIoControl(h, FSCTL_SET_REPARSE_POINT, (LPVOID)buf,
+		(DWORD)len, NULL, 0, &got, NULL);
+	err = GetLastError();
+	CloseHandle(h);
+	SetLastError(err);
+	return ok != 0;
+}
+
+static uint32_t w_last_error(void)
+{
+	return (uint32_t)GetLastError();
+}
+
+static const gsym_win32_ops ops = { w_create_symlink, w_create_directory,
+	w_remove_directory, w_delete_file, w_get_reparse, w_set_reparse,
+	w_last_error };
+
+/* --- helpers ----------------------------------------------------------------- */
+
+/* UTF-16 form of a path; NULL (message set) when it is not valid UTF-8. */
+static wchar_t *wide(const char *path)
+{
+	uint16_t *w = NULL;
+
+	if (gsym_win32_to_utf16(&w, path, true) < 0)
+		return NULL;
+	return (wchar_t *)w;
+}
+
+static int fail(const char *what, const char *path)
+{
+	return gsym_win32_translate((uint32_t)GetLastError(), what, path);
+}
+
+static uint64_t ft64(FILETIME ft)
+{
+	return (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+}
+
+/* The reparse tag of `wpath`, 0 when it is none. */
+static DWORD reparse_tag(const wchar_t *wpath)
+{
+	WIN32_FIND_DATAW fd;
+	HANDLE h = FindFirstFileW(wpath, &fd);
+
+	if (h == INVALID_HANDLE_VALUE)
+		return 0;
+	FindClose(h);
+	return (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ?
+		fd.dwReserved0 :
+		0;
+}
+
+/* --- platform.h ---------------------------------------------------------------- */
+
+int gsym_platform_lstat(gsym_stat *out, const char *path)
+{
+	WIN32_FILE_ATTRIBUTE_DATA fa;
+	wchar_t *w = wide(path);
+	DWORD tag = 0;
+	int error = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!w)
+		return GSYM_ERROR;
+	if (!GetFileAttributesExW(w, GetFileExInfoStandard, &fa)) {
+		DWORD err = GetLastError();
+
+		error = (err == ERROR_FILE_NOT_FOUND ||
+				err == ERROR_PATH_NOT_FOUND) ?
+			gsym_error_setc(GSYM_ENOTFOUND, "'%s' does not exist",
+				path) :
+			gsym_win32_translate(err, "stat", path);
+		goto done;
+	}
+	if (fa.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)
+		tag = reparse_tag(w);
+	if (tag == IO_REPARSE_TAG_SYMLINK)
+		out->type = GSYM_FT_LINK;
+	else if (tag == IO_REPARSE_TAG_MOUNT_POINT)
+		out->type = GSYM_FT_JUNCTION;
+	else if (fa.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+		out->type = GSYM_FT_DIR;
+	else if (tag)
+		out->type = GSYM_FT_OTHER;
+	else
+		out->type = GSYM_FT_FILE;
+	/* exactly what Git for Windows' lstat() reports */
+	out->mode = out->type == GSYM_FT_DIR ? 040755 :
+		out->type == GSYM_FT_LINK      ? 0120777 :
+						 0100644;
+	out->size = out->type == GSYM_FT_LINK ?
+		GSYM_W32_GFW_LINK_SIZE :
+		((uint64_t)fa.nFileSizeHigh << 32 | fa.nFileSizeLow);
+	gsym_win32_filetime(&out->mtime_sec, &out->mtime_nsec,
+		ft64(fa.ftLastWriteTime));
+	gsym_win32_filetime(&out->ctime_sec, &out->ctime_nsec,
+		ft64(fa.ftCreationTime));
+	out->nlink = 1;
+done:
+	free(w);
+	return error;
+}
+
+int gsym_platform_readlink(gsym_buf *out, const char *path)
+{
+	unsigned char buf[GSYM_W32_MAX_REPARSE];
+	wchar_t *w = wide(path);
+	uint32_t tag;
+	size_t len = 0;
+	int error;
+
+	if (!w)
+		return GSYM_ERROR;
+	if (!w_get_reparse((uint16_t *)w, buf, sizeof(buf), &len))
+		error = fail("read link", path);
+	else
+		error = gsym_win32_parse_reparse(&tag, out, buf, len);
+	free(w);
+	return error;
+}
+
+int gsym_platform_symlink(const char *target, const char *path,
+	gsym_link_kind kind)
+{
+	return gsym_win32_symlink(&ops, &no_unprivileged, target, path, kind);
+}
+
+int gsym_platform_junction(const char *abs_target, const char *path)
+{
+	return gsym_win32_junction(&ops, abs_target, path);
+}
+
+int gsym_platform_hardlink(const char *existing, const char *path)
+{
+	wchar_t *we = wide(existing), *wp = wide(path);
+	int error = 0;
+
+	if (!we || !wp)
+		error = GSYM_ERROR;
+	else if (!CreateHardLinkW(wp, we, NULL))
+		error = fail("create hard link", path);
+	free(we);
+	free(wp);
+	return error;
+}
+
+int gsym_platform_copy_file(const char *src, const char *dst)
+{
+	wchar_t *ws = wide(src), *wd = wide(dst);
+	int error = 0;
+
+	if (!ws || !wd)
+		error = GSYM_ERROR;
+	else if (!CopyFileExW(ws, wd, NULL, NULL, NULL,
+			 COPY_FILE_FAIL_IF_EXISTS))
+		error = fail("copy to", dst);
+	free(ws);
+	free(wd);
+	return error;
+}
+
+static int write_handle(HANDLE h, const char *data, size_t len)
+{
+	while (len) {
+		DWORD n = 0, chunk = len > 1 << 30 ? 1 << 30 : (DWORD)len;
+
+		if (!WriteFile(h, data, chunk, &n, NULL))
+			return -1;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len,
+	DWORD disposition, DWORD access)
+{
+	wchar_t *w = wide(path);
+	HANDLE h;
+	int error = 0;
+
+	if (!w)
+		return GSYM_ERROR;
+	h = CreateFileW(w, access, FILE_SHARE_READ, NULL, disposition,
+		FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		error = fail("create", path);
+	} else {
+		if (write_handle(h, data, len) < 0)
+			error = fail("write", path);
+		CloseHandle(h);
+		if (error && disposition == CREATE_NEW)
+			DeleteFileW(w);
+	}
+	free(w);
+	return error;
+}
+
+int gsym_platform_write_new(const char *path, const char *data, size_t len)
+{
+	return write_file(path, data, len, CREATE_NEW, GENERIC_WRITE);
+}
+
+int gsym_platform_append(const char *path, const char *data, size_t len)
+{
+	return write_file(path, data, len, OPEN_ALWAYS, FILE_APPEND_DATA);
+}
+
+int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
+{
+	wchar_t *w = wide(path);
+	char chunk[65536];
+	size_t total = 0;
+	HANDLE h;
+	DWORD n;
+	int error = 0;
+
+	if (!w)
+		return GSYM_ERROR;
+	h = CreateFileW(w, GENERIC_READ,
+		FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+		OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE)
+		return fail("open", path);
+	while (ReadFile(h, chunk, sizeof(chunk), &n, NULL) && n > 0) {
+		if ((total += n) > max) {
+			error = gsym_error_setc(GSYM_ELIMIT,
+				"'%s' is larger than %zu bytes", path, max);
+			break;
+		}
+		gsym_buf_put(out, chunk, n);
+	}
+	CloseHandle(h);
+	return error;
+}
+
+int gsym_platform_mkdir(const char *path)
+{
+	wchar_t *w = wide(path);
+	int error = 0;
+
+	if (!w)
+		return GSYM_ERROR;
+	if (!CreateDirectoryW(w, NULL))
+		error = fail("create directory", path);
+	free(w);
+	return error;
+}
+
+int gsym_platform_rename(const char *from, const char *to)
+{
+	wchar_t *wf = wide(from), *wt = wide(to);
+	int error = 0;
+
+	if (!wf || !wt)
+		error = GSYM_ERROR;
+	else if (!MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING))
+		error = fail("rename to", to);
+	free(wf);
+	free(wt);
+	return error;
+}
+
+int gsym_platform_remove(const char *path)
+{
+	wchar_t *w = wide(path);
+	DWORD attr;
+	int error = 0;
+
+	if (!w)
+		return GSYM_ERROR;
+	attr = GetFileAttributesW(w);
+	if (attr == INVALID_FILE_ATTRIBUTES) {
+		error = fail("remove", path);
+	} else {
+		if (attr & FILE_ATTRIBUTE_READONLY)
+			SetFileAttributesW(w, attr & ~FILE_ATTRIBUTE_READONLY);
+		/*
+		 * A directory, a directory link and a junction go with
+		 * RemoveDirectoryW, which removes the link itself and never
+		 * what it points to; everything else with DeleteFileW.
+		 */
+		if (!((attr & FILE_ATTRIBUTE_DIRECTORY) ?
+				    RemoveDirectoryW(w) :
+				    DeleteFileW(w)))
+			error = fail("remove", path);
+	}
+	free(w);
+	return error;
+}
+
+int gsym_platform_readdir(const char *path,
+	int (*cb)(const char *name, void *payload), void *payload)
+{
+	gsym_buf pattern = GSYM_BUF_INIT, name = GSYM_BUF_INIT;
+	WIN32_FIND_DATAW fd;
+	wchar_t *w;
+	HANDLE h;
+	int error = 0;
+
+	gsym_buf_printf(&pattern, "%s/*", path);
+	w = wide(pattern.ptr);
+	gsym_buf_dispose(&pattern);
+	if (!w)
+		return GSYM_ERROR;
+	h = FindFirstFileW(w, &fd);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE)
+		return GetLastError() == ERROR_FILE_NOT_FOUND ?
+			0 :
+			fail("open directory", path);
+	do {
+		if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+			continue;
+		gsym_buf_clear(&name);
+		if (gsym_win32_to_utf8(&name, (const uint16_t *)fd.cFileName,
+			    wcslen(fd.cFileName)) < 0)
+			continue;
+		if ((error = cb(name.ptr, payload)) != 0)
+			break;
+	} while (FindNextFileW(h, &fd));
+	FindClose(h);
+	gsym_buf_dispose(&name);
+	return error;
+}
+
+int gsym_platform_set_mtime(const char *path, int64_t sec)
+{
+	wchar_t *w = wide(path);
+	uint64_t t = gsym_win32_to_filetime(sec);
+	FILETIME ft;
+	HANDLE h;
+	int error = 0;
+
+	if (!w)
+		return GSYM_ERROR;
+	ft.dwLowDateTime = (DWORD)t;
+	ft.dwHighDateTime = (DWORD)(t >> 32);
+	h = open_reparse((uint16_t *)w, FILE_WRITE_ATTRIBUTES);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE)
+		return fail("set the time of", path);
+	if (!SetFileTime(h, NULL, &ft, &ft))
+		error = fail("set the time of", path);
+	CloseHandle(h);
+	return error;
+}
+
+int gsym_platform_lock(const char *path, const char *content)
+{
+	int error = write_file(path, content ? content : "",
+		content ? strlen(content) : 0, CREATE_NEW, GENERIC_WRITE);
+
+	if (error == GSYM_EEXISTS)
+		return gsym_error_setc(GSYM_ELOCKED,
+			"unable to lock '%s': file exists; another git process "
+			"seems to be running, or remove it if it was left by a "
+			"crash",
+			path);
+	return error;
+}
+
+long gsym_platform_pid(void)
+{
+	return (long)GetCurrentProcessId();
+}
+
+bool gsym_platform_process_alive(long pid)
+{
+	HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE,
+		(DWORD)pid);
+	DWORD code = 0;
+	bool alive;
+
+	if (!h)
+		return GetLastError() == ERROR_ACCESS_DENIED;
+	alive = GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
+	CloseHandle(h);
+	return alive;
+}
+
+int64_t gsym_platform_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int gsym_platform_chdir(const char *path)
+{
+	uint16_t *w = NULL;
+	int error = 0;
+
+	if (gsym_win32_to_utf16(&w, path, false) < 0)
+		return GSYM_ERROR;
+	if (!SetCurrentDirectoryW((LPCWSTR)w))
+		error = fail("change to directory", path);
+	free(w);
+	return error;
+}
+
+int gsym_platform_realpath(gsym_buf *out, const char *path)
+{
+	uint16_t *w = NULL;
+	wchar_t full[32768];
+	DWORD n;
+	size_t start = out->size, i;
+
+	if (gsym_win32_to_utf16(&w, path, false) < 0)
+		return GSYM_ERROR;
+	n = GetFullPathNameW((LPCWSTR)w, 32768, full, NULL);
+	free(w);
+	if (!n || n >= 32768)
+		return fail("resolve", path);
+	if (gsym_win32_to_utf8(out, (const uint16_t *)full, n) < 0)
+		return gsym_error_set("could not resolve '%s'", path);
+	for (i = start; i < out->size; i++)
+		if (out->ptr[i] == '\\')
+			out->ptr[i] = '/';
+	return 0;
+}
+
+bool gsym_platform_same_path(const char *a, const char *b, size_t len)
+{
+	return !_strnicmp(a, b, len);
+}
+
+int gsym_platform_setenv(const char *name, const char *value)
+{
+	if (_putenv_s(name, value ? value : "") != 0)
+		return gsym_error_set("could not set '%s'", name);
+	return 0;
+}
