@@ -124,6 +124,7 @@ fi
 
 # --- the program and its unit tests ----------------------------------------------
 # shellcheck disable=SC2086
-cmake -S "$root" -B "$out" $toolchain -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$root" -B "$out" $toolchain -DCMAKE_BUILD_TYPE=Release \
+	-DCMAKE_CROSSCOMPILING_EMULATOR="$root/scripts/wine-run.sh" >/dev/null
 cmake --build "$out" -j"$jobs"
 say "built $out/git-symlinks.exe"

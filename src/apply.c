@@ -187,9 +187,7 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 			error = GSYM_EUNSUPPORTED;
 			break;
 		}
-		error = gsym_platform_symlink(e->target, tmp,
-			e->type == GSYM_TYPE_DIR ? GSYM_LINK_DIR :
-						   GSYM_LINK_FILE);
+		error = gsym_platform_symlink(e->target, tmp, e->link_kind);
 		if (is_unavailable(error)) {
 			ctx->opts->links_unsupported = true;
 			if (!ctx->state->links_unsupported) {

@@ -93,6 +93,7 @@ typedef struct {
 	gsym_type type;
 	unsigned int resolve_flags;
 	char *resolved; /* repo-relative final target, when inside */
+	gsym_link_kind link_kind; /* file or directory link, when one is made */
 	gsym_kind kind;
 	gsym_state state;
 	gsym_action action;

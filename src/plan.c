@@ -119,6 +119,33 @@ static int resolve_entry(gsym_entry *e, const gsym_view *view)
 	return 0;
 }
 
+/*
+ * File or directory link? Where links have a type (Windows) it is fixed
+ * when the link is made: the `symlink` gitattribute first, as Git for
+ * Windows honours it, then the resolved type. A target never probed
+ * (absolute, UNC, NT forms) has no type but the attribute's: else a file
+ * link.
+ */
+static int decide_link_kind(gsym_entry *e, const gsym_view *view,
+	const gsym_plan_opts *opts)
+{
+	gsym_type attr = GSYM_TYPE_UNKNOWN;
+	int error;
+
+	if (opts->platform->has_junctions ||
+		(e->resolve_flags & GSYM_RESOLVE_ABSOLUTE)) {
+		if ((error = view->attr(&attr, view, e->path)) < 0)
+			return error;
+	}
+	if ((e->resolve_flags & GSYM_RESOLVE_ABSOLUTE) &&
+		attr != GSYM_TYPE_UNKNOWN)
+		e->type = attr;
+	if (attr == GSYM_TYPE_UNKNOWN)
+		attr = e->type;
+	e->link_kind = attr == GSYM_TYPE_DIR ? GSYM_LINK_DIR : GSYM_LINK_FILE;
+	return 0;
+}
+
 /* A regular file not recorded as ours: is it git's placeholder? */
 static int is_placeholder(bool *out, gsym_entry *e, const gsym_view *view)
 {
@@ -214,6 +241,24 @@ static int plan_recorded(gsym_entry *e, const gsym_view *view,
 		plan_create(e, opts, GSYM_STATE_STALE, "target changed");
 		return 0;
 	}
+	if (rec->kind == GSYM_KIND_JUNCTION) {
+		gsym_buf now = GSYM_BUF_INIT, want = GSYM_BUF_INIT;
+		bool moved;
+
+		/* a junction holds an absolute path: the tree may have moved */
+		gsym_buf_puts(&want, view->workdir);
+		gsym_buf_puts(&want, e->resolved);
+		error = view->readlink(&now, view, e->path);
+		moved = error < 0 || now.size != want.size ||
+			!gsym_platform_same_path(now.ptr, want.ptr, want.size);
+		gsym_buf_dispose(&now);
+		gsym_buf_dispose(&want);
+		if (moved) {
+			plan_create(e, opts, GSYM_STATE_STALE,
+				"the junction points at an old location");
+			return 0;
+		}
+	}
 	if (rec->kind == GSYM_KIND_COPY) {
 		if ((error = view->hash(fresh, view, e->resolved, e->type)) < 0)
 			return error;
@@ -301,7 +346,8 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, reason);
 		return 0;
 	}
-	if ((error = resolve_entry(e, view)) < 0)
+	if ((error = resolve_entry(e, view)) < 0 ||
+		(error = decide_link_kind(e, view, opts)) < 0)
 		goto failed;
 
 	switch (e->disk.type) {

@@ -54,6 +54,12 @@ struct gsym_view {
 	int (*hash)(unsigned char *out, const gsym_view *view, const char *path,
 		gsym_type type);
 
+	/*
+	 * The `symlink` gitattribute of `path`: GSYM_TYPE_FILE for "file",
+	 * GSYM_TYPE_DIR for "dir", GSYM_TYPE_UNKNOWN when unset.
+	 */
+	int (*attr)(gsym_type *out, const gsym_view *view, const char *path);
+
 	/* Call `cb` for each name in a working-tree directory. */
 	int (*readdir)(const gsym_view *view, const char *path,
 		int (*cb)(const char *name, void *payload), void *payload);

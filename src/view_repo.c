@@ -167,6 +167,21 @@ static int view_hash(unsigned char *out, const gsym_view *view,
 	return error;
 }
 
+static int view_attr(gsym_type *out, const gsym_view *view, const char *path)
+{
+	const char *value = NULL;
+
+	*out = GSYM_TYPE_UNKNOWN;
+	if (git_attr_get(&value, rv_of(view)->repo->repo,
+		    GIT_ATTR_CHECK_FILE_THEN_INDEX, path, "symlink") < 0)
+		return gsym_repo_git_error("could not read gitattributes");
+	if (value && !strcmp(value, "dir"))
+		*out = GSYM_TYPE_DIR;
+	else if (value && !strcmp(value, "file"))
+		*out = GSYM_TYPE_FILE;
+	return 0;
+}
+
 static int view_readdir(const gsym_view *view, const char *path,
 	int (*cb)(const char *name, void *payload), void *payload)
 {
@@ -191,6 +206,7 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	view->readlink = view_readlink;
 	view->read = view_read;
 	view->hash = view_hash;
+	view->attr = view_attr;
 	view->readdir = view_readdir;
 	view->workdir = repo->workdir;
 	view->payload = rv;

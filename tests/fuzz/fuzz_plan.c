@@ -45,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		tab = strchr(line, '\t');
 		nodes[n].untracked = false;
+		nodes[n].attr = (line[0] == 'D') ? "dir" : NULL;
 		if (tab) {
 			*tab = '\0';
 			nodes[n].type = GSYM_NODE_LINK;

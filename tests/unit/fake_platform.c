@@ -18,6 +18,28 @@ static int nnodes;
 static uint64_t next_ino = 100;
 static int fail_code[FAKE__COUNT], fail_nth[FAKE__COUNT], calls[FAKE__COUNT];
 static bool windows;
+static gsym_link_kind last_kind;
+static char touched[8192];
+
+static void touch(const char *path)
+{
+	size_t len = strlen(touched);
+
+	if (len + strlen(path) + 2 < sizeof(touched)) {
+		strcat(touched, path);
+		strcat(touched, "\n");
+	}
+}
+
+gsym_link_kind fake_fs_last_link_kind(void)
+{
+	return last_kind;
+}
+
+bool fake_fs_touched(const char *part)
+{
+	return strstr(touched, part) != NULL;
+}
 
 static const gsym_platform_info posix_info = { "fake-posix", "copy", false,
 	false, false };
@@ -42,6 +64,7 @@ void fake_fs_reset(void)
 	memset(fail_nth, 0, sizeof(fail_nth));
 	memset(calls, 0, sizeof(calls));
 	windows = false;
+	touched[0] = '\0';
 }
 
 void fake_fs_windows(bool on)
@@ -164,6 +187,7 @@ int gsym_platform_lstat(gsym_stat *out, const char *path)
 {
 	node *n = find(path);
 
+	touch(path);
 	memset(out, 0, sizeof(*out));
 	if (!n)
 		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' does not exist",
@@ -179,6 +203,7 @@ int gsym_platform_readlink(gsym_buf *out, const char *path)
 {
 	node *n = find(path);
 
+	touch(path);
 	if (!n || (n->type != GSYM_FT_LINK && n->type != GSYM_FT_JUNCTION))
 		return gsym_error_set("'%s' is not a link", path);
 	gsym_buf_puts(out, n->content);
@@ -190,9 +215,10 @@ int gsym_platform_symlink(const char *target, const char *path,
 {
 	int error;
 
-	(void)kind;
+	touch(path);
 	if ((error = injected(FAKE_SYMLINK, path)) < 0)
 		return error;
+	last_kind = kind;
 	return add(path, GSYM_FT_LINK, target, strlen(target));
 }
 
@@ -258,6 +284,7 @@ int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 {
 	node *n = find(path);
 
+	touch(path);
 	if (!n || n->type != GSYM_FT_FILE)
 		return gsym_error_setc(n ? GSYM_ERROR : GSYM_ENOTFOUND,
 			"'%s' is not a file", path);

@@ -40,6 +40,12 @@ gsym_ftype fake_fs_type(const char *path);
 /* Content of a file or link text at `path`, or NULL. */
 const char *fake_fs_content(const char *path);
 
+/* The kind given to the last symlink made. */
+gsym_link_kind fake_fs_last_link_kind(void);
+
+/* True when any call so far named a path containing `part`. */
+bool fake_fs_touched(const char *part);
+
 /* Number of paths that start with `prefix`. */
 int fake_fs_count(const char *prefix);
 

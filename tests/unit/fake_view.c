@@ -108,6 +108,19 @@ static int fake_hash_cb(unsigned char *out, const gsym_view *view,
 	return 0;
 }
 
+static int fake_attr(gsym_type *out, const gsym_view *view, const char *path)
+{
+	fake_world *w = w_of(view);
+	size_t i;
+
+	*out = GSYM_TYPE_UNKNOWN;
+	for (i = 0; i < w->nnodes; i++)
+		if (!strcmp(w->nodes[i].path, path) && w->nodes[i].attr)
+			*out = !strcmp(w->nodes[i].attr, "dir") ? GSYM_TYPE_DIR :
+								  GSYM_TYPE_FILE;
+	return 0;
+}
+
 static int fake_readdir(const gsym_view *view, const char *path,
 	int (*cb)(const char *name, void *payload), void *payload)
 {
@@ -130,6 +143,7 @@ void fake_view_init(gsym_view *view, fake_world *world)
 	view->readlink = fake_readlink;
 	view->read = fake_read;
 	view->hash = fake_hash_cb;
+	view->attr = fake_attr;
 	view->readdir = fake_readdir;
 	view->workdir = "";
 	view->payload = world;

@@ -12,6 +12,7 @@ typedef struct {
 	gsym_node_type type; /* from the index, or the disk when !tracked */
 	const char *target;  /* for links */
 	bool untracked;
+	const char *attr;    /* the symlink gitattribute, or NULL */
 } fake_node;
 
 typedef struct {

@@ -32,6 +32,11 @@ static idx_node idx[] = {
 	{ "d/g", GSYM_NODE_FILE, NULL },
 	{ "d/h", GSYM_NODE_FILE, NULL },
 	{ "sub/x", GSYM_NODE_LINK, "../d/f" },
+	{ "chain", GSYM_NODE_LINK, "dl" },
+	{ "unc", GSYM_NODE_LINK, "\\\\host\\share" },
+	{ "unc-dir", GSYM_NODE_LINK, "//host/share/dir" },
+	{ "drive", GSYM_NODE_LINK, "C:\\Windows" },
+	{ "esc-dir", GSYM_NODE_LINK, "../outside" },
 };
 
 static const char *abs_of(gsym_buf *b, const char *path)
@@ -138,8 +143,15 @@ static int v_readdir(const gsym_view *view, const char *path,
 	return error;
 }
 
+static int v_attr(gsym_type *out, const gsym_view *view, const char *path)
+{
+	(void)view;
+	*out = !strcmp(path, "unc-dir") ? GSYM_TYPE_DIR : GSYM_TYPE_UNKNOWN;
+	return 0;
+}
+
 static gsym_view view = { lookup, v_lstat, v_readlink, v_read, v_hash,
-	v_readdir, "/w/", NULL };
+	v_attr, v_readdir, "/w/", NULL };
 
 static gsym_state_file state;
 static gsym_plan_opts opts;
@@ -457,6 +469,121 @@ static void test_apply__deep_copy_depth_limit(void **s)
 	gsym_buf_dispose(&p);
 }
 
+static void windows_without_links(void)
+{
+	fake_fs_windows(true);
+	gsym_run_parse_fallback(&opts, "junction,copy");
+}
+
+static void test_apply__win_chain_gets_directory_flag(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_windows(true);
+	fake_fs_add("/w/chain", GSYM_FT_FILE, "dl");
+	e = run_one("chain"); /* chain -> dl -> d */
+	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_int_equal(GSYM_TYPE_DIR, e.type);
+	assert_int_equal(GSYM_LINK_DIR, fake_fs_last_link_kind());
+	dispose(&e);
+}
+
+static void test_apply__win_unc_is_file_link_never_probed(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_windows(true);
+	opts.allow_outside = true;
+	fake_fs_add("/w/unc", GSYM_FT_FILE, "\\\\host\\share");
+	fake_fs_add("/w/drive", GSYM_FT_FILE, "C:\\Windows");
+	e = run_one("unc");
+	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_int_equal(GSYM_LINK_FILE, fake_fs_last_link_kind());
+	dispose(&e);
+	e = run_one("drive");
+	assert_int_equal(GSYM_LINK_FILE, fake_fs_last_link_kind());
+	dispose(&e);
+	assert_false(fake_fs_touched("host"));
+	assert_false(fake_fs_touched("Windows"));
+}
+
+static void test_apply__win_unc_dir_by_attribute_only(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_windows(true);
+	opts.allow_outside = true;
+	fake_fs_add("/w/unc-dir", GSYM_FT_FILE, "//host/share/dir");
+	e = run_one("unc-dir"); /* symlink=dir in .gitattributes */
+	assert_int_equal(GSYM_LINK_DIR, fake_fs_last_link_kind());
+	assert_int_equal(GSYM_TYPE_DIR, e.type);
+	assert_false(fake_fs_touched("host"));
+	dispose(&e);
+}
+
+static void test_apply__win_outside_needs_allow_outside(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_windows(true);
+	fake_fs_add("/w/unc", GSYM_FT_FILE, "\\\\host\\share");
+	e = run_one("unc");
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_int_equal(0, fake_fs_calls(FAKE_SYMLINK));
+	dispose(&e);
+}
+
+static void test_apply__win_junction_outside_refused(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	windows_without_links();
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	fake_fs_add("/w/esc-dir", GSYM_FT_FILE, "../outside");
+	e = run_one("esc-dir");
+	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_int_equal(0, fake_fs_calls(FAKE_JUNCTION));
+	assert_string_equal("../outside", fake_fs_content("/w/esc-dir"));
+	dispose(&e);
+}
+
+static void test_apply__win_moved_junction_replaced(void **s)
+{
+	gsym_entry e;
+	gsym_record *rec;
+
+	(void)s;
+	windows_without_links();
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	e = run_one("dl");
+	assert_int_equal(GSYM_KIND_JUNCTION, e.kind);
+	dispose(&e);
+
+	/* the tree was moved: the junction still names the old place */
+	gsym_platform_remove("/w/dl");
+	fake_fs_add("/w/dl", GSYM_FT_JUNCTION, "/old/place/d");
+	rec = gsym_state_find(&state, "dl");
+	assert_non_null(rec);
+	opts.links_unsupported = true;
+	memset(&e, 0, sizeof(e));
+	e.path = strdup("dl");
+	e.flags = GSYM_ENTRY_SELECTED;
+	assert_int_equal(0, gsym_plan_entry(&e, &view, rec, &opts));
+	assert_int_equal(GSYM_STATE_STALE, e.state);
+	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	assert_int_equal(0, gsym_apply_entry(&ctx, &e));
+	assert_int_equal(GSYM_KIND_JUNCTION, e.kind);
+	assert_string_equal("/w/d", fake_fs_content("/w/dl"));
+	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
+	assert_string_equal("gee\n", fake_fs_content("/w/d/g")); /* intact */
+	dispose(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +603,12 @@ int main(void)
 		T(test_apply__linked_parent_refused),
 		T(test_apply__copy_replaced_by_link_when_links_work),
 		T(test_apply__deep_copy_depth_limit),
+		T(test_apply__win_chain_gets_directory_flag),
+		T(test_apply__win_unc_is_file_link_never_probed),
+		T(test_apply__win_unc_dir_by_attribute_only),
+		T(test_apply__win_outside_needs_allow_outside),
+		T(test_apply__win_junction_outside_refused),
+		T(test_apply__win_moved_junction_replaced),
 #undef T
 	};
 

@@ -12,15 +12,15 @@
 #include "fake_view.h"
 
 static fake_node nodes[] = {
-	{ "d/f", GSYM_NODE_FILE, NULL, false },
-	{ "fl", GSYM_NODE_LINK, "d/f", false },
-	{ "dl", GSYM_NODE_LINK, "d", false },
-	{ "esc", GSYM_NODE_LINK, "../outside", false },
-	{ "dang", GSYM_NODE_LINK, "nothing", false },
-	{ "sub/up", GSYM_NODE_LINK, "..", false },
-	{ "nul", GSYM_NODE_LINK, "", false },
-	{ ".GIT/x", GSYM_NODE_LINK, "d", false },
-	{ "git", GSYM_NODE_LINK, ".git/config", false },
+	{ "d/f", GSYM_NODE_FILE, NULL, false, NULL },
+	{ "fl", GSYM_NODE_LINK, "d/f", false, NULL },
+	{ "dl", GSYM_NODE_LINK, "d", false, NULL },
+	{ "esc", GSYM_NODE_LINK, "../outside", false, NULL },
+	{ "dang", GSYM_NODE_LINK, "nothing", false, NULL },
+	{ "sub/up", GSYM_NODE_LINK, "..", false, NULL },
+	{ "nul", GSYM_NODE_LINK, "", false, NULL },
+	{ ".GIT/x", GSYM_NODE_LINK, "d", false, NULL },
+	{ "git", GSYM_NODE_LINK, ".git/config", false, NULL },
 };
 
 static fake_disk disk[] = {

@@ -12,19 +12,19 @@
 #include "fake_view.h"
 
 static fake_node base_nodes[] = {
-	{ "d/f", GSYM_NODE_FILE, NULL, false },
-	{ "d/g", GSYM_NODE_FILE, NULL, false },
-	{ "fl", GSYM_NODE_LINK, "d/f", false },
-	{ "dl", GSYM_NODE_LINK, "d", false },
-	{ "a", GSYM_NODE_LINK, "z", false }, /* target later in index order */
-	{ "z", GSYM_NODE_LINK, "d/f", false },
-	{ "cyc1", GSYM_NODE_LINK, "cyc2", false },
-	{ "cyc2", GSYM_NODE_LINK, "cyc1", false },
-	{ "self", GSYM_NODE_LINK, "self", false },
-	{ "al", GSYM_NODE_LINK, "/etc", false },
-	{ "sub/deep/x", GSYM_NODE_FILE, NULL, false },
-	{ "build", GSYM_NODE_DIR, NULL, true }, /* untracked directory */
-	{ "name with space/é", GSYM_NODE_FILE, NULL, false },
+	{ "d/f", GSYM_NODE_FILE, NULL, false, NULL },
+	{ "d/g", GSYM_NODE_FILE, NULL, false, NULL },
+	{ "fl", GSYM_NODE_LINK, "d/f", false, NULL },
+	{ "dl", GSYM_NODE_LINK, "d", false, NULL },
+	{ "a", GSYM_NODE_LINK, "z", false, NULL }, /* target later in index order */
+	{ "z", GSYM_NODE_LINK, "d/f", false, NULL },
+	{ "cyc1", GSYM_NODE_LINK, "cyc2", false, NULL },
+	{ "cyc2", GSYM_NODE_LINK, "cyc1", false, NULL },
+	{ "self", GSYM_NODE_LINK, "self", false, NULL },
+	{ "al", GSYM_NODE_LINK, "/etc", false, NULL },
+	{ "sub/deep/x", GSYM_NODE_FILE, NULL, false, NULL },
+	{ "build", GSYM_NODE_DIR, NULL, true, NULL }, /* untracked directory */
+	{ "name with space/é", GSYM_NODE_FILE, NULL, false, NULL },
 };
 
 static fake_world world = { base_nodes, GSYM_ARRAY_SIZE(base_nodes), NULL,
@@ -174,10 +174,13 @@ static void test_resolve__depth_limit(void **state)
 			chain[i].type = GSYM_NODE_LINK;
 			chain[i].target = names[i + 1];
 			chain[i].untracked = false;
+			chain[i].attr = NULL;
 		}
 		chain[len].path = names[len];
 		chain[len].type = GSYM_NODE_FILE;
 		chain[len].target = NULL;
+		chain[len].untracked = false;
+		chain[len].attr = NULL;
 		w.nnodes = (size_t)len + 1;
 		fake_view_init(&view, &w);
 		/* the entry "x -> l0" follows `len` links to reach the file */

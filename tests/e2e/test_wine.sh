@@ -1,0 +1,100 @@
+#!/bin/sh
+# The Windows build under Wine, judged from Linux by real git. Wine's
+# CreateSymbolicLinkW reports success and makes nothing, and junctions fail
+# with ERROR_NOT_SUPPORTED, so the whole chain must end in copies.
+. "$(dirname "$0")/lib.sh"
+
+EXE=${GSYM_EXE:-$ROOT/build-win/git-symlinks.exe}
+if [ ! -f "$EXE" ] || ! command -v wine >/dev/null 2>&1; then
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL - Windows build or Wine missing under CI (scripts/build-windows.sh)" >&2
+		exit 1
+	fi
+	echo "SKIP - no Windows build; run scripts/build-windows.sh" >&2
+	exit 77
+fi
+
+win() { # win DIR ARGS...: the .exe under Wine, in DIR
+	dir=$1
+	shift
+	(cd "$dir" && "$ROOT/scripts/wine-run.sh" "$EXE" "$@")
+}
+
+jget() {
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+e=[x for x in d["entries"] if x["path"]==sys.argv[2]][0]
+print(e["type"], e["kind"], e["state"])' "$TMP/st.json" "$1"
+}
+
+# --- the .exe needs only what every Windows has --------------------------------
+dlls=$(x86_64-w64-mingw32-objdump -p "$EXE" | sed -n 's/.*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+odd=$(echo "$dlls" | grep -vxE 'kernel32.dll|advapi32.dll|msvcrt.dll|ws2_32.dll|rpcrt4.dll|crypt32.dll|ole32.dll|secur32.dll|user32.dll|bcrypt.dll|shell32.dll|api-ms-win-.*' || true)
+expect_eq "the .exe imports only system DLLs" "" "$odd"
+check "the .exe runs" win "$TMP" --version
+
+# --- a clone made by Linux git -------------------------------------------------
+"$FIXTURES/make-links.sh" "$TMP/src" >/dev/null
+clone_placeholders "$TMP/src" "$TMP/c"
+c=$TMP/c
+before=$(snapshot "$c")
+
+win "$c" restore >"$TMP/out" 2>"$TMP/err"
+expect_eq "restore exits 1 (unsafe entries listed)" 1 $?
+check "wine: the summary counts copies" grep -q "copies" "$TMP/out"
+win "$c" status --json >"$TMP/st.json"
+expect_eq "file link -> copy (links and junctions fail under Wine)" "file copy ok" "$(jget file-link)"
+expect_eq "dir link -> deep copy" "dir copy ok" "$(jget dir-link)"
+expect_eq "link to link -> copy" "file copy ok" "$(jget link-to-link)"
+expect_eq "deep link pointing up -> deep copy" "dir copy ok" "$(jget sub/deep/er/up)"
+expect_eq "non-ASCII names" "file copy ok" "$(jget ünïcode-link)"
+expect_eq "escaping: placeholder, unsafe" "unknown placeholder unsafe" "$(jget escaping)"
+expect_eq "absolute: placeholder, unsafe" "unknown placeholder unsafe" "$(jget absolute)"
+expect_eq "dangling: placeholder, dangling" "missing placeholder dangling" "$(jget dangling)"
+expect_eq "cycle: placeholder, unsafe" "unknown placeholder unsafe" "$(jget cycle-a)"
+expect_eq "file copy content" "int lib(void);" "$(cat "$c/file-link")"
+check "deep copy content" cmp "$c/lib/include/lib.h" "$c/dir-link/include/lib.h"
+expect_eq "escaping placeholder untouched" "../outside-of-tree" "$(cat "$c/escaping")"
+check "linux git: status clean" git_clean "$c"
+check "linux git: add -A keeps every link" tree_kept "$c"
+check "linux git: status clean after add -A" git_clean "$c"
+check "skip-worktree bits set for the copies" test -n "$(skip_bits "$c")"
+check "exclude lines for the deep copies" grep -qx "/dir-link/" "$c/.git/info/exclude"
+check "stamps in Git for Windows' form (ino 0)" sh -c "git -C '$c' ls-files --debug file-link | grep -q 'ino: 0'"
+
+win "$c" restore >"$TMP/out" 2>&1
+check "a second run restores nothing" grep -q "nothing to restore" "$TMP/out"
+
+# a stale copy is refreshed, an edited one kept
+printf 'int lib(long);\n' > "$c/lib/include/lib.h"
+win "$c" restore -q >/dev/null 2>&1
+expect_eq "stale copy refreshed" "int lib(long);" "$(cat "$c/file-link")"
+git -C "$c" checkout -q -- lib/include/lib.h
+win "$c" restore -q >/dev/null 2>&1
+printf 'mine\n' > "$c/tool-link"
+win "$c" restore >/dev/null 2>&1
+expect_eq "edited copy kept" "mine" "$(cat "$c/tool-link")"
+win "$c" status --json >"$TMP/st.json"
+expect_eq "edited copy is modified" "file copy modified" "$(jget tool-link)"
+win "$c" restore -q --force >/dev/null 2>&1
+expect_eq "--force backs up the edit" "mine" "$(cat "$c/.git/symlinks/backup/tool-link")"
+
+# reset: exactly what git wrote
+win "$c" reset >"$TMP/out" 2>&1
+expect_eq "reset exits 0" 0 $?
+expect_eq "reset: exactly git's placeholders" "$before" "$(snapshot "$c")"
+expect_eq "reset: no skip-worktree bit left" "" "$(skip_bits "$c")"
+check "reset: no exclude lines left" sh -c "! grep -q git-symlinks '$c/.git/info/exclude'"
+check "reset: git status clean" git_clean "$c"
+
+# a dry run and the exit codes
+win "$c" restore --dry-run >"$TMP/out" 2>&1
+check "dry run lists what it would do" grep -q "would restore" "$TMP/out"
+expect_eq "dry run changes nothing" "$before" "$(snapshot "$c")"
+win "$c" frobnicate >/dev/null 2>&1
+expect_eq "usage error: 129" 129 $?
+mkdir -p "$TMP/norepo"
+win "$TMP/norepo" status >/dev/null 2>&1
+expect_eq "not a repository: 128" 128 $?
+
+finish
