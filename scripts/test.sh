@@ -3,7 +3,9 @@
 #   1. the plain build: unit tests (cmocka) and end-to-end suites (real git,
 #      a real exFAT mount, valgrind)
 #   2. the whole suite again in an ASan + UBSan build (clang)
-#   3. the libFuzzer harnesses, FUZZ_SECONDS each (60 under CI, 10 locally)
+#   3. the Windows build (mingw-w64, libgit2 from Debian's sources): its
+#      unit tests under Wine, and the Wine end-to-end suite (in 1)
+#   4. the libFuzzer harnesses, FUZZ_SECONDS each (60 under CI, 10 locally)
 # Under CI=true a suite whose prerequisite is missing fails, never skips.
 # Extra arguments go to ctest (e.g. -R restore).
 set -u
@@ -40,6 +42,8 @@ rec() { "$@"; echo $? > "$root/build/.stage.rc"; }
 
 mkdir -p build
 stage "build" rec ./scripts/build.sh
+stage "build (Windows)" rec ./scripts/build-windows.sh
+stage "tests (Windows, under Wine)" rec sh -c "cd build-win && ctest --output-on-failure $*"
 stage "tests" rec sh -c "cd build && ctest --output-on-failure $*"
 stage "build (ASan+UBSan)" rec env BUILD_DIR=build-asan BUILD_TYPE=Debug \
 	./scripts/build.sh -DCMAKE_C_COMPILER=clang -DGSYM_SANITIZE=ON
