@@ -296,6 +296,7 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		rec.mtime_sec = made_st.mtime_sec;
 		rec.mtime_nsec = made_st.mtime_nsec;
 		rec.ino = made_st.ino;
+		rec.src = e->resolved;
 		rec.path = e->path;
 		/* journaled before it is in place: a kill leaves it provable */
 		if ((error = gsym_state_journal(ctx->state, &rec)) < 0)

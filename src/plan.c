@@ -295,6 +295,30 @@ static void plan_edited(gsym_entry *e, const gsym_plan_opts *opts,
 		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE, what);
 }
 
+bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, bool source_changed)
+{
+	if (view->lstat(&e->disk, view, e->path) < 0)
+		return false;
+	if (!gsym_stat_matches(&e->istat, &e->disk))
+		return false;
+	if (e->disk.type == GSYM_FT_LINK && !rec) {
+		e->kind = GSYM_KIND_SYMLINK;
+	} else if (rec && !source_changed && rec->kind == GSYM_KIND_COPY &&
+		rec->ino && e->disk.type == GSYM_FT_FILE &&
+		e->disk.ino == rec->ino && e->disk.size == rec->size &&
+		e->disk.mtime_sec == rec->mtime_sec &&
+		e->disk.mtime_nsec == rec->mtime_nsec &&
+		(e->flags & GSYM_ENTRY_SKIP_WORKTREE)) {
+		e->kind = GSYM_KIND_COPY;
+	} else {
+		return false;
+	}
+	e->state = GSYM_STATE_OK;
+	e->action = GSYM_ACT_NONE;
+	return true;
+}
+
 int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {

@@ -26,6 +26,7 @@ typedef struct {
 	int64_t mtime_sec;
 	uint32_t mtime_nsec;
 	uint64_t ino;
+	char *src;  /* the resolved target it was made from */
 	char *path;
 } gsym_record;
 
@@ -50,6 +51,15 @@ typedef struct {
  */
 int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts);
+
+/*
+ * Cheaply prove an entry needs nothing (hook mode, when neither the entry
+ * nor, for a fallback, its target changed): a link still carrying our
+ * stamp, or a fallback still carrying its recorded stat. Returns true and
+ * sets the state OK; false means plan it fully.
+ */
+bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, bool source_changed);
 
 /* Fill e->hows for CREATE from the resolution and the options. */
 void gsym_plan_hows(gsym_entry *e, const gsym_plan_opts *opts);

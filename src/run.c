@@ -125,6 +125,111 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 	return 0;
 }
 
+/* Paths that differ between two commits' trees, sorted. */
+typedef struct {
+	char **v;
+	size_t n, cap;
+} pathset;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void pathset_add(pathset *set, const char *path)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 64;
+		set->v = realloc(set->v, set->cap * sizeof(char *));
+	}
+	set->v[set->n++] = strdup(path);
+}
+
+static void pathset_dispose(pathset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		free(set->v[i]);
+	free(set->v);
+}
+
+static int add_delta(const git_diff_delta *d, float progress, void *payload)
+{
+	(void)progress;
+	pathset_add(payload, d->old_file.path);
+	if (strcmp(d->old_file.path, d->new_file.path))
+		pathset_add(payload, d->new_file.path);
+	return 0;
+}
+
+/* The paths a branch switch from `old_hex` to `new_hex` changed. */
+static int changed_paths(pathset *out, gsym_repo *repo, const char *old_hex,
+	const char *new_hex)
+{
+	git_object *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *diff = NULL;
+	int error = -1;
+
+	if (git_revparse_single(&a, repo->repo, old_hex) < 0 ||
+		git_revparse_single(&b, repo->repo, new_hex) < 0 ||
+		git_object_peel((git_object **)&ta, a, GIT_OBJECT_TREE) < 0 ||
+		git_object_peel((git_object **)&tb, b, GIT_OBJECT_TREE) < 0 ||
+		git_diff_tree_to_tree(&diff, repo->repo, ta, tb, NULL) < 0 ||
+		git_diff_foreach(diff, add_delta, NULL, NULL, NULL, out) < 0)
+		goto done;
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(char *), cmp_str);
+	error = 0;
+done:
+	git_diff_free(diff);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_object_free(a);
+	git_object_free(b);
+	return error;
+}
+
+static bool pathset_has(const pathset *set, const char *path)
+{
+	char *key = (char *)path;
+
+	return set->n && bsearch(&key, set->v, set->n, sizeof(char *),
+				 cmp_str) != NULL;
+}
+
+/* Did the switch touch `path`, something below it, or a parent of it? */
+static bool affected(const pathset *set, const char *path)
+{
+	gsym_buf prefix = GSYM_BUF_INIT;
+	size_t lo = 0, hi = set->n, len;
+	bool hit = false;
+
+	if (!path)
+		return true; /* unknown source: check it */
+	if (pathset_has(set, path))
+		return true;
+	gsym_buf_printf(&prefix, "%s/", path);
+	while (lo < hi) { /* first element >= "path/" */
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(set->v[mid], prefix.ptr) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	hit = lo < set->n && !strncmp(set->v[lo], prefix.ptr, prefix.size);
+	for (len = gsym_path_dirlen(path); !hit && len > 0;
+		len = gsym_path_dirlen(prefix.ptr)) {
+		gsym_buf_truncate(&prefix, 0);
+		gsym_buf_put(&prefix, path, len);
+		hit = pathset_has(set, prefix.ptr);
+	}
+	gsym_buf_dispose(&prefix);
+	return hit;
+}
+
 /* Can a symbolic link be made in the working tree right now? */
 static bool links_work(const gsym_repo *repo)
 {
@@ -167,6 +272,8 @@ int gsym_run(const gsym_run_opts *o)
 	gsym_report_opts ropts;
 	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT,
 		 path = GSYM_BUF_INIT;
+	pathset changed = { NULL, 0, 0 };
+	bool incremental = false;
 	bool writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
 	bool index_changed = false;
 	char *id = NULL;
@@ -222,6 +329,13 @@ int gsym_run(const gsym_run_opts *o)
 	actx.opts = &plan;
 	actx.dry_run = !writes;
 
+	/* a branch switch: plan in full only what changed, or lost its stamp */
+	if (o->old_commit && o->new_commit && !o->npathspec &&
+		changed_paths(&changed, &repo, o->old_commit, o->new_commit) ==
+			0)
+		incremental = true;
+	gsym_error_clear();
+
 	/* finish what a killed run left half done */
 	for (i = 0; writes && i < state.ntouched; i++)
 		if (gsym_apply_cleanup(&actx, state.touched[i]) < 0) {
@@ -231,11 +345,16 @@ int gsym_run(const gsym_run_opts *o)
 
 	for (i = 0; i < entries.n; i++) {
 		gsym_entry *e = &entries.v[i];
+		gsym_record *rec;
 
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
-		if (gsym_plan_entry(e, &view, gsym_state_find(&state, e->path),
-			    &plan) < 0 ||
+		rec = gsym_state_find(&state, e->path);
+		if (incremental && !pathset_has(&changed, e->path) &&
+			gsym_plan_quick(e, &view, rec,
+				rec && affected(&changed, rec->src)))
+			continue;
+		if (gsym_plan_entry(e, &view, rec, &plan) < 0 ||
 			gsym_apply_entry(&actx, e) < 0) {
 			code = fatal(gsym_error_last());
 			goto done;
@@ -292,6 +411,7 @@ int gsym_run(const gsym_run_opts *o)
 		code = GSYM_EXIT_LEFT_ALONE;
 
 done:
+	pathset_dispose(&changed);
 	gsym_view_repo_dispose(&rv);
 	gsym_state_dispose(&state);
 	gsym_entries_dispose(&entries);

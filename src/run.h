@@ -26,6 +26,10 @@ typedef struct {
 	bool verbose;
 	bool progress;
 	const char *fallback; /* --fallback, or NULL for the config */
+	bool hook;            /* run by a git hook */
+	/* post-checkout of a branch switch: only what changed, and stamps */
+	const char *old_commit;
+	const char *new_commit;
 	char **pathspec;
 	size_t npathspec;
 } gsym_run_opts;

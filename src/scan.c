@@ -32,33 +32,6 @@ static void fill(gsym_entry *e, const git_index_entry *ie, size_t pos)
 		e->flags |= GSYM_ENTRY_SKIP_WORKTREE;
 }
 
-/* Fold "a/./b" and "a/x/../b" the way git's prefix_path() does. */
-static int normalize(gsym_buf *out, const char *in)
-{
-	const char *p = in;
-
-	gsym_buf_clear(out);
-	while (*p) {
-		size_t len = strcspn(p, "/");
-
-		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			if (!out->size)
-				return gsym_error_set("'%s' is outside the "
-						      "repository",
-					in);
-			gsym_buf_truncate(out, gsym_path_dirlen(out->ptr));
-		} else if (len && !(len == 1 && p[0] == '.')) {
-			if (out->size)
-				gsym_buf_putc(out, '/');
-			gsym_buf_put(out, p, len);
-		}
-		p += len;
-		while (*p == '/')
-			p++;
-	}
-	return 0;
-}
-
 /* Turn command-line pathspecs into repository-relative ones. */
 static int make_pathspec(git_pathspec **out, const char *prefix,
 	char **items, size_t n)
@@ -79,7 +52,7 @@ static int make_pathspec(git_pathspec **out, const char *prefix,
 			gsym_buf_puts(&b, items[i]);
 		}
 		/* "dir/" means everything below dir, "." everything */
-		error = normalize(&norm, gsym_buf_cstr(&b));
+		error = gsym_path_normalize(&norm, gsym_buf_cstr(&b));
 		gsym_buf_dispose(&b);
 		full[i] = gsym_buf_detach(&norm);
 	}

@@ -35,8 +35,10 @@ void gsym_state_put(gsym_state_file *st, const gsym_record *rec)
 	if (old) {
 		char *path = old->path;
 
+		free(old->src);
 		*old = *rec;
 		old->path = path;
+		old->src = rec->src ? strdup(rec->src) : NULL;
 		return;
 	}
 	if (st->n == st->cap) {
@@ -51,6 +53,7 @@ void gsym_state_put(gsym_state_file *st, const gsym_record *rec)
 			(st->n - at) * sizeof(*st->v));
 	st->v[at] = *rec;
 	st->v[at].path = strdup(rec->path);
+	st->v[at].src = rec->src ? strdup(rec->src) : NULL;
 	st->n++;
 }
 
@@ -63,6 +66,7 @@ void gsym_state_remove(gsym_state_file *st, const char *path)
 		return;
 	at = (size_t)(r - st->v);
 	free(r->path);
+	free(r->src);
 	if (at + 1 < st->n)
 		memmove(&st->v[at], &st->v[at + 1],
 			(st->n - at - 1) * sizeof(*r));
@@ -113,6 +117,8 @@ static void format_record(gsym_buf *out, const gsym_record *r)
 	gsym_buf_printf(out, "\t%llu/%lld.%09u/%llu\t",
 		(unsigned long long)r->size, (long long)r->mtime_sec,
 		r->mtime_nsec, (unsigned long long)r->ino);
+	put_escaped(out, r->src ? r->src : "");
+	gsym_buf_putc(out, '\t');
 	put_escaped(out, r->path);
 	gsym_buf_putc(out, '\n');
 }
@@ -120,21 +126,21 @@ static void format_record(gsym_buf *out, const gsym_record *r)
 /* Parse one record line; false when it is not one. */
 static bool parse_record(gsym_record *r, const char *line, size_t len)
 {
-	const char *f[6];
-	size_t flen[6], i = 0, start = 0, k;
+	const char *f[7];
+	size_t flen[7], i = 0, start = 0, k;
 	unsigned long long size, ino;
 	long long sec;
 	unsigned int nsec;
 	char stat[96];
 
-	for (k = 0; k <= len && i < 6; k++) {
-		if (k == len || (line[k] == '\t' && i < 5)) {
+	for (k = 0; k <= len && i < 7; k++) {
+		if (k == len || (line[k] == '\t' && i < 6)) {
 			f[i] = line + start;
 			flen[i++] = k - start;
 			start = k + 1;
 		}
 	}
-	if (i != 6 || flen[2] != 40 || flen[3] != 40 || flen[5] == 0 ||
+	if (i != 7 || flen[2] != 40 || flen[3] != 40 || flen[6] == 0 ||
 		flen[4] >= sizeof(stat))
 		return false;
 	memcpy(stat, f[4], flen[4]);
@@ -162,7 +168,8 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 	if (gsym_unhex(r->blob, f[2], GSYM_OID_RAWSZ) < 0 ||
 		gsym_unhex(r->hash, f[3], GSYM_OID_RAWSZ) < 0)
 		return false;
-	r->path = unescape(f[5], flen[5]);
+	r->src = flen[5] ? unescape(f[5], flen[5]) : NULL;
+	r->path = unescape(f[6], flen[6]);
 	return true;
 }
 
@@ -186,6 +193,7 @@ static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
 		} else if (parse_record(&r, p, len)) {
 			gsym_state_put(st, &r);
 			free(r.path);
+			free(r.src);
 		}
 		p = nl + 1;
 	}
@@ -330,8 +338,10 @@ void gsym_state_dispose(gsym_state_file *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->n; i++)
+	for (i = 0; i < st->n; i++) {
 		free(st->v[i].path);
+		free(st->v[i].src);
+	}
 	free(st->v);
 	for (i = 0; i < st->ntouched; i++)
 		free(st->touched[i]);

@@ -1,4 +1,5 @@
 #include "util.h"
+#include "error.h"
 
 #include <string.h>
 
@@ -123,3 +124,31 @@ int gsym_unhex(unsigned char *out, const char *hex, size_t len)
 	}
 	return 0;
 }
+
+/* Fold "a/./b" and "a/x/../b" the way git's prefix_path() does. */
+int gsym_path_normalize(gsym_buf *out, const char *in)
+{
+	const char *p = in;
+
+	gsym_buf_clear(out);
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (!out->size)
+				return gsym_error_set("'%s' is outside the "
+						      "repository",
+					in);
+			gsym_buf_truncate(out, gsym_path_dirlen(out->ptr));
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			if (out->size)
+				gsym_buf_putc(out, '/');
+			gsym_buf_put(out, p, len);
+		}
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+

@@ -12,6 +12,12 @@ void gsym_path_join(gsym_buf *out, const char *a, const char *b);
 /* Length of the directory part of `path` ("a/b" -> 1, "a" -> 0). */
 size_t gsym_path_dirlen(const char *path);
 
+/*
+ * Fold "a/./b" and "a/x/../b" as git's prefix_path() does, into `out`;
+ * fails (message set) when ".." leaves the top.
+ */
+int gsym_path_normalize(gsym_buf *out, const char *in);
+
 /* True when `target` is absolute on any platform git runs on. */
 bool gsym_target_is_absolute(const char *target, size_t len);
 

@@ -19,6 +19,10 @@ int cmd_restore(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_add(int argc, char **argv);
+int cmd_install_hooks(int argc, char **argv);
+int cmd_uninstall_hooks(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
 
 /* The command table (NULL-terminated). */
 extern const gsym_cmd gsym_commands[];

@@ -9,17 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int cmd_later(int argc, char **argv)
-{
-	(void)argc;
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return gsym_cli_help(argv[0]);
-	fprintf(stderr, "fatal: '%s' is not available in this version of "
-			"git-symlinks yet; see 'git symlinks help'\n",
-		argv[0]);
-	return GSYM_EXIT_FATAL;
-}
-
 const gsym_cmd gsym_commands[] = {
 	{ "restore", cmd_restore,
 		"make every link entry real (or its best fallback)",
@@ -74,19 +63,43 @@ const gsym_cmd gsym_commands[] = {
 		"nothing\n"
 		"  --json               machine-readable report\n"
 		"  -q, --quiet / -v, --verbose\n" },
-	{ "add", cmd_later,
-		"record links found in the working tree (not yet available)",
-		"git-symlinks add [--target <t>] <path>...\n\n"
-		"Record links and junctions as mode-120000 entries. Not "
-		"available in\nthis version yet.\n" },
-	{ "install-hooks", cmd_later,
-		"install the git hooks (not yet available)",
+	{ "add", cmd_add,
+		"record links and junctions in the tree as link entries",
+		"git-symlinks add [--allow-outside] [--target <target>] [--] "
+		"<path>...\n\n"
+		"Record the links and junctions at <path>... as mode-120000 "
+		"entries,\ntheir targets made relative with '/' separators (a "
+		"junction's absolute\ntarget inside the tree becomes "
+		"relative; outside it is refused).\n\n"
+		"  --target <target>    make the link first (or its best "
+		"fallback), then\n"
+		"                       record it (one path)\n"
+		"  --allow-outside      record a link whose target leaves the "
+		"tree as is\n" },
+	{ "install-hooks", cmd_install_hooks,
+		"install the git hooks that keep links real",
 		"git-symlinks install-hooks [--template <dir> | --global]\n\n"
-		"Not available in this version yet.\n" },
-	{ "uninstall-hooks", cmd_later,
-		"remove the git hooks (not yet available)",
-		"git-symlinks uninstall-hooks\n\n"
-		"Not available in this version yet.\n" },
+		"Add a marked block to post-checkout, post-merge, post-rewrite "
+		"(restore)\nand pre-commit (the guard) in this repository's "
+		"hooks (core.hooksPath\nhonoured); a user's own hook keeps "
+		"running.\n\n"
+		"  --template <dir>     into <dir>/hooks (git clone "
+		"--template=<dir>)\n"
+		"  --global             into init.templateDir (set to "
+		"~/.git-templates/git-symlinks\n"
+		"                       if unset): every later clone gets "
+		"them\n" },
+	{ "uninstall-hooks", cmd_uninstall_hooks,
+		"remove this tool's block from the git hooks",
+		"git-symlinks uninstall-hooks [--template <dir> | --global]\n\n"
+		"Remove only this tool's block from each hook; a hook left "
+		"empty is\nremoved.\n" },
+	{ "hook", cmd_hook, "run by the installed hooks",
+		"git-symlinks hook <post-checkout|post-merge|post-rewrite|"
+		"pre-commit> [<args>]\n\n"
+		"What the installed hooks run: restore (only what changed, "
+		"on a branch\nswitch), or the pre-commit guard that keeps "
+		"link entries from being\ncommitted as their copies.\n" },
 	{ "help", cmd_help, "show help for a command",
 		"git-symlinks help [<command>]\n\nShow the list of commands, "
 		"or one command's help.\n" },

@@ -141,6 +141,12 @@ int gsym_platform_realpath(gsym_buf *out, const char *path);
 /* True when two canonical paths name the same place (case rules). */
 bool gsym_platform_same_path(const char *a, const char *b, size_t len);
 
+/* The absolute path of the running program, appended to `out`. */
+int gsym_platform_self_path(gsym_buf *out);
+
+/* Give a file the executable bits its mode allows (a hook script). */
+int gsym_platform_make_executable(const char *path);
+
 /* Set (or, with `value` NULL, unset) an environment variable. */
 int gsym_platform_setenv(const char *name, const char *value);
 

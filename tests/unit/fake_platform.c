@@ -430,3 +430,14 @@ int gsym_platform_setenv(const char *name, const char *value)
 	(void)value;
 	return 0;
 }
+
+int gsym_platform_self_path(gsym_buf *out)
+{
+	gsym_buf_puts(out, "/usr/bin/git-symlinks");
+	return 0;
+}
+
+int gsym_platform_make_executable(const char *path)
+{
+	return find(path) ? 0 : GSYM_ENOTFOUND;
+}

@@ -386,3 +386,20 @@ int gsym_platform_setenv(const char *name, const char *value)
 		return translate(errno, "set", name);
 	return 0;
 }
+
+int gsym_platform_self_path(gsym_buf *out)
+{
+	return gsym_platform_realpath(out, "/proc/self/exe");
+}
+
+int gsym_platform_make_executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return translate(errno, "stat", path);
+	/* x wherever r is set, as git does for hooks */
+	if (chmod(path, st.st_mode | ((st.st_mode & 0444) >> 2)) < 0)
+		return translate(errno, "make executable", path);
+	return 0;
+}

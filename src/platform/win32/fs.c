@@ -523,3 +523,25 @@ int gsym_platform_setenv(const char *name, const char *value)
 		return gsym_error_set("could not set '%s'", name);
 	return 0;
 }
+
+int gsym_platform_self_path(gsym_buf *out)
+{
+	wchar_t path[32768];
+	DWORD n = GetModuleFileNameW(NULL, path, 32768);
+	size_t start = out->size, i;
+
+	if (!n || n >= 32768)
+		return fail("find", "the program's own path");
+	if (gsym_win32_to_utf8(out, (const uint16_t *)path, n) < 0)
+		return gsym_error_set("the program's path is not valid UTF-16");
+	for (i = start; i < out->size; i++)
+		if (out->ptr[i] == '\\')
+			out->ptr[i] = '/';
+	return 0;
+}
+
+int gsym_platform_make_executable(const char *path)
+{
+	(void)path; /* Git for Windows runs any hook file through its sh */
+	return 0;
+}

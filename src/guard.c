@@ -1,0 +1,214 @@
+#include "guard.h"
+#include "copy.h"
+#include "error.h"
+#include "repo.h"
+#include "run.h"
+#include "scan.h"
+#include "state.h"
+#include "util.h"
+#include "view_repo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Is the fallback at `path` still exactly what the tool wrote? */
+static bool fallback_intact(const gsym_view *view, const gsym_record *rec)
+{
+	unsigned char now[GSYM_OID_RAWSZ];
+	gsym_stat st;
+
+	if (view->lstat(&st, view, rec->path) < 0)
+		return false;
+	if (rec->kind == GSYM_KIND_JUNCTION)
+		return st.type == GSYM_FT_JUNCTION;
+	if (st.type != (rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR : GSYM_FT_FILE))
+		return false;
+	if (rec->type == GSYM_TYPE_FILE && rec->ino && st.ino == rec->ino &&
+		st.size == rec->size && st.mtime_sec == rec->mtime_sec &&
+		st.mtime_nsec == rec->mtime_nsec)
+		return true;
+	if (rec->kind == GSYM_KIND_HARDLINK)
+		return st.nlink > 1; /* it shares the target's content */
+	return view->hash(now, view, rec->path, rec->type) == 0 &&
+		!memcmp(now, rec->hash, sizeof(now));
+}
+
+/* Does the index hold anything below `path`/? */
+static bool has_below(git_index *index, const char *path)
+{
+	gsym_buf prefix = GSYM_BUF_INIT;
+	size_t pos;
+	bool found;
+
+	gsym_buf_printf(&prefix, "%s/", path);
+	found = git_index_find_prefix(&pos, index, prefix.ptr) == 0;
+	gsym_buf_dispose(&prefix);
+	return found;
+}
+
+/* Put the link entry back: mode 120000, the committed blob, a stamp. */
+static int put_back(gsym_repo *repo, const gsym_view *view, const char *path,
+	const git_oid *blob, bool fallback)
+{
+	git_index_entry entry;
+	gsym_stat st;
+
+	if (has_below(repo->index, path) &&
+		git_index_remove_directory(repo->index, path, 0) < 0)
+		return gsym_repo_git_error("could not update the index");
+	memset(&entry, 0, sizeof(entry));
+	if (view->lstat(&st, view, path) == 0) {
+		entry.ctime.seconds = (int32_t)st.ctime_sec;
+		entry.ctime.nanoseconds = st.ctime_nsec;
+		entry.mtime.seconds = (int32_t)st.mtime_sec;
+		entry.mtime.nanoseconds = st.mtime_nsec;
+		entry.dev = (uint32_t)st.dev;
+		entry.ino = (uint32_t)st.ino;
+		entry.uid = st.uid;
+		entry.gid = st.gid;
+		entry.file_size = (uint32_t)st.size;
+	}
+	entry.mode = 0120000;
+	entry.path = path;
+	entry.id = *blob;
+	if (fallback)
+		entry.flags_extended = GIT_INDEX_ENTRY_SKIP_WORKTREE;
+	if (git_index_add(repo->index, &entry) < 0)
+		return gsym_repo_git_error("could not update the index");
+	return 0;
+}
+
+/* Is the file at `path` git's placeholder for the link blob `blob`? */
+static bool is_placeholder(gsym_repo *repo, const gsym_view *view,
+	const char *path, const git_oid *blob)
+{
+	git_odb_object *obj = NULL;
+	gsym_buf content = GSYM_BUF_INIT;
+	bool same = false;
+
+	if (git_odb_read(&obj, repo->odb, blob) == 0 &&
+		view->read(&content, view, path,
+			git_odb_object_size(obj) + 1) == 0)
+		same = content.size == git_odb_object_size(obj) &&
+			!memcmp(content.ptr, git_odb_object_data(obj),
+				content.size);
+	git_odb_object_free(obj);
+	gsym_buf_dispose(&content);
+	return same;
+}
+
+typedef struct {
+	gsym_repo *repo;
+	const gsym_view *view;
+	gsym_state_file *state;
+	bool changed;
+	int code;
+} guard_ctx;
+
+/* One change to a link entry of HEAD that the commit would record. */
+static int check_link(const git_diff_delta *d, float progress, void *payload)
+{
+	guard_ctx *g = payload;
+	const char *path = d->old_file.path;
+	gsym_record *rec = gsym_state_find(g->state, path);
+	bool to_link = d->status != GIT_DELTA_DELETED &&
+		d->new_file.mode == GIT_FILEMODE_LINK;
+	const char *what;
+	gsym_stat st;
+
+	(void)progress;
+	if (d->old_file.mode != GIT_FILEMODE_LINK)
+		return 0;
+	/* a link changed as a link, not by us: the user's intent */
+	if (to_link && (!rec || !memcmp(rec->blob, d->new_file.id.id,
+					       GSYM_OID_RAWSZ)))
+		return 0;
+	if (g->view->lstat(&st, g->view, path) == GSYM_ENOTFOUND)
+		return 0; /* removed from the tree too: a real deletion */
+	if (rec && fallback_intact(g->view, rec))
+		what = rec->type == GSYM_TYPE_DIR ? "directory copy" : "copy";
+	else if (!rec && st.type == GSYM_FT_FILE &&
+		is_placeholder(g->repo, g->view, path, &d->old_file.id))
+		what = "placeholder";
+	else if (st.type == GSYM_FT_LINK)
+		return 0; /* a real link on disk: git records what it sees */
+	else {
+		fprintf(stderr,
+			"git-symlinks: commit stopped: '%s' is a link, and an "
+			"edited copy is staged in its place; keep the link with "
+			"'git restore --staged -- %s && git symlinks restore "
+			"--force -- %s' (your edit is saved under "
+			".git/symlinks/backup/)\n",
+			path, path, path);
+		g->code = GSYM_EXIT_LEFT_ALONE;
+		return 0;
+	}
+	if (put_back(g->repo, g->view, path, &d->old_file.id, rec != NULL) < 0)
+		return -1;
+	g->changed = true;
+	fprintf(stderr, "git-symlinks: kept '%s' a link in this commit (its "
+			"%s had been staged)\n",
+		path, what);
+	return 0;
+}
+
+int gsym_guard(void)
+{
+	gsym_repo repo;
+	gsym_state_file state;
+	gsym_entries entries = { NULL, 0 };
+	gsym_repo_view rv;
+	gsym_view view;
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	guard_ctx g;
+
+	memset(&state, 0, sizeof(state));
+	memset(&rv, 0, sizeof(rv));
+	memset(&g, 0, sizeof(g));
+	git_libgit2_init();
+	if (gsym_repo_open(&repo, true) < 0 ||
+		gsym_state_load(&state, repo.gitdir) < 0) {
+		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
+		g.code = GSYM_EXIT_FATAL;
+		goto done;
+	}
+	if (git_revparse_single(&head, repo.repo, "HEAD^{tree}") < 0)
+		goto done; /* the first commit: no link to lose yet */
+	tree = (git_tree *)head;
+	head = NULL;
+	if (gsym_scan(&entries, repo.index, "", NULL, 0) < 0) {
+		g.code = GSYM_EXIT_FATAL;
+		goto done;
+	}
+	gsym_view_repo_init(&view, &rv, &repo, &entries);
+	g.repo = &repo;
+	g.view = &view;
+	g.state = &state;
+	/* what this commit would change about HEAD's link entries */
+	if (git_diff_tree_to_index(&diff, repo.repo, tree, repo.index, NULL) <
+			0 ||
+		git_diff_foreach(diff, check_link, NULL, NULL, NULL, &g) < 0) {
+		fprintf(stderr, "git-symlinks: %s\n",
+			(gsym_repo_git_error("could not compare the index with "
+					     "HEAD"),
+				gsym_error_last()));
+		g.code = GSYM_EXIT_FATAL;
+		goto done;
+	}
+	if (g.changed && g.code == 0 && gsym_repo_write_index(&repo) < 0) {
+		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
+		g.code = GSYM_EXIT_FATAL;
+	}
+done:
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_object_free(head);
+	gsym_view_repo_dispose(&rv);
+	gsym_entries_dispose(&entries);
+	gsym_state_dispose(&state);
+	gsym_repo_close(&repo);
+	git_libgit2_shutdown();
+	return g.code;
+}

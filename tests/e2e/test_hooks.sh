@@ -1,0 +1,164 @@
+#!/bin/sh
+# Hooks and everyday workflows, with real git: install once, and every
+# clone, switch, merge, rebase and amend ends with real links (or their
+# fallbacks), and no commit loses a link.
+. "$(dirname "$0")/lib.sh"
+
+"$FIXTURES/make-links.sh" "$TMP/src" >/dev/null
+"$FIXTURES/make-branches.sh" "$TMP/src" >/dev/null
+
+# --- install into a repository, keep the user's own hook -----------------------
+clone_placeholders "$TMP/src" "$TMP/c"
+c=$TMP/c
+printf '#!/bin/sh\necho "user hook $1" >> "%s"\n' "$TMP/user.log" > "$c/.git/hooks/post-checkout"
+chmod +x "$c/.git/hooks/post-checkout"
+check "install-hooks" "$GSYM" -C "$c" install-hooks
+check "the block is in every hook" sh -c "for h in post-checkout post-merge post-rewrite pre-commit; do grep -q 'BEGIN git-symlinks' '$c/.git/hooks/'\$h || exit 1; done"
+check "the new hooks are executable" test -x "$c/.git/hooks/pre-commit"
+check "install-hooks is idempotent" "$GSYM" -C "$c" install-hooks
+expect_eq "one block, not two" 1 "$(grep -c 'BEGIN git-symlinks' "$c/.git/hooks/post-checkout")"
+
+"$GSYM" -C "$c" restore -q
+check "branch switch (file link changes)" git -C "$c" checkout -q file-link-moved
+expect_eq "the hook restored the moved link" "docs/README.md" "$(readlink "$c/file-link")"
+check "links real after the switch" links_real "$c"
+check "git status clean after the switch" git_clean "$c"
+check "the user's own hook still ran" grep -q "user hook" "$TMP/user.log"
+check "switch back" git -C "$c" checkout -q main
+expect_eq "back to the old target" "lib/include/lib.h" "$(readlink "$c/file-link")"
+
+# merge
+git -C "$c" checkout -q -b work
+echo x > "$c/new.txt" && git -C "$c" add new.txt && git -C "$c" commit -qm work
+git -C "$c" checkout -q main
+check "merge that changes a link" git -C "$c" merge -q --no-edit origin/dir-link-moved
+expect_eq "post-merge restored the link" "docs" "$(readlink "$c/dir-link")"
+check "links real after merge" links_real "$c"
+# rebase
+check "rebase" git -C "$c" rebase -q main work
+check "links real after rebase" links_real "$c"
+check "git status clean after rebase" git_clean "$c"
+# amend
+echo y >> "$c/new.txt"
+check "commit --amend" git -C "$c" commit -q -a --amend --no-edit
+check "links real after amend" links_real "$c"
+check "git status clean after amend" git_clean "$c"
+# a linked worktree: post-checkout runs in the new worktree
+git -C "$c" config core.symlinks false
+check "worktree add" git -C "$c" worktree add -q "$TMP/wt" file-link-moved
+check "the new worktree's links are real" links_real "$TMP/wt"
+
+# uninstall: only our block goes
+check "uninstall-hooks" "$GSYM" -C "$c" uninstall-hooks
+check "the user's hook is still there" grep -q "user hook" "$c/.git/hooks/post-checkout"
+check_fails "our block is gone" grep -q "git-symlinks" "$c/.git/hooks/post-checkout"
+check "hooks that were only ours are removed" test ! -e "$c/.git/hooks/pre-commit"
+: > "$TMP/user.log"
+git -C "$c" checkout -q main
+check "the user's hook still runs after uninstall" grep -q "user hook" "$TMP/user.log"
+
+# --- a missing binary never makes git fail -----------------------------------------
+clone_placeholders "$TMP/src" "$TMP/gone"
+cp "$GSYM" "$TMP/gsym-copy"
+"$TMP/gsym-copy" -C "$TMP/gone" install-hooks >/dev/null
+rm "$TMP/gsym-copy"
+out=$(env PATH=/usr/bin:/bin git -C "$TMP/gone" checkout -q origin/file-link-moved 2>&1)
+expect_eq "checkout works with the tool gone" 0 $?
+check "and says why links were not checked" sh -c "echo '$out' | grep -q 'git-symlinks: not found'"
+
+# --- core.hooksPath ------------------------------------------------------------------
+clone_placeholders "$TMP/src" "$TMP/hp"
+git -C "$TMP/hp" config core.hooksPath .githooks
+check "install-hooks honours core.hooksPath" "$GSYM" -C "$TMP/hp" install-hooks
+check "hooks went there" test -f "$TMP/hp/.githooks/post-checkout"
+git -C "$TMP/hp" checkout -q origin/file-link-moved 2>/dev/null
+check "and they run from there" links_real "$TMP/hp"
+
+# --- a clone with the template, and --global --------------------------------------------
+check "install-hooks --template" "$GSYM" install-hooks --template "$TMP/tpl"
+git clone -q -c core.symlinks=false --template="$TMP/tpl" "$TMP/src" "$TMP/tc"
+check "a clone with the template is restored as part of the clone" links_real "$TMP/tc"
+check "and git status is clean" git_clean "$TMP/tc"
+check "install-hooks --global" "$GSYM" install-hooks --global
+expect_eq "init.templateDir set" "$HOME/.git-templates/git-symlinks" "$(git config --global init.templateDir)"
+git clone -q -c core.symlinks=false "$TMP/src" "$TMP/gc"
+check "every later clone is restored" links_real "$TMP/gc"
+check "uninstall-hooks --global" "$GSYM" uninstall-hooks --global
+expect_eq "init.templateDir unset again" "" "$(git config --global init.templateDir)"
+
+# --- add -----------------------------------------------------------------------------------
+git init -q "$TMP/ad"
+(cd "$TMP/ad" && mkdir -p d/sub && echo f > d/sub/f && git add -A && git commit -qm init &&
+	ln -s d/sub/f fl && ln -s d dl && mkdir -p x/y && ln -s "$TMP/ad/d/sub" x/y/abs)
+check "add of a file link" "$GSYM" -C "$TMP/ad" add fl
+check "add of a directory link" "$GSYM" -C "$TMP/ad" add dl
+expect_eq "recorded as a link entry" "120000" "$(git -C "$TMP/ad" ls-files -s fl | cut -d' ' -f1)"
+expect_eq "directory link recorded" "d" "$(git -C "$TMP/ad" cat-file blob :dl)"
+check "an absolute target inside the tree is made relative" "$GSYM" -C "$TMP/ad" add x/y/abs
+expect_eq "relative, forward slashes" "../../d/sub" "$(git -C "$TMP/ad" cat-file blob :x/y/abs)"
+ln -s /etc "$TMP/ad/outl"
+expect_rc "an absolute target outside is refused" 1 "$GSYM" -C "$TMP/ad" add outl
+check "with a message" grep -q "outside the working tree" "$TMP/err"
+check "add --target makes the link" "$GSYM" -C "$TMP/ad" add --target d/sub/f made
+expect_eq "made and recorded" "d/sub/f" "$(readlink "$TMP/ad/made")"
+expect_eq "its entry" "d/sub/f" "$(git -C "$TMP/ad" cat-file blob :made)"
+check "git status shows only the new links as staged" sh -c "test -z \"\$(git -C '$TMP/ad' status --porcelain | grep -v '^A ' | grep -v '^?? outl')\""
+expect_eq "the link on disk now holds the recorded relative text" "../../d/sub" "$(readlink "$TMP/ad/x/y/abs")"
+expect_rc "add of a plain file is refused" 1 "$GSYM" -C "$TMP/ad" add d/sub/f
+
+# --- the guard, on a link-less disk -------------------------------------------------------
+. "$(dirname "$0")/exfat.sh"
+exfat_mount 256M
+git clone -q "$TMP/src" "$EXFAT/g"
+g=$EXFAT/g
+"$GSYM" -C "$g" install-hooks >/dev/null
+"$GSYM" -C "$g" restore -q 2>/dev/null
+head=$(git -C "$g" rev-parse HEAD)
+links_of() { git -C "$1" ls-tree -r "$2" | awk '$1 == "120000"'; }
+
+# commit -a: GIT_INDEX_FILE is .git/index.lock, held by git
+echo change >> "$g/docs/README.md"
+check "commit -a goes through" git -C "$g" commit -q -a -m "commit -a"
+expect_eq "commit -a keeps every link" "$(links_of "$g" "$head")" "$(links_of "$g" HEAD)"
+
+# the common recipe that strips the protection
+git -C "$g" rm -r -q --cached .
+git -C "$g" add -A
+echo more >> "$g/docs/README.md" && git -C "$g" add docs/README.md
+git -C "$g" commit -q -m "after rm --cached" 2>"$TMP/guard.err"
+expect_eq "the commit of an unrelated change goes through" 0 $?
+check "the guard said what it kept (a placeholder)" grep -q "kept 'escaping' a link in this commit (its placeholder" "$TMP/guard.err"
+expect_eq "every link keeps its mode and blob" "$(links_of "$g" "$head")" "$(links_of "$g" HEAD)"
+check_fails "no file below a directory link was committed" sh -c "git -C '$g' ls-tree -r HEAD --name-only | grep -q '^dir-link/'"
+check "git status clean after the guarded commit" git_clean "$g"
+
+# a mixed reset, then add -A
+git -C "$g" reset -q HEAD~1
+git -C "$g" add -A
+echo again >> "$g/docs/README.md" && git -C "$g" add docs/README.md
+check "commit after a mixed reset goes through" git -C "$g" commit -q -m "after mixed reset" 2>/dev/null
+expect_eq "links kept after a mixed reset" "$(links_of "$g" "$head")" "$(links_of "$g" HEAD)"
+
+# the same when the skip-worktree bits were stripped first (older git,
+# other tools): the copies themselves get staged
+git -C "$g" ls-files -z | xargs -0 git -C "$g" update-index --no-skip-worktree
+git -C "$g" rm -r -q --cached .
+git -C "$g" add -A
+echo once-more >> "$g/docs/README.md" && git -C "$g" add docs/README.md
+git -C "$g" commit -q -m "after stripping the bits" 2>"$TMP/guard.err"
+expect_eq "the commit goes through" 0 $?
+check "the guard kept a copy's link" grep -q "kept 'file-link' a link in this commit (its copy" "$TMP/guard.err"
+check "the guard kept a directory copy's link" grep -q "kept 'dir-link' a link in this commit (its directory copy" "$TMP/guard.err"
+expect_eq "every link keeps its mode and blob" "$(links_of "$g" "$head")" "$(links_of "$g" HEAD)"
+check_fails "no file below a directory link committed" sh -c "git -C '$g' ls-tree -r HEAD --name-only | grep -q '^dir-link/'"
+"$GSYM" -C "$g" restore -q 2>/dev/null
+check "restore re-protects afterwards" git_clean "$g"
+
+# an edited copy staged in place of the link stops the commit
+git -C "$g" update-index --no-skip-worktree tool-link
+printf 'edited\n' > "$g/tool-link"
+git -C "$g" add tool-link
+expect_rc "an edited copy staged as the link stops the commit" 1 git -C "$g" commit -q -m "bad"
+check "with the command that resolves it" grep -q "git symlinks restore --force" "$TMP/err"
+
+finish
