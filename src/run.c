@@ -260,6 +260,70 @@ static void flush(gsym_buf *b, FILE *f)
 	fflush(f);
 }
 
+/* Paths of the checked-out submodules (gitlink entries with a .git). */
+static void find_submodules(pathset *out, gsym_repo *repo)
+{
+	size_t i, n = git_index_entrycount(repo->index);
+	gsym_buf p = GSYM_BUF_INIT;
+	gsym_stat st;
+
+	for (i = 0; i < n; i++) {
+		const git_index_entry *ie = git_index_get_byindex(repo->index, i);
+
+		if ((ie->mode & 0170000) != 0160000 ||
+			git_index_entry_stage(ie) != 0)
+			continue;
+		gsym_buf_sets(&p, repo->workdir);
+		gsym_buf_puts(&p, ie->path);
+		gsym_buf_puts(&p, "/.git");
+		if (gsym_platform_lstat(&st, p.ptr) == 0)
+			pathset_add(out, ie->path);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&p);
+}
+
+/* Run the same command in each submodule; returns the worst exit code. */
+static int recurse(const gsym_run_opts *o, const char *workdir,
+	const pathset *subs)
+{
+	static const char *vars[] = { "GIT_DIR", "GIT_WORK_TREE",
+		"GIT_INDEX_FILE", "GIT_COMMON_DIR" };
+	gsym_run_opts sub = *o;
+	gsym_buf cwd = GSYM_BUF_INIT, dir = GSYM_BUF_INIT;
+	size_t i;
+	int worst = 0;
+
+	sub.pathspec = NULL;
+	sub.npathspec = 0;
+	sub.old_commit = sub.new_commit = NULL;
+	gsym_platform_realpath(&cwd, ".");
+	/* a hook's environment names the superproject, not the submodule */
+	for (i = 0; i < GSYM_ARRAY_SIZE(vars); i++)
+		gsym_platform_setenv(vars[i], NULL);
+	for (i = 0; i < subs->n; i++) {
+		int code;
+
+		gsym_buf_sets(&dir, workdir);
+		gsym_buf_puts(&dir, subs->v[i]);
+		if (gsym_platform_chdir(dir.ptr) < 0) {
+			fprintf(stderr, "error: %s\n", gsym_error_last());
+			worst = worst > 1 ? worst : 1;
+			continue;
+		}
+		if (o->format == GSYM_REPORT_TEXT && !o->quiet)
+			printf("Entering '%s'\n", subs->v[i]);
+		code = gsym_run(&sub);
+		if (code > worst)
+			worst = code;
+	}
+	if (cwd.size)
+		gsym_platform_chdir(cwd.ptr);
+	gsym_buf_dispose(&cwd);
+	gsym_buf_dispose(&dir);
+	return worst;
+}
+
 int gsym_run(const gsym_run_opts *o)
 {
 	gsym_repo repo;
@@ -272,8 +336,10 @@ int gsym_run(const gsym_run_opts *o)
 	gsym_report_opts ropts;
 	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT,
 		 path = GSYM_BUF_INIT;
-	pathset changed = { NULL, 0, 0 };
+	pathset changed = { NULL, 0, 0 }, subs = { NULL, 0, 0 };
 	bool incremental = false;
+	char *workdir = NULL;
+	int recurse_subs = o->recurse_submodules;
 	bool writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
 	bool index_changed = false;
 	char *id = NULL;
@@ -298,6 +364,21 @@ int gsym_run(const gsym_run_opts *o)
 	plan.validate_flags = plan.platform->has_junctions ?
 		GSYM_VALIDATE_WINDOWS :
 		0;
+	if (recurse_subs < 0) {
+		git_config *cfg = NULL;
+		int flag = 0;
+
+		recurse_subs = git_repository_config_snapshot(&cfg, repo.repo) ==
+					0 &&
+			git_config_get_bool(&flag, cfg, "submodule.recurse") ==
+				0 &&
+			flag;
+		git_config_free(cfg);
+	}
+	if (recurse_subs && o->format != GSYM_REPORT_JSON) {
+		find_submodules(&subs, &repo);
+		workdir = strdup(repo.workdir);
+	}
 	if (read_config(&plan, o, &repo) < 0 ||
 		gsym_state_load(&state, repo.gitdir) < 0 ||
 		gsym_scan(&entries, repo.index, repo.prefix, o->pathspec,
@@ -330,6 +411,7 @@ int gsym_run(const gsym_run_opts *o)
 	actx.dry_run = !writes;
 
 	/* a branch switch: plan in full only what changed, or lost its stamp */
+
 	if (o->old_commit && o->new_commit && !o->npathspec &&
 		changed_paths(&changed, &repo, o->old_commit, o->new_commit) ==
 			0)
@@ -354,12 +436,18 @@ int gsym_run(const gsym_run_opts *o)
 			gsym_plan_quick(e, &view, rec,
 				rec && affected(&changed, rec->src)))
 			continue;
+		if (o->progress && (i % 256 == 0 || i + 1 == entries.n))
+			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
+				entries.n);
 		if (gsym_plan_entry(e, &view, rec, &plan) < 0 ||
 			gsym_apply_entry(&actx, e) < 0) {
 			code = fatal(gsym_error_last());
 			goto done;
 		}
 	}
+
+	if (o->progress && entries.n)
+		fprintf(stderr, ", done\n");
 
 	if (writes) {
 		if (record_all(&repo, &entries, &state, o, &index_changed) < 0) {
@@ -421,5 +509,13 @@ done:
 	gsym_buf_dispose(&path);
 	free(id);
 	git_libgit2_shutdown();
+	if (subs.n && code != GSYM_EXIT_FATAL) {
+		int sub = recurse(o, workdir, &subs);
+
+		if (sub > code)
+			code = sub;
+	}
+	pathset_dispose(&subs);
+	free(workdir);
 	return code;
 }

@@ -27,6 +27,8 @@ typedef struct {
 	bool progress;
 	const char *fallback; /* --fallback, or NULL for the config */
 	bool hook;            /* run by a git hook */
+	/* descend into checked-out submodules: 1 yes, 0 no, -1 config */
+	int recurse_submodules;
 	/* post-checkout of a branch switch: only what changed, and stamps */
 	const char *old_commit;
 	const char *new_commit;

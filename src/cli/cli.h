@@ -46,7 +46,8 @@ typedef enum {
 	GSYM_OPT_JSON = (1 << 4),
 	GSYM_OPT_PORCELAIN = (1 << 5),
 	GSYM_OPT_VERBOSITY = (1 << 6),
-	GSYM_OPT_PROGRESS = (1 << 7)
+	GSYM_OPT_PROGRESS = (1 << 7),
+	GSYM_OPT_RECURSE = (1 << 8)
 } gsym_opt_set;
 
 /*

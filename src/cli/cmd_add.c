@@ -217,6 +217,7 @@ int cmd_add(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_RESTORE;
 	o.quiet = true;
+	o.recurse_submodules = 0;
 	o.allow_outside = allow_outside;
 	o.pathspec = paths;
 	o.npathspec = n;

@@ -26,6 +26,7 @@ int cmd_hook(int argc, char **argv)
 	o.mode = GSYM_MODE_RESTORE;
 	o.quiet = true;
 	o.hook = true;
+	o.recurse_submodules = -1; /* submodule.recurse, as git does */
 
 	if (!strcmp(argv[1], "post-checkout")) {
 		/* OLD NEW FLAG: a branch switch restores what changed */

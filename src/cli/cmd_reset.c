@@ -10,7 +10,9 @@ int cmd_reset(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_RESET;
 	rc = gsym_cli_parse(&o, "reset",
-		GSYM_OPT_DRY_RUN | GSYM_OPT_JSON | GSYM_OPT_VERBOSITY, argc,
+		GSYM_OPT_DRY_RUN | GSYM_OPT_JSON | GSYM_OPT_VERBOSITY |
+			GSYM_OPT_RECURSE,
+		argc,
 		argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;

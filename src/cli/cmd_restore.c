@@ -12,7 +12,8 @@ int cmd_restore(int argc, char **argv)
 	rc = gsym_cli_parse(&o, "restore",
 		GSYM_OPT_DRY_RUN | GSYM_OPT_FORCE | GSYM_OPT_FALLBACK |
 			GSYM_OPT_ALLOW_OUTSIDE | GSYM_OPT_JSON |
-			GSYM_OPT_VERBOSITY | GSYM_OPT_PROGRESS,
+			GSYM_OPT_VERBOSITY | GSYM_OPT_PROGRESS |
+			GSYM_OPT_RECURSE,
 		argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;

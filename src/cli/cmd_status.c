@@ -11,7 +11,8 @@ int cmd_status(int argc, char **argv)
 	o.mode = GSYM_MODE_STATUS;
 	rc = gsym_cli_parse(&o, "status",
 		GSYM_OPT_JSON | GSYM_OPT_PORCELAIN | GSYM_OPT_VERBOSITY |
-			GSYM_OPT_FALLBACK | GSYM_OPT_ALLOW_OUTSIDE,
+			GSYM_OPT_FALLBACK | GSYM_OPT_ALLOW_OUTSIDE |
+			GSYM_OPT_RECURSE,
 		argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;

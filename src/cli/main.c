@@ -36,7 +36,10 @@ const gsym_cmd gsym_commands[] = {
 		"  --json               machine-readable report on stdout\n"
 		"  -q, --quiet          print only errors\n"
 		"  -v, --verbose        print every entry\n"
-		"  --progress           show progress on stderr\n" },
+		"  --progress           show progress on stderr\n"
+		"  --[no-]recurse-submodules  also in checked-out submodules "
+		"(default:\n"
+		"                       submodule.recurse)\n" },
 	{ "status", cmd_status,
 		"report each link entry's state, change nothing",
 		"git-symlinks status [--json|--porcelain] [-q|-v] [--] "

@@ -52,6 +52,8 @@ int gsym_cli_parse(gsym_run_opts *out, const char *cmd, unsigned int allowed,
 	int i, n = 0;
 	bool dashdash = false;
 
+	out->recurse_submodules = -1; /* submodule.recurse decides */
+
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -96,6 +98,12 @@ int gsym_cli_parse(gsym_run_opts *out, const char *cmd, unsigned int allowed,
 		} else if ((allowed & GSYM_OPT_PROGRESS) &&
 			!strcmp(a, "--progress")) {
 			out->progress = true;
+		} else if ((allowed & GSYM_OPT_RECURSE) &&
+			!strcmp(a, "--recurse-submodules")) {
+			out->recurse_submodules = 1;
+		} else if ((allowed & GSYM_OPT_RECURSE) &&
+			!strcmp(a, "--no-recurse-submodules")) {
+			out->recurse_submodules = 0;
 		} else {
 			return gsym_cli_usage_error(cmd, "unknown option '%s'",
 				a);

@@ -86,6 +86,37 @@ check "every later clone is restored" links_real "$TMP/gc"
 check "uninstall-hooks --global" "$GSYM" uninstall-hooks --global
 expect_eq "init.templateDir unset again" "" "$(git config --global init.templateDir)"
 
+# --- submodules ------------------------------------------------------------------------
+git init -q "$TMP/super"
+git -C "$TMP/super" submodule add -q "$TMP/src" links-sub 2>/dev/null
+git -C "$TMP/super" commit -qm "with a submodule"
+git clone -q -c core.symlinks=false "$TMP/super" "$TMP/sc"
+git -C "$TMP/sc" -c core.symlinks=false submodule update -q --init 2>/dev/null
+git -C "$TMP/sc/links-sub" config core.symlinks false
+check "the submodule has placeholders" test ! -L "$TMP/sc/links-sub/file-link"
+"$GSYM" -C "$TMP/sc" restore -q
+check "without --recurse-submodules the submodule is left alone" test ! -L "$TMP/sc/links-sub/file-link"
+check "restore --recurse-submodules" "$GSYM" -C "$TMP/sc" restore -q --recurse-submodules
+check "the submodule's links are real" links_real "$TMP/sc/links-sub"
+check "git status clean in the submodule" git_clean "$TMP/sc/links-sub"
+check "git status clean in the superproject" git_clean "$TMP/sc"
+"$GSYM" -C "$TMP/sc/links-sub" reset -q
+git -C "$TMP/sc" config submodule.recurse true
+"$GSYM" -C "$TMP/sc" restore -q
+check "submodule.recurse=true descends too" links_real "$TMP/sc/links-sub"
+
+# --- sparse checkout ------------------------------------------------------------------------
+clone_placeholders "$TMP/src" "$TMP/sp"
+git -C "$TMP/sp" sparse-checkout set --cone docs sub 2>/dev/null
+bits_before=$(skip_bits "$TMP/sp")
+check "sparse: files outside the cone are gone" test ! -e "$TMP/sp/lib"
+"$GSYM" -C "$TMP/sp" restore -q
+check "sparse: the link inside the cone is real" test -L "$TMP/sp/sub/deep/er/up"
+check "sparse: top-level links (always in the cone) are real" test -L "$TMP/sp/file-link"
+expect_eq "sparse: no skip-worktree bit set or cleared" "$bits_before" "$(skip_bits "$TMP/sp")"
+check "sparse: nothing made outside the cone" test ! -e "$TMP/sp/lib"
+check "sparse: git status clean" git_clean "$TMP/sp"
+
 # --- add -----------------------------------------------------------------------------------
 git init -q "$TMP/ad"
 (cd "$TMP/ad" && mkdir -p d/sub && echo f > d/sub/f && git add -A && git commit -qm init &&
