@@ -22,7 +22,7 @@ git config --global user.name bench
 git config --global user.email bench@example.invalid
 
 # --- the repository -------------------------------------------------------
-"$root/fixtures/make-synthetic.sh" "$work/src" "$files" "$links"
+"$root/fixtures/make-synthetic.sh" "$work/src" "$files" "$links" 10
 git clone -q -c core.symlinks=false --branch main "$work/src" "$work/c"
 c=$work/c
 
@@ -56,6 +56,20 @@ done
 
 [ -z "$(git -C "$c" status --porcelain)" ] || echo "WARNING: git status not clean after restore" >&2
 
+# a branch switch that changes 10 links: git's checkout, then the hook
+old=$(git -C "$c" rev-parse HEAD)
+new=$(git -C "$c" rev-parse origin/changed)
+switch_git_runs="" switch_hook_runs="" full_runs=""
+i=0
+while [ "$i" -lt "$runs" ]; do
+	switch_git_runs="$switch_git_runs $(time_it : git -C "$c" checkout -q "$new")"
+	switch_hook_runs="$switch_hook_runs $(time_it : sh -c "cd $c && $bin hook post-checkout $old $new 1")"
+	git -C "$c" checkout -q "$old" && (cd "$c" && "$bin" hook post-checkout "$new" "$old" 1)
+	full_runs="$full_runs $(time_it : "$bin" -C "$c" restore -q)"
+	i=$((i + 1))
+done
+[ -z "$(git -C "$c" status --porcelain)" ] || echo "WARNING: git status not clean after the switches" >&2
+
 echo "repository: $files files, $links links ($(git -C "$c" ls-files | wc -l) index entries), $runs runs, median ms"
 printf '%-44s %10s\n' "step" "median ms"
 printf '%-44s %10s\n' "git status (placeholders, baseline)" "$(echo $status_ph_runs | tr ' ' '\n' | median)"
@@ -63,3 +77,6 @@ printf '%-44s %10s\n' "rm placeholders + git checkout of the links" "$(echo $git
 printf '%-44s %10s\n' "git-symlinks restore (from placeholders)" "$(echo $restore_runs | tr ' ' '\n' | median)"
 printf '%-44s %10s\n' "git-symlinks restore (no-op)" "$(echo $noop_runs | tr ' ' '\n' | median)"
 printf '%-44s %10s\n' "git status (after restore)" "$(echo $status_runs | tr ' ' '\n' | median)"
+printf '%-44s %10s\n' "git checkout changing 10 links (git's work)" "$(echo $switch_git_runs | tr ' ' '\n' | median)"
+printf '%-44s %10s\n' "post-checkout hook after it (incremental)" "$(echo $switch_hook_runs | tr ' ' '\n' | median)"
+printf '%-44s %10s\n' "full no-op restore, same tree" "$(echo $full_runs | tr ' ' '\n' | median)"

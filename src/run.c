@@ -412,7 +412,12 @@ int gsym_run(const gsym_run_opts *o)
 
 	/* a branch switch: plan in full only what changed, or lost its stamp */
 
-	if (o->old_commit && o->new_commit && !o->npathspec &&
+	/*
+	 * A link the switch changed is git's placeholder again, which its
+	 * lstat shows; only fallbacks (whose targets may have changed under
+	 * them) need the diff, and it spares hashing each one.
+	 */
+	if (o->old_commit && o->new_commit && !o->npathspec && state.n &&
 		changed_paths(&changed, &repo, o->old_commit, o->new_commit) ==
 			0)
 		incremental = true;

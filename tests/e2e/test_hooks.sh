@@ -145,6 +145,17 @@ g=$EXFAT/g
 "$GSYM" -C "$g" install-hooks >/dev/null
 "$GSYM" -C "$g" restore -q 2>/dev/null
 head=$(git -C "$g" rev-parse HEAD)
+
+# switches on a link-less disk: the hook refreshes copies incrementally
+check "switch where only a target changes" git -C "$g" checkout -q origin/target-changed
+expect_eq "the hook refreshed the copy" "int lib(int);" "$(cat "$g/file-link")"
+expect_eq "and the deep copy" "int lib(int);" "$(cat "$g/dir-link/include/lib.h")"
+check "git status clean" git_clean "$g"
+check "switch where a file link moves" git -C "$g" checkout -q origin/file-link-moved
+expect_eq "the hook re-copied the new target" "read me" "$(cat "$g/file-link")"
+check "back to main" git -C "$g" checkout -q main
+expect_eq "copy back to the main target" "int lib(void);" "$(cat "$g/file-link")"
+check "git status clean on main" git_clean "$g"
 links_of() { git -C "$1" ls-tree -r "$2" | awk '$1 == "120000"'; }
 
 # commit -a: GIT_INDEX_FILE is .git/index.lock, held by git
