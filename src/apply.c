@@ -69,24 +69,6 @@ static int check_parents(const char *workdir, const char *path, bool create)
 	return error;
 }
 
-/* mkdir -p of an absolute directory path ending in '/'. */
-static int make_dirs(const char *dir)
-{
-	gsym_buf p = GSYM_BUF_INIT;
-	const char *s;
-	int error = 0;
-
-	for (s = strchr(dir + 1, '/'); s && !error; s = strchr(s + 1, '/')) {
-		gsym_buf_clear(&p);
-		gsym_buf_put(&p, dir, (size_t)(s - dir));
-		error = gsym_platform_mkdir(p.ptr);
-		if (error == GSYM_EEXISTS)
-			error = 0;
-	}
-	gsym_buf_dispose(&p);
-	return error;
-}
-
 /* Move what is at `abs` into the backup directory before --force. */
 static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
@@ -103,7 +85,7 @@ static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		gsym_buf_puts(&dst, rel.ptr);
 		n++;
 	} while (gsym_platform_lstat(&st, dst.ptr) == 0);
-	if ((error = make_dirs(ctx->backup_dir)) < 0 ||
+	if ((error = gsym_mkdirs(ctx->backup_dir)) < 0 ||
 		(error = gsym_apply_check_parents(ctx->backup_dir, rel.ptr)) < 0)
 		goto failed;
 	/*

@@ -1,5 +1,6 @@
 #include "guard.h"
 #include "copy.h"
+#include "record.h"
 #include "error.h"
 #include "repo.h"
 #include "run.h"
@@ -57,17 +58,8 @@ static int put_back(gsym_repo *repo, const gsym_view *view, const char *path,
 		git_index_remove_directory(repo->index, path, 0) < 0)
 		return gsym_repo_git_error("could not update the index");
 	memset(&entry, 0, sizeof(entry));
-	if (view->lstat(&st, view, path) == 0) {
-		entry.ctime.seconds = (int32_t)st.ctime_sec;
-		entry.ctime.nanoseconds = st.ctime_nsec;
-		entry.mtime.seconds = (int32_t)st.mtime_sec;
-		entry.mtime.nanoseconds = st.mtime_nsec;
-		entry.dev = (uint32_t)st.dev;
-		entry.ino = (uint32_t)st.ino;
-		entry.uid = st.uid;
-		entry.gid = st.gid;
-		entry.file_size = (uint32_t)st.size;
-	}
+	if (view->lstat(&st, view, path) == 0)
+		gsym_record_stamp(&entry, &st);
 	entry.mode = 0120000;
 	entry.path = path;
 	entry.id = *blob;

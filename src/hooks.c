@@ -93,27 +93,6 @@ static int write_hook(const char *path, const gsym_buf *content)
 	return error;
 }
 
-static int mkdirs(const char *dir)
-{
-	gsym_buf p = GSYM_BUF_INIT;
-	const char *s;
-	int error = 0;
-
-	for (s = dir + 1;; s++) {
-		if (*s == '/' || !*s) {
-			gsym_buf_clear(&p);
-			gsym_buf_put(&p, dir, (size_t)(s - dir));
-			error = gsym_platform_mkdir(p.ptr);
-			if (error == GSYM_EEXISTS)
-				error = 0;
-			if (error || !*s)
-				break;
-		}
-	}
-	gsym_buf_dispose(&p);
-	return error;
-}
-
 int gsym_hooks_install_one(const char *dir, const char *name,
 	const char *binary)
 {
@@ -122,7 +101,7 @@ int gsym_hooks_install_one(const char *dir, const char *name,
 	const char *body;
 	int error;
 
-	if ((error = mkdirs(dir)) < 0)
+	if ((error = gsym_mkdirs(dir)) < 0)
 		goto done;
 	gsym_path_join(&path, dir, name);
 	error = gsym_platform_read_file(&old, path.ptr, 1 << 20);

@@ -4,6 +4,19 @@
 
 #include <string.h>
 
+void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st)
+{
+	entry->ctime.seconds = (int32_t)st->ctime_sec;
+	entry->ctime.nanoseconds = st->ctime_nsec;
+	entry->mtime.seconds = (int32_t)st->mtime_sec;
+	entry->mtime.nanoseconds = st->mtime_nsec;
+	entry->dev = (uint32_t)st->dev;
+	entry->ino = (uint32_t)st->ino;
+	entry->uid = st->uid;
+	entry->gid = st->gid;
+	entry->file_size = (uint32_t)st->size;
+}
+
 int gsym_record_entry(git_index *index, const gsym_entry *e, bool ours,
 	bool *changed)
 {
@@ -17,15 +30,7 @@ int gsym_record_entry(git_index *index, const gsym_entry *e, bool ours,
 		return gsym_error_set("'%s' left the index during the run",
 			e->path);
 	copy = *ie;
-	copy.ctime.seconds = (int32_t)st->ctime_sec;
-	copy.ctime.nanoseconds = st->ctime_nsec;
-	copy.mtime.seconds = (int32_t)st->mtime_sec;
-	copy.mtime.nanoseconds = st->mtime_nsec;
-	copy.dev = (uint32_t)st->dev;
-	copy.ino = (uint32_t)st->ino;
-	copy.uid = st->uid;
-	copy.gid = st->gid;
-	copy.file_size = (uint32_t)st->size;
+	gsym_record_stamp(&copy, st);
 	if (fallback)
 		copy.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
 	else if (ours)

@@ -11,6 +11,9 @@
 
 #include "entry.h"
 
+/* Copy lstat data into an index entry's stat fields (the stat stamp). */
+void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st);
+
 /*
  * Stamp the index entry of `e` (GSYM_ENTRY_RECORD set) from e->result.
  * `ours` says the tool manages the entry's skip-worktree bit. Sets

@@ -1,5 +1,6 @@
 #include "util.h"
 #include "error.h"
+#include "platform/platform.h"
 
 #include <string.h>
 
@@ -152,3 +153,27 @@ int gsym_path_normalize(gsym_buf *out, const char *in)
 	return 0;
 }
 
+
+int gsym_mkdirs(const char *dir)
+{
+	gsym_buf p = GSYM_BUF_INIT;
+	const char *s = dir + 1;
+	int error = 0;
+
+	for (;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		gsym_buf_clear(&p);
+		gsym_buf_put(&p, dir, (size_t)(s - dir));
+		/* a drive ("C:") or an existing directory is fine */
+		if (p.size > 2 || p.ptr[p.size - 1] != ':') {
+			error = gsym_platform_mkdir(p.ptr);
+			if (error == GSYM_EEXISTS)
+				error = 0;
+		}
+		if (error || !*s || !s[1])
+			break;
+	}
+	gsym_buf_dispose(&p);
+	return error;
+}

@@ -18,6 +18,9 @@ size_t gsym_path_dirlen(const char *path);
  */
 int gsym_path_normalize(gsym_buf *out, const char *in);
 
+/* Create directory `dir` (absolute) and its missing parents. */
+int gsym_mkdirs(const char *dir);
+
 /* True when `target` is absolute on any platform git runs on. */
 bool gsym_target_is_absolute(const char *target, size_t len);
 

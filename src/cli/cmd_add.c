@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 #include "add.h"
 #include "error.h"
+#include "record.h"
 #include "repo.h"
 #include "state.h"
 #include "util.h"
@@ -88,18 +89,8 @@ static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 	}
 	entry.mode = 0120000;
 	entry.path = path;
-	if (!target && st.type == GSYM_FT_LINK) {
-		/* the link on disk is the entry: stamp it */
-		entry.mtime.seconds = (int32_t)st.mtime_sec;
-		entry.mtime.nanoseconds = st.mtime_nsec;
-		entry.ctime.seconds = (int32_t)st.ctime_sec;
-		entry.ctime.nanoseconds = st.ctime_nsec;
-		entry.dev = (uint32_t)st.dev;
-		entry.ino = (uint32_t)st.ino;
-		entry.uid = st.uid;
-		entry.gid = st.gid;
-		entry.file_size = (uint32_t)st.size;
-	}
+	if (!target && st.type == GSYM_FT_LINK)
+		gsym_record_stamp(&entry, &st); /* the link on disk is the entry */
 	if (git_index_add(repo->index, &entry) < 0) {
 		fprintf(stderr, "error: %s\n",
 			(gsym_repo_git_error("could not update the index"),
