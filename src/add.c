@@ -5,8 +5,8 @@
 #include <string.h>
 
 /* Split "a/b/c" (first `len` bytes) into components; returns how many. */
-static size_t split(const char **comp, size_t *clen, size_t max,
-	const char *s, size_t len)
+static size_t split(const char **comp, size_t *clen, size_t max, const char *s,
+	size_t len)
 {
 	size_t n = 0, i = 0;
 

@@ -30,8 +30,7 @@ int gsym_apply_check_parents(const char *workdir, const char *path)
 }
 
 /* The same check, creating nothing: GSYM_ENOTFOUND when one is missing. */
-static int check_parents_exist(const char *workdir,
-	const char *path)
+static int check_parents_exist(const char *workdir, const char *path)
 {
 	return check_parents(workdir, path, false);
 }
@@ -86,7 +85,8 @@ static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		n++;
 	} while (gsym_platform_lstat(&st, dst.ptr) == 0);
 	if ((error = gsym_mkdirs(ctx->backup_dir)) < 0 ||
-		(error = gsym_apply_check_parents(ctx->backup_dir, rel.ptr)) < 0)
+		(error = gsym_apply_check_parents(ctx->backup_dir, rel.ptr)) <
+			0)
 		goto failed;
 	/*
 	 * A file is copied, so the path keeps it until the new form is
@@ -200,8 +200,7 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 				GSYM_TYPE_FILE);
 		}
 		break;
-	default:
-		error = gsym_error_set("unknown way to make a link");
+	default: error = gsym_error_set("unknown way to make a link");
 	}
 	if (error < 0 && how != GSYM_HOW_SYMLINK && how != GSYM_HOW_COPY)
 		gsym_copy_remove(tmp);
@@ -287,8 +286,8 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if ((error = replace(ctx, e->path, tmp.ptr,
 		     e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR ?
 			     GSYM_FT_DIR :
-		     e->made == GSYM_HOW_JUNCTION ? GSYM_FT_JUNCTION :
-						    GSYM_FT_FILE,
+			     e->made == GSYM_HOW_JUNCTION ? GSYM_FT_JUNCTION :
+							    GSYM_FT_FILE,
 		     abs,
 		     /* a backed-up file is still there; the rest moved */
 		     !(e->flags & GSYM_ENTRY_BACKUP) ||
@@ -376,7 +375,8 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 		goto done;
 	}
 	if ((error = gsym_apply_check_parents(ctx->workdir, e->path)) < 0) {
-		fail(e, error == GSYM_EUNSAFE ? GSYM_STATE_UNSAFE :
+		fail(e,
+			error == GSYM_EUNSAFE ? GSYM_STATE_UNSAFE :
 						GSYM_STATE_ERROR);
 		goto done;
 	}

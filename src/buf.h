@@ -12,7 +12,10 @@ typedef struct {
 	size_t asize;
 } gsym_buf;
 
-#define GSYM_BUF_INIT { NULL, 0, 0 }
+#define GSYM_BUF_INIT      \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Make room for at least `n` more bytes; aborts on out-of-memory. */
 void gsym_buf_grow(gsym_buf *buf, size_t n);
@@ -27,8 +30,7 @@ void gsym_buf_puts(gsym_buf *buf, const char *str);
 void gsym_buf_putc(gsym_buf *buf, char c);
 
 /* Append printf-style formatted text. */
-void gsym_buf_printf(gsym_buf *buf, const char *fmt, ...)
-	GSYM_PRINTF(2, 3);
+void gsym_buf_printf(gsym_buf *buf, const char *fmt, ...) GSYM_PRINTF(2, 3);
 
 /* Replace the contents with `str`. */
 void gsym_buf_sets(gsym_buf *buf, const char *str);

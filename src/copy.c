@@ -64,11 +64,9 @@ static bool loops(const walk_ctx *w, const char *dir)
 	return false;
 }
 
-static int walk(walk_ctx *w, const char *src, const char *rel,
-	const char *dst);
+static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst);
 
-static int file(walk_ctx *w, const char *src, const char *rel,
-	const char *dst)
+static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 {
 	unsigned char id[GSYM_OID_RAWSZ];
 	gsym_buf abs = GSYM_BUF_INIT;
@@ -99,8 +97,7 @@ static int file(walk_ctx *w, const char *src, const char *rel,
 	return error;
 }
 
-static int child(walk_ctx *w, const char *src, const char *rel,
-	const char *dst)
+static int child(walk_ctx *w, const char *src, const char *rel, const char *dst)
 {
 	gsym_resolution res = { GSYM_TYPE_UNKNOWN, 0, 0, GSYM_BUF_INIT };
 	gsym_node node;
@@ -115,8 +112,9 @@ static int child(walk_ctx *w, const char *src, const char *rel,
 		if ((error = gsym_resolve(&res, w->view, src, node.target,
 			     node.target_len)) < 0)
 			goto done;
-		if (res.flags & (GSYM_RESOLVE_OUTSIDE | GSYM_RESOLVE_IN_GIT |
-					GSYM_RESOLVE_LOOP))
+		if (res.flags &
+			(GSYM_RESOLVE_OUTSIDE | GSYM_RESOLVE_IN_GIT |
+				GSYM_RESOLVE_LOOP))
 			goto skip;
 		if (res.type == GSYM_TYPE_FILE)
 			error = file(w, res.path.ptr, rel, dst);
@@ -150,8 +148,7 @@ done:
 	return error;
 }
 
-static int walk(walk_ctx *w, const char *src, const char *rel,
-	const char *dst)
+static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 {
 	names ns = { NULL, 0, 0 };
 	gsym_buf csrc = GSYM_BUF_INIT, crel = GSYM_BUF_INIT,
@@ -196,8 +193,8 @@ done:
 	return error;
 }
 
-int gsym_copy_dir(unsigned char *hash, const gsym_view *view,
-	const char *src, const char *dst)
+int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
+	const char *dst)
 {
 	walk_ctx w;
 	git_oid oid;
@@ -206,8 +203,9 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view,
 	memset(&w, 0, sizeof(w));
 	w.view = view;
 	error = walk(&w, src, "", dst);
-	if (!error && git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
-			      GIT_OBJECT_BLOB) < 0)
+	if (!error &&
+		git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
+			GIT_OBJECT_BLOB) < 0)
 		error = gsym_error_set("could not hash the copy of '%s'", src);
 	if (!error)
 		memcpy(hash, oid.id, GSYM_OID_RAWSZ);

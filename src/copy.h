@@ -22,8 +22,8 @@
  * NULL, also create the copy there: `dst` must not exist. On failure a
  * partial copy is left at `dst` for the caller to remove.
  */
-int gsym_copy_dir(unsigned char *hash, const gsym_view *view,
-	const char *src, const char *dst);
+int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
+	const char *dst);
 
 /* Remove a tree this tool created at `abs_path`, never following links. */
 int gsym_copy_remove(const char *abs_path);

@@ -8,8 +8,7 @@ static const char *kind_names[] = { "missing", "symlink", "junction",
 	"hardlink", "copy", "placeholder", "other" };
 static const char *state_names[] = { "ok", "restored", "pending", "stale",
 	"modified", "unsafe", "dangling", "error" };
-static const char *how_names[] = { "symlink", "junction", "hardlink",
-	"copy" };
+static const char *how_names[] = { "symlink", "junction", "hardlink", "copy" };
 
 const char *gsym_type_name(gsym_type t)
 {

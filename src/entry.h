@@ -62,20 +62,20 @@ typedef enum {
 
 /* What apply must do for one entry. */
 typedef enum {
-	GSYM_ACT_NONE = 0,  /* leave the disk and the index alone */
-	GSYM_ACT_STAMP,     /* the disk is right: refresh the index stamp */
-	GSYM_ACT_CREATE,    /* put the best form at the path */
+	GSYM_ACT_NONE = 0, /* leave the disk and the index alone */
+	GSYM_ACT_STAMP, /* the disk is right: refresh the index stamp */
+	GSYM_ACT_CREATE, /* put the best form at the path */
 	GSYM_ACT_PLACEHOLDER /* put git's placeholder back (reset) */
 } gsym_action;
 
 /* Bits of gsym_entry.flags. */
 typedef enum {
-	GSYM_ENTRY_SELECTED = (1 << 0),      /* matched the pathspec */
+	GSYM_ENTRY_SELECTED = (1 << 0), /* matched the pathspec */
 	GSYM_ENTRY_SKIP_WORKTREE = (1 << 1), /* bit set in the index */
-	GSYM_ENTRY_STAMP_MATCH = (1 << 2),   /* lstat equals index stat */
-	GSYM_ENTRY_BACKUP = (1 << 3),        /* --force: save it first */
-	GSYM_ENTRY_CHANGED = (1 << 4),       /* apply changed the disk */
-	GSYM_ENTRY_RECORD = (1 << 5)         /* record must touch the index */
+	GSYM_ENTRY_STAMP_MATCH = (1 << 2), /* lstat equals index stat */
+	GSYM_ENTRY_BACKUP = (1 << 3), /* --force: save it first */
+	GSYM_ENTRY_CHANGED = (1 << 4), /* apply changed the disk */
+	GSYM_ENTRY_RECORD = (1 << 5) /* record must touch the index */
 } gsym_entry_flags;
 
 typedef struct {
@@ -102,10 +102,10 @@ typedef struct {
 	const char *reason; /* static text, or NULL */
 
 	/* apply */
-	gsym_how made;      /* which way succeeded, for CREATE */
-	gsym_stat result;   /* lstat of what is at the path afterwards */
+	gsym_how made; /* which way succeeded, for CREATE */
+	gsym_stat result; /* lstat of what is at the path afterwards */
 	unsigned char hash[GSYM_OID_RAWSZ]; /* what a fallback wrote */
-	char *message;      /* error text from apply, owned */
+	char *message; /* error text from apply, owned */
 } gsym_entry;
 
 typedef struct {

@@ -22,7 +22,8 @@ static bool fallback_intact(const gsym_view *view, const gsym_record *rec)
 		return false;
 	if (rec->kind == GSYM_KIND_JUNCTION)
 		return st.type == GSYM_FT_JUNCTION;
-	if (st.type != (rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR : GSYM_FT_FILE))
+	if (st.type !=
+		(rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR : GSYM_FT_FILE))
 		return false;
 	if (rec->type == GSYM_TYPE_FILE && rec->ino && st.ino == rec->ino &&
 		st.size == rec->size && st.mtime_sec == rec->mtime_sec &&
@@ -112,8 +113,8 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 	if (d->old_file.mode != GIT_FILEMODE_LINK)
 		return 0;
 	/* a link changed as a link, not by us: the user's intent */
-	if (to_link && (!rec || !memcmp(rec->blob, d->new_file.id.id,
-					       GSYM_OID_RAWSZ)))
+	if (to_link &&
+		(!rec || !memcmp(rec->blob, d->new_file.id.id, GSYM_OID_RAWSZ)))
 		return 0;
 	if (g->view->lstat(&st, g->view, path) == GSYM_ENOTFOUND)
 		return 0; /* removed from the tree too: a real deletion */
@@ -138,8 +139,9 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 	if (put_back(g->repo, g->view, path, &d->old_file.id, rec != NULL) < 0)
 		return -1;
 	g->changed = true;
-	fprintf(stderr, "git-symlinks: kept '%s' a link in this commit (its "
-			"%s had been staged)\n",
+	fprintf(stderr,
+		"git-symlinks: kept '%s' a link in this commit (its "
+		"%s had been staged)\n",
 		path, what);
 	return 0;
 }

@@ -28,28 +28,32 @@ void gsym_hooks_block(gsym_buf *out, const char *name, const char *binary)
 {
 	bool guard = !strcmp(name, "pre-commit");
 
-	gsym_buf_puts(out, BEGIN " (installed by 'git symlinks "
-			   "install-hooks'; 'git symlinks uninstall-hooks' "
-			   "removes it)\n");
+	gsym_buf_puts(out,
+		BEGIN " (installed by 'git symlinks "
+		      "install-hooks'; 'git symlinks uninstall-hooks' "
+		      "removes it)\n");
 	gsym_buf_puts(out, "gsym_bin=");
 	shell_quote(out, binary);
-	gsym_buf_puts(out, "\n"
-			   "if [ -x \"$gsym_bin\" ]; then :\n"
-			   "elif command -v git-symlinks >/dev/null 2>&1; then "
-			   "gsym_bin=git-symlinks\n"
-			   "else echo \"git-symlinks: not found "
-			   "(installed from '$gsym_bin'); links not checked; "
-			   "reinstall it or run 'git symlinks "
-			   "uninstall-hooks'\" >&2; gsym_bin=\n"
-			   "fi\n");
+	gsym_buf_puts(out,
+		"\n"
+		"if [ -x \"$gsym_bin\" ]; then :\n"
+		"elif command -v git-symlinks >/dev/null 2>&1; then "
+		"gsym_bin=git-symlinks\n"
+		"else echo \"git-symlinks: not found "
+		"(installed from '$gsym_bin'); links not checked; "
+		"reinstall it or run 'git symlinks "
+		"uninstall-hooks'\" >&2; gsym_bin=\n"
+		"fi\n");
 	if (guard)
 		/* the guard may stop the commit; anything else never fails git */
-		gsym_buf_printf(out, "if [ -n \"$gsym_bin\" ]; then \"$gsym_bin\" "
-				     "hook %s \"$@\" || exit $?; fi\n",
+		gsym_buf_printf(out,
+			"if [ -n \"$gsym_bin\" ]; then \"$gsym_bin\" "
+			"hook %s \"$@\" || exit $?; fi\n",
 			name);
 	else
-		gsym_buf_printf(out, "if [ -n \"$gsym_bin\" ]; then \"$gsym_bin\" "
-				     "hook %s \"$@\" || :; fi\n",
+		gsym_buf_printf(out,
+			"if [ -n \"$gsym_bin\" ]; then \"$gsym_bin\" "
+			"hook %s \"$@\" || :; fi\n",
 			name);
 	gsym_buf_puts(out, END "\n");
 }
@@ -96,8 +100,8 @@ static int write_hook(const char *path, const gsym_buf *content)
 int gsym_hooks_install_one(const char *dir, const char *name,
 	const char *binary)
 {
-	gsym_buf path = GSYM_BUF_INIT, old = GSYM_BUF_INIT, rest = GSYM_BUF_INIT,
-		 out = GSYM_BUF_INIT;
+	gsym_buf path = GSYM_BUF_INIT, old = GSYM_BUF_INIT,
+		 rest = GSYM_BUF_INIT, out = GSYM_BUF_INIT;
 	const char *body;
 	int error;
 
@@ -138,7 +142,8 @@ done:
 
 int gsym_hooks_uninstall_one(const char *dir, const char *name, bool *found)
 {
-	gsym_buf path = GSYM_BUF_INIT, old = GSYM_BUF_INIT, rest = GSYM_BUF_INIT;
+	gsym_buf path = GSYM_BUF_INIT, old = GSYM_BUF_INIT,
+		 rest = GSYM_BUF_INIT;
 	const char *p;
 	int error;
 
@@ -149,8 +154,8 @@ int gsym_hooks_uninstall_one(const char *dir, const char *name, bool *found)
 		error = 0;
 		goto done;
 	}
-	if (error < 0 || !(*found = strip_block(&rest, gsym_buf_cstr(&old),
-				   old.size)))
+	if (error < 0 ||
+		!(*found = strip_block(&rest, gsym_buf_cstr(&old), old.size)))
 		goto done;
 	/* nothing left but a shebang and blank lines: the hook was ours */
 	p = gsym_buf_cstr(&rest);

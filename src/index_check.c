@@ -82,8 +82,9 @@ int gsym_index_explain_buf(gsym_buf *out, const unsigned char *data,
 		}
 
 		if ((reason = gsym_validate_path(name.ptr, flags)) != NULL) {
-			gsym_buf_puts(out, "the index holds an entry path git "
-					   "refuses: '");
+			gsym_buf_puts(out,
+				"the index holds an entry path git "
+				"refuses: '");
 			gsym_quote_path(out, name.ptr, true);
 			gsym_buf_printf(out, "' (%s)", reason);
 			found = 1;

@@ -178,8 +178,8 @@ static int owned(bool *out, gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec)
 {
 	unsigned char now[GSYM_OID_RAWSZ];
-	gsym_ftype want = rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR :
-						       GSYM_FT_FILE;
+	gsym_ftype want =
+		rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR : GSYM_FT_FILE;
 	int error;
 
 	*out = false;
@@ -404,15 +404,15 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 			set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
 			break;
 		}
-		set(e, e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
-						      GSYM_STATE_OK,
+		set(e,
+			e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
+						       GSYM_STATE_OK,
 			(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
 					opts->mode != GSYM_MODE_RESTORE ?
 				GSYM_ACT_NONE :
 				GSYM_ACT_STAMP,
-			e->type == GSYM_TYPE_MISSING ?
-				"target does not exist" :
-				NULL);
+			e->type == GSYM_TYPE_MISSING ? "target does not exist" :
+						       NULL);
 		break;
 
 	case GSYM_FT_FILE:

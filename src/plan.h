@@ -26,7 +26,7 @@ typedef struct {
 	int64_t mtime_sec;
 	uint32_t mtime_nsec;
 	uint64_t ino;
-	char *src;  /* the resolved target it was made from */
+	char *src; /* the resolved target it was made from */
 	char *path;
 } gsym_record;
 

@@ -75,8 +75,8 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 		GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (work_tree) {
 		gsym_platform_setenv("GIT_WORK_TREE", work_tree);
-		if (!error && git_repository_set_workdir(out->repo, work_tree,
-				      0) < 0)
+		if (!error &&
+			git_repository_set_workdir(out->repo, work_tree, 0) < 0)
 			error = -1;
 		free(work_tree);
 	}
@@ -115,7 +115,8 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 	free(out->index_path);
 	out->index_path = strdup(git_index_path(out->index));
 	if ((error = git_repository_odb(&out->odb, out->repo)) < 0)
-		return gsym_repo_git_error("could not open the object database");
+		return gsym_repo_git_error(
+			"could not open the object database");
 	return 0;
 }
 
@@ -149,8 +150,9 @@ int gsym_repo_lock(gsym_repo *repo)
 	gsym_buf_printf(&mark, LOCK_MARK "%ld\n", gsym_platform_pid());
 	error = gsym_platform_lock(b.ptr, mark.ptr);
 	if (error == GSYM_ELOCKED && stale_own_lock(b.ptr)) {
-		fprintf(stderr, "warning: removed '%s' left by a killed "
-				"git-symlinks run\n",
+		fprintf(stderr,
+			"warning: removed '%s' left by a killed "
+			"git-symlinks run\n",
 			b.ptr);
 		gsym_platform_remove(b.ptr);
 		error = gsym_platform_lock(b.ptr, mark.ptr);

@@ -14,12 +14,12 @@ typedef struct {
 	git_repository *repo;
 	git_index *index;
 	git_odb *odb;
-	char *workdir;    /* absolute, ends with '/' */
-	char *gitdir;     /* per-worktree git directory, ends with '/' */
-	char *commondir;  /* shared git directory, ends with '/' */
+	char *workdir; /* absolute, ends with '/' */
+	char *gitdir; /* per-worktree git directory, ends with '/' */
+	char *commondir; /* shared git directory, ends with '/' */
 	char *index_path;
-	char *lock_path;  /* index_path + ".lock", while we hold it */
-	char *prefix;     /* current directory within the tree: "" or "a/" */
+	char *lock_path; /* index_path + ".lock", while we hold it */
+	char *prefix; /* current directory within the tree: "" or "a/" */
 } gsym_repo;
 
 /*

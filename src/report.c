@@ -12,7 +12,8 @@ static void json_entry(gsym_buf *out, const gsym_entry *e)
 		gsym_json_string(out, e->target, e->target_len);
 	else
 		gsym_buf_puts(out, "null");
-	gsym_buf_printf(out, ",\"type\":\"%s\",\"kind\":\"%s\",\"state\":\"%s\"",
+	gsym_buf_printf(out,
+		",\"type\":\"%s\",\"kind\":\"%s\",\"state\":\"%s\"",
 		gsym_type_name(e->type), gsym_kind_name(e->kind),
 		gsym_state_name(e->state));
 	gsym_buf_puts(out, ",\"reason\":");
@@ -111,10 +112,11 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 			if (opts->dry_run && e->action != GSYM_ACT_NONE &&
 				!opts->quiet) {
 				gsym_buf_puts(out, "would ");
-				text_line(out,
-					e, e->action == GSYM_ACT_CREATE ?
+				text_line(out, e,
+					e->action == GSYM_ACT_CREATE ?
 						"restore" :
-					e->action == GSYM_ACT_PLACEHOLDER ?
+						e->action ==
+							GSYM_ACT_PLACEHOLDER ?
 						"reset" :
 						"stamp");
 			} else if (opts->verbose ||
@@ -122,7 +124,8 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 					!opts->quiet)) {
 				text_line(out, e, gsym_state_name(e->state));
 			} else if (!good && opts->mode != GSYM_MODE_STATUS &&
-				(!opts->quiet || e->state == GSYM_STATE_ERROR) &&
+				(!opts->quiet ||
+					e->state == GSYM_STATE_ERROR) &&
 				(opts->mode != GSYM_MODE_RESET ||
 					e->state != GSYM_STATE_DANGLING)) {
 				text_line(err, e, gsym_state_name(e->state));
@@ -152,10 +155,10 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 		if (count[GSYM_STATE_DANGLING])
 			gsym_buf_printf(out, " (%zu dangling)",
 				count[GSYM_STATE_DANGLING]);
-		gsym_buf_puts(out, count[GSYM_STATE_PENDING] ||
-					   count[GSYM_STATE_STALE] ?
-					 "; run 'git symlinks restore'\n" :
-					 "\n");
+		gsym_buf_puts(out,
+			count[GSYM_STATE_PENDING] || count[GSYM_STATE_STALE] ?
+				"; run 'git symlinks restore'\n" :
+				"\n");
 		return;
 	}
 	if (opts->dry_run)

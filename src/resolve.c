@@ -109,21 +109,15 @@ int gsym_resolve(gsym_resolution *out, const gsym_view *view,
 			pos = 0;
 			type = GSYM_TYPE_DIR;
 			continue;
-		case GSYM_NODE_DIR:
-			type = GSYM_TYPE_DIR;
-			continue;
+		case GSYM_NODE_DIR: type = GSYM_TYPE_DIR; continue;
 		case GSYM_NODE_FILE:
 			type = slash ? GSYM_TYPE_MISSING : GSYM_TYPE_FILE;
 			if (slash)
 				goto done;
 			continue;
-		case GSYM_NODE_OTHER:
-			type = GSYM_TYPE_UNKNOWN;
-			goto done;
+		case GSYM_NODE_OTHER: type = GSYM_TYPE_UNKNOWN; goto done;
 		case GSYM_NODE_NONE:
-		default:
-			type = GSYM_TYPE_MISSING;
-			goto done;
+		default: type = GSYM_TYPE_MISSING; goto done;
 		}
 	}
 

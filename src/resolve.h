@@ -12,18 +12,18 @@
 #include "view.h"
 
 typedef enum {
-	GSYM_RESOLVE_OUTSIDE = (1 << 0),  /* leaves the working tree */
+	GSYM_RESOLVE_OUTSIDE = (1 << 0), /* leaves the working tree */
 	GSYM_RESOLVE_ABSOLUTE = (1 << 1), /* absolute, UNC or NT form */
-	GSYM_RESOLVE_IN_GIT = (1 << 2),   /* reaches into a .git directory */
-	GSYM_RESOLVE_LOOP = (1 << 3),     /* cycle or too many links */
-	GSYM_RESOLVE_ANCESTOR = (1 << 4)  /* the link's own directory or above */
+	GSYM_RESOLVE_IN_GIT = (1 << 2), /* reaches into a .git directory */
+	GSYM_RESOLVE_LOOP = (1 << 3), /* cycle or too many links */
+	GSYM_RESOLVE_ANCESTOR = (1 << 4) /* the link's own directory or above */
 } gsym_resolve_flags;
 
 typedef struct {
 	gsym_type type;
 	unsigned int flags;
-	unsigned int hops;  /* links followed */
-	gsym_buf path;      /* final repo-relative path, when inside */
+	unsigned int hops; /* links followed */
+	gsym_buf path; /* final repo-relative path, when inside */
 } gsym_resolution;
 
 /*

@@ -26,9 +26,10 @@ int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list)
 		unsigned int i;
 
 		if (how < 0)
-			return gsym_error_set("unknown fallback '%.*s' in '%s'; "
-					      "use junction, hardlink, copy or "
-					      "none",
+			return gsym_error_set(
+				"unknown fallback '%.*s' in '%s'; "
+				"use junction, hardlink, copy or "
+				"none",
 				(int)len, p, list);
 		for (i = 0; i < opts->nfallbacks; i++)
 			if (opts->fallbacks[i] == how)
@@ -99,8 +100,9 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
 		/* a record for a path that is now a link or placeholder */
-		if (rec && (e->kind == GSYM_KIND_SYMLINK ||
-				   e->kind == GSYM_KIND_PLACEHOLDER)) {
+		if (rec &&
+			(e->kind == GSYM_KIND_SYMLINK ||
+				e->kind == GSYM_KIND_PLACEHOLDER)) {
 			gsym_state_remove(state, e->path);
 			/* clear the bit this tool set for the fallback */
 			if (e->flags & GSYM_ENTRY_SKIP_WORKTREE)
@@ -111,8 +113,8 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 		if (!(e->flags & GSYM_ENTRY_CHANGED) &&
 			e->action != GSYM_ACT_STAMP)
 			e->result = e->disk;
-		if ((error = gsym_record_entry(repo->index, e, ours,
-			     changed)) < 0)
+		if ((error = gsym_record_entry(repo->index, e, ours, changed)) <
+			0)
 			return error;
 	}
 	/* records of paths that are no longer link entries */
@@ -195,8 +197,8 @@ static bool pathset_has(const pathset *set, const char *path)
 {
 	char *key = (char *)path;
 
-	return set->n && bsearch(&key, set->v, set->n, sizeof(char *),
-				 cmp_str) != NULL;
+	return set->n &&
+		bsearch(&key, set->v, set->n, sizeof(char *), cmp_str) != NULL;
 }
 
 /* Did the switch touch `path`, something below it, or a parent of it? */
@@ -268,7 +270,8 @@ static void find_submodules(pathset *out, gsym_repo *repo)
 	gsym_stat st;
 
 	for (i = 0; i < n; i++) {
-		const git_index_entry *ie = git_index_get_byindex(repo->index, i);
+		const git_index_entry *ie =
+			git_index_get_byindex(repo->index, i);
 
 		if ((ie->mode & 0170000) != 0160000 ||
 			git_index_entry_stage(ie) != 0)
@@ -334,8 +337,7 @@ int gsym_run(const gsym_run_opts *o)
 	gsym_plan_opts plan;
 	gsym_apply_ctx actx;
 	gsym_report_opts ropts;
-	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT,
-		 path = GSYM_BUF_INIT;
+	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT, path = GSYM_BUF_INIT;
 	pathset changed = { NULL, 0, 0 }, subs = { NULL, 0, 0 };
 	bool incremental = false;
 	char *workdir = NULL;
@@ -361,15 +363,14 @@ int gsym_run(const gsym_run_opts *o)
 	plan.platform = gsym_platform_info_get();
 	plan.details = o->mode != GSYM_MODE_RESTORE || o->verbose ||
 		o->format != GSYM_REPORT_TEXT || o->dry_run;
-	plan.validate_flags = plan.platform->has_junctions ?
-		GSYM_VALIDATE_WINDOWS :
-		0;
+	plan.validate_flags =
+		plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
 	if (recurse_subs < 0) {
 		git_config *cfg = NULL;
 		int flag = 0;
 
-		recurse_subs = git_repository_config_snapshot(&cfg, repo.repo) ==
-					0 &&
+		recurse_subs =
+			git_repository_config_snapshot(&cfg, repo.repo) == 0 &&
 			git_config_get_bool(&flag, cfg, "submodule.recurse") ==
 				0 &&
 			flag;
@@ -455,7 +456,8 @@ int gsym_run(const gsym_run_opts *o)
 		fprintf(stderr, ", done\n");
 
 	if (writes) {
-		if (record_all(&repo, &entries, &state, o, &index_changed) < 0) {
+		if (record_all(&repo, &entries, &state, o, &index_changed) <
+			0) {
 			code = fatal(gsym_error_last());
 			goto done;
 		}

@@ -26,7 +26,7 @@ typedef struct {
 	bool verbose;
 	bool progress;
 	const char *fallback; /* --fallback, or NULL for the config */
-	bool hook;            /* run by a git hook */
+	bool hook; /* run by a git hook */
 	/* descend into checked-out submodules: 1 yes, 0 no, -1 config */
 	int recurse_submodules;
 	/* post-checkout of a branch switch: only what changed, and stamps */

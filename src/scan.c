@@ -33,8 +33,8 @@ static void fill(gsym_entry *e, const git_index_entry *ie, size_t pos)
 }
 
 /* Turn command-line pathspecs into repository-relative ones. */
-static int make_pathspec(git_pathspec **out, const char *prefix,
-	char **items, size_t n)
+static int make_pathspec(git_pathspec **out, const char *prefix, char **items,
+	size_t n)
 {
 	git_strarray arr;
 	char **full = calloc(n, sizeof(char *));

@@ -97,9 +97,10 @@ static char *unescape(const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 1 < len) {
 			i++;
-			gsym_buf_putc(&out, s[i] == 'n' ? '\n' :
-					s[i] == 't'     ? '\t' :
-							  s[i]);
+			gsym_buf_putc(&out,
+				s[i] == 'n'         ? '\n' :
+					s[i] == 't' ? '\t' :
+						      s[i]);
 		} else {
 			gsym_buf_putc(&out, s[i]);
 		}
@@ -224,8 +225,7 @@ int gsym_state_load(gsym_state_file *out, const char *gitdir)
 	gsym_buf_clear(&content);
 	file_path(&path, out, "journal");
 	if (!error) {
-		int jerr = gsym_platform_read_file(&content, path.ptr,
-			1 << 30);
+		int jerr = gsym_platform_read_file(&content, path.ptr, 1 << 30);
 
 		if (!jerr) {
 			parse_file(out, &content, true);
@@ -373,8 +373,9 @@ int gsym_exclude_sync(const char *exclude_path, const char *id,
 	size_t i;
 	int error;
 
-	gsym_buf_printf(&begin, "# BEGIN git-symlinks %s (managed, do not "
-				"edit)",
+	gsym_buf_printf(&begin,
+		"# BEGIN git-symlinks %s (managed, do not "
+		"edit)",
 		id);
 	gsym_buf_printf(&end, "# END git-symlinks %s", id);
 	error = gsym_platform_read_file(&old, exclude_path, 1 << 24);
@@ -413,8 +414,8 @@ int gsym_exclude_sync(const char *exclude_path, const char *id,
 		gsym_buf_put(&out, end.ptr, end.size);
 		gsym_buf_putc(&out, '\n');
 	}
-	if (out.size == old.size && !memcmp(gsym_buf_cstr(&out),
-					    gsym_buf_cstr(&old), out.size))
+	if (out.size == old.size &&
+		!memcmp(gsym_buf_cstr(&out), gsym_buf_cstr(&old), out.size))
 		goto done;
 	gsym_buf_put(&dir, exclude_path, gsym_path_dirlen(exclude_path));
 	if ((error = ensure_dir(dir.ptr)) < 0)

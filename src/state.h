@@ -16,7 +16,7 @@ typedef struct {
 	char **touched; /* paths a killed run was replacing (journal) */
 	size_t ntouched;
 	bool dirty;
-	char *dir;     /* $GIT_DIR/symlinks/ */
+	char *dir; /* $GIT_DIR/symlinks/ */
 } gsym_state_file;
 
 /* Load the state and the journal of `gitdir` (missing files are empty). */

@@ -153,7 +153,6 @@ int gsym_path_normalize(gsym_buf *out, const char *in)
 	return 0;
 }
 
-
 int gsym_mkdirs(const char *dir)
 {
 	gsym_buf p = GSYM_BUF_INIT;

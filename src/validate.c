@@ -198,8 +198,7 @@ gsym_target_form gsym_target_form_of(const char *t, size_t len)
 	return GSYM_TARGET_RELATIVE;
 }
 
-const char *gsym_validate_target(const char *t, size_t len,
-	unsigned int flags)
+const char *gsym_validate_target(const char *t, size_t len, unsigned int flags)
 {
 	size_t i, start = 0;
 

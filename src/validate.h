@@ -16,8 +16,8 @@ typedef enum {
 typedef enum {
 	GSYM_TARGET_RELATIVE = 0,
 	GSYM_TARGET_ABSOLUTE, /* /x, \x, C:\x, C:x */
-	GSYM_TARGET_UNC,      /* \\host\share, //host/share */
-	GSYM_TARGET_NT        /* \??\, \\?\, \\.\, \Device\ */
+	GSYM_TARGET_UNC, /* \\host\share, //host/share */
+	GSYM_TARGET_NT /* \??\, \\?\, \\.\, \Device\ */
 } gsym_target_form;
 
 /*

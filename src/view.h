@@ -22,7 +22,7 @@ typedef enum {
 
 typedef struct {
 	gsym_node_type type;
-	bool tracked;       /* known from the index, not the disk */
+	bool tracked; /* known from the index, not the disk */
 	const char *target; /* for a link: its text, owned by the view */
 	size_t target_len;
 } gsym_node;

@@ -54,12 +54,8 @@ static int disk_node(gsym_node *out, gsym_repo_view *rv, const char *path)
 	if (error < 0)
 		return error;
 	switch (st.type) {
-	case GSYM_FT_FILE:
-		out->type = GSYM_NODE_FILE;
-		break;
-	case GSYM_FT_DIR:
-		out->type = GSYM_NODE_DIR;
-		break;
+	case GSYM_FT_FILE: out->type = GSYM_NODE_FILE; break;
+	case GSYM_FT_DIR: out->type = GSYM_NODE_DIR; break;
 	case GSYM_FT_LINK:
 	case GSYM_FT_JUNCTION: {
 		gsym_buf text = GSYM_BUF_INIT;
@@ -72,8 +68,7 @@ static int disk_node(gsym_node *out, gsym_repo_view *rv, const char *path)
 		out->target = gsym_buf_detach(&text);
 		break;
 	}
-	default:
-		out->type = GSYM_NODE_OTHER;
+	default: out->type = GSYM_NODE_OTHER;
 	}
 	return 0;
 }
@@ -134,8 +129,7 @@ static int view_lstat(gsym_stat *out, const gsym_view *view, const char *path)
 	return gsym_platform_lstat(out, abs_path(rv_of(view), path));
 }
 
-static int view_readlink(gsym_buf *out, const gsym_view *view,
-	const char *path)
+static int view_readlink(gsym_buf *out, const gsym_view *view, const char *path)
 {
 	return gsym_platform_readlink(out, abs_path(rv_of(view), path));
 }
@@ -158,8 +152,9 @@ static int view_hash(unsigned char *out, const gsym_view *view,
 	/* read without following a link at the path, then hash as a blob */
 	error = gsym_platform_read_file(&content, abs_path(rv_of(view), path),
 		(size_t)GSYM_COPY_MAX_BYTES);
-	if (!error && git_odb_hash(&oid, gsym_buf_cstr(&content), content.size,
-			      GIT_OBJECT_BLOB) < 0)
+	if (!error &&
+		git_odb_hash(&oid, gsym_buf_cstr(&content), content.size,
+			GIT_OBJECT_BLOB) < 0)
 		error = gsym_error_set("could not hash '%s'", path);
 	if (!error)
 		memcpy(out, oid.id, GSYM_OID_RAWSZ);
@@ -199,8 +194,8 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	memset(rv, 0, sizeof(*rv));
 	rv->repo = repo;
 	rv->entries = entries;
-	rv->cache = calloc(entries->n ? entries->n : 1,
-		sizeof(gsym_target_cache));
+	rv->cache =
+		calloc(entries->n ? entries->n : 1, sizeof(gsym_target_cache));
 	view->lookup = lookup;
 	view->lstat = view_lstat;
 	view->readlink = view_readlink;

@@ -37,14 +37,16 @@ static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 		gsym_buf_puts(&rel, target);
 	} else {
 		if (gsym_platform_lstat(&st, abs.ptr) < 0 ||
-			(st.type != GSYM_FT_LINK && st.type != GSYM_FT_JUNCTION)) {
+			(st.type != GSYM_FT_LINK &&
+				st.type != GSYM_FT_JUNCTION)) {
 			if (gsym_state_find(state, path)) {
 				refused = 0; /* a fallback of ours: recorded */
 				goto done;
 			}
-			fprintf(stderr, "error: '%s' is not a link or junction; "
-					"make one with 'git symlinks add "
-					"--target <target> %s'\n",
+			fprintf(stderr,
+				"error: '%s' is not a link or junction; "
+				"make one with 'git symlinks add "
+				"--target <target> %s'\n",
 				path, path);
 			goto done;
 		}
@@ -52,10 +54,13 @@ static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 			fprintf(stderr, "error: %s\n", gsym_error_last());
 			goto done;
 		}
-		gsym_add_relative(&rel, repo->workdir, path, text.ptr, &outside);
-		if (outside && (st.type == GSYM_FT_JUNCTION || !allow_outside)) {
-			fprintf(stderr, "error: '%s' points outside the working "
-					"tree ('%s'); %s\n",
+		gsym_add_relative(&rel, repo->workdir, path, text.ptr,
+			&outside);
+		if (outside &&
+			(st.type == GSYM_FT_JUNCTION || !allow_outside)) {
+			fprintf(stderr,
+				"error: '%s' points outside the working "
+				"tree ('%s'); %s\n",
 				path, text.ptr,
 				st.type == GSYM_FT_JUNCTION ?
 					"a junction outside cannot be recorded" :
@@ -90,7 +95,8 @@ static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 	entry.mode = 0120000;
 	entry.path = path;
 	if (!target && st.type == GSYM_FT_LINK)
-		gsym_record_stamp(&entry, &st); /* the link on disk is the entry */
+		gsym_record_stamp(&entry,
+			&st); /* the link on disk is the entry */
 	if (git_index_add(repo->index, &entry) < 0) {
 		fprintf(stderr, "error: %s\n",
 			(gsym_repo_git_error("could not update the index"),
@@ -141,8 +147,9 @@ int cmd_add(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (!dashdash && !strcmp(argv[a], "--")) {
 			dashdash = true;
-		} else if (!dashdash && (!strcmp(argv[a], "-h") ||
-						!strcmp(argv[a], "--help"))) {
+		} else if (!dashdash &&
+			(!strcmp(argv[a], "-h") ||
+				!strcmp(argv[a], "--help"))) {
 			free(paths);
 			return gsym_cli_help("add");
 		} else if (!dashdash && !strcmp(argv[a], "--target") &&
@@ -154,17 +161,17 @@ int cmd_add(int argc, char **argv)
 			allow_outside = true;
 		} else if (!dashdash && argv[a][0] == '-') {
 			free(paths);
-			return gsym_cli_usage_error("add", "unknown option '%s'",
-				argv[a]);
+			return gsym_cli_usage_error("add",
+				"unknown option '%s'", argv[a]);
 		} else {
 			paths[n++] = argv[a];
 		}
 	}
 	if (!n || (target && n != 1)) {
 		free(paths);
-		return gsym_cli_usage_error("add", target ?
-				"--target makes exactly one link" :
-				"which paths?");
+		return gsym_cli_usage_error("add",
+			target ? "--target makes exactly one link" :
+				 "which paths?");
 	}
 
 	git_libgit2_init();
@@ -180,8 +187,9 @@ int cmd_add(int argc, char **argv)
 		gsym_buf_puts(&joined, repo.prefix);
 		gsym_buf_puts(&joined, paths[i]);
 		if (gsym_path_normalize(&norm, joined.ptr) < 0 || !norm.size) {
-			fprintf(stderr, "error: '%s' is outside the working "
-					"tree\n",
+			fprintf(stderr,
+				"error: '%s' is outside the working "
+				"tree\n",
 				paths[i]);
 			refused++;
 		} else {

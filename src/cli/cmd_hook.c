@@ -19,8 +19,7 @@ int cmd_hook(int argc, char **argv)
 	gsym_run_opts o;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return argc < 2 ? gsym_cli_usage_error("hook",
-					  "which hook?") :
+		return argc < 2 ? gsym_cli_usage_error("hook", "which hook?") :
 				  gsym_cli_help("hook");
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_RESTORE;
@@ -30,8 +29,8 @@ int cmd_hook(int argc, char **argv)
 
 	if (!strcmp(argv[1], "post-checkout")) {
 		/* OLD NEW FLAG: a branch switch restores what changed */
-		if (argc >= 5 && !strcmp(argv[4], "1") && !is_null_oid(argv[2]) &&
-			strcmp(argv[2], argv[3])) {
+		if (argc >= 5 && !strcmp(argv[4], "1") &&
+			!is_null_oid(argv[2]) && strcmp(argv[2], argv[3])) {
 			o.old_commit = argv[2];
 			o.new_commit = argv[3];
 		}

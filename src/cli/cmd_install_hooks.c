@@ -31,8 +31,8 @@ static int parse(where *w, const char *cmd, int argc, char **argv)
 		} else if (!strncmp(argv[i], "--template=", 11)) {
 			w->template_dir = argv[i] + 11;
 		} else {
-			return gsym_cli_usage_error(cmd, "unexpected argument '%s'",
-				argv[i]);
+			return gsym_cli_usage_error(cmd,
+				"unexpected argument '%s'", argv[i]);
 		}
 	}
 	if (w->global && w->template_dir)

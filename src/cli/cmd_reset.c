@@ -12,8 +12,7 @@ int cmd_reset(int argc, char **argv)
 	rc = gsym_cli_parse(&o, "reset",
 		GSYM_OPT_DRY_RUN | GSYM_OPT_JSON | GSYM_OPT_VERBOSITY |
 			GSYM_OPT_RECURSE,
-		argc,
-		argv);
+		argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	return gsym_run(&o);

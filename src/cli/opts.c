@@ -25,8 +25,8 @@ int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	if (c)
-		fprintf(stderr, "\nusage: %.*s\n",
-			(int)strcspn(c->usage, "\n"), c->usage);
+		fprintf(stderr, "\nusage: %.*s\n", (int)strcspn(c->usage, "\n"),
+			c->usage);
 	else
 		fputs("\nsee 'git symlinks --help'\n", stderr);
 	return GSYM_EXIT_USAGE;

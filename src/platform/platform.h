@@ -17,9 +17,9 @@ typedef enum {
 	GSYM_FT_NONE = 0, /* nothing there */
 	GSYM_FT_FILE,
 	GSYM_FT_DIR,
-	GSYM_FT_LINK,     /* a symbolic link (file or directory link) */
+	GSYM_FT_LINK, /* a symbolic link (file or directory link) */
 	GSYM_FT_JUNCTION, /* a Windows mount point */
-	GSYM_FT_OTHER     /* fifo, device, unknown reparse point */
+	GSYM_FT_OTHER /* fifo, device, unknown reparse point */
 } gsym_ftype;
 
 /* What lstat() says, in the widths git's index keeps. */
@@ -39,10 +39,7 @@ typedef struct {
 } gsym_stat;
 
 /* Type of a link's target, chosen when the link is made. */
-typedef enum {
-	GSYM_LINK_FILE = 0,
-	GSYM_LINK_DIR = 1
-} gsym_link_kind;
+typedef enum { GSYM_LINK_FILE = 0, GSYM_LINK_DIR = 1 } gsym_link_kind;
 
 /* Facts about the platform the planner needs. */
 typedef struct {

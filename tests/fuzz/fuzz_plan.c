@@ -69,7 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake_view_init(&view, &world);
 
 	for (i = 0; i < n; i++) {
-		gsym_resolution res = { GSYM_TYPE_UNKNOWN, 0, 0, GSYM_BUF_INIT };
+		gsym_resolution res = { GSYM_TYPE_UNKNOWN, 0, 0,
+			GSYM_BUF_INIT };
 		int mode, links, plat;
 
 		if (nodes[i].type != GSYM_NODE_LINK)
@@ -101,8 +102,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					e.flags = GSYM_ENTRY_SELECTED;
 					gsym_plan_entry(&e, &view, NULL, &o);
 					/* a fallback only ever reaches inside */
-					for (unsigned int h = 0; h < e.nhows; h++)
-						if (e.hows[h] != GSYM_HOW_SYMLINK &&
+					for (unsigned int h = 0; h < e.nhows;
+						h++)
+						if (e.hows[h] !=
+								GSYM_HOW_SYMLINK &&
 							(e.resolve_flags &
 								(GSYM_RESOLVE_OUTSIDE |
 									GSYM_RESOLVE_IN_GIT |

@@ -87,8 +87,8 @@ static int injected(fake_op op, const char *path)
 {
 	calls[op]++;
 	if (fail_code[op] && (fail_nth[op] == 0 || fail_nth[op] == calls[op]))
-		return gsym_error_setc(fail_code[op], "injected failure on '%s'",
-			path);
+		return gsym_error_setc(fail_code[op],
+			"injected failure on '%s'", path);
 	return 0;
 }
 
@@ -241,7 +241,8 @@ int gsym_platform_hardlink(const char *existing, const char *path)
 	if ((error = injected(FAKE_HARDLINK, path)) < 0)
 		return error;
 	if (!(src = find(existing)))
-		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing", existing);
+		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing",
+			existing);
 	return add(path, GSYM_FT_FILE, src->content, strlen(src->content));
 }
 
@@ -324,8 +325,8 @@ int gsym_platform_rename(const char *from, const char *to)
 	for (i = 0; i < nnodes; i++) {
 		char *p = nodes[i].path;
 
-		if (!strcmp(p, from) || (!strncmp(p, from, flen) &&
-						p[flen] == '/')) {
+		if (!strcmp(p, from) ||
+			(!strncmp(p, from, flen) && p[flen] == '/')) {
 			gsym_buf b = GSYM_BUF_INIT;
 
 			gsym_buf_puts(&b, to);
@@ -377,9 +378,9 @@ int gsym_platform_readdir(const char *path,
 int gsym_platform_set_mtime(const char *path, int64_t sec)
 {
 	(void)sec;
-	return find(path) ? 0 :
-			    gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing",
-				    path);
+	return find(path) ?
+		0 :
+		gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing", path);
 }
 
 int gsym_platform_lock(const char *path, const char *content)

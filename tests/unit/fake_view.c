@@ -44,8 +44,7 @@ static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 			out->type = w->nodes[i].type;
 			out->tracked = !w->nodes[i].untracked;
 			out->target = w->nodes[i].target;
-			out->target_len = out->target ? strlen(out->target) :
-							0;
+			out->target_len = out->target ? strlen(out->target) : 0;
 			return 0;
 		}
 	}
@@ -72,8 +71,7 @@ static int fake_lstat(gsym_stat *out, const gsym_view *view, const char *path)
 	return 0;
 }
 
-static int fake_readlink(gsym_buf *out, const gsym_view *view,
-	const char *path)
+static int fake_readlink(gsym_buf *out, const gsym_view *view, const char *path)
 {
 	fake_disk *d = disk_find(w_of(view), path);
 
@@ -116,8 +114,9 @@ static int fake_attr(gsym_type *out, const gsym_view *view, const char *path)
 	*out = GSYM_TYPE_UNKNOWN;
 	for (i = 0; i < w->nnodes; i++)
 		if (!strcmp(w->nodes[i].path, path) && w->nodes[i].attr)
-			*out = !strcmp(w->nodes[i].attr, "dir") ? GSYM_TYPE_DIR :
-								  GSYM_TYPE_FILE;
+			*out = !strcmp(w->nodes[i].attr, "dir") ?
+				GSYM_TYPE_DIR :
+				GSYM_TYPE_FILE;
 	return 0;
 }
 

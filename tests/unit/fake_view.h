@@ -10,16 +10,16 @@
 typedef struct {
 	const char *path;
 	gsym_node_type type; /* from the index, or the disk when !tracked */
-	const char *target;  /* for links */
+	const char *target; /* for links */
 	bool untracked;
-	const char *attr;    /* the symlink gitattribute, or NULL */
+	const char *attr; /* the symlink gitattribute, or NULL */
 } fake_node;
 
 typedef struct {
 	const char *path;
 	gsym_ftype type;
 	const char *content; /* file content or link text */
-	gsym_stat st;        /* type and size filled from the above */
+	gsym_stat st; /* type and size filled from the above */
 	unsigned char hash[20];
 } fake_disk;
 

@@ -62,12 +62,13 @@ static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 		if (!strcmp(idx[i].path, path)) {
 			out->type = idx[i].type;
 			out->target = idx[i].target;
-			out->target_len = idx[i].target ? strlen(idx[i].target) :
-							  0;
+			out->target_len =
+				idx[i].target ? strlen(idx[i].target) : 0;
 			out->tracked = true;
 			return 0;
 		}
-		if (!strncmp(idx[i].path, path, len) && idx[i].path[len] == '/') {
+		if (!strncmp(idx[i].path, path, len) &&
+			idx[i].path[len] == '/') {
 			out->type = GSYM_NODE_DIR;
 			return 0;
 		}
@@ -150,8 +151,8 @@ static int v_attr(gsym_type *out, const gsym_view *view, const char *path)
 	return 0;
 }
 
-static gsym_view view = { lookup, v_lstat, v_readlink, v_read, v_hash,
-	v_attr, v_readdir, "/w/", NULL };
+static gsym_view view = { lookup, v_lstat, v_readlink, v_read, v_hash, v_attr,
+	v_readdir, "/w/", NULL };
 
 static gsym_state_file state;
 static gsym_plan_opts opts;
@@ -208,8 +209,8 @@ static gsym_entry run_one(const char *path)
 	assert_int_equal(0, gsym_plan_entry(&e, &view, NULL, &opts));
 	assert_int_equal(0, gsym_apply_entry(&ctx, &e));
 	if (getenv("DEBUG_APPLY"))
-		fprintf(stderr, "%s: state %d kind %d msg %s reason %s\n",
-			path, e.state, e.kind, e.message ? e.message : "-",
+		fprintf(stderr, "%s: state %d kind %d msg %s reason %s\n", path,
+			e.state, e.kind, e.message ? e.message : "-",
 			e.reason ? e.reason : "-");
 	return e;
 }
@@ -248,8 +249,8 @@ static void test_apply__privilege_missing_file_gets_copy(void **s)
 	assert_true(opts.links_unsupported);
 	assert_non_null(gsym_state_find(&state, "fl"));
 	/* the journal has the record before the copy was put in place */
-	assert_non_null(strstr(fake_fs_content("/w/.git/symlinks/journal"),
-		"\tfl\n"));
+	assert_non_null(
+		strstr(fake_fs_content("/w/.git/symlinks/journal"), "\tfl\n"));
 	dispose(&e);
 }
 

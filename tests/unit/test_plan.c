@@ -38,8 +38,8 @@ static fake_world world = { nodes, GSYM_ARRAY_SIZE(nodes), disk,
 
 static const gsym_platform_info posix = { "posix", "copy", false, false,
 	false };
-static const gsym_platform_info win = { "win32", "junction,copy", true,
-	true, true };
+static const gsym_platform_info win = { "win32", "junction,copy", true, true,
+	true };
 
 static gsym_plan_opts opts_for(gsym_mode mode, bool links)
 {
@@ -65,8 +65,7 @@ static gsym_entry entry(const char *path)
 	return e;
 }
 
-static void plan(gsym_entry *e, const gsym_record *rec,
-	const gsym_plan_opts *o)
+static void plan(gsym_entry *e, const gsym_record *rec, const gsym_plan_opts *o)
 {
 	gsym_view view;
 
@@ -449,19 +448,22 @@ static void test_plan__sparse_entry_left_alone(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plan__placeholder_becomes_symlink_then_copy),
+		cmocka_unit_test(
+			test_plan__placeholder_becomes_symlink_then_copy),
 		cmocka_unit_test(test_plan__status_changes_nothing),
 		cmocka_unit_test(test_plan__edited_placeholder_is_modified),
 		cmocka_unit_test(test_plan__stamped_placeholder_is_not_read),
 		cmocka_unit_test(test_plan__right_symlink_ok_or_stamped),
 		cmocka_unit_test(test_plan__fast_path_reads_no_blob),
 		cmocka_unit_test(test_plan__no_links_escaping_is_unsafe),
-		cmocka_unit_test(test_plan__no_links_dangling_keeps_placeholder),
+		cmocka_unit_test(
+			test_plan__no_links_dangling_keeps_placeholder),
 		cmocka_unit_test(test_plan__ancestor_never_copied),
 		cmocka_unit_test(test_plan__git_dir_target_never_copied),
 		cmocka_unit_test(test_plan__fallback_kinds_fit_the_type),
 		cmocka_unit_test(test_plan__recorded_copy),
-		cmocka_unit_test(test_plan__killed_before_rename_is_still_a_placeholder),
+		cmocka_unit_test(
+			test_plan__killed_before_rename_is_still_a_placeholder),
 		cmocka_unit_test(test_plan__reset),
 		cmocka_unit_test(test_plan__hostile_entries_refused),
 		cmocka_unit_test(test_plan__sparse_entry_left_alone),

@@ -16,7 +16,8 @@ static fake_node base_nodes[] = {
 	{ "d/g", GSYM_NODE_FILE, NULL, false, NULL },
 	{ "fl", GSYM_NODE_LINK, "d/f", false, NULL },
 	{ "dl", GSYM_NODE_LINK, "d", false, NULL },
-	{ "a", GSYM_NODE_LINK, "z", false, NULL }, /* target later in index order */
+	{ "a", GSYM_NODE_LINK, "z", false,
+		NULL }, /* target later in index order */
 	{ "z", GSYM_NODE_LINK, "d/f", false, NULL },
 	{ "cyc1", GSYM_NODE_LINK, "cyc2", false, NULL },
 	{ "cyc2", GSYM_NODE_LINK, "cyc1", false, NULL },
@@ -27,8 +28,8 @@ static fake_node base_nodes[] = {
 	{ "name with space/é", GSYM_NODE_FILE, NULL, false, NULL },
 };
 
-static fake_world world = { base_nodes, GSYM_ARRAY_SIZE(base_nodes), NULL,
-	0, 0, 0 };
+static fake_world world = { base_nodes, GSYM_ARRAY_SIZE(base_nodes), NULL, 0, 0,
+	0 };
 
 static void check(const char *link, const char *target, gsym_type type,
 	unsigned int flags, const char *path)
@@ -102,8 +103,9 @@ static void test_resolve__absolute_never_probed(void **state)
 	fake_view_init(&view, &world);
 	for (i = 0; i < GSYM_ARRAY_SIZE(targets); i++) {
 		world.lookups = 0;
-		assert_int_equal(0, gsym_resolve(&res, &view, "x", targets[i],
-					    strlen(targets[i])));
+		assert_int_equal(0,
+			gsym_resolve(&res, &view, "x", targets[i],
+				strlen(targets[i])));
 		assert_int_equal(GSYM_TYPE_UNKNOWN, res.type);
 		assert_int_equal(GSYM_RESOLVE_ABSOLUTE | GSYM_RESOLVE_OUTSIDE,
 			res.flags);
@@ -115,8 +117,7 @@ static void test_resolve__absolute_never_probed(void **state)
 static void test_resolve__escaping(void **state)
 {
 	(void)state;
-	check("x", "../outside", GSYM_TYPE_UNKNOWN, GSYM_RESOLVE_OUTSIDE,
-		NULL);
+	check("x", "../outside", GSYM_TYPE_UNKNOWN, GSYM_RESOLVE_OUTSIDE, NULL);
 	check("sub/deep/y", "../../../../etc", GSYM_TYPE_UNKNOWN,
 		GSYM_RESOLVE_OUTSIDE, NULL);
 	/* through a link whose target is absolute */
@@ -128,10 +129,8 @@ static void test_resolve__deep_link_pointing_up(void **state)
 {
 	(void)state;
 	check("sub/deep/up", "../../d/f", GSYM_TYPE_FILE, 0, "d/f");
-	check("sub/deep/up", "../..", GSYM_TYPE_DIR, GSYM_RESOLVE_ANCESTOR,
-		"");
-	check("sub/deep/up", "..", GSYM_TYPE_DIR, GSYM_RESOLVE_ANCESTOR,
-		"sub");
+	check("sub/deep/up", "../..", GSYM_TYPE_DIR, GSYM_RESOLVE_ANCESTOR, "");
+	check("sub/deep/up", "..", GSYM_TYPE_DIR, GSYM_RESOLVE_ANCESTOR, "sub");
 	check("sub/deep/up", ".", GSYM_TYPE_DIR, GSYM_RESOLVE_ANCESTOR,
 		"sub/deep");
 }
@@ -165,8 +164,7 @@ static void test_resolve__depth_limit(void **state)
 	int len, i;
 
 	(void)state;
-	for (len = GSYM_MAX_LINK_DEPTH; len <= GSYM_MAX_LINK_DEPTH + 1;
-		len++) {
+	for (len = GSYM_MAX_LINK_DEPTH; len <= GSYM_MAX_LINK_DEPTH + 1; len++) {
 		for (i = 0; i <= len; i++)
 			snprintf(names[i], sizeof(names[i]), "l%d", i);
 		for (i = 0; i < len; i++) {
@@ -198,20 +196,16 @@ static void test_resolve__depth_limit(void **state)
 static void test_resolve__into_git_directory(void **state)
 {
 	(void)state;
-	check("x", ".git/config", GSYM_TYPE_UNKNOWN, GSYM_RESOLVE_IN_GIT,
-		NULL);
-	check("x", "GIT~1/hooks", GSYM_TYPE_UNKNOWN, GSYM_RESOLVE_IN_GIT,
-		NULL);
-	check("sub/x", "../.GIT", GSYM_TYPE_UNKNOWN, GSYM_RESOLVE_IN_GIT,
-		NULL);
+	check("x", ".git/config", GSYM_TYPE_UNKNOWN, GSYM_RESOLVE_IN_GIT, NULL);
+	check("x", "GIT~1/hooks", GSYM_TYPE_UNKNOWN, GSYM_RESOLVE_IN_GIT, NULL);
+	check("sub/x", "../.GIT", GSYM_TYPE_UNKNOWN, GSYM_RESOLVE_IN_GIT, NULL);
 }
 
 static void test_resolve__untracked_and_non_ascii(void **state)
 {
 	(void)state;
 	check("x", "build", GSYM_TYPE_DIR, 0, "build");
-	check("x", "name with space/é", GSYM_TYPE_FILE, 0,
-		"name with space/é");
+	check("x", "name with space/é", GSYM_TYPE_FILE, 0, "name with space/é");
 }
 
 int main(void)

@@ -86,8 +86,8 @@ static void test_validate__gitmodules_link(void **state)
 static void test_validate__windows_rules(void **state)
 {
 	const char *bad[] = { "CON", "con", "nul.txt", "Nul.tar.gz", "COM1",
-		"lpt8", "CONOUT$", "conin$", "aux .txt", "a/PRN/b", "x.",
-		"x ", "a\\b", "a:b", "a<b", "a>b", "a\"b", "a|b", "a?b", "a*b",
+		"lpt8", "CONOUT$", "conin$", "aux .txt", "a/PRN/b", "x.", "x ",
+		"a\\b", "a:b", "a<b", "a>b", "a\"b", "a|b", "a?b", "a*b",
 		"a\x01b", "a/\x1f", "COM\xc2\xb9" };
 	size_t i;
 
@@ -133,8 +133,7 @@ static void test_validate__target_forms(void **state)
 	assert_int_equal(GSYM_TARGET_NT, gsym_target_form_of("\\??\\C:", 6));
 	assert_int_equal(GSYM_TARGET_NT, gsym_target_form_of("\\\\?\\C:", 6));
 	assert_int_equal(GSYM_TARGET_NT, gsym_target_form_of("\\\\.\\x", 5));
-	assert_int_equal(GSYM_TARGET_NT,
-		gsym_target_form_of("\\Device\\X", 9));
+	assert_int_equal(GSYM_TARGET_NT, gsym_target_form_of("\\Device\\X", 9));
 }
 
 int main(void)

@@ -17,9 +17,9 @@
 /* --- a fake of the calls -------------------------------------------------- */
 
 static struct {
-	uint32_t fail_with;      /* CreateSymbolicLinkW fails with this */
-	bool reject_unpriv;      /* ... with 87 when flag 0x2 is given */
-	bool phantom;            /* succeeds, creates nothing (Wine) */
+	uint32_t fail_with; /* CreateSymbolicLinkW fails with this */
+	bool reject_unpriv; /* ... with 87 when flag 0x2 is given */
+	bool phantom; /* succeeds, creates nothing (Wine) */
 	uint32_t set_reparse_fails;
 	int creates;
 	uint32_t flags[4];
@@ -44,7 +44,8 @@ static int fake_create_symlink(const uint16_t *link, const uint16_t *target,
 	(void)link;
 	f.flags[f.creates++ & 3] = flags;
 	if (f.reject_unpriv &&
-		(flags & GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE)) {
+		(flags &
+			GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE)) {
 		f.err = GSYM_W32_ERROR_INVALID_PARAMETER;
 		return 0;
 	}
@@ -96,11 +97,18 @@ static int fake_get_reparse(const uint16_t *path, unsigned char *buf,
 	}
 	assert_true(20 + 2 * n + 4 <= size);
 	memset(buf, 0, 20 + 2 * n + 4);
-	buf[0] = 0x0c; buf[1] = 0x00; buf[2] = 0x00; buf[3] = 0xa0;
-	buf[8] = 0; buf[9] = 0;                        /* substitute offset */
-	buf[10] = (unsigned char)n; buf[11] = (unsigned char)(n >> 8);
-	buf[12] = (unsigned char)n; buf[13] = (unsigned char)(n >> 8);
-	buf[14] = (unsigned char)n; buf[15] = (unsigned char)(n >> 8);
+	buf[0] = 0x0c;
+	buf[1] = 0x00;
+	buf[2] = 0x00;
+	buf[3] = 0xa0;
+	buf[8] = 0;
+	buf[9] = 0; /* substitute offset */
+	buf[10] = (unsigned char)n;
+	buf[11] = (unsigned char)(n >> 8);
+	buf[12] = (unsigned char)n;
+	buf[13] = (unsigned char)(n >> 8);
+	buf[14] = (unsigned char)n;
+	buf[15] = (unsigned char)(n >> 8);
 	buf[16] = GSYM_W32_SYMLINK_FLAG_RELATIVE;
 	for (i = 0; i < n / 2; i++) {
 		buf[20 + 2 * i] = (unsigned char)f.link_target[i];
@@ -130,9 +138,9 @@ static uint32_t fake_last_error(void)
 	return f.err;
 }
 
-static const gsym_win32_ops ops = { fake_create_symlink,
-	fake_create_directory, fake_remove_directory, fake_delete_file,
-	fake_get_reparse, fake_set_reparse, fake_last_error };
+static const gsym_win32_ops ops = { fake_create_symlink, fake_create_directory,
+	fake_remove_directory, fake_delete_file, fake_get_reparse,
+	fake_set_reparse, fake_last_error };
 
 static int setup(void **s)
 {
@@ -148,8 +156,9 @@ static void test_win32__file_link_with_unprivileged_flag(void **s)
 	bool old = false;
 
 	(void)s;
-	assert_int_equal(0, gsym_win32_symlink(&ops, &old, "lib/x.h",
-				    "C:/w/link", GSYM_LINK_FILE));
+	assert_int_equal(0,
+		gsym_win32_symlink(&ops, &old, "lib/x.h", "C:/w/link",
+			GSYM_LINK_FILE));
 	assert_int_equal(1, f.creates);
 	assert_int_equal(GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE,
 		f.flags[0]);
@@ -163,8 +172,9 @@ static void test_win32__directory_target_gets_directory_flag(void **s)
 	bool old = false;
 
 	(void)s;
-	assert_int_equal(0, gsym_win32_symlink(&ops, &old, "../lib",
-				    "C:/w/sub/dl", GSYM_LINK_DIR));
+	assert_int_equal(0,
+		gsym_win32_symlink(&ops, &old, "../lib", "C:/w/sub/dl",
+			GSYM_LINK_DIR));
 	assert_true(f.flags[0] & GSYM_W32_SYMBOLIC_LINK_FLAG_DIRECTORY);
 }
 
@@ -174,15 +184,15 @@ static void test_win32__old_windows_retried_without_flag(void **s)
 
 	(void)s;
 	f.reject_unpriv = true; /* before build 14972 */
-	assert_int_equal(0, gsym_win32_symlink(&ops, &old, "t", "C:/w/a",
-				    GSYM_LINK_FILE));
+	assert_int_equal(0,
+		gsym_win32_symlink(&ops, &old, "t", "C:/w/a", GSYM_LINK_FILE));
 	assert_int_equal(2, f.creates);
 	assert_false(f.flags[1] &
 		GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE);
 	assert_true(old);
 	/* remembered: the next link goes without the flag at once */
-	assert_int_equal(0, gsym_win32_symlink(&ops, &old, "t", "C:/w/b",
-				    GSYM_LINK_FILE));
+	assert_int_equal(0,
+		gsym_win32_symlink(&ops, &old, "t", "C:/w/b", GSYM_LINK_FILE));
 	assert_int_equal(3, f.creates);
 	assert_false(f.flags[2] &
 		GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE);
@@ -217,8 +227,8 @@ static void test_win32__junction_buffer_layout(void **s)
 	unsigned char buf[512];
 	uint16_t *w;
 	int n = gsym_win32_to_utf16(&w, "C:\\w\\lib", false);
-	size_t size = gsym_win32_mount_point_buffer(buf, sizeof(buf), w,
-		(size_t)n);
+	size_t size =
+		gsym_win32_mount_point_buffer(buf, sizeof(buf), w, (size_t)n);
 	uint32_t tag;
 	gsym_buf back = GSYM_BUF_INIT;
 
@@ -228,10 +238,10 @@ static void test_win32__junction_buffer_layout(void **s)
 	assert_int_equal(0xA0000003U,
 		buf[0] | buf[1] << 8 | buf[2] << 16 | (uint32_t)buf[3] << 24);
 	assert_int_equal(size - 8, buf[4] | buf[5] << 8); /* data length */
-	assert_int_equal(0, buf[8] | buf[9] << 8);        /* subst offset */
-	assert_int_equal(24, buf[10] | buf[11] << 8);     /* subst length */
-	assert_int_equal(26, buf[12] | buf[13] << 8);     /* print offset */
-	assert_int_equal(16, buf[14] | buf[15] << 8);     /* print length */
+	assert_int_equal(0, buf[8] | buf[9] << 8); /* subst offset */
+	assert_int_equal(24, buf[10] | buf[11] << 8); /* subst length */
+	assert_int_equal(26, buf[12] | buf[13] << 8); /* print offset */
+	assert_int_equal(16, buf[14] | buf[15] << 8); /* print length */
 	assert_int_equal('\\', buf[16]);
 	assert_int_equal('?', buf[18]);
 	/* and it reads back as git's form of the target */
@@ -263,8 +273,9 @@ static void test_win32__read_symlink_reparse(void **s)
 	bool old = false;
 
 	(void)s;
-	assert_int_equal(0, gsym_win32_symlink(&ops, &old, "../a/b",
-				    "C:/w/x", GSYM_LINK_FILE));
+	assert_int_equal(0,
+		gsym_win32_symlink(&ops, &old, "../a/b", "C:/w/x",
+			GSYM_LINK_FILE));
 	assert_true(fake_get_reparse(NULL, buf, sizeof(buf), &len));
 	assert_int_equal(0, gsym_win32_parse_reparse(&tag, &back, buf, len));
 	assert_int_equal(GSYM_W32_IO_REPARSE_TAG_SYMLINK, tag);

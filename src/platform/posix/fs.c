@@ -17,9 +17,9 @@
 
 static const gsym_platform_info posix_info = {
 	"posix", /* name */
-	"copy",  /* default fallback */
-	false,   /* outside links are what git itself makes here */
-	false,   /* no junctions */
+	"copy", /* default fallback */
+	false, /* outside links are what git itself makes here */
+	false, /* no junctions */
 	false,
 };
 
@@ -36,31 +36,20 @@ static int translate(int err, const char *what, const char *path)
 	int code;
 
 	switch (err) {
-	case ENOENT:
-		code = GSYM_ENOTFOUND;
-		break;
+	case ENOENT: code = GSYM_ENOTFOUND; break;
 	case EEXIST:
-	case ENOTEMPTY:
-		code = GSYM_EEXISTS;
-		break;
-	case ENOTDIR:
-		code = GSYM_ENOTDIR;
-		break;
+	case ENOTEMPTY: code = GSYM_EEXISTS; break;
+	case ENOTDIR: code = GSYM_ENOTDIR; break;
 	case EPERM:
-	case EACCES:
-		code = GSYM_EPRIVILEGE;
-		break;
+	case EACCES: code = GSYM_EPRIVILEGE; break;
 	case ENOSYS:
 	case EOPNOTSUPP:
 #if defined(ENOTSUP) && ENOTSUP != EOPNOTSUPP
 	case ENOTSUP:
 #endif
 	case EXDEV:
-	case EMLINK:
-		code = GSYM_EUNSUPPORTED;
-		break;
-	default:
-		code = GSYM_ERROR;
+	case EMLINK: code = GSYM_EUNSUPPORTED; break;
+	default: code = GSYM_ERROR;
 	}
 	return gsym_error_setc(code, "could not %s '%s': %s", what, path,
 		strerror(err));
@@ -132,7 +121,8 @@ int gsym_platform_junction(const char *abs_target, const char *path)
 	(void)abs_target;
 	return gsym_error_setc(GSYM_EUNSUPPORTED,
 		"could not create junction '%s': junctions exist only on "
-		"Windows", path);
+		"Windows",
+		path);
 }
 
 int gsym_platform_hardlink(const char *existing, const char *path)

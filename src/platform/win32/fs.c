@@ -18,8 +18,7 @@
 #endif
 
 static const gsym_platform_info win32_info = {
-	"win32",
-	"junction,copy",
+	"win32", "junction,copy",
 	true, /* a link leaving the tree needs --allow-outside */
 	true, /* junctions */
 	true, /* Git for Windows sees a junction as a directory */
@@ -61,7 +60,8 @@ static HANDLE open_reparse(const uint16_t *path, DWORD access)
 	return CreateFileW((LPCWSTR)path, access,
 		FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
 		OPEN_EXISTING,
-		FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS, NULL);
+		FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS,
+		NULL);
 }
 
 static int w_get_reparse(const uint16_t *path, unsigned char *buf, size_t size,
@@ -179,8 +179,8 @@ int gsym_platform_lstat(gsym_stat *out, const char *path)
 		out->type = GSYM_FT_FILE;
 	/* exactly what Git for Windows' lstat() reports */
 	out->mode = out->type == GSYM_FT_DIR ? 040755 :
-		out->type == GSYM_FT_LINK      ? 0120777 :
-						 0100644;
+		out->type == GSYM_FT_LINK    ? 0120777 :
+					       0100644;
 	out->size = out->type == GSYM_FT_LINK ?
 		GSYM_W32_GFW_LINK_SIZE :
 		((uint64_t)fa.nFileSizeHigh << 32 | fa.nFileSizeLow);
@@ -374,9 +374,8 @@ int gsym_platform_remove(const char *path)
 		 * RemoveDirectoryW, which removes the link itself and never
 		 * what it points to; everything else with DeleteFileW.
 		 */
-		if (!((attr & FILE_ATTRIBUTE_DIRECTORY) ?
-				    RemoveDirectoryW(w) :
-				    DeleteFileW(w)))
+		if (!((attr & FILE_ATTRIBUTE_DIRECTORY) ? RemoveDirectoryW(w) :
+							  DeleteFileW(w)))
 			error = fail("remove", path);
 	}
 	free(w);

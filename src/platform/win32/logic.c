@@ -47,9 +47,7 @@ int gsym_win32_translate(uint32_t err, const char *what, const char *path)
 		code = GSYM_ERROR;
 		why = "invalid or too long a name";
 		break;
-	default:
-		code = GSYM_ERROR;
-		why = NULL;
+	default: code = GSYM_ERROR; why = NULL;
 	}
 	if (why)
 		return gsym_error_setc(code, "could not %s '%s': %s", what,
@@ -134,7 +132,8 @@ int gsym_win32_to_utf8(gsym_buf *out, const uint16_t *w, size_t len)
 		uint32_t c = w[i];
 
 		if (c >= 0xd800 && c <= 0xdbff) {
-			if (i + 1 >= len || w[i + 1] < 0xdc00 || w[i + 1] > 0xdfff)
+			if (i + 1 >= len || w[i + 1] < 0xdc00 ||
+				w[i + 1] > 0xdfff)
 				return -1;
 			c = 0x10000 + ((c - 0xd800) << 10) + (w[++i] - 0xdc00);
 		} else if (c >= 0xdc00 && c <= 0xdfff) {
@@ -195,10 +194,10 @@ size_t gsym_win32_mount_point_buffer(unsigned char *buf, size_t size,
 	memset(buf, 0, total);
 	put32(buf, GSYM_W32_IO_REPARSE_TAG_MOUNT_POINT);
 	put16(buf + 4, (uint16_t)data);
-	put16(buf + 8, 0);                    /* substitute offset */
-	put16(buf + 10, (uint16_t)subst);     /* substitute length */
+	put16(buf + 8, 0); /* substitute offset */
+	put16(buf + 10, (uint16_t)subst); /* substitute length */
 	put16(buf + 12, (uint16_t)(subst + 2)); /* print offset */
-	put16(buf + 14, (uint16_t)print);     /* print length */
+	put16(buf + 14, (uint16_t)print); /* print length */
 	for (i = 0; i < 4; i++, p += 2)
 		put16(p, nt[i]);
 	for (i = 0; i < len; i++, p += 2)
@@ -303,10 +302,12 @@ int gsym_win32_symlink(const gsym_win32_ops *ops, bool *no_unprivileged,
 		uint32_t err = ops->last_error();
 
 		if (err == GSYM_W32_ERROR_INVALID_PARAMETER &&
-			(flags & GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE)) {
+			(flags &
+				GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE)) {
 			/* Windows before build 14972 does not know the flag */
 			*no_unprivileged = true;
-			flags &= ~GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE;
+			flags &=
+				~GSYM_W32_SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE;
 			if (!ops->create_symlink(wpath, wtarget, flags))
 				err = ops->last_error();
 			else
