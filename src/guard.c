@@ -1,5 +1,6 @@
 #include "guard.h"
 #include "copy.h"
+#include "platform/platform.h"
 #include "record.h"
 #include "error.h"
 #include "repo.h"
@@ -90,6 +91,23 @@ static bool is_placeholder(gsym_repo *repo, const gsym_view *view,
 	return same;
 }
 
+bool gsym_guard_junction_above(gsym_buf *out, const gsym_view *view,
+	const char *path)
+{
+	const char *slash;
+	gsym_stat st;
+
+	for (slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+		gsym_buf_clear(out);
+		gsym_buf_put(out, path, (size_t)(slash - path));
+		if (view->lstat(&st, view, out->ptr) == 0 &&
+			st.type == GSYM_FT_JUNCTION)
+			return true;
+	}
+	gsym_buf_clear(out);
+	return false;
+}
+
 typedef struct {
 	gsym_repo *repo;
 	const gsym_view *view;
@@ -110,6 +128,27 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 	gsym_stat st;
 
 	(void)progress;
+	if (d->status == GIT_DELTA_ADDED &&
+		gsym_platform_info_get()->has_junctions) {
+		gsym_buf junction = GSYM_BUF_INIT;
+
+		/* files staged below a junction nobody recorded as a link */
+		if (gsym_guard_junction_above(&junction, g->view,
+			    d->new_file.path) &&
+			!gsym_state_find(g->state, junction.ptr)) {
+			fprintf(stderr,
+				"git-symlinks: commit stopped: '%s' is a "
+				"junction and its files are staged as files; "
+				"record it as a link with 'git rm -r -q --cached "
+				"-- %s && git symlinks add %s'\n",
+				junction.ptr, junction.ptr, junction.ptr);
+			g->code = GSYM_EXIT_LEFT_ALONE;
+			gsym_buf_dispose(&junction);
+			return 1; /* once is enough */
+		}
+		gsym_buf_dispose(&junction);
+		return 0;
+	}
 	if (d->old_file.mode != GIT_FILEMODE_LINK)
 		return 0;
 	/* a link changed as a link, not by us: the user's intent */
@@ -183,7 +222,8 @@ int gsym_guard(void)
 	/* what this commit would change about HEAD's link entries */
 	if (git_diff_tree_to_index(&diff, repo.repo, tree, repo.index, NULL) <
 			0 ||
-		git_diff_foreach(diff, check_link, NULL, NULL, NULL, &g) < 0) {
+		(git_diff_foreach(diff, check_link, NULL, NULL, NULL, &g) < 0 &&
+			g.code != GSYM_EXIT_LEFT_ALONE)) {
 		fprintf(stderr, "git-symlinks: %s\n",
 			(gsym_repo_git_error("could not compare the index with "
 					     "HEAD"),

@@ -4,6 +4,8 @@
 #ifndef INCLUDE_guard_h__
 #define INCLUDE_guard_h__
 
+#include "view.h"
+
 /*
  * Check the index named by GIT_INDEX_FILE (for `git commit -a` that is
  * `.git/index.lock`, which git holds for this very commit). A managed
@@ -15,5 +17,13 @@
  * resolves it. Returns the hook's exit code: 0, 1 (stop) or 128.
  */
 int gsym_guard(void);
+
+/*
+ * The leading directory of `path` that is a junction on disk, into
+ * `out`; false when there is none. (Git for Windows sees a junction as a
+ * directory and would commit its contents as files.)
+ */
+bool gsym_guard_junction_above(gsym_buf *out, const gsym_view *view,
+	const char *path);
 
 #endif

@@ -203,7 +203,7 @@ static int owned(bool *out, gsym_entry *e, const gsym_view *view,
 		*out = true;
 		return 0;
 	}
-	if (rec->kind == GSYM_KIND_HARDLINK) {
+	if (rec->kind == GSYM_KIND_HARDLINK && e->disk.ino) {
 		gsym_stat target;
 
 		/* ours while it is still the target's own inode */
@@ -212,6 +212,7 @@ static int owned(bool *out, gsym_entry *e, const gsym_view *view,
 			target.ino == e->disk.ino && target.dev == e->disk.dev;
 		return 0;
 	}
+	/* no inodes (Windows): by content, as for a copy */
 	if ((error = view->hash(now, view, e->path, rec->type)) < 0)
 		return error;
 	*out = !memcmp(now, rec->hash, sizeof(now));

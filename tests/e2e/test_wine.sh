@@ -87,6 +87,20 @@ expect_eq "reset: no skip-worktree bit left" "" "$(skip_bits "$c")"
 check "reset: no exclude lines left" sh -c "! grep -q git-symlinks '$c/.git/info/exclude'"
 check "reset: git status clean" git_clean "$c"
 
+# hard links: CreateHardLinkW works under Wine, so this path runs for real
+win "$c" restore -q --fallback=hardlink,copy >/dev/null 2>&1
+win "$c" status --json >"$TMP/st.json"
+expect_eq "file link -> hard link" "file hardlink ok" "$(jget file-link)"
+expect_eq "dir link still a deep copy" "dir copy ok" "$(jget dir-link)"
+expect_eq "a real hard link: the target's inode" "$(stat -c %i "$c/lib/include/lib.h")" "$(stat -c %i "$c/file-link")"
+check "linux git: status clean with hard links" git_clean "$c"
+check "linux git: add -A keeps every link" tree_kept "$c"
+win "$c" restore --fallback=hardlink,copy >"$TMP/out" 2>&1
+check "a second run with hard links restores nothing" grep -q "nothing to restore" "$TMP/out"
+win "$c" reset -q >/dev/null 2>&1
+expect_eq "reset after hard links: exactly git's placeholders" "$before" "$(snapshot "$c")"
+expect_eq "the target is untouched" "int lib(void);" "$(cat "$c/lib/include/lib.h")"
+
 # a dry run and the exit codes
 win "$c" restore --dry-run >"$TMP/out" 2>&1
 check "dry run lists what it would do" grep -q "would restore" "$TMP/out"
