@@ -1,6 +1,7 @@
 #include "guard.h"
 #include "copy.h"
 #include "platform/platform.h"
+#include "plan.h"
 #include "record.h"
 #include "error.h"
 #include "repo.h"
@@ -12,29 +13,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-/* Is the fallback at `path` still exactly what the tool wrote? */
-static bool fallback_intact(const gsym_view *view, const gsym_record *rec)
-{
-	unsigned char now[GSYM_OID_RAWSZ];
-	gsym_stat st;
-
-	if (view->lstat(&st, view, rec->path) < 0)
-		return false;
-	if (rec->kind == GSYM_KIND_JUNCTION)
-		return st.type == GSYM_FT_JUNCTION;
-	if (st.type !=
-		(rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR : GSYM_FT_FILE))
-		return false;
-	if (rec->type == GSYM_TYPE_FILE && rec->ino && st.ino == rec->ino &&
-		st.size == rec->size && st.mtime_sec == rec->mtime_sec &&
-		st.mtime_nsec == rec->mtime_nsec)
-		return true;
-	if (rec->kind == GSYM_KIND_HARDLINK)
-		return st.nlink > 1; /* it shares the target's content */
-	return view->hash(now, view, rec->path, rec->type) == 0 &&
-		!memcmp(now, rec->hash, sizeof(now));
-}
 
 /* Does the index hold anything below `path`/? */
 static bool has_below(git_index *index, const char *path)
@@ -125,6 +103,7 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 	bool to_link = d->status != GIT_DELTA_DELETED &&
 		d->new_file.mode == GIT_FILEMODE_LINK;
 	const char *what;
+	bool intact = false;
 	gsym_stat st;
 
 	(void)progress;
@@ -157,7 +136,9 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 		return 0;
 	if (g->view->lstat(&st, g->view, path) == GSYM_ENOTFOUND)
 		return 0; /* removed from the tree too: a real deletion */
-	if (rec && fallback_intact(g->view, rec))
+	if (rec && gsym_plan_owned(&intact, g->view, rec, &st) < 0)
+		return -1;
+	if (rec && intact)
 		what = rec->type == GSYM_TYPE_DIR ? "directory copy" : "copy";
 	else if (!rec && st.type == GSYM_FT_FILE &&
 		is_placeholder(g->repo, g->view, path, &d->old_file.id))

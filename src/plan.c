@@ -170,50 +170,47 @@ static int is_placeholder(bool *out, gsym_entry *e, const gsym_view *view)
 	return error;
 }
 
-/*
- * Is what is on disk the fallback `rec` describes, unedited? Trusts the
- * stamp when the index still holds the recorded version; hashes otherwise.
- */
-static int owned(bool *out, gsym_entry *e, const gsym_view *view,
-	const gsym_record *rec)
+/* Does `disk` still carry the lstat recorded when the fallback was made? */
+static bool stat_recorded(const gsym_record *rec, const gsym_stat *disk)
+{
+	return rec->ino && disk->type == GSYM_FT_FILE &&
+		disk->ino == rec->ino && disk->size == rec->size &&
+		disk->mtime_sec == rec->mtime_sec &&
+		disk->mtime_nsec == rec->mtime_nsec;
+}
+
+int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
+	const gsym_stat *disk)
 {
 	unsigned char now[GSYM_OID_RAWSZ];
-	gsym_ftype want =
-		rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR : GSYM_FT_FILE;
+	gsym_ftype want = rec->kind == GSYM_KIND_JUNCTION ? GSYM_FT_JUNCTION :
+		rec->type == GSYM_TYPE_DIR                ? GSYM_FT_DIR :
+							    GSYM_FT_FILE;
+	gsym_stat target;
 	int error;
 
 	*out = false;
-	if (rec->kind == GSYM_KIND_JUNCTION)
-		want = GSYM_FT_JUNCTION;
-	if (e->disk.type != want)
+	if (disk->type != want)
 		return 0;
-	if (want == GSYM_FT_JUNCTION) {
-		*out = true; /* a junction holds no content of its own */
-		return 0;
-	}
 	/*
-	 * Untouched since it was put in place: the stat recorded then still
-	 * holds. (Not the index stamp: after a killed run that may still be
-	 * git's stamp of its own placeholder.)
+	 * A junction holds no content of its own; a file untouched since it
+	 * was put in place still carries the stat recorded then. (Never the
+	 * index stamp: after a killed run it may still be git's stamp of its
+	 * own placeholder.)
 	 */
-	if (want == GSYM_FT_FILE && rec->ino && e->disk.ino == rec->ino &&
-		e->disk.size == rec->size &&
-		e->disk.mtime_sec == rec->mtime_sec &&
-		e->disk.mtime_nsec == rec->mtime_nsec) {
+	if (want == GSYM_FT_JUNCTION || stat_recorded(rec, disk)) {
 		*out = true;
 		return 0;
 	}
-	if (rec->kind == GSYM_KIND_HARDLINK && e->disk.ino) {
-		gsym_stat target;
-
+	if (rec->kind == GSYM_KIND_HARDLINK && disk->ino) {
 		/* ours while it is still the target's own inode */
-		*out = e->resolved && e->disk.nlink > 1 &&
-			view->lstat(&target, view, e->resolved) == 0 &&
-			target.ino == e->disk.ino && target.dev == e->disk.dev;
+		*out = rec->src && disk->nlink > 1 &&
+			view->lstat(&target, view, rec->src) == 0 &&
+			target.ino == disk->ino && target.dev == disk->dev;
 		return 0;
 	}
-	/* no inodes (Windows): by content, as for a copy */
-	if ((error = view->hash(now, view, e->path, rec->type)) < 0)
+	/* otherwise (no inodes: Windows) by content, as for a copy */
+	if ((error = view->hash(now, view, rec->path, rec->type)) < 0)
 		return error;
 	*out = !memcmp(now, rec->hash, sizeof(now));
 	return 0;
@@ -306,10 +303,7 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	if (e->disk.type == GSYM_FT_LINK && !rec) {
 		e->kind = GSYM_KIND_SYMLINK;
 	} else if (rec && !source_changed && rec->kind == GSYM_KIND_COPY &&
-		rec->ino && e->disk.type == GSYM_FT_FILE &&
-		e->disk.ino == rec->ino && e->disk.size == rec->size &&
-		e->disk.mtime_sec == rec->mtime_sec &&
-		e->disk.mtime_nsec == rec->mtime_nsec &&
+		stat_recorded(rec, &e->disk) &&
 		(e->flags & GSYM_ENTRY_SKIP_WORKTREE)) {
 		e->kind = GSYM_KIND_COPY;
 	} else {
@@ -422,7 +416,8 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		if (rec) {
 			bool ours;
 
-			if ((error = owned(&ours, e, view, rec)) < 0)
+			if ((error = gsym_plan_owned(&ours, view, rec,
+				     &e->disk)) < 0)
 				goto failed;
 			if (ours) {
 				if ((error = plan_recorded(e, view, rec,

@@ -53,6 +53,14 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts);
 
 /*
+ * Is `disk` (the lstat of rec->path) exactly the fallback `rec` records,
+ * unedited? Proven by the stat recorded with it, a hard link by sharing
+ * its target's inode, else by hashing. Returns 0 or a view error.
+ */
+int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
+	const gsym_stat *disk);
+
+/*
  * Cheaply prove an entry needs nothing (hook mode, when neither the entry
  * nor, for a fallback, its target changed): a link still carrying our
  * stamp, or a fallback still carrying its recorded stat. Returns true and

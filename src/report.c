@@ -62,7 +62,7 @@ static void text_line(gsym_buf *out, const gsym_entry *e, const char *verb)
 	gsym_buf_puts(out, ")\n");
 }
 
-void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
+size_t gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 	const gsym_report_opts *opts)
 {
 	size_t count[GSYM_STATE_ERROR + 1] = { 0 };
@@ -90,7 +90,9 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 				(e->state == GSYM_STATE_MODIFIED ||
 					e->state == GSYM_STATE_ERROR ||
 					e->state == GSYM_STATE_UNSAFE) :
-				!good)
+				!good &&
+					!(opts->dry_run &&
+						e->action != GSYM_ACT_NONE))
 			bad++;
 
 		switch (opts->format) {
@@ -140,10 +142,10 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 				gsym_state_name((gsym_state)i), count[i]);
 		gsym_buf_printf(out, ",\"changed\":%zu,\"dry_run\":%s}}\n",
 			changed, opts->dry_run ? "true" : "false");
-		return;
+		return bad;
 	}
 	if (opts->format != GSYM_REPORT_TEXT || opts->quiet)
-		return;
+		return bad;
 	if (opts->mode == GSYM_MODE_STATUS) {
 		gsym_buf_printf(out, "%zu link%s: %zu ok", total,
 			total == 1 ? "" : "s",
@@ -159,10 +161,10 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 			count[GSYM_STATE_PENDING] || count[GSYM_STATE_STALE] ?
 				"; run 'git symlinks restore'\n" :
 				"\n");
-		return;
+		return bad;
 	}
 	if (opts->dry_run)
-		return;
+		return bad;
 	if (opts->mode == GSYM_MODE_RESET)
 		gsym_buf_printf(out, "reset %zu of %zu links to placeholders",
 			changed, total);
@@ -188,4 +190,5 @@ void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 	if (bad)
 		gsym_buf_printf(out, "; %zu left alone", bad);
 	gsym_buf_putc(out, '\n');
+	return bad;
 }

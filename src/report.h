@@ -23,9 +23,12 @@ typedef struct {
 
 /*
  * Write the report of the selected `entries`: the main output to `out`
- * and, for text, warnings about entries left alone to `err`.
+ * and, for text, warnings about entries left alone to `err`. Returns how
+ * many entries were left alone (what makes the exit code 1): for reset,
+ * the modified, unsafe and failed ones; else every one not in its best
+ * state, except, in a dry run, those a real run would fix.
  */
-void gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
+size_t gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
 	const gsym_report_opts *opts);
 
 #endif

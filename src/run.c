@@ -44,9 +44,12 @@ int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list)
 	return 0;
 }
 
-/* symlinks.fallback and symlinks.allowOutside from git config. */
+/*
+ * symlinks.fallback, symlinks.allowOutside and (when `*recurse` is -1)
+ * submodule.recurse from git config, in one snapshot.
+ */
 static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
-	gsym_repo *repo)
+	gsym_repo *repo, int *recurse)
 {
 	git_config *cfg = NULL;
 	git_buf value = { NULL, 0, 0 };
@@ -66,6 +69,10 @@ static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 			gsym_error_last());
 	if (git_config_get_bool(&flag, cfg, "symlinks.allowOutside") == 0)
 		plan->allow_outside = plan->allow_outside || flag;
+	if (*recurse < 0)
+		*recurse = git_config_get_bool(&flag, cfg,
+				   "submodule.recurse") == 0 &&
+			flag;
 	git_buf_dispose(&value);
 	git_config_free(cfg);
 	return error;
@@ -365,28 +372,18 @@ int gsym_run(const gsym_run_opts *o)
 		o->format != GSYM_REPORT_TEXT || o->dry_run;
 	plan.validate_flags =
 		plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
-	if (recurse_subs < 0) {
-		git_config *cfg = NULL;
-		int flag = 0;
-
-		recurse_subs =
-			git_repository_config_snapshot(&cfg, repo.repo) == 0 &&
-			git_config_get_bool(&flag, cfg, "submodule.recurse") ==
-				0 &&
-			flag;
-		git_config_free(cfg);
-	}
-	if (recurse_subs && o->format != GSYM_REPORT_JSON) {
-		find_submodules(&subs, &repo);
-		workdir = strdup(repo.workdir);
-	}
-	if (read_config(&plan, o, &repo) < 0 ||
+	if (read_config(&plan, o, &repo, &recurse_subs) < 0 ||
 		gsym_state_load(&state, repo.gitdir) < 0 ||
 		gsym_scan(&entries, repo.index, repo.prefix, o->pathspec,
 			o->npathspec) < 0) {
 		code = fatal(gsym_error_last());
 		goto done;
 	}
+	if (recurse_subs && o->format != GSYM_REPORT_JSON) {
+		find_submodules(&subs, &repo);
+		workdir = strdup(repo.workdir);
+	}
+
 	/*
 	 * What an earlier restore learnt about links here; a restore that
 	 * will write checks it once (links may work now), so a tree of copies
@@ -485,23 +482,9 @@ int gsym_run(const gsym_run_opts *o)
 	ropts.dry_run = o->dry_run;
 	ropts.quiet = o->quiet;
 	ropts.verbose = o->verbose;
-	gsym_report(&out, &err, &entries, &ropts);
+	bad = gsym_report(&out, &err, &entries, &ropts);
 	flush(&out, stdout);
 	flush(&err, stderr);
-	for (i = 0; i < entries.n; i++) {
-		const gsym_entry *e = &entries.v[i];
-
-		if (!(e->flags & GSYM_ENTRY_SELECTED))
-			continue;
-		if (o->dry_run && e->action != GSYM_ACT_NONE)
-			continue; /* a real run would fix it */
-		if (o->mode == GSYM_MODE_RESET ?
-				(e->state == GSYM_STATE_MODIFIED ||
-					e->state == GSYM_STATE_ERROR ||
-					e->state == GSYM_STATE_UNSAFE) :
-				!gsym_state_is_good(e->state))
-			bad++;
-	}
 	if (bad)
 		code = GSYM_EXIT_LEFT_ALONE;
 

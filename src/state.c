@@ -247,37 +247,42 @@ static int ensure_dir(const char *dir)
 	return error == GSYM_EEXISTS ? 0 : error;
 }
 
-int gsym_state_journal(gsym_state_file *st, const gsym_record *rec)
+/* Append one line to the journal (one write: a kill leaves whole lines or
+ * a torn last one, which the next load ignores). */
+static int journal_line(gsym_state_file *st, const gsym_buf *line)
 {
-	gsym_buf path = GSYM_BUF_INIT, line = GSYM_BUF_INIT;
+	gsym_buf path = GSYM_BUF_INIT;
 	int error;
 
 	if ((error = ensure_dir(st->dir)) < 0)
 		return error;
 	file_path(&path, st, "journal");
-	format_record(&line, rec);
-	/* one write per line: a kill leaves whole lines or a torn last one */
-	error = gsym_platform_append(path.ptr, line.ptr, line.size);
+	error = gsym_platform_append(path.ptr, line->ptr, line->size);
 	st->dirty = true; /* the next save drops the journal */
 	gsym_buf_dispose(&path);
+	return error;
+}
+
+int gsym_state_journal(gsym_state_file *st, const gsym_record *rec)
+{
+	gsym_buf line = GSYM_BUF_INIT;
+	int error;
+
+	format_record(&line, rec);
+	error = journal_line(st, &line);
 	gsym_buf_dispose(&line);
 	return error;
 }
 
 int gsym_state_journal_touch(gsym_state_file *st, const char *path)
 {
-	gsym_buf jpath = GSYM_BUF_INIT, line = GSYM_BUF_INIT;
+	gsym_buf line = GSYM_BUF_INIT;
 	int error;
 
-	if ((error = ensure_dir(st->dir)) < 0)
-		return error;
-	file_path(&jpath, st, "journal");
 	gsym_buf_puts(&line, "touch\t");
 	put_escaped(&line, path);
 	gsym_buf_putc(&line, '\n');
-	error = gsym_platform_append(jpath.ptr, line.ptr, line.size);
-	st->dirty = true; /* the next save drops the journal */
-	gsym_buf_dispose(&jpath);
+	error = journal_line(st, &line);
 	gsym_buf_dispose(&line);
 	return error;
 }

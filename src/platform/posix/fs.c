@@ -189,11 +189,13 @@ int gsym_platform_copy_file(const char *src, const char *dst)
 	return error;
 }
 
-int gsym_platform_write_new(const char *path, const char *data, size_t len)
+/* Open `path` with `flags`, write `data`, close; a new file that could
+ * not be written whole is removed again. */
+static int write_file(const char *path, const char *data, size_t len, int flags)
 {
 	int fd, error = 0;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags,
 		0666);
 	if (fd < 0)
 		return translate(errno, "create", path);
@@ -201,24 +203,19 @@ int gsym_platform_write_new(const char *path, const char *data, size_t len)
 		error = translate(errno, "write", path);
 	if (close(fd) < 0 && !error)
 		error = translate(errno, "write", path);
-	if (error)
+	if (error && (flags & O_EXCL))
 		unlink(path);
 	return error;
 }
 
+int gsym_platform_write_new(const char *path, const char *data, size_t len)
+{
+	return write_file(path, data, len, O_EXCL);
+}
+
 int gsym_platform_append(const char *path, const char *data, size_t len)
 {
-	int fd, error = 0;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-		0666);
-	if (fd < 0)
-		return translate(errno, "open", path);
-	if (write_all(fd, data, len) < 0)
-		error = translate(errno, "write", path);
-	if (close(fd) < 0 && !error)
-		error = translate(errno, "write", path);
-	return error;
+	return write_file(path, data, len, O_APPEND);
 }
 
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
