@@ -60,3 +60,17 @@ void gsym_entries_dispose(gsym_entries *entries)
 	entries->v = NULL;
 	entries->n = 0;
 }
+
+uint32_t gsym_stamp_mark(const char *path)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 16777619u;
+	return h % 10000000u * 100u;
+}
+
+bool gsym_stamp_marked(const char *path, const gsym_istat *st)
+{
+	return st->mtime_nsec == gsym_stamp_mark(path);
+}

@@ -82,7 +82,6 @@ typedef struct {
 	/* scan */
 	char *path;
 	unsigned char id[GSYM_OID_RAWSZ];
-	size_t index_pos;
 	gsym_istat istat;
 	unsigned int flags;
 	const char *target; /* the blob's text, owned by the view */
@@ -124,6 +123,17 @@ int gsym_how_parse(const char *name, size_t len);
 
 /* True when `s` leaves exit status 0. */
 bool gsym_state_is_good(gsym_state s);
+
+/*
+ * The nanoseconds of the mtime given to what this tool makes at `path`: a
+ * mark that the index stamp keeps (git's own refresh copies it from the
+ * link), by which a hook knows an entry still holds the link made here
+ * without an lstat. A multiple of 100 ns, as NTFS keeps times.
+ */
+uint32_t gsym_stamp_mark(const char *path);
+
+/* Does the index stamp `st` of `path` carry the mark? */
+bool gsym_stamp_marked(const char *path, const gsym_istat *st);
 
 /* Free what the entries own. */
 void gsym_entries_dispose(gsym_entries *entries);

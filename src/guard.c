@@ -176,6 +176,7 @@ int gsym_guard(void)
 	git_object *head = NULL;
 	git_tree *tree = NULL;
 	git_diff *diff = NULL;
+	git_index *index;
 	guard_ctx g;
 
 	memset(&state, 0, sizeof(state));
@@ -183,6 +184,7 @@ int gsym_guard(void)
 	memset(&g, 0, sizeof(g));
 	git_libgit2_init();
 	if (gsym_repo_open(&repo, true) < 0 ||
+		gsym_repo_index(&index, &repo) < 0 ||
 		gsym_state_load(&state, repo.gitdir) < 0) {
 		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
 		g.code = GSYM_EXIT_FATAL;
@@ -192,7 +194,7 @@ int gsym_guard(void)
 		goto done; /* the first commit: no link to lose yet */
 	tree = (git_tree *)head;
 	head = NULL;
-	if (gsym_scan(&entries, repo.index, "", NULL, 0) < 0) {
+	if (gsym_scan(&entries, &repo.file, "", NULL, 0) < 0) {
 		g.code = GSYM_EXIT_FATAL;
 		goto done;
 	}
@@ -201,8 +203,7 @@ int gsym_guard(void)
 	g.view = &view;
 	g.state = &state;
 	/* what this commit would change about HEAD's link entries */
-	if (git_diff_tree_to_index(&diff, repo.repo, tree, repo.index, NULL) <
-			0 ||
+	if (git_diff_tree_to_index(&diff, repo.repo, tree, index, NULL) < 0 ||
 		(git_diff_foreach(diff, check_link, NULL, NULL, NULL, &g) < 0 &&
 			g.code != GSYM_EXIT_LEFT_ALONE)) {
 		fprintf(stderr, "git-symlinks: %s\n",

@@ -296,6 +296,13 @@ static void plan_edited(gsym_entry *e, const gsym_plan_opts *opts,
 bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, bool source_changed)
 {
+	if (!rec && gsym_stamp_marked(e->path, &e->istat)) {
+		/* stamped from the link made here: nothing replaced it */
+		e->kind = GSYM_KIND_SYMLINK;
+		e->state = GSYM_STATE_OK;
+		e->action = GSYM_ACT_NONE;
+		return true;
+	}
 	if (view->lstat(&e->disk, view, e->path) < 0)
 		return false;
 	if (!gsym_stat_matches(&e->istat, &e->disk))

@@ -62,9 +62,11 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 
 /*
  * Cheaply prove an entry needs nothing (hook mode, when neither the entry
- * nor, for a fallback, its target changed): a link still carrying our
- * stamp, or a fallback still carrying its recorded stat. Returns true and
- * sets the state OK; false means plan it fully.
+ * nor, for a fallback, its target changed): an index stamp carrying the
+ * mark of a link made here (no lstat needed: git rewrites the stamp of
+ * whatever it puts at the path), a link still carrying our stamp, or a
+ * fallback still carrying its recorded stat. Returns true and sets the
+ * state OK; false means plan it fully.
  */
 bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, bool source_changed);

@@ -1,7 +1,8 @@
 #include "repo.h"
 #include "error.h"
 #include "buf.h"
-#include "index_check.h"
+#include "index_file.h"
+#include "validate.h"
 #include "platform/platform.h"
 
 #include <stdio.h>
@@ -60,6 +61,77 @@ static char *index_path_of(gsym_repo *repo)
 	return gsym_buf_detach(&b);
 }
 
+/* Say why libgit2 could not read the index, and what to do. */
+static int index_error(gsym_repo *repo)
+{
+	const char *ext = repo->file.extension;
+	gsym_buf why = GSYM_BUF_INIT;
+	int error;
+
+	if (!strcmp(ext, "link"))
+		error = gsym_error_set("the index is split (core.splitIndex), "
+				       "which git-symlinks cannot read; "
+				       "run 'git config core.splitIndex "
+				       "false' and 'git update-index "
+				       "--no-split-index'");
+	else if (!strcmp(ext, "sdir"))
+		error = gsym_error_set("the index is sparse (index.sparse), "
+				       "which git-symlinks cannot read; run "
+				       "'git sparse-checkout init "
+				       "--no-sparse-index'");
+	/* name the entry, when a refused path is what broke it */
+	else if (gsym_index_explain(&why, repo->index_path,
+			 GSYM_VALIDATE_ANY_ENTRY) == 1)
+		error = gsym_error_set("%s; nothing was changed (drop it with "
+				       "'git rm --cached')",
+			why.ptr);
+	else
+		error = gsym_repo_git_error("could not read the index");
+	gsym_buf_dispose(&why);
+	return error;
+}
+
+int gsym_repo_index(git_index **out, gsym_repo *repo)
+{
+	if (!repo->index && git_repository_index(&repo->index, repo->repo) < 0)
+		return index_error(repo);
+	*out = repo->index;
+	return 0;
+}
+
+/*
+ * Read the index file ourselves; where libgit2 might judge it otherwise
+ * (a path git refuses, a file this reader does not take), let libgit2
+ * read it too, now, so its verdict comes before anything is changed.
+ */
+static int read_index(gsym_repo *repo)
+{
+	git_index *index;
+	int error = gsym_index_file_read(&repo->file, repo->index_path);
+
+	if (error == GSYM_ENOTFOUND) /* no index yet: no entries */
+		error = 0;
+	else if (error == 0 &&
+		gsym_index_file_refused(&repo->file, GSYM_VALIDATE_ANY_ENTRY))
+		error = gsym_repo_index(&index, repo);
+	else if (error < 0) {
+		gsym_buf why = GSYM_BUF_INIT;
+
+		gsym_buf_puts(&why, gsym_error_last());
+		error = gsym_repo_index(&index, repo);
+		if (error == 0) /* libgit2 takes what this reader does not */
+			error = gsym_error_set(
+				"unsupported index file '%s' "
+				"(%s); rewrite it with 'git "
+				"update-index --index-version 3'",
+				repo->index_path, why.ptr);
+		gsym_buf_dispose(&why);
+	}
+	if (!error)
+		gsym_error_clear();
+	return error;
+}
+
 int gsym_repo_open(gsym_repo *out, bool lock)
 {
 	char *work_tree;
@@ -100,20 +172,8 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 	/* lock first: what we decide on is what we write back */
 	if (lock && (error = gsym_repo_lock(out)) < 0)
 		return error;
-	if ((error = git_repository_index(&out->index, out->repo)) < 0) {
-		gsym_buf why = GSYM_BUF_INIT;
-
-		gsym_repo_git_error("could not read the index");
-		/* name the entry, when a refused path is what broke it */
-		if (gsym_index_explain(&why, out->index_path, 0) == 1)
-			gsym_error_set("%s; nothing was changed (drop it with "
-				       "'git rm --cached')",
-				why.ptr);
-		gsym_buf_dispose(&why);
-		return GSYM_ERROR;
-	}
-	free(out->index_path);
-	out->index_path = strdup(git_index_path(out->index));
+	if ((error = read_index(out)) < 0)
+		return error;
 	if ((error = git_repository_odb(&out->odb, out->repo)) < 0)
 		return gsym_repo_git_error(
 			"could not open the object database");
@@ -182,7 +242,7 @@ int gsym_repo_write_index(gsym_repo *repo)
 	 * place, so the index is replaced atomically; hand our lock over.
 	 */
 	gsym_repo_unlock(repo);
-	if (git_index_write(repo->index) < 0)
+	if (repo->index && git_index_write(repo->index) < 0)
 		return gsym_repo_git_error("could not write the index");
 	return 0;
 }
@@ -192,6 +252,7 @@ void gsym_repo_close(gsym_repo *repo)
 	gsym_repo_unlock(repo);
 	git_odb_free(repo->odb);
 	git_index_free(repo->index);
+	gsym_index_file_dispose(&repo->file);
 	git_repository_free(repo->repo);
 	free(repo->workdir);
 	free(repo->gitdir);

@@ -9,10 +9,12 @@
 #include <git2.h>
 
 #include "common.h"
+#include "index_file.h"
 
 typedef struct {
 	git_repository *repo;
-	git_index *index;
+	gsym_index_file file; /* the index as read, for looking */
+	git_index *index; /* libgit2's, for changing it: see gsym_repo_index */
 	git_odb *odb;
 	char *workdir; /* absolute, ends with '/' */
 	char *gitdir; /* per-worktree git directory, ends with '/' */
@@ -24,12 +26,22 @@ typedef struct {
 
 /*
  * Open the repository around the current directory, honouring git's
- * environment, and read its index; with `lock`, take `index.lock` first
- * so no git process changes the index under us. Returns 0, GSYM_ELOCKED
- * when another process holds the lock, or GSYM_ERROR with a one-line
- * message (not a repository, bare, unreadable or unsupported index).
+ * environment, and read its index into `file`; with `lock`, take
+ * `index.lock` first so no git process changes the index under us.
+ * Returns 0, GSYM_ELOCKED when another process holds the lock, or
+ * GSYM_ERROR with a one-line message (not a repository, bare, unreadable
+ * or unsupported index). An index libgit2 would refuse (a path git
+ * refuses, a damaged file) is read with libgit2 here, so the error comes
+ * before anything is changed.
  */
 int gsym_repo_open(gsym_repo *out, bool lock);
+
+/*
+ * libgit2's copy of the index, to change and write it, read on first use
+ * (55 000 entries cost libgit2 35 ms; a run that changes nothing in the
+ * index never pays it). It holds what `file` holds.
+ */
+int gsym_repo_index(git_index **out, gsym_repo *repo);
 
 /* Take `index.lock`; GSYM_ELOCKED when another process holds it. */
 int gsym_repo_lock(gsym_repo *repo);

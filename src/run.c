@@ -96,6 +96,7 @@ static char *worktree_id(const gsym_repo *repo)
 static int record_all(gsym_repo *repo, gsym_entries *entries,
 	gsym_state_file *state, const gsym_run_opts *o, bool *changed)
 {
+	git_index *index = NULL;
 	size_t i;
 	int error;
 
@@ -117,11 +118,21 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 		}
 		if (!(e->flags & GSYM_ENTRY_RECORD))
 			continue;
+		/*
+		 * A hook leaves a real link unstamped: git finds the link
+		 * clean by its content and refreshes the stamp itself, and
+		 * writing the whole index for a few stamps would cost more
+		 * than the rest of the hook. The next restore stamps it.
+		 */
+		if (o->hook && e->kind == GSYM_KIND_SYMLINK && !rec &&
+			!(e->flags & GSYM_ENTRY_SKIP_WORKTREE))
+			continue;
 		if (!(e->flags & GSYM_ENTRY_CHANGED) &&
 			e->action != GSYM_ACT_STAMP)
 			e->result = e->disk;
-		if ((error = gsym_record_entry(repo->index, e, ours, changed)) <
-			0)
+		if ((!index && (error = gsym_repo_index(&index, repo)) < 0) ||
+			(error = gsym_record_entry(index, e, ours, changed)) <
+				0)
 			return error;
 	}
 	/* records of paths that are no longer link entries */
@@ -163,12 +174,77 @@ static void pathset_dispose(pathset *set)
 	free(set->v);
 }
 
-static int add_delta(const git_diff_delta *d, float progress, void *payload)
+static int diff_trees(pathset *out, git_repository *repo, git_tree *a,
+	git_tree *b, gsym_buf *path);
+
+static bool is_tree(const git_tree_entry *e)
 {
-	(void)progress;
-	pathset_add(payload, d->old_file.path);
-	if (strcmp(d->old_file.path, d->new_file.path))
-		pathset_add(payload, d->new_file.path);
+	return e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
+}
+
+/* One name that differs: its path, and what differs below it. */
+static int diff_entry(pathset *out, git_repository *repo,
+	const git_tree_entry *ea, const git_tree_entry *eb, gsym_buf *path)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	size_t len = path->size;
+	int error = 0;
+
+	gsym_buf_puts(path, git_tree_entry_name(ea ? ea : eb));
+	if ((ea && !is_tree(ea)) || (eb && !is_tree(eb)))
+		pathset_add(out, path->ptr);
+	if (is_tree(ea) || is_tree(eb)) {
+		gsym_buf_putc(path, '/');
+		if ((is_tree(ea) &&
+			    git_tree_lookup(&ta, repo, git_tree_entry_id(ea)) <
+				    0) ||
+			(is_tree(eb) &&
+				git_tree_lookup(&tb, repo,
+					git_tree_entry_id(eb)) < 0) ||
+			diff_trees(out, repo, ta, tb, path) < 0)
+			error = -1;
+	}
+	git_tree_free(ta);
+	git_tree_free(tb);
+	gsym_buf_truncate(path, len);
+	return error;
+}
+
+/*
+ * Every path that differs between trees `a` and `b` (either may be NULL),
+ * below `path`. Equal subtrees are skipped by id, so the cost follows the
+ * change, not the size of the tree.
+ */
+static int diff_trees(pathset *out, git_repository *repo, git_tree *a,
+	git_tree *b, gsym_buf *path)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0;
+	size_t nb = b ? git_tree_entrycount(b) : 0, i;
+
+	for (i = 0; i < na; i++) {
+		const git_tree_entry *ea = git_tree_entry_byindex(a, i);
+		const git_tree_entry *eb = b ?
+			git_tree_entry_byname(b, git_tree_entry_name(ea)) :
+			NULL;
+
+		if (eb &&
+			git_tree_entry_filemode(ea) ==
+				git_tree_entry_filemode(eb) &&
+			git_oid_equal(git_tree_entry_id(ea),
+				git_tree_entry_id(eb)))
+			continue;
+		if (diff_entry(out, repo, ea, eb, path) < 0)
+			return -1;
+	}
+	for (i = 0; i < nb; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
+
+		if ((!a ||
+			    !git_tree_entry_byname(a,
+				    git_tree_entry_name(eb))) &&
+			diff_entry(out, repo, NULL, eb, path) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -178,21 +254,20 @@ static int changed_paths(pathset *out, gsym_repo *repo, const char *old_hex,
 {
 	git_object *a = NULL, *b = NULL;
 	git_tree *ta = NULL, *tb = NULL;
-	git_diff *diff = NULL;
+	gsym_buf path = GSYM_BUF_INIT;
 	int error = -1;
 
 	if (git_revparse_single(&a, repo->repo, old_hex) < 0 ||
 		git_revparse_single(&b, repo->repo, new_hex) < 0 ||
 		git_object_peel((git_object **)&ta, a, GIT_OBJECT_TREE) < 0 ||
 		git_object_peel((git_object **)&tb, b, GIT_OBJECT_TREE) < 0 ||
-		git_diff_tree_to_tree(&diff, repo->repo, ta, tb, NULL) < 0 ||
-		git_diff_foreach(diff, add_delta, NULL, NULL, NULL, out) < 0)
+		diff_trees(out, repo->repo, ta, tb, &path) < 0)
 		goto done;
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(char *), cmp_str);
 	error = 0;
 done:
-	git_diff_free(diff);
+	gsym_buf_dispose(&path);
 	git_tree_free(ta);
 	git_tree_free(tb);
 	git_object_free(a);
@@ -272,22 +347,21 @@ static void flush(gsym_buf *b, FILE *f)
 /* Paths of the checked-out submodules (gitlink entries with a .git). */
 static void find_submodules(pathset *out, gsym_repo *repo)
 {
-	size_t i, n = git_index_entrycount(repo->index);
 	gsym_buf p = GSYM_BUF_INIT;
 	gsym_stat st;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const git_index_entry *ie =
-			git_index_get_byindex(repo->index, i);
+	for (i = 0; i < repo->file.n; i++) {
+		const gsym_index_item *item = &repo->file.v[i];
 
-		if ((ie->mode & 0170000) != 0160000 ||
-			git_index_entry_stage(ie) != 0)
+		if ((gsym_index_item_mode(item) & 0170000) != 0160000 ||
+			gsym_index_item_stage(item) != 0)
 			continue;
 		gsym_buf_sets(&p, repo->workdir);
-		gsym_buf_puts(&p, ie->path);
+		gsym_buf_puts(&p, item->path);
 		gsym_buf_puts(&p, "/.git");
 		if (gsym_platform_lstat(&st, p.ptr) == 0)
-			pathset_add(out, ie->path);
+			pathset_add(out, item->path);
 	}
 	gsym_error_clear();
 	gsym_buf_dispose(&p);
@@ -346,7 +420,7 @@ int gsym_run(const gsym_run_opts *o)
 	gsym_report_opts ropts;
 	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT, path = GSYM_BUF_INIT;
 	pathset changed = { NULL, 0, 0 }, subs = { NULL, 0, 0 };
-	bool incremental = false;
+	bool quick;
 	char *workdir = NULL;
 	int recurse_subs = o->recurse_submodules;
 	bool writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
@@ -364,6 +438,7 @@ int gsym_run(const gsym_run_opts *o)
 		code = fatal(gsym_error_last());
 		goto done;
 	}
+
 	plan.mode = o->mode;
 	plan.force = o->force;
 	plan.allow_outside = o->allow_outside;
@@ -374,11 +449,12 @@ int gsym_run(const gsym_run_opts *o)
 		plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
 	if (read_config(&plan, o, &repo, &recurse_subs) < 0 ||
 		gsym_state_load(&state, repo.gitdir) < 0 ||
-		gsym_scan(&entries, repo.index, repo.prefix, o->pathspec,
+		gsym_scan(&entries, &repo.file, repo.prefix, o->pathspec,
 			o->npathspec) < 0) {
 		code = fatal(gsym_error_last());
 		goto done;
 	}
+
 	if (recurse_subs && o->format != GSYM_REPORT_JSON) {
 		find_submodules(&subs, &repo);
 		workdir = strdup(repo.workdir);
@@ -408,17 +484,17 @@ int gsym_run(const gsym_run_opts *o)
 	actx.opts = &plan;
 	actx.dry_run = !writes;
 
-	/* a branch switch: plan in full only what changed, or lost its stamp */
-
 	/*
-	 * A link the switch changed is git's placeholder again, which its
-	 * lstat shows; only fallbacks (whose targets may have changed under
-	 * them) need the diff, and it spares hashing each one.
+	 * A branch switch: plan in full only what changed or lost its stamp.
+	 * What the switch changed carries git's stamp now, not ours, so the
+	 * quick check sends it on; only fallbacks, whose targets may change
+	 * under them, need the diff of the two trees.
 	 */
-	if (o->old_commit && o->new_commit && !o->npathspec && state.n &&
-		changed_paths(&changed, &repo, o->old_commit, o->new_commit) ==
+	quick = o->old_commit && o->new_commit && !o->npathspec;
+	if (quick && state.n &&
+		changed_paths(&changed, &repo, o->old_commit, o->new_commit) <
 			0)
-		incremental = true;
+		quick = false;
 	gsym_error_clear();
 
 	/* finish what a killed run left half done */
@@ -435,7 +511,7 @@ int gsym_run(const gsym_run_opts *o)
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
 		rec = gsym_state_find(&state, e->path);
-		if (incremental && !pathset_has(&changed, e->path) &&
+		if (quick && !pathset_has(&changed, e->path) &&
 			gsym_plan_quick(e, &view, rec,
 				rec && affected(&changed, rec->src)))
 			continue;
@@ -499,6 +575,7 @@ done:
 	gsym_buf_dispose(&path);
 	free(id);
 	git_libgit2_shutdown();
+
 	if (subs.n && code != GSYM_EXIT_FATAL) {
 		int sub = recurse(o, workdir, &subs);
 

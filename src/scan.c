@@ -13,22 +13,13 @@ static int cmp_entry(const void *a, const void *b)
 		((const gsym_entry *)b)->path);
 }
 
-static void fill(gsym_entry *e, const git_index_entry *ie, size_t pos)
+static void fill(gsym_entry *e, const gsym_index_item *item)
 {
 	memset(e, 0, sizeof(*e));
-	e->path = strdup(ie->path);
-	memcpy(e->id, ie->id.id, GSYM_OID_RAWSZ);
-	e->index_pos = pos;
-	e->istat.ctime_sec = (uint32_t)ie->ctime.seconds;
-	e->istat.ctime_nsec = ie->ctime.nanoseconds;
-	e->istat.mtime_sec = (uint32_t)ie->mtime.seconds;
-	e->istat.mtime_nsec = ie->mtime.nanoseconds;
-	e->istat.dev = ie->dev;
-	e->istat.ino = ie->ino;
-	e->istat.uid = ie->uid;
-	e->istat.gid = ie->gid;
-	e->istat.size = ie->file_size;
-	if (ie->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE)
+	e->path = strdup(item->path);
+	memcpy(e->id, gsym_index_item_id(item), GSYM_OID_RAWSZ);
+	gsym_index_item_istat(&e->istat, item);
+	if (item->ext_flags & GSYM_INDEX_SKIP_WORKTREE)
 		e->flags |= GSYM_ENTRY_SKIP_WORKTREE;
 }
 
@@ -66,10 +57,10 @@ static int make_pathspec(git_pathspec **out, const char *prefix, char **items,
 	return error;
 }
 
-int gsym_scan(gsym_entries *out, git_index *index, const char *prefix,
-	char **pathspec, size_t npathspec)
+int gsym_scan(gsym_entries *out, const gsym_index_file *index,
+	const char *prefix, char **pathspec, size_t npathspec)
 {
-	size_t count = git_index_entrycount(index), i, n = 0, cap = 64;
+	size_t i, n = 0, cap = 64;
 	git_pathspec *ps = NULL;
 	int error;
 
@@ -79,26 +70,24 @@ int gsym_scan(gsym_entries *out, git_index *index, const char *prefix,
 		(error = make_pathspec(&ps, prefix, pathspec, npathspec)) < 0)
 		return error;
 	out->v = malloc(cap * sizeof(gsym_entry));
-	for (i = 0; i < count; i++) {
-		const git_index_entry *ie = git_index_get_byindex(index, i);
+	for (i = 0; i < index->n; i++) {
+		const gsym_index_item *item = &index->v[i];
 
-		if ((ie->mode & 0170000) != 0120000 ||
-			git_index_entry_stage(ie) != 0)
+		if ((gsym_index_item_mode(item) & 0170000) != 0120000 ||
+			gsym_index_item_stage(item) != 0)
 			continue;
 		if (n == cap) {
 			cap *= 2;
 			out->v = realloc(out->v, cap * sizeof(gsym_entry));
 		}
-		fill(&out->v[n], ie, i);
-		if (!ps || git_pathspec_matches_path(ps, 0, ie->path))
+		fill(&out->v[n], item);
+		if (!ps || git_pathspec_matches_path(ps, 0, item->path))
 			out->v[n].flags |= GSYM_ENTRY_SELECTED;
 		n++;
 	}
 	out->n = n;
 	git_pathspec_free(ps);
-	/* the index is sorted already unless core.ignoreCase folds it */
-	if (n > 1)
-		qsort(out->v, n, sizeof(gsym_entry), cmp_entry);
+	/* the index file is sorted: so are its link entries */
 	return 0;
 }
 

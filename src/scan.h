@@ -7,14 +7,15 @@
 #include <git2.h>
 
 #include "entry.h"
+#include "index_file.h"
 
 /*
  * Collect every stage-0 mode-120000 entry of `index` into `out`, sorted
  * by path; entries matching `pathspec` (all when it is empty) are marked
  * GSYM_ENTRY_SELECTED. `prefix` is prepended to each pathspec item.
  */
-int gsym_scan(gsym_entries *out, git_index *index, const char *prefix,
-	char **pathspec, size_t npathspec);
+int gsym_scan(gsym_entries *out, const gsym_index_file *index,
+	const char *prefix, char **pathspec, size_t npathspec);
 
 /* Find the entry for `path` in sorted `entries`, or NULL. */
 gsym_entry *gsym_entries_find(const gsym_entries *entries, const char *path);

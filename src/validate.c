@@ -138,7 +138,8 @@ static const char *check_component(const char *c, size_t len, bool last,
 		return "'..' path component";
 	if (gsym_is_dotgit(c, len))
 		return "path component is a git directory alias";
-	if (last && gsym_is_dotgitmodules(c, len))
+	if (last && !(flags & GSYM_VALIDATE_ANY_ENTRY) &&
+		gsym_is_dotgitmodules(c, len))
 		return "a link named .gitmodules is refused";
 	if (!(flags & GSYM_VALIDATE_WINDOWS))
 		return NULL;

@@ -9,7 +9,9 @@
 
 typedef enum {
 	/* apply Windows' rules too (reserved names, ADS, ...) */
-	GSYM_VALIDATE_WINDOWS = (1 << 0)
+	GSYM_VALIDATE_WINDOWS = (1 << 0),
+	/* any entry's path, not a link's: a file may be .gitmodules */
+	GSYM_VALIDATE_ANY_ENTRY = (1 << 1)
 } gsym_validate_flags;
 
 /* Ways a target text can point away from the tree without '..'. */

@@ -77,7 +77,7 @@ static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 {
 	gsym_repo_view *rv = rv_of(view);
 	gsym_entry *e;
-	size_t pos;
+	ptrdiff_t pos;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -96,19 +96,17 @@ static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 		out->target_len = c->state > 0 ? c->len : 0;
 		return 0;
 	}
-	if (git_index_find(&pos, rv->repo->index, path) == 0) {
-		const git_index_entry *ie =
-			git_index_get_byindex(rv->repo->index, pos);
+	if ((pos = gsym_index_file_find(&rv->repo->file, path)) >= 0) {
+		uint32_t mode = gsym_index_item_mode(&rv->repo->file.v[pos]);
 
 		out->tracked = true;
-		out->type = (ie->mode & 0170000) == 0160000 ? GSYM_NODE_DIR :
-							      GSYM_NODE_FILE;
+		out->type = (mode & 0170000) == 0160000 ? GSYM_NODE_DIR :
+							  GSYM_NODE_FILE;
 		return 0;
 	}
 	gsym_buf_sets(&rv->scratch, path);
 	gsym_buf_putc(&rv->scratch, '/');
-	if (git_index_find_prefix(&pos, rv->repo->index, rv->scratch.ptr) ==
-		0) {
+	if (gsym_index_file_has_prefix(&rv->repo->file, rv->scratch.ptr)) {
 		out->tracked = true;
 		out->type = GSYM_NODE_DIR;
 		return 0;

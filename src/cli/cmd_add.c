@@ -138,6 +138,7 @@ int cmd_add(int argc, char **argv)
 	bool allow_outside = false, dashdash = false;
 	char **paths = calloc((size_t)argc + 1, sizeof(char *));
 	gsym_repo repo;
+	git_index *index;
 	gsym_state_file state;
 	gsym_run_opts o;
 	size_t n = 0, i;
@@ -176,6 +177,7 @@ int cmd_add(int argc, char **argv)
 
 	git_libgit2_init();
 	if (gsym_repo_open(&repo, true) < 0 ||
+		gsym_repo_index(&index, &repo) < 0 ||
 		gsym_state_load(&state, repo.gitdir) < 0) {
 		fprintf(stderr, "fatal: %s\n", gsym_error_last());
 		code = GSYM_EXIT_FATAL;

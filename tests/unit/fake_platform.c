@@ -295,6 +295,25 @@ int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 	return 0;
 }
 
+int gsym_platform_map(gsym_map *out, const char *path)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	int error = gsym_platform_read_file(&b, path, (size_t)-1);
+
+	memset(out, 0, sizeof(*out));
+	if (error < 0)
+		return error;
+	out->size = b.size;
+	out->data = (const unsigned char *)gsym_buf_detach(&b);
+	return 0;
+}
+
+void gsym_platform_unmap(gsym_map *map)
+{
+	free((void *)map->data);
+	memset(map, 0, sizeof(*map));
+}
+
 int gsym_platform_mkdir(const char *path)
 {
 	int error;
@@ -375,9 +394,10 @@ int gsym_platform_readdir(const char *path,
 	return 0;
 }
 
-int gsym_platform_set_mtime(const char *path, int64_t sec)
+int gsym_platform_set_mtime(const char *path, int64_t sec, uint32_t nsec)
 {
 	(void)sec;
+	(void)nsec;
 	return find(path) ?
 		0 :
 		gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing", path);

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -220,30 +221,72 @@ int gsym_platform_append(const char *path, const char *data, size_t len)
 
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 {
-	char chunk[65536];
-	int fd, error = 0;
+	struct stat st;
 	size_t total = 0;
+	int fd, error = 0;
 	ssize_t n;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return translate(errno, "open", path);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+	/* straight into the buffer, sized once from the file's size */
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && (size_t)st.st_size <= max)
+		gsym_buf_grow(out, (size_t)st.st_size + 1);
+	for (;;) {
+		gsym_buf_grow(out, 4096);
+		n = read(fd, out->ptr + out->size, out->asize - out->size - 1);
+		if (n == 0)
+			break;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			error = translate(errno, "read", path);
 			break;
 		}
-		total += (size_t)n;
-		if (total > max) {
+		if ((total += (size_t)n) > max) {
 			error = gsym_error_setc(GSYM_ELIMIT,
 				"'%s' is larger than %zu bytes", path, max);
 			break;
 		}
-		gsym_buf_put(out, chunk, (size_t)n);
+		out->size += (size_t)n;
 	}
+	if (out->ptr)
+		out->ptr[out->size] = '\0';
 	close(fd);
 	return error;
+}
+
+int gsym_platform_map(gsym_map *out, const char *path)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return translate(errno, "open", path);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return translate(errno, "stat", path);
+	}
+	if (st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+			0);
+		if (p == MAP_FAILED) {
+			close(fd);
+			return translate(errno, "map", path);
+		}
+		out->data = p;
+		out->size = (size_t)st.st_size;
+	}
+	close(fd);
+	return 0;
+}
+
+void gsym_platform_unmap(gsym_map *map)
+{
+	if (map->data)
+		munmap((void *)map->data, map->size);
+	memset(map, 0, sizeof(*map));
 }
 
 int gsym_platform_mkdir(const char *path)
@@ -294,12 +337,12 @@ int gsym_platform_readdir(const char *path,
 	return error;
 }
 
-int gsym_platform_set_mtime(const char *path, int64_t sec)
+int gsym_platform_set_mtime(const char *path, int64_t sec, uint32_t nsec)
 {
 	struct timespec ts[2];
 
 	ts[0].tv_sec = ts[1].tv_sec = (time_t)sec;
-	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	ts[0].tv_nsec = ts[1].tv_nsec = (long)nsec;
 	if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) < 0)
 		return translate(errno, "set the time of", path);
 	return 0;

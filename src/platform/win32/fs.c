@@ -302,7 +302,7 @@ int gsym_platform_append(const char *path, const char *data, size_t len)
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 {
 	wchar_t *w = wide(path);
-	char chunk[65536];
+	LARGE_INTEGER size;
 	size_t total = 0;
 	HANDLE h;
 	DWORD n;
@@ -316,16 +316,56 @@ int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 	free(w);
 	if (h == INVALID_HANDLE_VALUE)
 		return fail("open", path);
-	while (ReadFile(h, chunk, sizeof(chunk), &n, NULL) && n > 0) {
+	/* straight into the buffer, sized once from the file's size */
+	if (GetFileSizeEx(h, &size) && size.QuadPart > 0 &&
+		(uint64_t)size.QuadPart <= max)
+		gsym_buf_grow(out, (size_t)size.QuadPart + 1);
+	for (;;) {
+		size_t room;
+
+		gsym_buf_grow(out, 4096);
+		room = out->asize - out->size - 1;
+		if (!ReadFile(h, out->ptr + out->size,
+			    room > 0x40000000 ? 0x40000000 : (DWORD)room, &n,
+			    NULL) ||
+			n == 0)
+			break;
 		if ((total += n) > max) {
 			error = gsym_error_setc(GSYM_ELIMIT,
 				"'%s' is larger than %zu bytes", path, max);
 			break;
 		}
-		gsym_buf_put(out, chunk, n);
+		out->size += n;
 	}
+	if (out->ptr)
+		out->ptr[out->size] = '\0';
 	CloseHandle(h);
 	return error;
+}
+
+/*
+ * Read, not mapped: Windows refuses to replace a file while a view of it
+ * is mapped, and the index is replaced by a rename while we look at it.
+ */
+int gsym_platform_map(gsym_map *out, const char *path)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	int error = gsym_platform_read_file(&b, path, (size_t)-1);
+
+	memset(out, 0, sizeof(*out));
+	if (error < 0) {
+		gsym_buf_dispose(&b);
+		return error;
+	}
+	out->size = b.size;
+	out->data = (const unsigned char *)gsym_buf_detach(&b);
+	return 0;
+}
+
+void gsym_platform_unmap(gsym_map *map)
+{
+	free((void *)map->data);
+	memset(map, 0, sizeof(*map));
 }
 
 int gsym_platform_mkdir(const char *path)
@@ -417,10 +457,10 @@ int gsym_platform_readdir(const char *path,
 	return error;
 }
 
-int gsym_platform_set_mtime(const char *path, int64_t sec)
+int gsym_platform_set_mtime(const char *path, int64_t sec, uint32_t nsec)
 {
 	wchar_t *w = wide(path);
-	uint64_t t = gsym_win32_to_filetime(sec);
+	uint64_t t = gsym_win32_to_filetime(sec) + nsec / 100;
 	FILETIME ft;
 	HANDLE h;
 	int error = 0;

@@ -1,0 +1,90 @@
+/*
+ * A read-only reader of git's index file (versions 2 to 4), for reading
+ * without paying for libgit2's: libgit2 verifies the checksum, allocates
+ * every entry and builds a hash map (35 ms for 55 000 entries), while a
+ * run that only looks needs the link entries and path look-ups. Like git,
+ * it does not verify the trailing checksum (git only does in fsck).
+ * Anything it does not understand (another version, a mandatory extension
+ * such as a split or sparse index, a short or malformed file) makes
+ * gsym_index_file_parse fail, and the caller reads through libgit2, which
+ * accepts it or says why not.
+ *
+ * It also explains an index libgit2 refused to load, by naming the first
+ * entry path git would refuse.
+ */
+#ifndef INCLUDE_index_file_h__
+#define INCLUDE_index_file_h__
+
+#include "buf.h"
+#include "entry.h"
+#include "platform/platform.h"
+
+/* One entry: its path and its 62-byte fixed part, in the file's bytes. */
+typedef struct {
+	const char *path;
+	const unsigned char *raw;
+	uint16_t ext_flags; /* the extended flags (v3+), 0 without */
+} gsym_index_item;
+
+typedef struct {
+	const unsigned char *data; /* the file's bytes */
+	size_t size;
+	gsym_map map; /* when read by gsym_index_file_read */
+	gsym_buf names; /* version 4: the entries' paths, rebuilt */
+	gsym_index_item *v; /* in the file's order: by path, then stage */
+	size_t n;
+	uint32_t version;
+	char extension[5]; /* a mandatory extension met, e.g. "link" */
+} gsym_index_file;
+
+/* Bits of the extended flags. */
+#define GSYM_INDEX_SKIP_WORKTREE 0x4000
+
+/*
+ * Read and parse the index file at `path`. Returns 0; GSYM_ENOTFOUND when
+ * there is none (a new repository: no entries); GSYM_EUNSUPPORTED when it is
+ * not an index this reader can take (read it with libgit2 instead).
+ */
+int gsym_index_file_read(gsym_index_file *out, const char *path);
+
+/*
+ * Parse the `f->size` bytes at `f->data`. On failure the entries parsed
+ * before the problem stay in `f->v` (the explanation walks them).
+ */
+int gsym_index_file_parse(gsym_index_file *f);
+
+void gsym_index_file_dispose(gsym_index_file *f);
+
+/* The fields of an entry. */
+uint32_t gsym_index_item_mode(const gsym_index_item *item);
+unsigned int gsym_index_item_stage(const gsym_index_item *item);
+void gsym_index_item_istat(gsym_istat *out, const gsym_index_item *item);
+const unsigned char *gsym_index_item_id(const gsym_index_item *item);
+
+/* Position of the first entry (any stage) named `path`, or -1. */
+ptrdiff_t gsym_index_file_find(const gsym_index_file *f, const char *path);
+
+/* Does any entry's path start with `prefix` (e.g. "dir/")? */
+bool gsym_index_file_has_prefix(const gsym_index_file *f, const char *prefix);
+
+/*
+ * Does any entry have a path git would refuse (validate.h, with `flags`)?
+ * Cheap for ordinary paths: only a component that starts or ends with a
+ * dot or space, or holds '~', ':', '\\', a control or non-ASCII byte,
+ * is looked at closely.
+ */
+bool gsym_index_file_refused(const gsym_index_file *f, unsigned int flags);
+
+/*
+ * Append to `out` a description of the first refused entry path in the
+ * index file `path` (validated with `flags`, see validate.h). Returns 1
+ * when one was found, 0 when none was (the file is corrupt some other
+ * way), or a negative code when it could not be read.
+ */
+int gsym_index_explain(gsym_buf *out, const char *path, unsigned int flags);
+
+/* The same, over the `size` bytes of an index file at `data`. */
+int gsym_index_explain_buf(gsym_buf *out, const unsigned char *data,
+	size_t size, unsigned int flags);
+
+#endif
