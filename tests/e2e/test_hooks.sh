@@ -57,6 +57,38 @@ check "hooks that were only ours are removed" test ! -e "$c/.git/hooks/pre-commi
 git -C "$c" checkout -q main
 check "the user's hook still runs after uninstall" grep -q "user hook" "$TMP/user.log"
 
+# --- a switch costs what it changed, not the size of the tree --------------------
+"$FIXTURES/make-synthetic.sh" "$TMP/syn" 3000 600 10 >/dev/null
+clone_placeholders "$TMP/syn" "$TMP/sw"
+s=$TMP/sw
+"$GSYM" -C "$s" install-hooks >/dev/null
+"$GSYM" -C "$s" restore -q
+main=$(git -C "$s" rev-parse HEAD)
+changed=$(git -C "$s" rev-parse origin/changed)
+check "switch with the hook" git -C "$s" checkout -q "$changed"
+check "the 10 retargeted links are real" links_real "$s"
+check "git status clean after the switch" git_clean "$s"
+# git puts back a placeholder the switch does not touch: its stamp tells
+nohook() { git -C "$s" -c core.hooksPath=/dev/null "$@"; }
+far=$(git -C "$s" ls-files "*/link000599")
+rm "$s/$far" && nohook checkout -q -- "$far"
+check_fails "git wrote a placeholder back" test -L "$s/$far"
+nohook checkout -q "$main"
+idx=$(sha1sum <"$s/.git/index")
+( cd "$s" && ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=%file -o "$TMP/hook.strace" \
+	"$GSYM" hook post-checkout "$changed" "$main" 1 )
+expect_eq "the hook made 11 links: the 10 changed, the placeholder" 11 "$(grep -c '^[0-9]* *symlink(' "$TMP/hook.strace")"
+check "the placeholder git put back is a link again" test -L "$s/$far"
+check "every link real" links_real "$s"
+looked=$(grep -c '/link[0-9]*"' "$TMP/hook.strace")
+check "the hook looked at the changed links only, not all 600 ($looked stat calls)" test "$looked" -lt 100
+expect_eq "the hook left the index for git to restamp" "$idx" "$(sha1sum <"$s/.git/index")"
+check "git status clean after the hook" git_clean "$s"
+check "a full restore stamps them" "$GSYM" -C "$s" restore -q
+idx=$(sha1sum <"$s/.git/index")
+check "then a no-op" "$GSYM" -C "$s" restore -q
+expect_eq "and the no-op leaves the index" "$idx" "$(sha1sum <"$s/.git/index")"
+
 # --- a missing binary never makes git fail -----------------------------------------
 clone_placeholders "$TMP/src" "$TMP/gone"
 cp "$GSYM" "$TMP/gsym-copy"

@@ -79,6 +79,29 @@ expect_eq "second restore leaves the tree" "$snap1" "$(snapshot "$c")"
 stamp=$(git -C "$c" ls-files --debug file-link | sed -n 's/.*ino: *\([0-9]*\).*/\1/p')
 expect_eq "index holds the link's inode" "$(stat -c %i "$c/file-link")" "$stamp"
 
+# --- the index is read once, by our own reader, when nothing changes -----------
+ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=open,openat -o "$TMP/open.strace" "$GSYM" -C "$c" restore -q
+expect_eq "a no-op restore opens the index once" 1 "$(grep -c '/\.git/index"' "$TMP/open.strace")"
+
+# --- every index version git writes ---------------------------------------------
+iversion() { python3 -c 'import sys; d=open(sys.argv[1],"rb").read(8); print(int.from_bytes(d[4:8],"big"))' "$1/.git/index"; }
+for v in 2 3 4; do
+	clone_placeholders "$TMP/src" "$TMP/v$v"
+	git -C "$TMP/v$v" update-index --index-version "$v"
+	# git writes v3 only when an entry has extended flags
+	[ "$v" != 3 ] || git -C "$TMP/v$v" update-index --skip-worktree docs/README.md
+	expect_eq "index v$v: git wrote version $v" "$v" "$(iversion "$TMP/v$v")"
+	rm -rf "$TMP/v$v/lib" "$TMP/v$v/zz"
+	"$GSYM" -C "$TMP/v$v" status --json >"$TMP/status.json"
+	expect_eq "index v$v: dir type looked up in the index" "dir placeholder pending" "$(jtype dir-link)"
+	expect_eq "index v$v: file type looked up in the index" "file placeholder pending" "$(jtype aa-later)"
+	git -C "$TMP/v$v" checkout -q -- lib zz
+	check "index v$v: restore" "$GSYM" -C "$TMP/v$v" restore -q
+	check "index v$v: links real" links_real "$TMP/v$v"
+	check "index v$v: git status clean" git_clean "$TMP/v$v"
+done
+expect_eq "index v3: a bit that is not ours is kept" "S docs/README.md" "$(git -C "$TMP/v3" ls-files -t docs/README.md)"
+
 # --- reset puts back exactly what git wrote ----------------------------------
 expect_rc "reset exits 0" 0 "$GSYM" -C "$c" reset
 expect_eq "reset restores git's placeholders exactly" "$before" "$(snapshot "$c")"

@@ -62,6 +62,7 @@ static int fake_lstat(gsym_stat *out, const gsym_view *view, const char *path)
 {
 	fake_disk *d = disk_find(w_of(view), path);
 
+	w_of(view)->lstats++;
 	if (!d)
 		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' not found", path);
 	*out = d->st;

@@ -30,6 +30,7 @@ typedef struct {
 	size_t ndisk;
 	int lookups; /* calls made, to check what was (not) looked at */
 	int reads;
+	int lstats;
 } fake_world;
 
 /* Build a view over `world`. */

@@ -60,7 +60,7 @@ static void test_add__junction_above_staged_files(void **s)
 		{ "d", GSYM_FT_DIR, NULL, { 0 }, { 0 } },
 		{ "d/jn2", GSYM_FT_JUNCTION, "/w/lib", { 0 }, { 0 } },
 	};
-	fake_world world = { NULL, 0, disk, 3, 0, 0 };
+	fake_world world = { NULL, 0, disk, 3, 0, 0, 0 };
 	gsym_buf out = GSYM_BUF_INIT;
 	gsym_view view;
 

@@ -34,7 +34,7 @@ static fake_disk disk[] = {
 };
 
 static fake_world world = { nodes, GSYM_ARRAY_SIZE(nodes), disk,
-	GSYM_ARRAY_SIZE(disk), 0, 0 };
+	GSYM_ARRAY_SIZE(disk), 0, 0, 0 };
 
 static const gsym_platform_info posix = { "posix", "copy", false, false,
 	false };
@@ -188,6 +188,41 @@ static void test_plan__fast_path_reads_no_blob(void **state)
 	assert_int_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 	disk[1].type = GSYM_FT_FILE;
+}
+
+/* The hook's quick check: a marked stamp spares the lstat, nothing else. */
+static void test_plan__quick_trusts_only_the_mark(void **state)
+{
+	gsym_view view;
+	gsym_record rec;
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	fake_view_init(&view, &world);
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = GSYM_KIND_COPY;
+	rec.path = "fl";
+
+	e.istat.mtime_nsec = gsym_stamp_mark("fl");
+	assert_int_equal(0, gsym_stamp_mark("fl") % 100); /* NTFS keeps it */
+	assert_int_not_equal(gsym_stamp_mark("fl"), gsym_stamp_mark("dl"));
+	world.lstats = 0;
+	assert_true(gsym_plan_quick(&e, &view, NULL, false));
+	assert_int_equal(0, world.lstats);
+	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_int_equal(GSYM_STATE_OK, e.state);
+
+	/* a fallback is proven by its own record, never by the mark */
+	e = entry("fl");
+	e.istat.mtime_nsec = gsym_stamp_mark("fl");
+	assert_false(gsym_plan_quick(&e, &view, &rec, false));
+	assert_int_equal(1, world.lstats);
+
+	/* git's stamp of the placeholder it wrote: looked at, planned */
+	e = entry("fl");
+	e.istat.mtime_nsec = gsym_stamp_mark("fl") + 100;
+	assert_false(gsym_plan_quick(&e, &view, NULL, false));
+	assert_int_equal(2, world.lstats);
 }
 
 static void test_plan__no_links_escaping_is_unsafe(void **state)
@@ -455,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_plan__stamped_placeholder_is_not_read),
 		cmocka_unit_test(test_plan__right_symlink_ok_or_stamped),
 		cmocka_unit_test(test_plan__fast_path_reads_no_blob),
+		cmocka_unit_test(test_plan__quick_trusts_only_the_mark),
 		cmocka_unit_test(test_plan__no_links_escaping_is_unsafe),
 		cmocka_unit_test(
 			test_plan__no_links_dangling_keeps_placeholder),

@@ -29,7 +29,7 @@ static fake_node base_nodes[] = {
 };
 
 static fake_world world = { base_nodes, GSYM_ARRAY_SIZE(base_nodes), NULL, 0, 0,
-	0 };
+	0, 0 };
 
 static void check(const char *link, const char *target, gsym_type type,
 	unsigned int flags, const char *path)
@@ -158,7 +158,7 @@ static void test_resolve__depth_limit(void **state)
 	/* l0 -> l1 -> ... -> lN -> d/f */
 	static fake_node chain[GSYM_MAX_LINK_DEPTH + 3];
 	static char names[GSYM_MAX_LINK_DEPTH + 3][16];
-	fake_world w = { chain, 0, NULL, 0, 0, 0 };
+	fake_world w = { chain, 0, NULL, 0, 0, 0, 0 };
 	gsym_resolution res = { GSYM_TYPE_UNKNOWN, 0, 0, GSYM_BUF_INIT };
 	gsym_view view;
 	int len, i;
