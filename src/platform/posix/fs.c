@@ -255,6 +255,13 @@ int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 	return error;
 }
 
+/* Fault the whole mapping in at once where the kernel can (Linux). */
+#ifdef MAP_POPULATE
+#define MAP_PREFAULT MAP_POPULATE
+#else
+#define MAP_PREFAULT 0
+#endif
+
 int gsym_platform_map(gsym_map *out, const char *path)
 {
 	struct stat st;
@@ -269,8 +276,8 @@ int gsym_platform_map(gsym_map *out, const char *path)
 		return translate(errno, "stat", path);
 	}
 	if (st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-			0);
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+			MAP_PRIVATE | MAP_PREFAULT, fd, 0);
 		if (p == MAP_FAILED) {
 			close(fd);
 			return translate(errno, "map", path);
