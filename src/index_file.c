@@ -50,6 +50,10 @@ static int check_extensions(gsym_index_file *f, const unsigned char *p,
 		if (end - p < 8)
 			return unsupported("truncated extension");
 		size = be32(p + 4);
+		if (!memcmp(p, "TREE", 4)) {
+			f->tree = p + 8;
+			f->tree_size = size;
+		}
 		if (p[0] < 'A' || p[0] > 'Z') {
 			memcpy(f->extension, p, 4);
 			return unsupported("mandatory extension");
@@ -222,8 +226,7 @@ const unsigned char *gsym_index_item_id(const gsym_index_item *item)
 	return item->raw + 40;
 }
 
-/* First position whose path is not below `key` in git's order. */
-static size_t lower_bound(const gsym_index_file *f, const char *key)
+size_t gsym_index_file_lower(const gsym_index_file *f, const char *key)
 {
 	size_t lo = 0, hi = f->n;
 
@@ -240,7 +243,7 @@ static size_t lower_bound(const gsym_index_file *f, const char *key)
 
 ptrdiff_t gsym_index_file_find(const gsym_index_file *f, const char *path)
 {
-	size_t pos = lower_bound(f, path);
+	size_t pos = gsym_index_file_lower(f, path);
 
 	return pos < f->n && !strcmp(f->v[pos].path, path) ? (ptrdiff_t)pos :
 							     -1;
@@ -248,7 +251,7 @@ ptrdiff_t gsym_index_file_find(const gsym_index_file *f, const char *path)
 
 bool gsym_index_file_has_prefix(const gsym_index_file *f, const char *prefix)
 {
-	size_t pos = lower_bound(f, prefix);
+	size_t pos = gsym_index_file_lower(f, prefix);
 
 	return pos < f->n && !strncmp(f->v[pos].path, prefix, strlen(prefix));
 }
@@ -336,4 +339,124 @@ int gsym_index_explain(gsym_buf *out, const char *path, unsigned int flags)
 		(const unsigned char *)gsym_buf_cstr(&file), file.size, flags);
 	gsym_buf_dispose(&file);
 	return error;
+}
+
+#define CACHE_TREE_MAX_DEPTH 256
+
+/* Decimal digits (with an optional '-') up to `stop`. */
+static bool decimal(long *out, const unsigned char **p,
+	const unsigned char *end, char stop)
+{
+	bool neg = false, any = false;
+	long v = 0;
+
+	if (*p < end && **p == '-') {
+		neg = true;
+		(*p)++;
+	}
+	while (*p < end && **p >= '0' && **p <= '9' && v < 100000000) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		any = true;
+	}
+	if (!any || *p >= end || **p != stop)
+		return false;
+	(*p)++;
+	*out = neg ? -v : v;
+	return true;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	return strcmp((*(gsym_cache_tree *const *)a)->name,
+		(*(gsym_cache_tree *const *)b)->name);
+}
+
+static int parse_node(gsym_cache_tree **out, const unsigned char **p,
+	const unsigned char *end, unsigned int depth)
+{
+	const unsigned char *nul;
+	gsym_cache_tree *t;
+	long count, nsub, i;
+
+	*out = NULL;
+	if (depth > CACHE_TREE_MAX_DEPTH || *p >= end ||
+		!(nul = memchr(*p, '\0', (size_t)(end - *p))))
+		return unsupported("bad cache-tree");
+	t = calloc(1, sizeof(*t));
+	*out = t;
+	t->name = malloc((size_t)(nul - *p) + 1);
+	memcpy(t->name, *p, (size_t)(nul - *p) + 1);
+	*p = nul + 1;
+	if (!decimal(&count, p, end, ' ') || !decimal(&nsub, p, end, '\n') ||
+		nsub < 0 || nsub > (end - *p))
+		return unsupported("bad cache-tree");
+	if (count >= 0) {
+		if (end - *p < GSYM_OID_RAWSZ)
+			return unsupported("bad cache-tree");
+		t->valid = true;
+		memcpy(t->id, *p, GSYM_OID_RAWSZ);
+		*p += GSYM_OID_RAWSZ;
+	}
+	t->sub = calloc(nsub ? (size_t)nsub : 1, sizeof(*t->sub));
+	for (i = 0; i < nsub; i++) {
+		int error = parse_node(&t->sub[i], p, end, depth + 1);
+
+		t->nsub = (size_t)i + 1;
+		if (error < 0)
+			return error;
+	}
+	/* git orders them by length first: sort by name to search them */
+	if (t->nsub > 1)
+		qsort(t->sub, t->nsub, sizeof(*t->sub), cmp_node);
+	return 0;
+}
+
+int gsym_cache_tree_read(gsym_cache_tree **out, const gsym_index_file *f)
+{
+	const unsigned char *p = f->tree;
+	int error;
+
+	*out = NULL;
+	if (!p)
+		return 0;
+	error = parse_node(out, &p, f->tree + f->tree_size, 0);
+	if (error < 0) {
+		gsym_cache_tree_free(*out);
+		*out = NULL;
+	}
+	return error;
+}
+
+const gsym_cache_tree *gsym_cache_tree_child(const gsym_cache_tree *t,
+	const char *name, size_t len)
+{
+	size_t lo = 0, hi = t ? t->nsub : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *n = t->sub[mid]->name;
+		int c = strncmp(n, name, len);
+
+		if (c == 0 && n[len] == '\0')
+			return t->sub[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void gsym_cache_tree_free(gsym_cache_tree *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nsub; i++)
+		gsym_cache_tree_free(t->sub[i]);
+	free(t->sub);
+	free(t->name);
+	free(t);
 }

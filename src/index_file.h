@@ -35,7 +35,36 @@ typedef struct {
 	size_t n;
 	uint32_t version;
 	char extension[5]; /* a mandatory extension met, e.g. "link" */
+	const unsigned char *tree; /* the cache-tree extension, or NULL */
+	size_t tree_size;
 } gsym_index_file;
+
+/*
+ * git's cache-tree ("TREE" extension): for each directory, the tree id
+ * its index entries would write, while no entry below it has changed
+ * since. A valid node whose id equals HEAD's tree at that path proves the
+ * index holds HEAD's entries there without looking at them.
+ */
+typedef struct gsym_cache_tree {
+	char *name; /* path component, "" at the top */
+	bool valid;
+	unsigned char id[GSYM_OID_RAWSZ];
+	struct gsym_cache_tree **sub;
+	size_t nsub;
+} gsym_cache_tree;
+
+/*
+ * Parse `f`'s cache-tree. Returns 0 with `*out` NULL when the index has
+ * none, GSYM_EUNSUPPORTED when it is malformed (or nested deeper than
+ * this reader goes).
+ */
+int gsym_cache_tree_read(gsym_cache_tree **out, const gsym_index_file *f);
+
+/* The node for the component `name` (of `len` bytes) below `t`, or NULL. */
+const gsym_cache_tree *gsym_cache_tree_child(const gsym_cache_tree *t,
+	const char *name, size_t len);
+
+void gsym_cache_tree_free(gsym_cache_tree *t);
 
 /* Bits of the extended flags. */
 #define GSYM_INDEX_SKIP_WORKTREE 0x4000
@@ -60,6 +89,9 @@ uint32_t gsym_index_item_mode(const gsym_index_item *item);
 unsigned int gsym_index_item_stage(const gsym_index_item *item);
 void gsym_index_item_istat(gsym_istat *out, const gsym_index_item *item);
 const unsigned char *gsym_index_item_id(const gsym_index_item *item);
+
+/* The first position whose path is not before `key` in the index's order. */
+size_t gsym_index_file_lower(const gsym_index_file *f, const char *key);
 
 /* Position of the first entry (any stage) named `path`, or -1. */
 ptrdiff_t gsym_index_file_find(const gsym_index_file *f, const char *path);

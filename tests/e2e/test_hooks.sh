@@ -89,6 +89,31 @@ idx=$(sha1sum <"$s/.git/index")
 check "then a no-op" "$GSYM" -C "$s" restore -q
 expect_eq "and the no-op leaves the index" "$idx" "$(sha1sum <"$s/.git/index")"
 
+# the guard looks only where the commit changes something: git's cache-tree
+links_of() { git -C "$1" ls-tree -r "$2" | awk '$1 == "120000"'; }
+one=$(git -C "$s" ls-files '*.txt' | head -n 1)
+echo change >>"$s/$one" && git -C "$s" add "$one"
+expect_eq "the index has git's cache-tree" TREE "$(index_ext "$s" | grep TREE)"
+( cd "$s" && ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=open,openat -o "$TMP/guard.strace" "$GSYM" hook pre-commit )
+expect_eq "the guard passes an unrelated change" 0 $?
+expect_eq "and reads the index once (no full comparison)" 1 "$(grep -c '/\.git/index"' "$TMP/guard.strace")"
+for how in cache-tree full; do
+	ph=$(git -C "$s" ls-files "*/link00010$([ $how = full ] && echo 2 || echo 1)")
+	want=$(git -C "$s" ls-files -s "$ph")
+	echo "$how" >>"$s/$one" && git -C "$s" add "$one"
+	"$GSYM" -C "$s" reset -q -- "$ph"
+	git -C "$s" rm -q --cached "$ph" && git -C "$s" add "$ph"
+	[ $how = cache-tree ] || index_ext "$s" drop TREE
+	expect_eq "$how: cache-tree as expected" "$([ $how = full ] || echo TREE)" "$(index_ext "$s" | grep TREE)"
+	( cd "$s" && "$GSYM" hook pre-commit ) 2>"$TMP/guard.err"
+	expect_eq "$how: the guard lets the commit go on" 0 $?
+	check "$how: the guard kept the staged placeholder a link" grep -q "kept '$ph' a link" "$TMP/guard.err"
+	expect_eq "$how: the entry is the link again" "$want" "$(git -C "$s" ls-files -s "$ph")"
+	check "$how: the commit goes through" git -C "$s" commit -q -m "$how"
+	expect_eq "$how: every link keeps its mode and blob" "$(links_of "$s" "$main")" "$(links_of "$s" HEAD)"
+	"$GSYM" -C "$s" restore -q
+done
+
 # --- a missing binary never makes git fail -----------------------------------------
 clone_placeholders "$TMP/src" "$TMP/gone"
 cp "$GSYM" "$TMP/gsym-copy"

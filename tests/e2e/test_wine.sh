@@ -58,6 +58,19 @@ expect_eq "escaping placeholder untouched" "../outside-of-tree" "$(cat "$c/escap
 check "linux git: status clean" git_clean "$c"
 check "linux git: add -A keeps every link" tree_kept "$c"
 check "linux git: status clean after add -A" git_clean "$c"
+
+# --- the guard from the .exe (junction checks on), after the bits are gone ----
+cp "$c/.git/index" "$TMP/index.before-guard"
+git -C "$c" ls-files -z | xargs -0 git -C "$c" update-index --no-skip-worktree
+git -C "$c" rm -r -q --cached .
+git -C "$c" add -A
+expect_eq "the file copy is staged as a file" 100644 "$(git -C "$c" ls-files -s file-link | cut -d' ' -f1)"
+win "$c" hook pre-commit >"$TMP/out" 2>"$TMP/err"
+expect_eq "wine guard: the commit may go on" 0 $?
+check "wine guard: kept the file copy's link" grep -q "kept 'file-link' a link" "$TMP/err"
+check "wine guard: kept a placeholder's link" grep -q "kept 'escaping' a link" "$TMP/err"
+expect_eq "wine guard: the index writes HEAD's tree again" "$(git -C "$c" rev-parse 'HEAD^{tree}')" "$(git -C "$c" write-tree)"
+cp "$TMP/index.before-guard" "$c/.git/index"
 check "skip-worktree bits set for the copies" test -n "$(skip_bits "$c")"
 check "exclude lines for the deep copies" grep -qx "/dir-link/" "$c/.git/info/exclude"
 check "stamps in Git for Windows' form (ino 0)" sh -c "git -C '$c' ls-files --debug file-link | grep -q 'ino: 0'"
