@@ -63,12 +63,24 @@ switch_git_runs="" switch_hook_runs="" full_runs=""
 i=0
 while [ "$i" -lt "$runs" ]; do
 	switch_git_runs="$switch_git_runs $(time_it : git -C "$c" checkout -q "$new")"
-	switch_hook_runs="$switch_hook_runs $(time_it : sh -c "cd $c && $bin hook post-checkout $old $new 1")"
-	git -C "$c" checkout -q "$old" && (cd "$c" && "$bin" hook post-checkout "$new" "$old" 1)
-	full_runs="$full_runs $(time_it : "$bin" -C "$c" restore -q)"
+	switch_hook_runs="$switch_hook_runs $(time_it : "$bin" -C "$c" hook post-checkout "$old" "$new" 1)"
+	git -C "$c" checkout -q "$old" && "$bin" -C "$c" hook post-checkout "$new" "$old" 1
+	# the hook leaves its links for git to restamp: settle, then a no-op
+	full_runs="$full_runs $(time_it "$bin -C $c restore -q" "$bin" -C "$c" restore -q)"
 	i=$((i + 1))
 done
 [ -z "$(git -C "$c" status --porcelain)" ] || echo "WARNING: git status not clean after the switches" >&2
+
+# a commit of one unrelated file: git's commit, then the pre-commit guard
+one=$(git -C "$c" ls-files '*.txt' | head -n 1)
+commit_runs="" guard_runs=""
+i=0
+while [ "$i" -lt "$runs" ]; do
+	echo "$i" >>"$c/$one" && git -C "$c" add "$one"
+	guard_runs="$guard_runs $(time_it : "$bin" -C "$c" hook pre-commit)"
+	commit_runs="$commit_runs $(time_it : git -C "$c" -c core.hooksPath=/dev/null commit -q -m "bench $i")"
+	i=$((i + 1))
+done
 
 echo "repository: $files files, $links links ($(git -C "$c" ls-files | wc -l) index entries), $runs runs, median ms"
 printf '%-44s %10s\n' "step" "median ms"
@@ -80,3 +92,5 @@ printf '%-44s %10s\n' "git status (after restore)" "$(echo $status_runs | tr ' '
 printf '%-44s %10s\n' "git checkout changing 10 links (git's work)" "$(echo $switch_git_runs | tr ' ' '\n' | median)"
 printf '%-44s %10s\n' "post-checkout hook after it (incremental)" "$(echo $switch_hook_runs | tr ' ' '\n' | median)"
 printf '%-44s %10s\n' "full no-op restore, same tree" "$(echo $full_runs | tr ' ' '\n' | median)"
+printf '%-44s %10s\n' "git commit of one file (git's work)" "$(echo $commit_runs | tr ' ' '\n' | median)"
+printf '%-44s %10s\n' "pre-commit guard before it" "$(echo $guard_runs | tr ' ' '\n' | median)"
