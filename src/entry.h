@@ -75,7 +75,8 @@ typedef enum {
 	GSYM_ENTRY_STAMP_MATCH = (1 << 2), /* lstat equals index stat */
 	GSYM_ENTRY_BACKUP = (1 << 3), /* --force: save it first */
 	GSYM_ENTRY_CHANGED = (1 << 4), /* apply changed the disk */
-	GSYM_ENTRY_RECORD = (1 << 5) /* record must touch the index */
+	GSYM_ENTRY_RECORD = (1 << 5), /* record must touch the index */
+	GSYM_ENTRY_DISK_KNOWN = (1 << 6) /* `disk` was lstat()ed ahead */
 } gsym_entry_flags;
 
 typedef struct {

@@ -3,7 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static char message[1024];
+/* per thread: gsym_platform_parallel runs platform calls on several */
+static _Thread_local char message[1024];
 
 static void vset(const char *fmt, va_list ap)
 {

@@ -293,6 +293,14 @@ static void plan_edited(gsym_entry *e, const gsym_plan_opts *opts,
 		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE, what);
 }
 
+/* lstat() of the entry's path: the one gathered ahead, if it was. */
+static int entry_lstat(gsym_entry *e, const gsym_view *view)
+{
+	if (e->flags & GSYM_ENTRY_DISK_KNOWN)
+		return e->disk.type == GSYM_FT_NONE ? GSYM_ENOTFOUND : 0;
+	return view->lstat(&e->disk, view, e->path);
+}
+
 bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, bool source_changed)
 {
@@ -303,7 +311,7 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 		e->action = GSYM_ACT_NONE;
 		return true;
 	}
-	if (view->lstat(&e->disk, view, e->path) < 0)
+	if (entry_lstat(e, view) < 0)
 		return false;
 	if (!gsym_stat_matches(&e->istat, &e->disk))
 		return false;
@@ -340,7 +348,7 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		return 0;
 	}
 
-	error = view->lstat(&e->disk, view, e->path);
+	error = entry_lstat(e, view);
 	if (error == GSYM_ENOTFOUND)
 		e->disk.type = GSYM_FT_NONE;
 	else if (error < 0)

@@ -45,11 +45,11 @@ int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list)
 }
 
 /*
- * symlinks.fallback, symlinks.allowOutside and (when `*recurse` is -1)
- * submodule.recurse from git config, in one snapshot.
+ * symlinks.fallback, symlinks.allowOutside, symlinks.jobs and (when
+ * `*recurse` is -1) submodule.recurse from git config, in one snapshot.
  */
 static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
-	gsym_repo *repo, int *recurse)
+	gsym_repo *repo, int *recurse, unsigned int *jobs)
 {
 	git_config *cfg = NULL;
 	git_buf value = { NULL, 0, 0 };
@@ -73,6 +73,12 @@ static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 		*recurse = git_config_get_bool(&flag, cfg,
 				   "submodule.recurse") == 0 &&
 			flag;
+	/* threads that look at the tree; 0 or unset: one per processor */
+	*jobs = 0;
+	if (git_config_get_int32(&flag, cfg, "symlinks.jobs") == 0 && flag > 0)
+		*jobs = (unsigned int)flag;
+	if (!*jobs)
+		*jobs = gsym_platform_cpus();
 	git_buf_dispose(&value);
 	git_config_free(cfg);
 	return error;
@@ -314,6 +320,53 @@ static bool affected(const pathset *set, const char *path)
 	return hit;
 }
 
+/* Below this many entries threads cost more than they save. */
+#define LSTAT_AHEAD_MIN 512
+
+typedef struct {
+	gsym_entries *entries;
+	const char *workdir;
+	unsigned int validate_flags;
+} ahead_ctx;
+
+/* One lstat() gathered ahead, for what the planner will look at. */
+static void lstat_one(void *payload, size_t i)
+{
+	ahead_ctx *ctx = payload;
+	gsym_entry *e = &ctx->entries->v[i];
+	gsym_buf path = GSYM_BUF_INIT;
+	int error;
+
+	if (!(e->flags & GSYM_ENTRY_SELECTED) ||
+		gsym_validate_path(e->path, ctx->validate_flags))
+		return; /* never looked at, or refused unlooked */
+	gsym_buf_sets(&path, ctx->workdir);
+	gsym_buf_puts(&path, e->path);
+	error = gsym_platform_lstat(&e->disk, path.ptr);
+	if (error == GSYM_ENOTFOUND)
+		e->disk.type = GSYM_FT_NONE;
+	if (error == 0 || error == GSYM_ENOTFOUND)
+		e->flags |= GSYM_ENTRY_DISK_KNOWN;
+	gsym_buf_dispose(&path);
+}
+
+/*
+ * lstat() every selected entry on `jobs` threads, as git's preload-index
+ * does: the kernel's path walks run side by side, and the planner finds
+ * the answers waiting.
+ */
+static void lstat_ahead(gsym_entries *entries, const gsym_repo *repo,
+	unsigned int validate_flags, unsigned int jobs)
+{
+	ahead_ctx ctx;
+
+	ctx.entries = entries;
+	ctx.workdir = repo->workdir;
+	ctx.validate_flags = validate_flags;
+	gsym_platform_parallel(entries->n, jobs, lstat_one, &ctx);
+	gsym_error_clear();
+}
+
 /* Can a symbolic link be made in the working tree right now? */
 static bool links_work(const gsym_repo *repo)
 {
@@ -423,6 +476,7 @@ int gsym_run(const gsym_run_opts *o)
 	bool quick;
 	char *workdir = NULL;
 	int recurse_subs = o->recurse_submodules;
+	unsigned int jobs = 1;
 	bool writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
 	bool index_changed = false;
 	char *id = NULL;
@@ -447,7 +501,7 @@ int gsym_run(const gsym_run_opts *o)
 		o->format != GSYM_REPORT_TEXT || o->dry_run;
 	plan.validate_flags =
 		plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
-	if (read_config(&plan, o, &repo, &recurse_subs) < 0 ||
+	if (read_config(&plan, o, &repo, &recurse_subs, &jobs) < 0 ||
 		gsym_state_load(&state, repo.gitdir) < 0 ||
 		gsym_scan(&entries, &repo.file, repo.prefix, o->pathspec,
 			o->npathspec) < 0) {
@@ -496,6 +550,10 @@ int gsym_run(const gsym_run_opts *o)
 			0)
 		quick = false;
 	gsym_error_clear();
+
+	/* a hook's quick check spares the lstat: gathering them would not */
+	if (!quick && jobs > 1 && entries.n >= LSTAT_AHEAD_MIN)
+		lstat_ahead(&entries, &repo, plan.validate_flags, jobs);
 
 	/* finish what a killed run left half done */
 	for (i = 0; writes && i < state.ntouched; i++)

@@ -163,4 +163,16 @@ int gsym_platform_make_executable(const char *path);
 /* Set (or, with `value` NULL, unset) an environment variable. */
 int gsym_platform_setenv(const char *name, const char *value);
 
+/* Processors this process may run on, at least 1. */
+unsigned int gsym_platform_cpus(void);
+
+/*
+ * Call `fn(arg, i)` for every `i` below `n`, spread over up to `jobs`
+ * threads (the caller's among them); returns when every call is done.
+ * `fn` may only touch what belongs to its `i` (the error message is per
+ * thread). Falls back to the caller's thread alone when no thread starts.
+ */
+void gsym_platform_parallel(size_t n, unsigned int jobs,
+	void (*fn)(void *arg, size_t i), void *arg);
+
 #endif

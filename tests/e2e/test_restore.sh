@@ -102,6 +102,25 @@ for v in 2 3 4; do
 done
 expect_eq "index v3: a bit that is not ours is kept" "S docs/README.md" "$(git -C "$TMP/v3" ls-files -t docs/README.md)"
 
+# --- symlinks.jobs: lstat()s gathered on several threads, same answers --------
+"$FIXTURES/make-synthetic.sh" "$TMP/syn" 1000 600 >/dev/null
+for j in 1 4; do
+	clone_placeholders "$TMP/syn" "$TMP/j$j"
+	git -C "$TMP/j$j" config symlinks.jobs $j
+	# one placeholder edited, one gone: the gathered lstat must tell them
+	ed=$(git -C "$TMP/j$j" ls-files '*/link000007')
+	echo edited >"$TMP/j$j/$ed"
+	rm "$TMP/j$j/$(git -C "$TMP/j$j" ls-files '*/link000008')"
+	"$GSYM" -C "$TMP/j$j" status --porcelain >"$TMP/status.j$j"
+	expect_rc "jobs=$j: restore leaves the edited one (exit 1)" 1 "$GSYM" -C "$TMP/j$j" restore -q
+	"$GSYM" -C "$TMP/j$j" status --porcelain >"$TMP/after.j$j"
+done
+check "jobs=4 reports what jobs=1 does" cmp "$TMP/status.j1" "$TMP/status.j4"
+check "and after restore too" cmp "$TMP/after.j1" "$TMP/after.j4"
+check "jobs=4: the edited placeholder kept" grep -q "^modified other .*link000007" "$TMP/after.j4"
+expect_eq "jobs=4: every other link is real" 599 "$(find "$TMP/j4" -type l | wc -l)"
+check "jobs=4: git status shows only the edit" sh -c "[ \"\$(git -C '$TMP/j4' status --porcelain)\" = ' M $ed' ]"
+
 # --- reset puts back exactly what git wrote ----------------------------------
 expect_rc "reset exits 0" 0 "$GSYM" -C "$c" reset
 expect_eq "reset restores git's placeholders exactly" "$before" "$(snapshot "$c")"

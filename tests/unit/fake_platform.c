@@ -462,3 +462,18 @@ int gsym_platform_make_executable(const char *path)
 {
 	return find(path) ? 0 : GSYM_ENOTFOUND;
 }
+
+unsigned int gsym_platform_cpus(void)
+{
+	return 1;
+}
+
+void gsym_platform_parallel(size_t n, unsigned int jobs,
+	void (*fn)(void *arg, size_t i), void *arg)
+{
+	size_t i;
+
+	(void)jobs;
+	for (i = 0; i < n; i++)
+		fn(arg, i);
+}

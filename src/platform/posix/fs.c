@@ -5,6 +5,7 @@
 #include "error.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -439,4 +440,65 @@ int gsym_platform_make_executable(const char *path)
 	if (chmod(path, st.st_mode | ((st.st_mode & 0444) >> 2)) < 0)
 		return translate(errno, "make executable", path);
 	return 0;
+}
+
+unsigned int gsym_platform_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned int)n : 1;
+}
+
+#define PARALLEL_CHUNK 64
+
+typedef struct {
+	pthread_mutex_t lock;
+	size_t next, n;
+	void (*fn)(void *arg, size_t i);
+	void *arg;
+} parallel_ctx;
+
+static void *parallel_worker(void *payload)
+{
+	parallel_ctx *ctx = payload;
+
+	for (;;) {
+		size_t i, end;
+
+		pthread_mutex_lock(&ctx->lock);
+		i = ctx->next;
+		end = ctx->n - i > PARALLEL_CHUNK ? i + PARALLEL_CHUNK : ctx->n;
+		ctx->next = end;
+		pthread_mutex_unlock(&ctx->lock);
+		if (i >= end)
+			return NULL;
+		for (; i < end; i++)
+			ctx->fn(ctx->arg, i);
+	}
+}
+
+void gsym_platform_parallel(size_t n, unsigned int jobs,
+	void (*fn)(void *arg, size_t i), void *arg)
+{
+	parallel_ctx ctx;
+	pthread_t *threads;
+	unsigned int started = 0, t;
+
+	if (jobs > n / PARALLEL_CHUNK + 1)
+		jobs = (unsigned int)(n / PARALLEL_CHUNK + 1);
+	ctx.next = 0;
+	ctx.n = n;
+	ctx.fn = fn;
+	ctx.arg = arg;
+	pthread_mutex_init(&ctx.lock, NULL);
+	threads = calloc(jobs ? jobs : 1, sizeof(pthread_t));
+	for (t = 1; threads && t < jobs; t++)
+		if (pthread_create(&threads[started], NULL, parallel_worker,
+			    &ctx) == 0)
+			started++;
+	parallel_worker(&ctx);
+	for (t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	free(threads);
+	pthread_mutex_destroy(&ctx.lock);
 }

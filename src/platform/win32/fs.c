@@ -584,3 +584,63 @@ int gsym_platform_make_executable(const char *path)
 	(void)path; /* Git for Windows runs any hook file through its sh */
 	return 0;
 }
+
+unsigned int gsym_platform_cpus(void)
+{
+	SYSTEM_INFO info;
+
+	GetSystemInfo(&info);
+	return info.dwNumberOfProcessors ? info.dwNumberOfProcessors : 1;
+}
+
+#define PARALLEL_CHUNK 64
+
+typedef struct {
+	volatile LONG next; /* in chunks */
+	size_t n;
+	void (*fn)(void *arg, size_t i);
+	void *arg;
+} parallel_ctx;
+
+static DWORD WINAPI parallel_worker(LPVOID payload)
+{
+	parallel_ctx *ctx = payload;
+
+	for (;;) {
+		size_t i = (size_t)InterlockedIncrement(&ctx->next) - 1;
+		size_t end;
+
+		i *= PARALLEL_CHUNK;
+		if (i >= ctx->n)
+			return 0;
+		end = ctx->n - i > PARALLEL_CHUNK ? i + PARALLEL_CHUNK : ctx->n;
+		for (; i < end; i++)
+			ctx->fn(ctx->arg, i);
+	}
+}
+
+void gsym_platform_parallel(size_t n, unsigned int jobs,
+	void (*fn)(void *arg, size_t i), void *arg)
+{
+	parallel_ctx ctx;
+	HANDLE *threads;
+	unsigned int started = 0, t;
+
+	if (jobs > n / PARALLEL_CHUNK + 1)
+		jobs = (unsigned int)(n / PARALLEL_CHUNK + 1);
+	ctx.next = 0;
+	ctx.n = n;
+	ctx.fn = fn;
+	ctx.arg = arg;
+	threads = calloc(jobs ? jobs : 1, sizeof(HANDLE));
+	for (t = 1; threads && t < jobs; t++)
+		if ((threads[started] = CreateThread(NULL, 0, parallel_worker,
+			     &ctx, 0, NULL)) != NULL)
+			started++;
+	parallel_worker(&ctx);
+	if (started)
+		WaitForMultipleObjects(started, threads, TRUE, INFINITE);
+	for (t = 0; t < started; t++)
+		CloseHandle(threads[t]);
+	free(threads);
+}
