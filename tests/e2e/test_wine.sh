@@ -124,4 +124,15 @@ mkdir -p "$TMP/norepo"
 win "$TMP/norepo" status >/dev/null 2>&1
 expect_eq "not a repository: 128" 128 $?
 
+# --- symlinks.jobs: lstat() ahead on Windows threads, same answers -------------
+"$FIXTURES/make-synthetic.sh" "$TMP/syn" 600 520 >/dev/null
+for j in 1 4; do
+	clone_placeholders "$TMP/syn" "$TMP/wj$j"
+	git -C "$TMP/wj$j" config symlinks.jobs $j
+	win "$TMP/wj$j" restore -q >/dev/null 2>&1
+	win "$TMP/wj$j" status --porcelain >"$TMP/wst.$j" 2>/dev/null
+done
+check "wine jobs=4 reports what jobs=1 does" cmp "$TMP/wst.1" "$TMP/wst.4"
+expect_eq "wine jobs=4: every link is a copy" 520 "$(grep -c '^ok copy ' "$TMP/wst.4")"
+check "wine jobs=4: linux git status clean" git_clean "$TMP/wj4"
 finish
