@@ -263,7 +263,11 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if (e->made != GSYM_HOW_HARDLINK &&
 		(error = gsym_platform_set_mtime(tmp.ptr,
 			 gsym_platform_now() - STAMP_AGE,
-			 gsym_stamp_mark(e->path))) < 0)
+			 /* only a link is known by the mark; a fallback by
+			    its record */
+			 e->made == GSYM_HOW_SYMLINK ?
+				 gsym_stamp_mark(e->path) :
+				 0)) < 0)
 		goto failed;
 	if (e->made != GSYM_HOW_SYMLINK) {
 		/* what the rename will put in place: its stat proves it later */
