@@ -26,49 +26,10 @@ if [ -n "$need" ]; then
 fi
 
 # --- Debian source packages ----------------------------------------------------
-if ! apt-cache showsrc libgit2 2>/dev/null | grep -q '^Version:'; then
-	say "adding deb-src entries for Debian's archive"
-	cat > /etc/apt/sources.list.d/git-symlinks-src.sources <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-	apt-get update -qq
-fi
-
-# versions newest first (the security pool may refuse some sources)
-versions() {
-	apt-cache showsrc "$1" | sed -n 's/^Version: //p' | sort -rV | uniq
-}
-
-key=""
-for pkg in libgit2 http-parser pcre2 cmocka; do
-	key="$key$pkg-$(versions "$pkg" | head -1)_"
-done
-deps=$out/deps/$(echo "$key" | sha1sum | cut -c1-12)
+. "$root/scripts/debsrc.sh"
+debsrc_enable
+deps=$out/deps/$(debsrc_key libgit2 http-parser pcre2 cmocka)
 prefix=$deps/prefix
-
-fetch() { # fetch PKG: unpack the newest source that downloads, print its dir
-	for v in $(versions "$1"); do
-		if (cd "$deps/src" && apt-get source -qq --download-only "$1=$v" >/dev/null 2>&1); then
-			(cd "$deps/src" && dpkg-source -x --no-check ./*"$(echo "$1" | tr -d ' ')"_"${v#*:}".dsc "$1-src" >/dev/null 2>&1 ||
-				dpkg-source -x ./"$1"_*.dsc "$1-src" >/dev/null)
-			echo "$deps/src/$1-src"
-			return 0
-		fi
-		say "source $1=$v did not download; trying an older one"
-	done
-	say "no source of $1 could be downloaded"
-	return 1
-}
 
 toolchain="-DCMAKE_TOOLCHAIN_FILE=$root/cmake/mingw-w64-x86_64.cmake -DGSYM_WIN_PREFIX=$prefix"
 
@@ -78,13 +39,13 @@ if [ ! -f "$prefix/.complete" ]; then
 	mkdir -p "$deps/src" "$prefix/lib" "$prefix/include"
 
 	# http-parser: one C file
-	src=$(fetch http-parser)
+	src=$(debsrc_fetch http-parser)
 	$host-gcc -O2 -c "$src/http_parser.c" -o "$deps/http_parser.o"
 	$host-ar rcs "$prefix/lib/libhttp_parser.a" "$deps/http_parser.o"
 	cp "$src/http_parser.h" "$prefix/include/"
 
 	# pcre2
-	src=$(fetch pcre2)
+	src=$(debsrc_fetch pcre2)
 	# shellcheck disable=SC2086
 	cmake -S "$src" -B "$deps/pcre2-build" $toolchain -DCMAKE_BUILD_TYPE=Release \
 		-DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF \
@@ -94,7 +55,7 @@ if [ ! -f "$prefix/.complete" ]; then
 	cmake --install "$deps/pcre2-build" >/dev/null
 
 	# libgit2
-	src=$(fetch libgit2)
+	src=$(debsrc_fetch libgit2)
 	# shellcheck disable=SC2086
 	cmake -S "$src" -B "$deps/libgit2-build" $toolchain -DCMAKE_BUILD_TYPE=Release \
 		-DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF \
@@ -112,7 +73,7 @@ if [ ! -f "$prefix/.complete" ]; then
 	cmake --install "$deps/libgit2-build" >/dev/null
 
 	# cmocka, for the unit tests built for Windows
-	src=$(fetch cmocka)
+	src=$(debsrc_fetch cmocka)
 	# shellcheck disable=SC2086
 	cmake -S "$src" -B "$deps/cmocka-build" $toolchain -DCMAKE_BUILD_TYPE=Release \
 		-DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF \

@@ -8,7 +8,8 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" 
 
 for what in "${@:-build}"; do
 	case $what in
-	build) for p in build-essential cmake pkg-config git libgit2-dev libcmocka-dev clang-format; do want "$p"; done ;;
+	build) for p in build-essential cmake pkg-config git libgit2-dev libcmocka-dev clang-format \
+		dpkg-dev libhttp-parser-dev libpcre2-dev zlib1g-dev; do want "$p"; done ;;
 	test) for p in python3 git strace; do want "$p"; done ;;
 	exfat) for p in exfatprogs exfat-fuse fuse3; do want "$p"; done ;;
 	fuzz) for p in clang libclang-rt-14-dev; do want "$p"; done ;;
