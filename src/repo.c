@@ -132,6 +132,25 @@ static int read_index(gsym_repo *repo)
 	return error;
 }
 
+/* Where the new index is written before it replaces the old one. */
+static void new_index_path(gsym_buf *out, const gsym_repo *repo)
+{
+	gsym_buf_printf(out, "%s.gsym-new", repo->index_path);
+}
+
+/* Remove what a killed write left beside the index (names of ours). */
+static void remove_new_index(const gsym_repo *repo)
+{
+	gsym_buf path = GSYM_BUF_INIT;
+
+	new_index_path(&path, repo);
+	gsym_platform_remove(path.ptr);
+	gsym_buf_puts(&path, ".lock");
+	gsym_platform_remove(path.ptr);
+	gsym_buf_dispose(&path);
+	gsym_error_clear();
+}
+
 int gsym_repo_open(gsym_repo *out, bool lock)
 {
 	char *work_tree;
@@ -172,6 +191,8 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 	/* lock first: what we decide on is what we write back */
 	if (lock && (error = gsym_repo_lock(out)) < 0)
 		return error;
+	if (lock)
+		remove_new_index(out); /* a killed run's, if any */
 	if ((error = read_index(out)) < 0)
 		return error;
 	if ((error = git_repository_odb(&out->odb, out->repo)) < 0)
@@ -235,16 +256,51 @@ void gsym_repo_unlock(gsym_repo *repo)
 	}
 }
 
+static int copy_entries(git_index *to, git_index *from)
+{
+	size_t i, n = git_index_entrycount(from);
+
+	for (i = 0; i < n; i++)
+		if (git_index_add(to, git_index_get_byindex(from, i)) < 0)
+			return -1;
+	return 0;
+}
+
 int gsym_repo_write_index(gsym_repo *repo)
 {
+	gsym_buf path = GSYM_BUF_INIT;
+	git_index *copy = NULL;
+	int error = 0;
+
 	/*
-	 * libgit2 writes through its own `index.lock` and renames it into
-	 * place, so the index is replaced atomically; hand our lock over.
+	 * Not git_index_write: it would take `index.lock` itself, and a kill
+	 * while it writes would leave a lock nobody can prove stale. The new
+	 * index is written beside the old one under a name of ours and
+	 * renamed over it while our marked lock is held, so a kill at any
+	 * point leaves only what the next run recognises and removes.
+	 * (The copy has no cache-tree; git rebuilds it when it next commits,
+	 * and libgit2 would not keep git's other extensions either.)
 	 */
+	if (!repo->index)
+		goto done;
+	remove_new_index(repo);
+	new_index_path(&path, repo);
+	if (git_index_open(&copy, path.ptr) < 0 ||
+		git_index_set_version(copy, git_index_version(repo->index)) <
+			0 ||
+		copy_entries(copy, repo->index) < 0 ||
+		git_index_write(copy) < 0) {
+		error = gsym_repo_git_error("could not write the index");
+		remove_new_index(repo);
+		goto done;
+	}
+	if ((error = gsym_platform_rename(path.ptr, repo->index_path)) < 0)
+		remove_new_index(repo);
+done:
+	git_index_free(copy);
+	gsym_buf_dispose(&path);
 	gsym_repo_unlock(repo);
-	if (repo->index && git_index_write(repo->index) < 0)
-		return gsym_repo_git_error("could not write the index");
-	return 0;
+	return error;
 }
 
 void gsym_repo_close(gsym_repo *repo)

@@ -63,6 +63,21 @@ if [ "${CRASH_ONLY:-}" != copies ]; then
 	crash_case links "$TMP/src" "$TMP"
 fi
 
+# killed while the index was being written: only names of ours are left
+# (our marked lock, the new index beside the old one), and they go
+"$FIXTURES/make-links.sh" "$TMP/small" >/dev/null
+git clone -q -c core.symlinks=false "$TMP/small" "$TMP/iw"
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+printf 'git-symlinks lock pid=%s\n' "$dead" >"$TMP/iw/.git/index.lock"
+echo partial >"$TMP/iw/.git/index.gsym-new"
+echo partial >"$TMP/iw/.git/index.gsym-new.lock"
+expect_rc "index write killed: the next run goes on" 0 "$GSYM" -C "$TMP/iw" restore -q
+expect_eq "index write killed: nothing of it left" "" "$(ls -a "$TMP/iw/.git" | grep -E 'index\.(lock|gsym)')"
+check "index write killed: git status clean" git_clean "$TMP/iw"
+check "index write killed: links real" links_real "$TMP/iw"
+
 . "$(dirname "$0")/exfat.sh"
 exfat_mount 512M
 "$FIXTURES/make-synthetic.sh" "$TMP/src-small" 3000 "${CRASH_COPIES:-1500}"

@@ -103,6 +103,8 @@ for how in cache-tree full; do
 	echo "$how" >>"$s/$one" && git -C "$s" add "$one"
 	"$GSYM" -C "$s" reset -q -- "$ph"
 	git -C "$s" rm -q --cached "$ph" && git -C "$s" add "$ph"
+	# what git commit does before pre-commit: build the cache-tree
+	git -C "$s" write-tree >/dev/null
 	[ $how = cache-tree ] || index_ext "$s" drop TREE
 	expect_eq "$how: cache-tree as expected" "$([ $how = full ] || echo TREE)" "$(index_ext "$s" | grep TREE)"
 	( cd "$s" && "$GSYM" hook pre-commit ) 2>"$TMP/guard.err"
