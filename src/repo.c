@@ -1,4 +1,6 @@
 #include "repo.h"
+
+#include <git2/sys/repository.h>
 #include "error.h"
 #include "buf.h"
 #include "index_file.h"
@@ -91,14 +93,6 @@ static int index_error(gsym_repo *repo)
 	return error;
 }
 
-int gsym_repo_index(git_index **out, gsym_repo *repo)
-{
-	if (!repo->index && git_repository_index(&repo->index, repo->repo) < 0)
-		return index_error(repo);
-	*out = repo->index;
-	return 0;
-}
-
 /*
  * Read the index file ourselves; where libgit2 might judge it otherwise
  * (a path git refuses, a file this reader does not take), let libgit2
@@ -109,9 +103,10 @@ static int read_index(gsym_repo *repo)
 	git_index *index;
 	int error = gsym_index_file_read(&repo->file, repo->index_path);
 
-	if (error == GSYM_ENOTFOUND) /* no index yet: no entries */
+	if (error == GSYM_ENOTFOUND) { /* no index yet: no entries */
+		repo->file_missing = true;
 		error = 0;
-	else if (error == 0 &&
+	} else if (error == 0 &&
 		gsym_index_file_refused(&repo->file, GSYM_VALIDATE_ANY_ENTRY))
 		error = gsym_repo_index(&index, repo);
 	else if (error < 0) {
@@ -149,6 +144,48 @@ static void remove_new_index(const gsym_repo *repo)
 	gsym_platform_remove(path.ptr);
 	gsym_buf_dispose(&path);
 	gsym_error_clear();
+}
+
+/*
+ * libgit2 reads (and later writes) a private copy of the index beside it,
+ * made from the bytes already read: git_index_write on the index itself
+ * would take `index.lock`, and a kill while it wrote would leave a lock
+ * nobody can prove stale. The copy is renamed over the index while our
+ * marked lock is held, so a kill at any point leaves only what the next
+ * run recognises as its own. It keeps git's cache-tree as libgit2 keeps
+ * it. Without our lock (a read-only run) libgit2 reads the index itself.
+ */
+int gsym_repo_index(git_index **out, gsym_repo *repo)
+{
+	gsym_buf path = GSYM_BUF_INIT;
+	int error = 0;
+
+	if (repo->index)
+		goto done;
+	if (!repo->lock_path || (!repo->file.data && !repo->file_missing)) {
+		if (git_repository_index(&repo->index, repo->repo) < 0)
+			error = index_error(repo);
+		goto done;
+	}
+	remove_new_index(repo);
+	new_index_path(&path, repo);
+	if (repo->file.size &&
+		(error = gsym_platform_write_new(path.ptr,
+			 (const char *)repo->file.data, repo->file.size)) < 0)
+		goto done;
+	if (git_index_open(&repo->index, path.ptr) < 0) {
+		remove_new_index(repo);
+		error = index_error(repo);
+		goto done;
+	}
+	repo->private_index = true;
+	/* attributes read from the index see this copy, not another load */
+	git_repository_set_index(repo->repo, repo->index);
+done:
+	gsym_buf_dispose(&path);
+	if (!error)
+		*out = repo->index;
+	return error;
 }
 
 int gsym_repo_open(gsym_repo *out, bool lock)
@@ -256,48 +293,35 @@ void gsym_repo_unlock(gsym_repo *repo)
 	}
 }
 
-static int copy_entries(git_index *to, git_index *from)
-{
-	size_t i, n = git_index_entrycount(from);
-
-	for (i = 0; i < n; i++)
-		if (git_index_add(to, git_index_get_byindex(from, i)) < 0)
-			return -1;
-	return 0;
-}
-
 int gsym_repo_write_index(gsym_repo *repo)
 {
 	gsym_buf path = GSYM_BUF_INIT;
-	git_index *copy = NULL;
 	int error = 0;
 
-	/*
-	 * Not git_index_write: it would take `index.lock` itself, and a kill
-	 * while it writes would leave a lock nobody can prove stale. The new
-	 * index is written beside the old one under a name of ours and
-	 * renamed over it while our marked lock is held, so a kill at any
-	 * point leaves only what the next run recognises and removes.
-	 * (The copy has no cache-tree; git rebuilds it when it next commits,
-	 * and libgit2 would not keep git's other extensions either.)
-	 */
 	if (!repo->index)
 		goto done;
-	remove_new_index(repo);
-	new_index_path(&path, repo);
-	if (git_index_open(&copy, path.ptr) < 0 ||
-		git_index_set_version(copy, git_index_version(repo->index)) <
-			0 ||
-		copy_entries(copy, repo->index) < 0 ||
-		git_index_write(copy) < 0) {
-		error = gsym_repo_git_error("could not write the index");
-		remove_new_index(repo);
+	if (!repo->private_index) {
+		/* not ours to write: the lock was never taken */
+		error = gsym_error_set("the index was opened read-only");
 		goto done;
 	}
-	if ((error = gsym_platform_rename(path.ptr, repo->index_path)) < 0)
+	/* libgit2 replaces our copy (through its `.lock` beside it)... */
+	if (git_index_write(repo->index) < 0) {
 		remove_new_index(repo);
+		error = gsym_repo_git_error("could not write the index");
+		goto done;
+	}
+	/* ...and the copy replaces the index while our lock is held */
+	new_index_path(&path, repo);
+	if (gsym_platform_rename(path.ptr, repo->index_path) < 0) {
+		gsym_buf why = GSYM_BUF_INIT;
+
+		gsym_buf_puts(&why, gsym_error_last());
+		remove_new_index(repo);
+		error = gsym_error_set("%s", why.ptr);
+		gsym_buf_dispose(&why);
+	}
 done:
-	git_index_free(copy);
 	gsym_buf_dispose(&path);
 	gsym_repo_unlock(repo);
 	return error;
@@ -305,6 +329,8 @@ done:
 
 void gsym_repo_close(gsym_repo *repo)
 {
+	if (repo->private_index && repo->lock_path)
+		remove_new_index(repo); /* read, never written */
 	gsym_repo_unlock(repo);
 	git_odb_free(repo->odb);
 	git_index_free(repo->index);

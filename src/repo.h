@@ -15,6 +15,8 @@ typedef struct {
 	git_repository *repo;
 	gsym_index_file file; /* the index as read, for looking */
 	git_index *index; /* libgit2's, for changing it: see gsym_repo_index */
+	bool private_index; /* `index` reads and writes a copy of ours */
+	bool file_missing; /* there was no index file */
 	git_odb *odb;
 	char *workdir; /* absolute, ends with '/' */
 	char *gitdir; /* per-worktree git directory, ends with '/' */

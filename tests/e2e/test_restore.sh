@@ -79,6 +79,10 @@ expect_eq "second restore leaves the tree" "$snap1" "$(snapshot "$c")"
 stamp=$(git -C "$c" ls-files --debug file-link | sed -n 's/.*ino: *\([0-9]*\).*/\1/p')
 expect_eq "index holds the link's inode" "$(stat -c %i "$c/file-link")" "$stamp"
 
+# --- an index written by restore keeps git's cache-tree --------------------------
+expect_eq "the written index has a cache-tree (git's checkout needs it)" TREE "$(index_ext "$c" | grep TREE)"
+check "and git agrees with it" sh -c "[ \"\$(git -C '$c' write-tree)\" = \"\$(git -C '$c' rev-parse 'HEAD^{tree}')\" ]"
+
 # --- the index is read once, by our own reader, when nothing changes -----------
 ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=open,openat -o "$TMP/open.strace" "$GSYM" -C "$c" restore -q
 expect_eq "a no-op restore opens the index once" 1 "$(grep -c '/\.git/index"' "$TMP/open.strace")"
