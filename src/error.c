@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-/* per thread: gsym_platform_parallel runs platform calls on several */
+/* per thread: gsym_parallel runs platform calls on several */
 static _Thread_local char message[1024];
 
 static void vset(const char *fmt, va_list ap)

@@ -294,51 +294,38 @@ static bool suspect(const char *path)
 	return start; /* empty, or ends with '/' */
 }
 
-bool gsym_index_file_refused(const gsym_index_file *f, unsigned int flags)
+int gsym_index_file_explain(gsym_buf *out, const gsym_index_file *f,
+	unsigned int flags)
 {
+	const char *reason = NULL;
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
-		if (suspect(f->v[i].path) &&
-			gsym_validate_path(f->v[i].path, flags))
-			return true;
-	return false;
+	/* the filter knows git's rules, not Windows' extra ones */
+	for (i = 0; i < f->n && !reason; i++)
+		if ((flags & GSYM_VALIDATE_WINDOWS) || suspect(f->v[i].path))
+			reason = gsym_validate_path(f->v[i].path, flags);
+	if (reason && out) {
+		gsym_buf_puts(out,
+			"the index holds an entry path git refuses: '");
+		gsym_quote_path(out, f->v[i - 1].path, true);
+		gsym_buf_printf(out, "' (%s)", reason);
+	}
+	return reason != NULL;
 }
 
 int gsym_index_explain_buf(gsym_buf *out, const unsigned char *data,
 	size_t size, unsigned int flags)
 {
 	gsym_index_file f;
-	const char *reason = NULL;
-	size_t i;
+	int found;
 
 	memset(&f, 0, sizeof(f));
 	f.data = data;
 	f.size = size;
 	gsym_index_file_parse(&f);
-	for (i = 0; i < f.n && !reason; i++)
-		reason = gsym_validate_path(f.v[i].path, flags);
-	if (reason) {
-		gsym_buf_puts(out,
-			"the index holds an entry path git refuses: '");
-		gsym_quote_path(out, f.v[i - 1].path, true);
-		gsym_buf_printf(out, "' (%s)", reason);
-	}
+	found = gsym_index_file_explain(out, &f, flags);
 	gsym_index_file_dispose(&f);
-	return reason != NULL;
-}
-
-int gsym_index_explain(gsym_buf *out, const char *path, unsigned int flags)
-{
-	gsym_buf file = GSYM_BUF_INIT;
-	int error;
-
-	if ((error = gsym_platform_read_file(&file, path, (size_t)1 << 31)) < 0)
-		return error;
-	error = gsym_index_explain_buf(out,
-		(const unsigned char *)gsym_buf_cstr(&file), file.size, flags);
-	gsym_buf_dispose(&file);
-	return error;
+	return found;
 }
 
 #define CACHE_TREE_MAX_DEPTH 256

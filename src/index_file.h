@@ -100,20 +100,15 @@ ptrdiff_t gsym_index_file_find(const gsym_index_file *f, const char *path);
 bool gsym_index_file_has_prefix(const gsym_index_file *f, const char *prefix);
 
 /*
- * Does any entry have a path git would refuse (validate.h, with `flags`)?
- * Cheap for ordinary paths: only a component that starts or ends with a
- * dot or space, or holds '~', ':', '\\', a control or non-ASCII byte,
- * is looked at closely.
+ * Append to `out` (when not NULL) a description of the first entry whose
+ * path git would refuse (validate.h, with `flags`). Returns 1 when there
+ * is one, else 0. Cheap for ordinary paths: without Windows' rules only a
+ * component that starts or ends with a dot or space, or holds '~', ':',
+ * '\\', a control or non-ASCII byte, is looked at closely. It also reads
+ * what a failed parse left, so it can name what broke libgit2's read.
  */
-bool gsym_index_file_refused(const gsym_index_file *f, unsigned int flags);
-
-/*
- * Append to `out` a description of the first refused entry path in the
- * index file `path` (validated with `flags`, see validate.h). Returns 1
- * when one was found, 0 when none was (the file is corrupt some other
- * way), or a negative code when it could not be read.
- */
-int gsym_index_explain(gsym_buf *out, const char *path, unsigned int flags);
+int gsym_index_file_explain(gsym_buf *out, const gsym_index_file *f,
+	unsigned int flags);
 
 /* The same, over the `size` bytes of an index file at `data`. */
 int gsym_index_explain_buf(gsym_buf *out, const unsigned char *data,

@@ -82,7 +82,7 @@ static int index_error(gsym_repo *repo)
 				       "'git sparse-checkout init "
 				       "--no-sparse-index'");
 	/* name the entry, when a refused path is what broke it */
-	else if (gsym_index_explain(&why, repo->index_path,
+	else if (gsym_index_file_explain(&why, &repo->file,
 			 GSYM_VALIDATE_ANY_ENTRY) == 1)
 		error = gsym_error_set("%s; nothing was changed (drop it with "
 				       "'git rm --cached')",
@@ -107,7 +107,8 @@ static int read_index(gsym_repo *repo)
 		repo->file_missing = true;
 		error = 0;
 	} else if (error == 0 &&
-		gsym_index_file_refused(&repo->file, GSYM_VALIDATE_ANY_ENTRY))
+		gsym_index_file_explain(NULL, &repo->file,
+			GSYM_VALIDATE_ANY_ENTRY))
 		error = gsym_repo_index(&index, repo);
 	else if (error < 0) {
 		gsym_buf why = GSYM_BUF_INIT;

@@ -363,8 +363,7 @@ static void lstat_ahead(gsym_entries *entries, const gsym_repo *repo,
 	ctx.entries = entries;
 	ctx.workdir = repo->workdir;
 	ctx.validate_flags = validate_flags;
-	gsym_platform_parallel(entries->n, jobs, lstat_one, &ctx);
-	gsym_error_clear();
+	gsym_parallel(entries->n, jobs, lstat_one, &ctx);
 }
 
 /* Can a symbolic link be made in the working tree right now? */

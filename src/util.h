@@ -39,4 +39,13 @@ void gsym_hex(gsym_buf *out, const unsigned char *raw, size_t len);
 /* Parse a 40-hex string into 20 bytes; 0 on success. */
 int gsym_unhex(unsigned char *out, const char *hex, size_t len);
 
+/*
+ * Call `fn(arg, i)` for every `i` below `n`, in `jobs` even shares run on
+ * threads side by side (the caller's among them); returns when every call
+ * is done. `fn` may only touch what belongs to its `i` (the error message
+ * is per thread). A share whose thread does not start runs on the caller's.
+ */
+void gsym_parallel(size_t n, unsigned int jobs, void (*fn)(void *arg, size_t i),
+	void *arg);
+
 #endif

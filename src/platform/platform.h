@@ -166,13 +166,13 @@ int gsym_platform_setenv(const char *name, const char *value);
 /* Processors this process may run on, at least 1. */
 unsigned int gsym_platform_cpus(void);
 
-/*
- * Call `fn(arg, i)` for every `i` below `n`, spread over up to `jobs`
- * threads (the caller's among them); returns when every call is done.
- * `fn` may only touch what belongs to its `i` (the error message is per
- * thread). Falls back to the caller's thread alone when no thread starts.
- */
-void gsym_platform_parallel(size_t n, unsigned int jobs,
-	void (*fn)(void *arg, size_t i), void *arg);
+typedef struct gsym_thread gsym_thread;
+
+/* Run `fn(arg)` on a new thread; GSYM_ERROR when none can be started. */
+int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
+	void *arg);
+
+/* Wait for the thread to finish, and release it. */
+void gsym_platform_thread_join(gsym_thread *thread);
 
 #endif

@@ -295,22 +295,15 @@ int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 	return 0;
 }
 
+/* The apply tests read no index: nothing here is ever mapped. */
 int gsym_platform_map(gsym_map *out, const char *path)
 {
-	gsym_buf b = GSYM_BUF_INIT;
-	int error = gsym_platform_read_file(&b, path, (size_t)-1);
-
 	memset(out, 0, sizeof(*out));
-	if (error < 0)
-		return error;
-	out->size = b.size;
-	out->data = (const unsigned char *)gsym_buf_detach(&b);
-	return 0;
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "'%s': no maps here", path);
 }
 
 void gsym_platform_unmap(gsym_map *map)
 {
-	free((void *)map->data);
 	memset(map, 0, sizeof(*map));
 }
 
@@ -468,12 +461,17 @@ unsigned int gsym_platform_cpus(void)
 	return 1;
 }
 
-void gsym_platform_parallel(size_t n, unsigned int jobs,
-	void (*fn)(void *arg, size_t i), void *arg)
+/* No threads here: the caller does all the work itself. */
+int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
+	void *arg)
 {
-	size_t i;
+	(void)fn;
+	(void)arg;
+	*out = NULL;
+	return gsym_error_set("no threads in the fake platform");
+}
 
-	(void)jobs;
-	for (i = 0; i < n; i++)
-		fn(arg, i);
+void gsym_platform_thread_join(gsym_thread *thread)
+{
+	(void)thread;
 }

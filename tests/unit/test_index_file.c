@@ -140,7 +140,7 @@ static void test_index__versions(void **state)
 		assert_int_equal(gsym_index_file_find(&f, "a"), -1);
 		assert_true(gsym_index_file_has_prefix(&f, "a/"));
 		assert_false(gsym_index_file_has_prefix(&f, "c/"));
-		assert_false(gsym_index_file_refused(&f, 0));
+		assert_false(gsym_index_file_explain(NULL, &f, 0));
 		gsym_index_file_dispose(&f);
 	}
 }
@@ -242,8 +242,8 @@ static void test_index__refused_paths(void **state)
 		entry(&w, bad[i], 0100644, 0, 0, 0, 1);
 		finish(&w);
 		assert_int_equal(parse(&f, &w), 0);
-		assert_true(
-			gsym_index_file_refused(&f, GSYM_VALIDATE_ANY_ENTRY));
+		assert_true(gsym_index_file_explain(NULL, &f,
+			GSYM_VALIDATE_ANY_ENTRY));
 		assert_int_equal(gsym_index_explain_buf(&why, w.b, w.n,
 					 GSYM_VALIDATE_ANY_ENTRY),
 			1);
@@ -259,10 +259,26 @@ static void test_index__refused_paths(void **state)
 		entry(&w, fine[i], 0100644, 0, 0, 0, 1);
 		finish(&w);
 		assert_int_equal(parse(&f, &w), 0);
-		assert_false(
-			gsym_index_file_refused(&f, GSYM_VALIDATE_ANY_ENTRY));
+		assert_false(gsym_index_file_explain(NULL, &f,
+			GSYM_VALIDATE_ANY_ENTRY));
 		gsym_index_file_dispose(&f);
 	}
+}
+
+/* Windows' own rules are not in the cheap filter: every path is checked. */
+static void test_index__windows_rules_not_filtered(void **state)
+{
+	builder w;
+	gsym_index_file f;
+
+	(void)state;
+	start(&w, 2, 1);
+	entry(&w, "docs/con.txt", 0100644, 0, 0, 0, 1);
+	finish(&w);
+	assert_int_equal(parse(&f, &w), 0);
+	assert_false(gsym_index_file_explain(NULL, &f, 0));
+	assert_true(gsym_index_file_explain(NULL, &f, GSYM_VALIDATE_WINDOWS));
+	gsym_index_file_dispose(&f);
 }
 
 int main(void)
@@ -272,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_index__stages_and_long_names),
 		cmocka_unit_test(test_index__handed_to_libgit2),
 		cmocka_unit_test(test_index__refused_paths),
+		cmocka_unit_test(test_index__windows_rules_not_filtered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -449,56 +449,40 @@ unsigned int gsym_platform_cpus(void)
 	return n > 0 ? (unsigned int)n : 1;
 }
 
-#define PARALLEL_CHUNK 64
-
-typedef struct {
-	pthread_mutex_t lock;
-	size_t next, n;
-	void (*fn)(void *arg, size_t i);
+struct gsym_thread {
+	pthread_t id;
+	void (*fn)(void *arg);
 	void *arg;
-} parallel_ctx;
+};
 
-static void *parallel_worker(void *payload)
+static void *thread_main(void *payload)
 {
-	parallel_ctx *ctx = payload;
+	gsym_thread *t = payload;
 
-	for (;;) {
-		size_t i, end;
-
-		pthread_mutex_lock(&ctx->lock);
-		i = ctx->next;
-		end = ctx->n - i > PARALLEL_CHUNK ? i + PARALLEL_CHUNK : ctx->n;
-		ctx->next = end;
-		pthread_mutex_unlock(&ctx->lock);
-		if (i >= end)
-			return NULL;
-		for (; i < end; i++)
-			ctx->fn(ctx->arg, i);
-	}
+	t->fn(t->arg);
+	return NULL;
 }
 
-void gsym_platform_parallel(size_t n, unsigned int jobs,
-	void (*fn)(void *arg, size_t i), void *arg)
+int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
+	void *arg)
 {
-	parallel_ctx ctx;
-	pthread_t *threads;
-	unsigned int started = 0, t;
+	gsym_thread *t = calloc(1, sizeof(*t));
 
-	if (jobs > n / PARALLEL_CHUNK + 1)
-		jobs = (unsigned int)(n / PARALLEL_CHUNK + 1);
-	ctx.next = 0;
-	ctx.n = n;
-	ctx.fn = fn;
-	ctx.arg = arg;
-	pthread_mutex_init(&ctx.lock, NULL);
-	threads = calloc(jobs ? jobs : 1, sizeof(pthread_t));
-	for (t = 1; threads && t < jobs; t++)
-		if (pthread_create(&threads[started], NULL, parallel_worker,
-			    &ctx) == 0)
-			started++;
-	parallel_worker(&ctx);
-	for (t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
-	free(threads);
-	pthread_mutex_destroy(&ctx.lock);
+	*out = NULL;
+	if (!t)
+		return GSYM_ERROR;
+	t->fn = fn;
+	t->arg = arg;
+	if (pthread_create(&t->id, NULL, thread_main, t) != 0) {
+		free(t);
+		return gsym_error_set("could not start a thread");
+	}
+	*out = t;
+	return 0;
+}
+
+void gsym_platform_thread_join(gsym_thread *thread)
+{
+	pthread_join(thread->id, NULL);
+	free(thread);
 }

@@ -593,54 +593,41 @@ unsigned int gsym_platform_cpus(void)
 	return info.dwNumberOfProcessors ? info.dwNumberOfProcessors : 1;
 }
 
-#define PARALLEL_CHUNK 64
-
-typedef struct {
-	volatile LONG next; /* in chunks */
-	size_t n;
-	void (*fn)(void *arg, size_t i);
+struct gsym_thread {
+	HANDLE handle;
+	void (*fn)(void *arg);
 	void *arg;
-} parallel_ctx;
+};
 
-static DWORD WINAPI parallel_worker(LPVOID payload)
+static DWORD WINAPI thread_main(LPVOID payload)
 {
-	parallel_ctx *ctx = payload;
+	gsym_thread *t = payload;
 
-	for (;;) {
-		size_t i = (size_t)InterlockedIncrement(&ctx->next) - 1;
-		size_t end;
-
-		i *= PARALLEL_CHUNK;
-		if (i >= ctx->n)
-			return 0;
-		end = ctx->n - i > PARALLEL_CHUNK ? i + PARALLEL_CHUNK : ctx->n;
-		for (; i < end; i++)
-			ctx->fn(ctx->arg, i);
-	}
+	t->fn(t->arg);
+	return 0;
 }
 
-void gsym_platform_parallel(size_t n, unsigned int jobs,
-	void (*fn)(void *arg, size_t i), void *arg)
+int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
+	void *arg)
 {
-	parallel_ctx ctx;
-	HANDLE *threads;
-	unsigned int started = 0, t;
+	gsym_thread *t = calloc(1, sizeof(*t));
 
-	if (jobs > n / PARALLEL_CHUNK + 1)
-		jobs = (unsigned int)(n / PARALLEL_CHUNK + 1);
-	ctx.next = 0;
-	ctx.n = n;
-	ctx.fn = fn;
-	ctx.arg = arg;
-	threads = calloc(jobs ? jobs : 1, sizeof(HANDLE));
-	for (t = 1; threads && t < jobs; t++)
-		if ((threads[started] = CreateThread(NULL, 0, parallel_worker,
-			     &ctx, 0, NULL)) != NULL)
-			started++;
-	parallel_worker(&ctx);
-	if (started)
-		WaitForMultipleObjects(started, threads, TRUE, INFINITE);
-	for (t = 0; t < started; t++)
-		CloseHandle(threads[t]);
-	free(threads);
+	*out = NULL;
+	if (!t)
+		return GSYM_ERROR;
+	t->fn = fn;
+	t->arg = arg;
+	if (!(t->handle = CreateThread(NULL, 0, thread_main, t, 0, NULL))) {
+		free(t);
+		return fail("start a thread", "");
+	}
+	*out = t;
+	return 0;
+}
+
+void gsym_platform_thread_join(gsym_thread *thread)
+{
+	WaitForSingleObject(thread->handle, INFINITE);
+	CloseHandle(thread->handle);
+	free(thread);
 }
