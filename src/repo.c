@@ -148,6 +148,25 @@ static void remove_new_index(const gsym_repo *repo)
 }
 
 /*
+ * The copy carries the index's own mtime: libgit2 takes an entry whose
+ * mtime is not older than that as racily clean and, on writing, checks
+ * its content and smudges it when it changed. A fresh mtime would hide
+ * a file edited in the same tick as its entry was stamped, and git would
+ * then call it clean for good. (Our lock keeps git from writing the index
+ * since we read it, so its mtime now is the one of the bytes we hold.)
+ */
+static int keep_index_time(gsym_repo *repo, const char *copy)
+{
+	gsym_stat st;
+	int error = gsym_platform_lstat(&st, repo->index_path);
+
+	if (!error)
+		error = gsym_platform_set_mtime(copy, st.mtime_sec,
+			st.mtime_nsec);
+	return error;
+}
+
+/*
  * libgit2 reads (and later writes) a private copy of the index beside it,
  * made from the bytes already read: git_index_write on the index itself
  * would take `index.lock`, and a kill while it wrote would leave a lock
@@ -171,8 +190,10 @@ int gsym_repo_index(git_index **out, gsym_repo *repo)
 	remove_new_index(repo);
 	new_index_path(&path, repo);
 	if (repo->file.size &&
-		(error = gsym_platform_write_new(path.ptr,
-			 (const char *)repo->file.data, repo->file.size)) < 0)
+		((error = gsym_platform_write_new(path.ptr,
+			  (const char *)repo->file.data, repo->file.size)) <
+				0 ||
+			(error = keep_index_time(repo, path.ptr)) < 0))
 		goto done;
 	if (git_index_open(&repo->index, path.ptr) < 0) {
 		remove_new_index(repo);

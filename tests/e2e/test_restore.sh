@@ -83,6 +83,22 @@ expect_eq "index holds the link's inode" "$(stat -c %i "$c/file-link")" "$stamp"
 expect_eq "the written index has a cache-tree (git's checkout needs it)" TREE "$(index_ext "$c" | grep TREE)"
 check "and git agrees with it" sh -c "[ \"\$(git -C '$c' write-tree)\" = \"\$(git -C '$c' rev-parse 'HEAD^{tree}')\" ]"
 
+
+# --- an index written by restore keeps git's racy-git check ----------------------
+# A file edited in the tick its entry was stamped has the stamp's stat; only
+# the index's own mtime (not older than the entry) tells git to look inside.
+# (ctime is ignored so the edit can keep every stat field; exFAT's coarse
+# clock gives the same in real life.)
+clone_placeholders "$TMP/src" "$TMP/racy"
+r=$TMP/racy
+git -C "$r" config core.trustctime false
+touch -d @1700000000 "$r/docs/README.md" && git -C "$r" update-index --refresh >/dev/null
+touch -d @1700000000 "$r/.git/index"
+cp "$r/docs/README.md" "$TMP/readme" && tr 'a-z' 'A-Z' <"$TMP/readme" >"$r/docs/README.md"
+touch -d @1700000000 "$r/docs/README.md"
+"$GSYM" -C "$r" restore -q
+check "restore wrote the index" links_real "$r"
+expect_eq "git still sees the racily edited file" " M docs/README.md" "$(git -C "$r" status --porcelain docs/README.md)"
 # --- the index is read once, by our own reader, when nothing changes -----------
 ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=open,openat -o "$TMP/open.strace" "$GSYM" -C "$c" restore -q
 expect_eq "a no-op restore opens the index once" 1 "$(grep -c '/\.git/index"' "$TMP/open.strace")"
