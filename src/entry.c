@@ -67,7 +67,8 @@ uint32_t gsym_stamp_mark(const char *path)
 
 	for (; *path; path++)
 		h = (h ^ (unsigned char)*path) * 16777619u;
-	return h % 10000000u * 100u;
+	/* never 0: a file system that keeps whole seconds stamps 0 */
+	return (h % 9999999u + 1u) * 100u;
 }
 
 bool gsym_stamp_marked(const char *path, const gsym_istat *st)

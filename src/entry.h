@@ -129,7 +129,7 @@ bool gsym_state_is_good(gsym_state s);
  * The nanoseconds of the mtime given to what this tool makes at `path`: a
  * mark that the index stamp keeps (git's own refresh copies it from the
  * link), by which a hook knows an entry still holds the link made here
- * without an lstat. A multiple of 100 ns, as NTFS keeps times.
+ * without an lstat. A multiple of 100 ns, as NTFS keeps times, never 0.
  */
 uint32_t gsym_stamp_mark(const char *path);
 

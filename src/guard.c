@@ -263,7 +263,8 @@ static int walk_tree(walk_ctx *w, const git_tree *tree,
 			gsym_buf_putc(dir, '/');
 			if (git_tree_lookup(&sub, w->repo,
 				    git_tree_entry_id(te)) < 0)
-				error = -1;
+				error = gsym_repo_git_error(
+					"could not read HEAD's tree");
 			else
 				error = walk_tree(w, sub,
 					gsym_cache_tree_child(ct, name,
@@ -323,6 +324,7 @@ int gsym_guard(void)
 	tree = (git_tree *)head;
 	head = NULL;
 	if (gsym_scan(&entries, &repo.file, "", NULL, 0) < 0) {
+		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
 		g.code = GSYM_EXIT_FATAL;
 		goto done;
 	}
@@ -337,17 +339,17 @@ int gsym_guard(void)
 		w.index = &repo.file;
 		w.junctions = gsym_platform_info_get()->has_junctions;
 		error = walk_tree(&w, tree, ct, &dir);
-	} else if ((error = gsym_repo_index(&index, &repo)) == 0 &&
-		(error = git_diff_tree_to_index(&diff, repo.repo, tree, index,
-			 NULL)) == 0) {
-		error = git_diff_foreach(diff, check_link, NULL, NULL, NULL,
-			&g);
+	} else if ((error = gsym_repo_index(&index, &repo)) == 0) {
+		if (git_diff_tree_to_index(&diff, repo.repo, tree, index,
+			    NULL) < 0)
+			error = gsym_repo_git_error(
+				"could not compare the index with HEAD");
+		else /* check_link's failures set their own message */
+			error = git_diff_foreach(diff, check_link, NULL, NULL,
+				NULL, &g);
 	}
 	if (error < 0 && g.code != GSYM_EXIT_LEFT_ALONE) {
-		fprintf(stderr, "git-symlinks: %s\n",
-			(gsym_repo_git_error("could not compare the index with "
-					     "HEAD"),
-				gsym_error_last()));
+		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
 		g.code = GSYM_EXIT_FATAL;
 		goto done;
 	}

@@ -147,6 +147,18 @@ static void remove_new_index(const gsym_repo *repo)
 	gsym_error_clear();
 }
 
+/* The same after a failure: returns `error`, its message kept. */
+static int drop_new_index(const gsym_repo *repo, int error)
+{
+	gsym_buf why = GSYM_BUF_INIT;
+
+	gsym_buf_puts(&why, gsym_error_last());
+	remove_new_index(repo);
+	error = gsym_error_setc(error, "%s", why.ptr);
+	gsym_buf_dispose(&why);
+	return error;
+}
+
 /*
  * The copy carries the index's own mtime: libgit2 takes an entry whose
  * mtime is not older than that as racily clean and, on writing, checks
@@ -190,14 +202,13 @@ int gsym_repo_index(git_index **out, gsym_repo *repo)
 	remove_new_index(repo);
 	new_index_path(&path, repo);
 	if (repo->file.size &&
-		((error = gsym_platform_write_new(path.ptr,
-			  (const char *)repo->file.data, repo->file.size)) <
-				0 ||
-			(error = keep_index_time(repo, path.ptr)) < 0))
-		goto done;
-	if (git_index_open(&repo->index, path.ptr) < 0) {
-		remove_new_index(repo);
+		(error = gsym_platform_write_new(path.ptr,
+			 (const char *)repo->file.data, repo->file.size)) == 0)
+		error = keep_index_time(repo, path.ptr);
+	if (!error && git_index_open(&repo->index, path.ptr) < 0)
 		error = index_error(repo);
+	if (error < 0) {
+		error = drop_new_index(repo, error);
 		goto done;
 	}
 	repo->private_index = true;
@@ -329,20 +340,14 @@ int gsym_repo_write_index(gsym_repo *repo)
 	}
 	/* libgit2 replaces our copy (through its `.lock` beside it)... */
 	if (git_index_write(repo->index) < 0) {
-		remove_new_index(repo);
-		error = gsym_repo_git_error("could not write the index");
+		error = drop_new_index(repo,
+			gsym_repo_git_error("could not write the index"));
 		goto done;
 	}
 	/* ...and the copy replaces the index while our lock is held */
 	new_index_path(&path, repo);
-	if (gsym_platform_rename(path.ptr, repo->index_path) < 0) {
-		gsym_buf why = GSYM_BUF_INIT;
-
-		gsym_buf_puts(&why, gsym_error_last());
-		remove_new_index(repo);
-		error = gsym_error_set("%s", why.ptr);
-		gsym_buf_dispose(&why);
-	}
+	if ((error = gsym_platform_rename(path.ptr, repo->index_path)) < 0)
+		error = drop_new_index(repo, error);
 done:
 	gsym_buf_dispose(&path);
 	gsym_repo_unlock(repo);
