@@ -140,7 +140,11 @@ static int replace(gsym_apply_ctx *ctx, const char *path, const char *tmp,
 		(error = gsym_platform_rename(abs, old.ptr)) < 0)
 		goto done;
 	if ((error = gsym_platform_rename(tmp, abs)) < 0) {
-		gsym_platform_rename(old.ptr, abs);
+		gsym_error_saved saved;
+
+		gsym_error_save(&saved);
+		gsym_platform_rename(old.ptr, abs); /* put it back */
+		error = gsym_error_restore(&saved, error);
 		goto done;
 	}
 	error = gsym_copy_remove(old.ptr);
@@ -192,7 +196,7 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 				tmp);
 			if (error < 0)
 				/* never leave half a copy behind */
-				gsym_copy_remove(tmp);
+				gsym_copy_discard(tmp);
 			if (is_unavailable(error))
 				error = GSYM_ERROR;
 		} else if (!(error = gsym_platform_copy_file(src.ptr, tmp))) {
@@ -203,7 +207,7 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 	default: error = gsym_error_set("unknown way to make a link");
 	}
 	if (error < 0 && how != GSYM_HOW_SYMLINK && how != GSYM_HOW_COPY)
-		gsym_copy_remove(tmp);
+		gsym_copy_discard(tmp);
 	gsym_buf_dispose(&src);
 	return error;
 }
@@ -314,7 +318,7 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 
 failed:
 	fail(e, GSYM_STATE_ERROR);
-	gsym_copy_remove(tmp.ptr);
+	gsym_copy_discard(tmp.ptr);
 done:
 	gsym_buf_dispose(&tmp);
 	return 0;
@@ -333,7 +337,7 @@ static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 			 e->disk.type)) < 0 ||
 		(error = gsym_platform_lstat(&e->result, abs)) < 0) {
 		fail(e, GSYM_STATE_ERROR);
-		gsym_copy_remove(tmp.ptr);
+		gsym_copy_discard(tmp.ptr);
 	} else {
 		gsym_state_remove(ctx->state, e->path);
 		e->kind = GSYM_KIND_PLACEHOLDER;

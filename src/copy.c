@@ -238,3 +238,12 @@ int gsym_copy_remove(const char *abs_path)
 		return error;
 	return gsym_platform_remove(abs_path);
 }
+
+void gsym_copy_discard(const char *abs_path)
+{
+	gsym_error_saved saved;
+
+	gsym_error_save(&saved);
+	gsym_copy_remove(abs_path);
+	gsym_error_restore(&saved, 0);
+}

@@ -28,4 +28,10 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 /* Remove a tree this tool created at `abs_path`, never following links. */
 int gsym_copy_remove(const char *abs_path);
 
+/*
+ * The same, for what a failed step left (a temporary name, if it was made
+ * at all): the failure's message stays, the removal's own is dropped.
+ */
+void gsym_copy_discard(const char *abs_path);
+
 #endif

@@ -2,9 +2,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* per thread: gsym_parallel runs platform calls on several */
-static _Thread_local char message[1024];
+static _Thread_local char message[GSYM_ERROR_MAX];
 
 static void vset(const char *fmt, va_list ap)
 {
@@ -39,4 +40,15 @@ const char *gsym_error_last(void)
 void gsym_error_clear(void)
 {
 	message[0] = '\0';
+}
+
+void gsym_error_save(gsym_error_saved *out)
+{
+	memcpy(out->text, message, sizeof(message));
+}
+
+int gsym_error_restore(const gsym_error_saved *saved, int code)
+{
+	memcpy(message, saved->text, sizeof(message));
+	return code;
 }

@@ -18,4 +18,16 @@ const char *gsym_error_last(void);
 /* Forget the last message. */
 void gsym_error_clear(void);
 
+#define GSYM_ERROR_MAX 1024
+
+/* A message kept across the cleanup after a failure (which may fail too). */
+typedef struct {
+	char text[GSYM_ERROR_MAX];
+} gsym_error_saved;
+
+void gsym_error_save(gsym_error_saved *out);
+
+/* Put the saved message back (none, if none was set); returns `code`. */
+int gsym_error_restore(const gsym_error_saved *saved, int code);
+
 #endif

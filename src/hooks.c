@@ -1,4 +1,5 @@
 #include "hooks.h"
+#include "copy.h"
 #include "error.h"
 #include "util.h"
 #include "platform/platform.h"
@@ -92,7 +93,7 @@ static int write_hook(const char *path, const gsym_buf *content)
 		(error = gsym_platform_make_executable(tmp.ptr)) == 0)
 		error = gsym_platform_rename(tmp.ptr, path);
 	if (error)
-		gsym_platform_remove(tmp.ptr);
+		gsym_copy_discard(tmp.ptr);
 	gsym_buf_dispose(&tmp);
 	return error;
 }

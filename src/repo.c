@@ -3,6 +3,7 @@
 #include <git2/sys/repository.h>
 #include "error.h"
 #include "buf.h"
+#include "copy.h"
 #include "index_file.h"
 #include "validate.h"
 #include "platform/platform.h"
@@ -134,29 +135,19 @@ static void new_index_path(gsym_buf *out, const gsym_repo *repo)
 	gsym_buf_printf(out, "%s.gsym-new", repo->index_path);
 }
 
-/* Remove what a killed write left beside the index (names of ours). */
+/*
+ * Remove what a killed or failed write left beside the index (names of
+ * ours); the message of a failure it follows stays.
+ */
 static void remove_new_index(const gsym_repo *repo)
 {
 	gsym_buf path = GSYM_BUF_INIT;
 
 	new_index_path(&path, repo);
-	gsym_platform_remove(path.ptr);
+	gsym_copy_discard(path.ptr);
 	gsym_buf_puts(&path, ".lock");
-	gsym_platform_remove(path.ptr);
+	gsym_copy_discard(path.ptr);
 	gsym_buf_dispose(&path);
-	gsym_error_clear();
-}
-
-/* The same after a failure: returns `error`, its message kept. */
-static int drop_new_index(const gsym_repo *repo, int error)
-{
-	gsym_buf why = GSYM_BUF_INIT;
-
-	gsym_buf_puts(&why, gsym_error_last());
-	remove_new_index(repo);
-	error = gsym_error_setc(error, "%s", why.ptr);
-	gsym_buf_dispose(&why);
-	return error;
 }
 
 /*
@@ -208,7 +199,7 @@ int gsym_repo_index(git_index **out, gsym_repo *repo)
 	if (!error && git_index_open(&repo->index, path.ptr) < 0)
 		error = index_error(repo);
 	if (error < 0) {
-		error = drop_new_index(repo, error);
+		remove_new_index(repo);
 		goto done;
 	}
 	repo->private_index = true;
@@ -340,14 +331,14 @@ int gsym_repo_write_index(gsym_repo *repo)
 	}
 	/* libgit2 replaces our copy (through its `.lock` beside it)... */
 	if (git_index_write(repo->index) < 0) {
-		error = drop_new_index(repo,
-			gsym_repo_git_error("could not write the index"));
+		error = gsym_repo_git_error("could not write the index");
+		remove_new_index(repo);
 		goto done;
 	}
 	/* ...and the copy replaces the index while our lock is held */
 	new_index_path(&path, repo);
 	if ((error = gsym_platform_rename(path.ptr, repo->index_path)) < 0)
-		error = drop_new_index(repo, error);
+		remove_new_index(repo);
 done:
 	gsym_buf_dispose(&path);
 	gsym_repo_unlock(repo);

@@ -1,4 +1,5 @@
 #include "state.h"
+#include "copy.h"
 #include "error.h"
 #include "util.h"
 #include "platform/platform.h"
@@ -300,7 +301,7 @@ static int write_atomic(const char *path, const gsym_buf *content)
 	if ((error = gsym_platform_write_new(lock.ptr, gsym_buf_cstr(content),
 		     content->size)) < 0 ||
 		(error = gsym_platform_rename(lock.ptr, path)) < 0)
-		gsym_platform_remove(lock.ptr);
+		gsym_copy_discard(lock.ptr);
 done:
 	gsym_buf_dispose(&lock);
 	return error;

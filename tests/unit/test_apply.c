@@ -375,6 +375,22 @@ static void test_apply__hardlink_when_it_works(void **s)
 	dispose(&e);
 }
 
+static void test_apply__failure_keeps_its_own_message(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	/* the temporary name was never made: removing it fails too */
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	fake_fs_fail(FAKE_HARDLINK, GSYM_ERROR, 0);
+	gsym_run_parse_fallback(&opts, "hardlink");
+	e = run_one("fl");
+	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_non_null(strstr(e.message, "injected failure"));
+	assert_string_equal("d/f", fake_fs_content("/w/fl"));
+	dispose(&e);
+}
+
 static void test_apply__no_fallback_allowed_is_unsafe_placeholder(void **s)
 {
 	gsym_entry e;
@@ -599,6 +615,7 @@ int main(void)
 		T(test_apply__deep_copy_failing_halfway_leaves_placeholder),
 		T(test_apply__hardlink_unsupported_falls_to_copy),
 		T(test_apply__hardlink_when_it_works),
+		T(test_apply__failure_keeps_its_own_message),
 		T(test_apply__no_fallback_allowed_is_unsafe_placeholder),
 		T(test_apply__rename_failure_keeps_placeholder),
 		T(test_apply__linked_parent_refused),
