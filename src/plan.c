@@ -45,7 +45,26 @@ static const char *fallback_refusal(const gsym_entry *e)
 	return NULL;
 }
 
-void gsym_plan_hows(gsym_entry *e, const gsym_plan_opts *opts)
+/*
+ * THE decision of an entry's form: the ordered list of ways to put
+ * something at its path (e->hows), best first, from these inputs only:
+ *
+ *  - whether links can be made in this tree: opts->links_unsupported,
+ *    from the state file or learnt by this run when the platform refused
+ *    one and a probe at the top of the tree confirmed it (run.c);
+ *  - the configured fallbacks, in order: opts->fallbacks
+ *    (--fallback, symlinks.fallback, else the platform's default);
+ *  - the entry's target: its resolved type (e->type: a junction or a
+ *    deep copy only for a directory, a hard link only for a file) and
+ *    the resolution flags (e->resolve_flags: no fallback for a target
+ *    outside the tree, absolute, in .git, looping, an ancestor);
+ *  - the platform's abilities: opts->platform (junctions exist; a link
+ *    leaving the tree needs --allow-outside, opts->allow_outside).
+ *
+ * Apply tries the list in order and reports what failed; an empty list
+ * means the placeholder stays (settle() says why).
+ */
+static void plan_forms(gsym_entry *e, const gsym_plan_opts *opts)
 {
 	const char *refusal = fallback_refusal(e);
 	unsigned int i;
@@ -72,7 +91,8 @@ void gsym_plan_hows(gsym_entry *e, const gsym_plan_opts *opts)
 	}
 }
 
-void gsym_plan_settle(gsym_entry *e)
+/* Nothing can be made (e->nhows is 0): dangling, or unsafe and why. */
+static void settle(gsym_entry *e)
 {
 	const char *refusal = fallback_refusal(e);
 
@@ -88,9 +108,9 @@ void gsym_plan_settle(gsym_entry *e)
 static void plan_create(gsym_entry *e, const gsym_plan_opts *opts,
 	gsym_state pending_state, const char *why)
 {
-	gsym_plan_hows(e, opts);
+	plan_forms(e, opts);
 	if (e->nhows == 0) {
-		gsym_plan_settle(e);
+		settle(e);
 		return;
 	}
 	if (opts->mode == GSYM_MODE_STATUS)
@@ -387,7 +407,8 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	switch (e->disk.type) {
 	case GSYM_FT_NONE:
 		e->kind = GSYM_KIND_MISSING;
-		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) && !rec) {
+		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) && !rec &&
+			!(e->flags & GSYM_ENTRY_HIDDEN)) {
 			/* sparse checkout: not ours to fill in */
 			set(e, GSYM_STATE_OK, GSYM_ACT_NONE,
 				"skip-worktree (sparse checkout)");
