@@ -403,6 +403,16 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 	if (e->action == GSYM_ACT_NONE || ctx->dry_run)
 		return 0;
 	gsym_path_join(&abs, ctx->workdir, e->path);
+	if (e->action == GSYM_ACT_DISOWN) {
+		/* a copy kept before git sees it; the record goes */
+		if (e->disk.type == GSYM_FT_FILE && ctx->backup_dir &&
+			backup(ctx, e, abs.ptr) < 0)
+			fail(e, GSYM_STATE_ERROR);
+		else
+			e->flags |= GSYM_ENTRY_RECORD;
+		gsym_state_remove(ctx->state, e->path);
+		goto done;
+	}
 	if (e->action == GSYM_ACT_STAMP) {
 		if (gsym_platform_lstat(&e->result, abs.ptr) < 0)
 			fail(e, GSYM_STATE_ERROR);

@@ -65,7 +65,8 @@ typedef enum {
 	GSYM_ACT_NONE = 0, /* leave the disk and the index alone */
 	GSYM_ACT_STAMP, /* the disk is right: refresh the index stamp */
 	GSYM_ACT_CREATE, /* put the best form at the path */
-	GSYM_ACT_PLACEHOLDER /* put git's placeholder back (reset) */
+	GSYM_ACT_PLACEHOLDER, /* put git's placeholder back (reset) */
+	GSYM_ACT_DISOWN /* not our fallback any more: let git see it */
 } gsym_action;
 
 /* Bits of gsym_entry.flags. */

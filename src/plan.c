@@ -190,6 +190,25 @@ static int is_placeholder(bool *out, gsym_entry *e, const gsym_view *view)
 	return error;
 }
 
+/*
+ * Does the regular file at the path look like git's placeholder for some
+ * version of a link: one short line, no NUL?
+ */
+static bool looks_like_placeholder(gsym_entry *e, const gsym_view *view)
+{
+	gsym_buf content = GSYM_BUF_INIT;
+	bool yes;
+
+	if (e->disk.size == 0 || e->disk.size > GSYM_MAX_TARGET)
+		return false;
+	yes = view->read(&content, view, e->path, GSYM_MAX_TARGET + 1) == 0 &&
+		!memchr(content.ptr, '\n', content.size) &&
+		!memchr(content.ptr, '\0', content.size);
+	gsym_buf_dispose(&content);
+	gsym_error_clear();
+	return yes;
+}
+
 /* Does `disk` still carry the lstat recorded when the fallback was made? */
 static bool stat_recorded(const gsym_record *rec, const gsym_stat *disk)
 {
@@ -478,6 +497,23 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		}
 		if ((error = is_placeholder(&placeholder, e, view)) < 0)
 			goto failed;
+		if (!placeholder && rec && looks_like_placeholder(e, view) &&
+			opts->mode == GSYM_MODE_RESTORE && !opts->force) {
+			/*
+			 * git wrote another version of the link over our
+			 * fallback (`git restore --source`, say): a local
+			 * change git must see, as it would with a real link,
+			 * so its own commands can put it back
+			 */
+			e->kind = GSYM_KIND_PLACEHOLDER;
+			set(e, GSYM_STATE_MODIFIED,
+				(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
+					GSYM_ACT_DISOWN :
+					GSYM_ACT_NONE,
+				"holds another version of the link; 'git "
+				"checkout -- <path>' puts it back");
+			break;
+		}
 		if (!placeholder) {
 			e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
 			plan_edited(e, opts,

@@ -593,9 +593,8 @@ int gsym_run(const gsym_run_opts *o)
 	}
 
 	gsym_view_repo_init(&view, &rv, &repo, &entries);
+	/* replacing an edited thing (--force), or showing one to git */
 	gsym_buf_printf(&path, "%ssymlinks/backup/", repo.gitdir);
-	if (!o->force)
-		gsym_buf_clear(&path); /* no backups without --force */
 	actx.view = &view;
 	actx.state = &state;
 	actx.workdir = repo.workdir;

@@ -57,7 +57,9 @@ int gsym_sparse_load(gsym_sparse *out, gsym_repo *repo, const char *id)
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	gsym_buf_printf(&begin, BEGIN "%s ", id);
+	/* any worktree's: `git worktree add` copies the file */
+	(void)id;
+	gsym_buf_puts(&begin, BEGIN);
 	out->file = NULL;
 	{
 		gsym_buf f = GSYM_BUF_INIT;
@@ -329,7 +331,8 @@ int gsym_sparse_sync(gsym_sparse *sp, gsym_repo *repo, const char *id,
 			}
 		}
 	}
-	if ((error = gsym_block_sync(&changed, sp->file, id, &lines, true)) < 0)
+	if ((error = gsym_block_sync(&changed, sp->file, id, &lines, true,
+		     true)) < 0)
 		goto done;
 	if (on && (changed || sp->n == 0))
 		error = set_mode(repo, true);

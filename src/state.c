@@ -369,7 +369,7 @@ void gsym_pattern_line(gsym_buf *out, const char *prefix, const char *path)
 }
 
 int gsym_block_sync(bool *out_changed, const char *file, const char *id,
-	const gsym_buf *lines, bool remove_if_empty)
+	const gsym_buf *lines, bool remove_if_empty, bool any_id)
 {
 	gsym_buf old = GSYM_BUF_INIT, out = GSYM_BUF_INIT,
 		 begin = GSYM_BUF_INIT, end = GSYM_BUF_INIT,
@@ -398,9 +398,12 @@ int gsym_block_sync(bool *out_changed, const char *file, const char *id,
 		const char *nl = memchr(p, '\n', (size_t)(stop - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(stop - p);
 
-		if (len == begin.size && !memcmp(p, begin.ptr, len))
+		if (any_id ? len > 22 && !memcmp(p, begin.ptr, 22) :
+			     len == begin.size && !memcmp(p, begin.ptr, len))
 			inside = true;
-		else if (inside && len == end.size && !memcmp(p, end.ptr, len))
+		else if (inside &&
+			(any_id ? len > 20 && !memcmp(p, end.ptr, 20) :
+				  len == end.size && !memcmp(p, end.ptr, len)))
 			inside = false;
 		else if (!inside) {
 			gsym_buf_put(&out, p, len);
@@ -454,7 +457,8 @@ int gsym_exclude_sync(const char *exclude_path, const char *id,
 	for (i = 0; i < st->n; i++)
 		if (st->v[i].type == GSYM_TYPE_DIR)
 			gsym_pattern_line(&lines, "", st->v[i].path);
-	error = gsym_block_sync(&changed, exclude_path, id, &lines, false);
+	error = gsym_block_sync(&changed, exclude_path, id, &lines, false,
+		false);
 	gsym_buf_dispose(&lines);
 	return error;
 }
