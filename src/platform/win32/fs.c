@@ -17,8 +17,14 @@
 #define SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE 0x2
 #endif
 
+/*
+ * Copies by default, junctions only when asked for: Git for Windows sees
+ * a junction as a directory and, in a merge conflict on the link or a
+ * `git checkout REV -- <path>`, deletes through it (entry.c
+ * remove_subtree), emptying the tracked directory it points at.
+ */
 static const gsym_platform_info win32_info = {
-	"win32", "junction,copy",
+	"win32", "copy",
 	true, /* a link leaving the tree needs --allow-outside */
 	true, /* junctions */
 	true, /* Git for Windows sees a junction as a directory */
