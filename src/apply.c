@@ -360,7 +360,7 @@ done:
 }
 
 int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
-	const gsym_record *rec)
+	const gsym_record *rec, bool remove)
 {
 	gsym_buf abs = GSYM_BUF_INIT;
 	gsym_ftype want;
@@ -374,6 +374,11 @@ int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
 		goto done; /* nothing of ours there any more */
 	if ((error = gsym_plan_owned(&ours, ctx->view, rec, &st)) < 0)
 		goto done;
+	if (!remove) {
+		/* staged over by the user: still ours while unedited */
+		*out_kept = ours;
+		goto done;
+	}
 	want = rec->kind == GSYM_KIND_JUNCTION ? GSYM_FT_JUNCTION :
 		rec->type == GSYM_TYPE_DIR     ? GSYM_FT_DIR :
 						 GSYM_FT_FILE;

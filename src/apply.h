@@ -34,12 +34,15 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e);
 /*
  * A fallback whose link entry is gone (deleted, or turned into a file or
  * a directory of files) and that git could not or did not remove (a
- * directory; a path our sparse block hid): remove it from the tree while
- * it is provably ours and unedited. An edited one is left, with a
- * warning, and `*out_kept` says to keep its record (and exclude line).
+ * directory; a path our sparse block hid): with `remove`, remove it from
+ * the tree while it is provably ours and unedited; an edited one is left,
+ * with a warning, and `*out_kept` says to keep its record (and exclude
+ * line). Without `remove` (the user staged something else there), only
+ * say whether it is still there unedited, so the record stays for the
+ * pre-commit guard.
  */
 int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
-	const gsym_record *rec);
+	const gsym_record *rec, bool remove);
 
 /*
  * Remove this tool's temporary names beside `path` (left by a killed

@@ -111,10 +111,72 @@ static bool in_conflict(const gsym_index_file *f, const char *path)
 	return false;
 }
 
+/* Does HEAD's tree have an entry at `path`? */
+static bool head_has(const gsym_repo *repo, const char *path)
+{
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	bool has;
+
+	has = git_revparse_single(&head, repo->repo, "HEAD") == 0 &&
+		git_object_peel((git_object **)&tree, head, GIT_OBJECT_TREE) ==
+			0 &&
+		git_tree_entry_bypath(&entry, tree, path) == 0;
+	git_error_clear();
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_object_free(head);
+	return has;
+}
+
+/*
+ * The record of a path that is no longer a link entry. Gone from the
+ * index (the link was deleted), or replaced by entries our sparse block
+ * hid from git: what is left there is our leftover, removed while ours.
+ * Replaced by entries git sees (the user staged our copy as a file, or
+ * git wrote the new file): the record stays while our unedited fallback
+ * is there, for the pre-commit guard, and goes once git's file is.
+ */
+static int settle_record(bool *keep, gsym_apply_ctx *actx,
+	const gsym_repo *repo, const gsym_sparse *sparse,
+	const gsym_record *rec)
+{
+	const gsym_index_file *f = &repo->file;
+	ptrdiff_t pos = gsym_index_file_find(f, rec->path);
+	gsym_buf below = GSYM_BUF_INIT;
+	size_t first;
+	bool hidden;
+
+	if (in_conflict(f, rec->path)) {
+		*keep = true; /* until the conflict is resolved */
+		return 0;
+	}
+	gsym_buf_printf(&below, "%s/", rec->path);
+	first = gsym_index_file_lower(f, below.ptr);
+	if (pos < 0 && !gsym_index_file_has_prefix(f, below.ptr)) {
+		gsym_buf_dispose(&below);
+		/*
+		 * HEAD still has it: a deletion staged by hand (`git rm
+		 * --cached`), which keeps the file; the guard sees to the
+		 * commit. Else a checkout deleted the link and left this.
+		 */
+		return gsym_apply_leftover(keep, actx, rec,
+			!head_has(repo, rec->path));
+	}
+	hidden = gsym_sparse_hides(sparse, rec->path) &&
+		(pos >= 0                    ? f->v[pos].ext_flags :
+				first < f->n ? f->v[first].ext_flags :
+					       0) &
+			GSYM_INDEX_SKIP_WORKTREE;
+	gsym_buf_dispose(&below);
+	return gsym_apply_leftover(keep, actx, rec, hidden);
+}
+
 /* Record every changed entry in the index; drop records gone stale. */
 static int record_all(gsym_repo *repo, gsym_entries *entries,
-	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_run_opts *o,
-	bool *changed)
+	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
+	const gsym_run_opts *o, bool *changed)
 {
 	git_index *index = NULL;
 	size_t i;
@@ -157,15 +219,13 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 	}
 	/* records of paths that are no longer link entries */
 	for (i = 0; i < state->n && !o->npathspec;) {
-		bool kept = false;
+		bool kept = true;
 
 		if (!gsym_entries_find(entries, state->v[i].path) &&
-			!in_conflict(&repo->file, state->v[i].path) &&
-			(error = gsym_apply_leftover(&kept, actx,
+			(error = settle_record(&kept, actx, repo, sparse,
 				 &state->v[i])) < 0)
 			return error;
-		if (!kept && !gsym_entries_find(entries, state->v[i].path) &&
-			!in_conflict(&repo->file, state->v[i].path))
+		if (!kept)
 			gsym_state_remove(state, state->v[i].path);
 		else
 			i++;
@@ -655,7 +715,7 @@ int gsym_run(const gsym_run_opts *o)
 		fprintf(stderr, ", done\n");
 
 	if (writes) {
-		if (record_all(&repo, &entries, &state, &actx, o,
+		if (record_all(&repo, &entries, &state, &actx, &sparse, o,
 			    &index_changed) < 0 ||
 			gsym_sparse_unhide(&sparse, &repo, &index_changed) <
 				0) {

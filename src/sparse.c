@@ -70,8 +70,8 @@ int gsym_sparse_load(gsym_sparse *out, gsym_repo *repo, const char *id)
 	if (git_repository_config_snapshot(&cfg, repo->repo) < 0)
 		return gsym_repo_git_error("could not read the git config");
 	/* the user's own sparse checkout is theirs: we never touch it */
-	out->ours = !config_bool(cfg, "core.sparseCheckout") ||
-		config_bool(cfg, "symlinks.sparse");
+	out->enabled = config_bool(cfg, "core.sparseCheckout");
+	out->ours = !out->enabled || config_bool(cfg, "symlinks.sparse");
 	git_config_free(cfg);
 
 	error = gsym_platform_read_file(&content, out->file, 1 << 24);
@@ -334,7 +334,7 @@ int gsym_sparse_sync(gsym_sparse *sp, gsym_repo *repo, const char *id,
 	if ((error = gsym_block_sync(&changed, sp->file, id, &lines, true,
 		     true)) < 0)
 		goto done;
-	if (on && (changed || sp->n == 0))
+	if (on && (changed || !sp->enabled))
 		error = set_mode(repo, true);
 	else if (!on && changed && !others_use_it(repo, sp->file))
 		error = set_mode(repo, false);

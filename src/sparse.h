@@ -21,6 +21,7 @@
 typedef struct {
 	char *file; /* $GIT_DIR/info/sparse-checkout (per worktree) */
 	bool ours; /* sparse checkout is off, or was turned on by us */
+	bool enabled; /* core.sparseCheckout is on */
 	char **paths; /* the paths our block hides now, sorted */
 	size_t n;
 } gsym_sparse;
