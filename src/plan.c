@@ -296,6 +296,30 @@ static int plan_recorded(gsym_entry *e, const gsym_view *view,
 			return 0;
 		}
 	}
+	if (rec->kind == GSYM_KIND_HARDLINK) {
+		gsym_stat target;
+		bool same;
+
+		/*
+		 * git writes a changed file as a new one: the hard link
+		 * keeps the old inode and content (no inodes: by content)
+		 */
+		if (e->disk.ino) {
+			same = view->lstat(&target, view, e->resolved) == 0 &&
+				target.ino == e->disk.ino &&
+				target.dev == e->disk.dev;
+		} else {
+			if ((error = view->hash(fresh, view, e->resolved,
+				     GSYM_TYPE_FILE)) < 0)
+				return error;
+			same = !memcmp(fresh, rec->hash, sizeof(fresh));
+		}
+		if (!same) {
+			plan_create(e, opts, GSYM_STATE_STALE,
+				"target replaced since the hard link was made");
+			return 0;
+		}
+	}
 	if (rec->kind == GSYM_KIND_COPY) {
 		if ((error = view->hash(fresh, view, e->resolved, e->type)) < 0)
 			return error;

@@ -212,6 +212,10 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 		if (!(e->flags & GSYM_ENTRY_CHANGED) &&
 			e->action != GSYM_ACT_STAMP)
 			e->result = e->disk;
+		else if (e->kind == GSYM_KIND_HARDLINK &&
+			(error = actx->view->lstat(&e->result, actx->view,
+				 e->path)) < 0)
+			return error; /* later links to its inode moved ctime */
 		if ((!index && (error = gsym_repo_index(&index, repo)) < 0) ||
 			(error = gsym_record_entry(index, e, ours, changed)) <
 				0)

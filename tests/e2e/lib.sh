@@ -31,7 +31,7 @@ pass() {
 
 fail() {
 	FAILED=$((FAILED + 1))
-	echo "FAIL - $1" >&2
+	echo "FAIL - ${RUN:+$RUN: }$1" >&2
 	[ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/    /' >&2
 }
 
