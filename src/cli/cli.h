@@ -5,7 +5,7 @@
 #ifndef INCLUDE_cli_cli_h__
 #define INCLUDE_cli_cli_h__
 
-#include "run.h"
+#include "pipeline/run.h"
 
 typedef struct {
 	const char *name;

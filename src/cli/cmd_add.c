@@ -1,11 +1,11 @@
 #include "cli/cli.h"
-#include "add.h"
-#include "error.h"
-#include "record.h"
-#include "repo.h"
-#include "state.h"
-#include "util.h"
-#include "validate.h"
+#include "workflow/add.h"
+#include "util/error.h"
+#include "git/record.h"
+#include "git/repo.h"
+#include "git/state.h"
+#include "util/util.h"
+#include "pipeline/validate.h"
 #include "platform/platform.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 #include "cli/cli.h"
-#include "guard.h"
+#include "workflow/guard.h"
 
 #include <stdio.h>
 #include <string.h>

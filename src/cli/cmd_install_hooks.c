@@ -1,8 +1,8 @@
 #include "cli/cli.h"
-#include "error.h"
-#include "hooks.h"
-#include "repo.h"
-#include "util.h"
+#include "util/error.h"
+#include "workflow/hooks.h"
+#include "git/repo.h"
+#include "util/util.h"
 #include "platform/platform.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
  */
 #include "cli/cli.h"
 #include "platform/platform.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 #include "cli/cli.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>

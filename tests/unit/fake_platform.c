@@ -1,5 +1,5 @@
 #include "fake_platform.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <stdlib.h>
 #include <string.h>

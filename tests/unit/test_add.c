@@ -8,8 +8,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "add.h"
-#include "guard.h"
+#include "workflow/add.h"
+#include "workflow/guard.h"
 #include "fake_view.h"
 
 static void rel(const char *link, const char *target, const char *want,

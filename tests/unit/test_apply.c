@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apply.h"
+#include "pipeline/apply.h"
 #include "fake_platform.h"
-#include "copy.h"
-#include "error.h"
-#include "util.h"
-#include "run.h"
+#include "pipeline/copy.h"
+#include "util/error.h"
+#include "util/util.h"
+#include "pipeline/run.h"
 
 /* The index: link entries and tracked files, as the planner sees them. */
 typedef struct {

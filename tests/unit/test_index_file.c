@@ -10,8 +10,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "index_file.h"
-#include "validate.h"
+#include "git/index_file.h"
+#include "pipeline/validate.h"
 
 typedef struct {
 	unsigned char b[65536];

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
+#include "pipeline/plan.h"
 #include "fake_view.h"
 
 static fake_node nodes[] = {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "resolve.h"
+#include "pipeline/resolve.h"
 #include "fake_view.h"
 
 static fake_node base_nodes[] = {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "validate.h"
+#include "pipeline/validate.h"
 
 #define W GSYM_VALIDATE_WINDOWS
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "platform/win32/win32.h"
-#include "error.h"
+#include "util/error.h"
 
 /* --- a fake of the calls -------------------------------------------------- */
 

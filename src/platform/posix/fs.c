@@ -2,7 +2,7 @@
  * The POSIX backend of the platform layer.
  */
 #include "platform/platform.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <dirent.h>
 #include <pthread.h>

@@ -5,7 +5,7 @@
  */
 #include "platform/platform.h"
 #include "platform/win32/win32.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <windows.h>
 #include <winioctl.h>

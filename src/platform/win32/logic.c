@@ -1,6 +1,6 @@
 #include "platform/win32/win32.h"
-#include "error.h"
-#include "util.h"
+#include "util/error.h"
+#include "util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
