@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "util/alloc.h"
 #include "workflow/add.h"
 #include "util/error.h"
 #include "git/record.h"
@@ -136,7 +137,7 @@ int cmd_add(int argc, char **argv)
 {
 	const char *target = NULL;
 	bool allow_outside = false, dashdash = false;
-	char **paths = calloc((size_t)argc + 1, sizeof(char *));
+	char **paths = gsym_calloc((size_t)argc + 1, sizeof(char *));
 	gsym_repo repo;
 	git_index *index;
 	gsym_state_file state;

@@ -1,4 +1,5 @@
 #include "git/index_file.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/util.h"
 #include "pipeline/validate.h"
@@ -86,9 +87,9 @@ int gsym_index_file_parse(gsym_index_file *f)
 	if (count > (size_t)(end - p) / (ENTRY_FIXED + 2))
 		return unsupported("more entries than bytes");
 	p += 12;
-	f->v = calloc(count ? count : 1, sizeof(gsym_index_item));
+	f->v = gsym_calloc(count ? count : 1, sizeof(gsym_index_item));
 	if (f->version == 4)
-		name_at = malloc((count ? count : 1) * sizeof(size_t));
+		name_at = gsym_malloc((count ? count : 1) * sizeof(size_t));
 
 	for (i = 0; i < count; i++) {
 		gsym_index_item *item = &f->v[i];
@@ -370,9 +371,9 @@ static int parse_node(gsym_cache_tree **out, const unsigned char **p,
 	if (depth > CACHE_TREE_MAX_DEPTH || *p >= end ||
 		!(nul = memchr(*p, '\0', (size_t)(end - *p))))
 		return unsupported("bad cache-tree");
-	t = calloc(1, sizeof(*t));
+	t = gsym_calloc(1, sizeof(*t));
 	*out = t;
-	t->name = malloc((size_t)(nul - *p) + 1);
+	t->name = gsym_malloc((size_t)(nul - *p) + 1);
 	memcpy(t->name, *p, (size_t)(nul - *p) + 1);
 	*p = nul + 1;
 	if (!decimal(&count, p, end, ' ') || !decimal(&nsub, p, end, '\n') ||
@@ -385,7 +386,7 @@ static int parse_node(gsym_cache_tree **out, const unsigned char **p,
 		memcpy(t->id, *p, GSYM_OID_RAWSZ);
 		*p += GSYM_OID_RAWSZ;
 	}
-	t->sub = calloc(nsub ? (size_t)nsub : 1, sizeof(*t->sub));
+	t->sub = gsym_calloc(nsub ? (size_t)nsub : 1, sizeof(*t->sub));
 	for (i = 0; i < nsub; i++) {
 		int error = parse_node(&t->sub[i], p, end, depth + 1);
 

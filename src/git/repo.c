@@ -1,4 +1,5 @@
 #include "git/repo.h"
+#include "util/alloc.h"
 
 #include <git2/sys/repository.h>
 #include "util/error.h"
@@ -220,7 +221,7 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 	memset(out, 0, sizeof(*out));
 	/* libgit2 1.5 refuses GIT_WORK_TREE: apply it after opening */
 	if ((work_tree = getenv("GIT_WORK_TREE")) != NULL) {
-		work_tree = strdup(work_tree);
+		work_tree = gsym_strdup(work_tree);
 		gsym_platform_setenv("GIT_WORK_TREE", NULL);
 	}
 	error = git_repository_open_ext(&out->repo, NULL,

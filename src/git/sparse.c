@@ -1,4 +1,5 @@
 #include "git/sparse.h"
+#include "util/alloc.h"
 #include "pipeline/apply.h"
 #include "pipeline/copy.h"
 #include "util/error.h"
@@ -35,7 +36,7 @@ static void add_path(gsym_sparse *sp, char *path, size_t *cap)
 {
 	if (sp->n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
-		sp->paths = realloc(sp->paths, *cap * sizeof(char *));
+		sp->paths = gsym_reallocarray(sp->paths, *cap, sizeof(char *));
 	}
 	sp->paths[sp->n++] = path;
 }

@@ -1,4 +1,5 @@
 #include "git/state.h"
+#include "util/alloc.h"
 #include "pipeline/copy.h"
 #include "util/error.h"
 #include "util/util.h"
@@ -39,12 +40,12 @@ void gsym_state_put(gsym_state_file *st, const gsym_record *rec)
 		free(old->src);
 		*old = *rec;
 		old->path = path;
-		old->src = rec->src ? strdup(rec->src) : NULL;
+		old->src = rec->src ? gsym_strdup(rec->src) : NULL;
 		return;
 	}
 	if (st->n == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 16;
-		st->v = realloc(st->v, st->cap * sizeof(gsym_record));
+		st->v = gsym_reallocarray(st->v, st->cap, sizeof(gsym_record));
 	}
 	for (at = st->n; at > 0 && strcmp(st->v[at - 1].path, rec->path) > 0;
 		at--)
@@ -53,8 +54,8 @@ void gsym_state_put(gsym_state_file *st, const gsym_record *rec)
 		memmove(&st->v[at + 1], &st->v[at],
 			(st->n - at) * sizeof(*st->v));
 	st->v[at] = *rec;
-	st->v[at].path = strdup(rec->path);
-	st->v[at].src = rec->src ? strdup(rec->src) : NULL;
+	st->v[at].path = gsym_strdup(rec->path);
+	st->v[at].src = rec->src ? gsym_strdup(rec->src) : NULL;
 	st->n++;
 }
 
@@ -189,8 +190,8 @@ static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
 		if (len == 12 && !memcmp(p, "caps links=0", 12)) {
 			st->links_unsupported = true;
 		} else if (journal && len > 6 && !memcmp(p, "touch\t", 6)) {
-			st->touched = realloc(st->touched,
-				(st->ntouched + 1) * sizeof(char *));
+			st->touched = gsym_reallocarray(st->touched,
+				st->ntouched + 1, sizeof(char *));
 			st->touched[st->ntouched++] = unescape(p + 6, len - 6);
 		} else if (parse_record(&r, p, len)) {
 			gsym_state_put(st, &r);

@@ -1,4 +1,5 @@
 #include "git/view_repo.h"
+#include "util/alloc.h"
 #include "pipeline/copy.h"
 #include "pipeline/scan.h"
 #include "util/error.h"
@@ -37,7 +38,7 @@ static void load_target(gsym_repo_view *rv, const gsym_entry *e,
 		return;
 	}
 	c->len = git_odb_object_size(obj);
-	c->text = malloc(c->len + 1);
+	c->text = gsym_malloc(c->len + 1);
 	memcpy(c->text, git_odb_object_data(obj), c->len);
 	c->text[c->len] = '\0';
 	c->state = 1;
@@ -115,8 +116,8 @@ static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 		return error;
 	if (out->type == GSYM_NODE_LINK) {
 		/* texts of untracked links live as long as the view */
-		rv->untracked = realloc(rv->untracked,
-			(rv->nuntracked + 1) * sizeof(char *));
+		rv->untracked = gsym_reallocarray(rv->untracked,
+			rv->nuntracked + 1, sizeof(char *));
 		rv->untracked[rv->nuntracked++] = (char *)out->target;
 	}
 	return 0;
@@ -179,7 +180,7 @@ static int view_readdir(const gsym_view *view, const char *path,
 	int (*cb)(const char *name, void *payload), void *payload)
 {
 	gsym_repo_view *rv = rv_of(view);
-	char *dir = strdup(abs_path(rv, path));
+	char *dir = gsym_strdup(abs_path(rv, path));
 	int error = gsym_platform_readdir(dir, cb, payload);
 
 	free(dir);
@@ -192,8 +193,8 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	memset(rv, 0, sizeof(*rv));
 	rv->repo = repo;
 	rv->entries = entries;
-	rv->cache =
-		calloc(entries->n ? entries->n : 1, sizeof(gsym_target_cache));
+	rv->cache = gsym_calloc(entries->n ? entries->n : 1,
+		sizeof(gsym_target_cache));
 	view->lookup = lookup;
 	view->lstat = view_lstat;
 	view->readlink = view_readlink;

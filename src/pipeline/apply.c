@@ -1,4 +1,5 @@
 #include "pipeline/apply.h"
+#include "util/alloc.h"
 #include "pipeline/copy.h"
 #include "util/error.h"
 #include "util/util.h"
@@ -100,7 +101,7 @@ static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 			gsym_platform_rename(abs, dst.ptr);
 failed:
 	if (error < 0) {
-		char *why = strdup(gsym_error_last());
+		char *why = gsym_strdup(gsym_error_last());
 
 		error = gsym_error_set("could not back up '%s' before --force "
 				       "(%s); nothing was replaced",
@@ -213,7 +214,7 @@ static gsym_kind kind_of(gsym_how how)
 static void fail(gsym_entry *e, gsym_state state)
 {
 	free(e->message);
-	e->message = strdup(gsym_error_last());
+	e->message = gsym_strdup(gsym_error_last());
 	e->state = state;
 }
 

@@ -1,4 +1,5 @@
 #include "pipeline/copy.h"
+#include "util/alloc.h"
 #include "pipeline/resolve.h"
 #include "pipeline/validate.h"
 #include "util/error.h"
@@ -28,9 +29,9 @@ static int collect(const char *name, void *payload)
 
 	if (ns->n == ns->cap) {
 		ns->cap = ns->cap ? ns->cap * 2 : 16;
-		ns->v = realloc(ns->v, ns->cap * sizeof(char *));
+		ns->v = gsym_reallocarray(ns->v, ns->cap, sizeof(char *));
 	}
-	ns->v[ns->n++] = strdup(name);
+	ns->v[ns->n++] = gsym_strdup(name);
 	return 0;
 }
 

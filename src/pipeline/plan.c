@@ -1,4 +1,5 @@
 #include "pipeline/plan.h"
+#include "util/alloc.h"
 #include "pipeline/resolve.h"
 #include "pipeline/validate.h"
 #include "util/error.h"
@@ -566,7 +567,7 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 
 failed:
 	gsym_buf_dispose(&text);
-	e->message = strdup(gsym_error_last());
+	e->message = gsym_strdup(gsym_error_last());
 	set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, NULL);
 	return 0;
 }

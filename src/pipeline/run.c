@@ -1,4 +1,5 @@
 #include "pipeline/run.h"
+#include "util/alloc.h"
 #include "pipeline/apply.h"
 #include "util/error.h"
 #include "git/record.h"
@@ -92,7 +93,7 @@ static char *worktree_id(const gsym_repo *repo)
 	size_t len = strlen(repo->gitdir) - 1, start;
 
 	if (!strcmp(repo->gitdir, repo->commondir))
-		return strdup("main");
+		return gsym_strdup("main");
 	for (start = len; start > 0 && repo->gitdir[start - 1] != '/'; start--)
 		;
 	gsym_buf_put(&b, repo->gitdir + start, len - start);
@@ -252,9 +253,9 @@ static void pathset_add(pathset *set, const char *path)
 {
 	if (set->n == set->cap) {
 		set->cap = set->cap ? set->cap * 2 : 64;
-		set->v = realloc(set->v, set->cap * sizeof(char *));
+		set->v = gsym_reallocarray(set->v, set->cap, sizeof(char *));
 	}
-	set->v[set->n++] = strdup(path);
+	set->v[set->n++] = gsym_strdup(path);
 }
 
 static void pathset_dispose(pathset *set)
@@ -640,7 +641,7 @@ int gsym_run(const gsym_run_opts *o)
 
 	if (recurse_subs && o->format != GSYM_REPORT_JSON) {
 		find_submodules(&subs, &repo);
-		workdir = strdup(repo.workdir);
+		workdir = gsym_strdup(repo.workdir);
 	}
 
 	/*

@@ -1,4 +1,5 @@
 #include "pipeline/scan.h"
+#include "util/alloc.h"
 #include "git/repo.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -16,7 +17,7 @@ static int cmp_entry(const void *a, const void *b)
 static void fill(gsym_entry *e, const gsym_index_item *item)
 {
 	memset(e, 0, sizeof(*e));
-	e->path = strdup(item->path);
+	e->path = gsym_strdup(item->path);
 	memcpy(e->id, gsym_index_item_id(item), GSYM_OID_RAWSZ);
 	gsym_index_item_istat(&e->istat, item);
 	if (item->ext_flags & GSYM_INDEX_SKIP_WORKTREE)
@@ -28,7 +29,7 @@ static int make_pathspec(git_pathspec **out, const char *prefix, char **items,
 	size_t n)
 {
 	git_strarray arr;
-	char **full = calloc(n, sizeof(char *));
+	char **full = gsym_calloc(n, sizeof(char *));
 	gsym_buf norm = GSYM_BUF_INIT;
 	size_t i;
 	int error = 0;
@@ -69,7 +70,7 @@ int gsym_scan(gsym_entries *out, const gsym_index_file *index,
 	if (npathspec &&
 		(error = make_pathspec(&ps, prefix, pathspec, npathspec)) < 0)
 		return error;
-	out->v = malloc(cap * sizeof(gsym_entry));
+	out->v = gsym_malloc(cap * sizeof(gsym_entry));
 	for (i = 0; i < index->n; i++) {
 		const gsym_index_item *item = &index->v[i];
 
@@ -78,7 +79,8 @@ int gsym_scan(gsym_entries *out, const gsym_index_file *index,
 			continue;
 		if (n == cap) {
 			cap *= 2;
-			out->v = realloc(out->v, cap * sizeof(gsym_entry));
+			out->v = gsym_reallocarray(out->v, cap,
+				sizeof(gsym_entry));
 		}
 		fill(&out->v[n], item);
 		if (!ps || git_pathspec_matches_path(ps, 0, item->path))

@@ -1,20 +1,10 @@
 #include "util/buf.h"
+#include "util/alloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (!q) {
-		fputs("fatal: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 void gsym_buf_grow(gsym_buf *buf, size_t n)
 {
@@ -26,7 +16,7 @@ void gsym_buf_grow(gsym_buf *buf, size_t n)
 		want = buf->asize * 2;
 	if (want < 64)
 		want = 64;
-	buf->ptr = xrealloc(buf->ptr, want);
+	buf->ptr = gsym_reallocarray(buf->ptr, want, 1);
 	buf->asize = want;
 }
 
@@ -90,7 +80,7 @@ char *gsym_buf_detach(gsym_buf *buf)
 	char *p = buf->ptr;
 
 	if (!p) {
-		p = xrealloc(NULL, 1);
+		p = gsym_malloc(1);
 		*p = '\0';
 	}
 	buf->ptr = NULL;

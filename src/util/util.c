@@ -1,4 +1,5 @@
 #include "util/util.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "platform/platform.h"
 
@@ -205,7 +206,7 @@ void gsym_parallel(size_t n, unsigned int jobs, void (*fn)(void *arg, size_t i),
 	} else if (jobs > n) {
 		jobs = (unsigned int)n;
 	}
-	shares = calloc(jobs, sizeof(*shares));
+	shares = gsym_calloc(jobs, sizeof(*shares));
 	for (t = 0; t < jobs; t++) {
 		shares[t].from = n / jobs * t;
 		shares[t].to = t + 1 == jobs ? n : n / jobs * (t + 1);
