@@ -223,7 +223,7 @@ int cmd_add(int argc, char **argv)
 	o.allow_outside = allow_outside;
 	o.pathspec = paths;
 	o.npathspec = n;
-	code = gsym_run(&o);
+	code = gsym_cli_exit(gsym_run(&o));
 	if (!code && refused)
 		code = GSYM_EXIT_LEFT_ALONE;
 	for (i = 0; i < n; i++)

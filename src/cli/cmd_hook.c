@@ -34,7 +34,7 @@ int cmd_hook(int argc, char **argv)
 			o.old_commit = argv[2];
 			o.new_commit = argv[3];
 		}
-		return gsym_run(&o);
+		return gsym_cli_exit(gsym_run(&o));
 	}
 	/*
 	 * post-index-change: after every index write (reset, stash,
@@ -45,8 +45,8 @@ int cmd_hook(int argc, char **argv)
 	if (!strcmp(argv[1], "post-merge") ||
 		!strcmp(argv[1], "post-rewrite") ||
 		!strcmp(argv[1], "post-index-change"))
-		return gsym_run(&o);
+		return gsym_cli_exit(gsym_run(&o));
 	if (!strcmp(argv[1], "pre-commit"))
-		return gsym_guard();
+		return gsym_cli_exit(gsym_guard());
 	return gsym_cli_usage_error("hook", "unknown hook '%s'", argv[1]);
 }

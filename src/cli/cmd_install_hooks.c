@@ -167,7 +167,7 @@ int cmd_install_hooks(int argc, char **argv)
 				   "");
 done:
 	if (error)
-		fprintf(stderr, "fatal: %s\n", gsym_error_last());
+		gsym_error_print();
 	gsym_buf_dispose(&dir);
 	gsym_buf_dispose(&self);
 	git_libgit2_shutdown();
@@ -205,7 +205,7 @@ int cmd_uninstall_hooks(int argc, char **argv)
 			dir.ptr);
 done:
 	if (error)
-		fprintf(stderr, "fatal: %s\n", gsym_error_last());
+		gsym_error_print();
 	gsym_buf_dispose(&dir);
 	git_libgit2_shutdown();
 	return error ? GSYM_EXIT_FATAL : 0;

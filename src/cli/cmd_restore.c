@@ -17,5 +17,5 @@ int cmd_restore(int argc, char **argv)
 		argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	return gsym_run(&o);
+	return gsym_cli_exit(gsym_run(&o));
 }

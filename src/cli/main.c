@@ -119,9 +119,7 @@ int main(int argc, char **argv)
 				return gsym_cli_usage_error(NULL,
 					"-C needs a directory");
 			if (gsym_platform_chdir(argv[i + 1]) < 0) {
-				fprintf(stderr, "fatal: %s\n",
-					gsym_error_last());
-				return GSYM_EXIT_FATAL;
+				return gsym_cli_exit(GSYM_ERROR);
 			}
 			i += 2;
 		} else if (!strcmp(argv[i], "--version")) {

@@ -120,3 +120,12 @@ int gsym_cli_parse(gsym_run_opts *out, const char *cmd, unsigned int allowed,
 	}
 	return 0;
 }
+
+int gsym_cli_exit(int result)
+{
+	if (result < 0) {
+		gsym_error_print();
+		return GSYM_EXIT_FATAL;
+	}
+	return result == GSYM_PARTIAL ? GSYM_EXIT_LEFT_ALONE : GSYM_EXIT_OK;
+}

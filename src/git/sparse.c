@@ -208,7 +208,7 @@ int gsym_sparse_unhide(gsym_sparse *sp, gsym_repo *repo, bool *changed)
 			continue;
 		}
 		if ((error = write_blob(repo, ie, &st)) < 0) {
-			fprintf(stderr, "warning: %s\n", gsym_error_last());
+			gsym_error_print();
 			error = 0;
 			continue;
 		}

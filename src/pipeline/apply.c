@@ -386,10 +386,9 @@ int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
 	if (!ours) {
 		/* edited: left, and kept on record; else git's now */
 		if ((*out_kept = st.type == want))
-			fprintf(stderr,
-				"warning: '%s' is no longer a link, but its "
-				"copy there was edited: left as it is; move "
-				"it away\n",
+			gsym_error_printf("'%s' is no longer a link, but its "
+					  "copy there was edited: left as it "
+					  "is; move it away",
 				rec->path);
 		goto done;
 	}

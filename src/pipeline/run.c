@@ -6,6 +6,7 @@
 #include "git/repo.h"
 #include "pipeline/scan.h"
 #include "git/sparse.h"
+#include "git/changes.h"
 #include "git/state.h"
 #include "util/util.h"
 #include "pipeline/validate.h"
@@ -238,175 +239,6 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 	return 0;
 }
 
-/* Paths that differ between two commits' trees, sorted. */
-typedef struct {
-	char **v;
-	size_t n, cap;
-} pathset;
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void pathset_add(pathset *set, const char *path)
-{
-	if (set->n == set->cap) {
-		set->cap = set->cap ? set->cap * 2 : 64;
-		set->v = gsym_reallocarray(set->v, set->cap, sizeof(char *));
-	}
-	set->v[set->n++] = gsym_strdup(path);
-}
-
-static void pathset_dispose(pathset *set)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++)
-		free(set->v[i]);
-	free(set->v);
-}
-
-static int diff_trees(pathset *out, git_repository *repo, git_tree *a,
-	git_tree *b, gsym_buf *path);
-
-static bool is_tree(const git_tree_entry *e)
-{
-	return e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
-}
-
-/* One name that differs: its path, and what differs below it. */
-static int diff_entry(pathset *out, git_repository *repo,
-	const git_tree_entry *ea, const git_tree_entry *eb, gsym_buf *path)
-{
-	git_tree *ta = NULL, *tb = NULL;
-	size_t len = path->size;
-	int error = 0;
-
-	gsym_buf_puts(path, git_tree_entry_name(ea ? ea : eb));
-	if ((ea && !is_tree(ea)) || (eb && !is_tree(eb)))
-		pathset_add(out, path->ptr);
-	if (is_tree(ea) || is_tree(eb)) {
-		gsym_buf_putc(path, '/');
-		if ((is_tree(ea) &&
-			    git_tree_lookup(&ta, repo, git_tree_entry_id(ea)) <
-				    0) ||
-			(is_tree(eb) &&
-				git_tree_lookup(&tb, repo,
-					git_tree_entry_id(eb)) < 0) ||
-			diff_trees(out, repo, ta, tb, path) < 0)
-			error = -1;
-	}
-	git_tree_free(ta);
-	git_tree_free(tb);
-	gsym_buf_truncate(path, len);
-	return error;
-}
-
-/*
- * Every path that differs between trees `a` and `b` (either may be NULL),
- * below `path`. Equal subtrees are skipped by id, so the cost follows the
- * change, not the size of the tree.
- */
-static int diff_trees(pathset *out, git_repository *repo, git_tree *a,
-	git_tree *b, gsym_buf *path)
-{
-	size_t na = a ? git_tree_entrycount(a) : 0;
-	size_t nb = b ? git_tree_entrycount(b) : 0, i;
-
-	for (i = 0; i < na; i++) {
-		const git_tree_entry *ea = git_tree_entry_byindex(a, i);
-		const git_tree_entry *eb = b ?
-			git_tree_entry_byname(b, git_tree_entry_name(ea)) :
-			NULL;
-
-		if (eb &&
-			git_tree_entry_filemode(ea) ==
-				git_tree_entry_filemode(eb) &&
-			git_oid_equal(git_tree_entry_id(ea),
-				git_tree_entry_id(eb)))
-			continue;
-		if (diff_entry(out, repo, ea, eb, path) < 0)
-			return -1;
-	}
-	for (i = 0; i < nb; i++) {
-		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
-
-		if ((!a ||
-			    !git_tree_entry_byname(a,
-				    git_tree_entry_name(eb))) &&
-			diff_entry(out, repo, NULL, eb, path) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* The paths a branch switch from `old_hex` to `new_hex` changed. */
-static int changed_paths(pathset *out, gsym_repo *repo, const char *old_hex,
-	const char *new_hex)
-{
-	git_object *a = NULL, *b = NULL;
-	git_tree *ta = NULL, *tb = NULL;
-	gsym_buf path = GSYM_BUF_INIT;
-	int error = -1;
-
-	if (git_revparse_single(&a, repo->repo, old_hex) < 0 ||
-		git_revparse_single(&b, repo->repo, new_hex) < 0 ||
-		git_object_peel((git_object **)&ta, a, GIT_OBJECT_TREE) < 0 ||
-		git_object_peel((git_object **)&tb, b, GIT_OBJECT_TREE) < 0 ||
-		diff_trees(out, repo->repo, ta, tb, &path) < 0)
-		goto done;
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(char *), cmp_str);
-	error = 0;
-done:
-	gsym_buf_dispose(&path);
-	git_tree_free(ta);
-	git_tree_free(tb);
-	git_object_free(a);
-	git_object_free(b);
-	return error;
-}
-
-static bool pathset_has(const pathset *set, const char *path)
-{
-	char *key = (char *)path;
-
-	return set->n &&
-		bsearch(&key, set->v, set->n, sizeof(char *), cmp_str) != NULL;
-}
-
-/* Did the switch touch `path`, something below it, or a parent of it? */
-static bool affected(const pathset *set, const char *path)
-{
-	gsym_buf prefix = GSYM_BUF_INIT;
-	size_t lo = 0, hi = set->n, len;
-	bool hit = false;
-
-	if (!path)
-		return true; /* unknown source: check it */
-	if (pathset_has(set, path))
-		return true;
-	gsym_buf_printf(&prefix, "%s/", path);
-	while (lo < hi) { /* first element >= "path/" */
-		size_t mid = (lo + hi) / 2;
-
-		if (strcmp(set->v[mid], prefix.ptr) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	hit = lo < set->n && !strncmp(set->v[lo], prefix.ptr, prefix.size);
-	for (len = gsym_path_dirlen(path); !hit && len > 0;
-		len = gsym_path_dirlen(prefix.ptr)) {
-		gsym_buf_truncate(&prefix, 0);
-		gsym_buf_put(&prefix, path, len);
-		hit = pathset_has(set, prefix.ptr);
-	}
-	gsym_buf_dispose(&prefix);
-	return hit;
-}
-
 /* Below this many entries threads cost more than they save. */
 #define LSTAT_AHEAD_MIN 512
 
@@ -498,12 +330,6 @@ int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
 	return 0;
 }
 
-static int fatal(const char *msg)
-{
-	fprintf(stderr, "fatal: %s\n", msg);
-	return GSYM_EXIT_FATAL;
-}
-
 static void flush(gsym_buf *b, FILE *f)
 {
 	if (b->size)
@@ -512,7 +338,7 @@ static void flush(gsym_buf *b, FILE *f)
 }
 
 /* Paths of the checked-out submodules (gitlink entries with a .git). */
-static void find_submodules(pathset *out, gsym_repo *repo)
+static void find_submodules(gsym_pathset *out, gsym_repo *repo)
 {
 	gsym_buf p = GSYM_BUF_INIT;
 	gsym_stat st;
@@ -528,22 +354,275 @@ static void find_submodules(pathset *out, gsym_repo *repo)
 		gsym_buf_puts(&p, item->path);
 		gsym_buf_puts(&p, "/.git");
 		if (gsym_platform_lstat(&st, p.ptr) == 0)
-			pathset_add(out, item->path);
+			gsym_pathset_add(out, item->path);
 	}
 	gsym_error_clear();
 	gsym_buf_dispose(&p);
 }
 
-/* Run the same command in each submodule; returns the worst exit code. */
+/* One run over one repository, from opening it to the report. */
+typedef struct {
+	const gsym_run_opts *o;
+	gsym_repo repo;
+	gsym_entries entries;
+	gsym_state_file state;
+	gsym_sparse sparse;
+	gsym_repo_view rv;
+	gsym_view view;
+	gsym_plan_opts plan;
+	gsym_apply_ctx actx;
+	gsym_run_ctx rctx;
+	gsym_buf backup_dir;
+	gsym_pathset changed; /* what a branch switch changed */
+	gsym_pathset subs; /* checked-out submodules to descend into */
+	char *id; /* the worktree's name in exclude and sparse blocks */
+	bool writes; /* restore or reset, not a dry run */
+	bool quick; /* a branch switch: only what it changed */
+	unsigned int jobs;
+} run;
+
+/*
+ * Prepare: open the repository (locking the index when writing), read
+ * the config, the state, the sparse block and the link entries; know
+ * whether links work here; finish what a killed run left half done.
+ */
+static int prepare(run *r)
+{
+	const gsym_run_opts *o = r->o;
+	int recurse_subs = o->recurse_submodules, error;
+	size_t i;
+
+	if ((error = gsym_repo_open(&r->repo, r->writes)) < 0)
+		return error;
+	r->plan.mode = o->mode;
+	r->plan.force = o->force;
+	r->plan.allow_outside = o->allow_outside;
+	r->plan.platform = gsym_platform_info_get();
+	r->plan.details = o->mode != GSYM_MODE_RESTORE || o->verbose ||
+		o->format != GSYM_REPORT_TEXT || o->dry_run;
+	r->plan.validate_flags =
+		r->plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
+	if ((error = read_config(&r->plan, o, &r->repo, &recurse_subs,
+		     &r->jobs)) < 0 ||
+		(error = gsym_state_load(&r->state, r->repo.gitdir)) < 0 ||
+		(error = gsym_scan(&r->entries, &r->repo.file, r->repo.prefix,
+			 o->pathspec, o->npathspec)) < 0)
+		return error;
+	r->id = worktree_id(&r->repo);
+	if ((error = gsym_sparse_load(&r->sparse, &r->repo, r->id)) < 0)
+		return error;
+	if (recurse_subs && o->format != GSYM_REPORT_JSON)
+		find_submodules(&r->subs, &r->repo);
+
+	/*
+	 * What an earlier restore learnt about links here; a restore that
+	 * will write checks it once (links may work now), so a tree of copies
+	 * does not retry a link per entry on every run.
+	 */
+	r->plan.links_unsupported = r->state.links_unsupported;
+	if (r->writes && o->mode == GSYM_MODE_RESTORE &&
+		r->state.links_unsupported && links_work(r->repo.workdir)) {
+		r->plan.links_unsupported = false;
+		r->state.links_unsupported = false;
+		r->state.dirty = true;
+	}
+
+	gsym_view_repo_init(&r->view, &r->rv, &r->repo, &r->entries);
+	/* replacing an edited thing (--force), or showing one to git */
+	gsym_buf_printf(&r->backup_dir, "%ssymlinks/backup/", r->repo.gitdir);
+	r->actx.view = &r->view;
+	r->actx.state = &r->state;
+	r->actx.workdir = r->repo.workdir;
+	r->actx.backup_dir = r->backup_dir.ptr;
+	r->actx.opts = &r->plan;
+	r->actx.dry_run = !r->writes;
+	r->rctx.plan = &r->plan;
+	r->rctx.apply = &r->actx;
+
+	/*
+	 * A branch switch: plan in full only what changed or lost its stamp.
+	 * What the switch changed carries git's stamp now, not ours, so the
+	 * quick check sends it on; only fallbacks, whose targets may change
+	 * under them, need the diff of the two trees.
+	 */
+	r->quick = o->old_commit && o->new_commit && !o->npathspec;
+	if (r->quick && r->state.n &&
+		gsym_changes_between(&r->changed, &r->repo, o->old_commit,
+			o->new_commit) < 0)
+		r->quick = false;
+	gsym_error_clear();
+
+	/* a hook's quick check spares the lstat: gathering them would not */
+	if (!r->quick && r->jobs > 1 && r->entries.n >= LSTAT_AHEAD_MIN)
+		lstat_ahead(&r->entries, &r->repo, r->plan.validate_flags,
+			r->jobs);
+
+	/* finish what a killed run left half done */
+	for (i = 0; r->writes && i < r->state.ntouched; i++)
+		if ((error = gsym_apply_cleanup(&r->actx,
+			     r->state.touched[i])) < 0)
+			return error;
+	return 0;
+}
+
+/* Plan and apply: one decision per selected link entry, carried out. */
+static int plan_and_apply(run *r)
+{
+	const gsym_run_opts *o = r->o;
+	size_t i;
+	int error;
+
+	for (i = 0; i < r->entries.n; i++) {
+		gsym_entry *e = &r->entries.v[i];
+		gsym_record *rec;
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED))
+			continue;
+		rec = gsym_state_find(&r->state, e->path);
+		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
+			gsym_sparse_hides(&r->sparse, e->path))
+			e->flags |= GSYM_ENTRY_HIDDEN;
+		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
+			gsym_plan_quick(e, &r->view, rec,
+				rec &&
+					gsym_pathset_touches(&r->changed,
+						rec->src)))
+			continue;
+		if (o->progress && (i % 256 == 0 || i + 1 == r->entries.n))
+			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
+				r->entries.n);
+		if ((error = gsym_run_entry(&r->rctx, e, rec)) < 0)
+			return error;
+	}
+	if (o->progress && r->entries.n)
+		fprintf(stderr, ", done\n");
+	return 0;
+}
+
+/*
+ * Record: index stamps and bits, files our sparse block hid, the index
+ * written under our lock, then the sparse block, the state file and the
+ * exclude lines.
+ */
+static int record(run *r)
+{
+	gsym_buf exclude = GSYM_BUF_INIT;
+	bool index_changed = false;
+	int error;
+
+	if ((error = record_all(&r->repo, &r->entries, &r->state, &r->actx,
+		     &r->sparse, r->o, &index_changed)) < 0 ||
+		(error = gsym_sparse_unhide(&r->sparse, &r->repo,
+			 &index_changed)) < 0 ||
+		(index_changed &&
+			(error = gsym_repo_write_index(&r->repo)) < 0))
+		goto done;
+	gsym_repo_unlock(&r->repo);
+	if (r->o->mode == GSYM_MODE_RESET && !r->o->npathspec) {
+		r->state.links_unsupported = false;
+		r->state.dirty = true;
+	}
+	gsym_buf_printf(&exclude, "%sinfo/exclude", r->repo.commondir);
+	if ((error = gsym_sparse_sync(&r->sparse, &r->repo, r->id, &r->state)) <
+			0 ||
+		(error = gsym_state_save(&r->state)) < 0)
+		goto done;
+	error = gsym_exclude_sync(exclude.ptr, r->id, &r->state);
+done:
+	gsym_buf_dispose(&exclude);
+	return error;
+}
+
+/* Report: print the entries; GSYM_PARTIAL when some were left alone. */
+static int report(run *r)
+{
+	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT;
+	gsym_report_opts ropts;
+	size_t bad;
+
+	ropts.format = r->o->format;
+	ropts.mode = r->o->mode;
+	ropts.dry_run = r->o->dry_run;
+	ropts.quiet = r->o->quiet;
+	ropts.verbose = r->o->verbose;
+	bad = gsym_report(&out, &err, &r->entries, &ropts);
+	flush(&out, stdout);
+	flush(&err, stderr);
+	gsym_buf_dispose(&out);
+	gsym_buf_dispose(&err);
+	return bad ? GSYM_PARTIAL : GSYM_OK;
+}
+
+static void run_dispose(run *r)
+{
+	gsym_pathset_dispose(&r->changed);
+	gsym_view_repo_dispose(&r->rv);
+	gsym_state_dispose(&r->state);
+	gsym_sparse_dispose(&r->sparse);
+	gsym_entries_dispose(&r->entries);
+	gsym_repo_close(&r->repo);
+	gsym_buf_dispose(&r->backup_dir);
+	free(r->id);
+}
+
+/* One repository; the checked-out submodules it has go to `subs`. */
+static int run_repository(const gsym_run_opts *o, gsym_pathset *subs,
+	char **workdir)
+{
+	run r;
+	gsym_error_saved saved;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
+	r.jobs = 1;
+	git_libgit2_init();
+	error = prepare(&r);
+	/*
+	 * git holds the index (post-index-change inside `git commit`, which
+	 * writes index.lock and keeps it): its next hook or command sees to
+	 * it
+	 */
+	if (error == GSYM_ELOCKED && o->hook) {
+		error = GSYM_OK;
+		goto done;
+	}
+	if (error < 0 || (error = plan_and_apply(&r)) < 0 ||
+		(r.writes && (error = record(&r)) < 0))
+		goto done;
+	error = report(&r);
+	*subs = r.subs;
+	r.subs.v = NULL;
+	r.subs.n = 0;
+	if (subs->n)
+		*workdir = gsym_strdup(r.repo.workdir);
+done:
+	gsym_error_save(&saved); /* the cleanup keeps the failure's message */
+	gsym_pathset_dispose(&r.subs);
+	run_dispose(&r);
+	git_libgit2_shutdown();
+	return gsym_error_restore(&saved, error);
+}
+
+/* The worse of two results: an error, else some left alone, else OK. */
+static int worse(int a, int b)
+{
+	if (a < 0 || b < 0)
+		return a < 0 ? a : b;
+	return a > b ? a : b;
+}
+
+/* Run the same command in each submodule; returns the worst result. */
 static int recurse(const gsym_run_opts *o, const char *workdir,
-	const pathset *subs)
+	const gsym_pathset *subs)
 {
 	static const char *vars[] = { "GIT_DIR", "GIT_WORK_TREE",
 		"GIT_INDEX_FILE", "GIT_COMMON_DIR" };
 	gsym_run_opts sub = *o;
 	gsym_buf cwd = GSYM_BUF_INIT, dir = GSYM_BUF_INIT;
 	size_t i;
-	int worst = 0;
+	int worst = GSYM_OK, error;
 
 	sub.pathspec = NULL;
 	sub.npathspec = 0;
@@ -553,20 +632,19 @@ static int recurse(const gsym_run_opts *o, const char *workdir,
 	for (i = 0; i < GSYM_ARRAY_SIZE(vars); i++)
 		gsym_platform_setenv(vars[i], NULL);
 	for (i = 0; i < subs->n; i++) {
-		int code;
-
 		gsym_buf_sets(&dir, workdir);
 		gsym_buf_puts(&dir, subs->v[i]);
-		if (gsym_platform_chdir(dir.ptr) < 0) {
-			fprintf(stderr, "error: %s\n", gsym_error_last());
-			worst = worst > 1 ? worst : 1;
+		if ((error = gsym_platform_chdir(dir.ptr)) < 0) {
+			gsym_error_print();
+			worst = worse(worst, GSYM_PARTIAL);
 			continue;
 		}
 		if (o->format == GSYM_REPORT_TEXT && !o->quiet)
 			printf("Entering '%s'\n", subs->v[i]);
-		code = gsym_run(&sub);
-		if (code > worst)
-			worst = code;
+		error = gsym_run(&sub);
+		if (error < 0)
+			gsym_error_print();
+		worst = worse(worst, error < 0 ? GSYM_PARTIAL : error);
 	}
 	if (cwd.size)
 		gsym_platform_chdir(cwd.ptr);
@@ -577,206 +655,14 @@ static int recurse(const gsym_run_opts *o, const char *workdir,
 
 int gsym_run(const gsym_run_opts *o)
 {
-	gsym_repo repo;
-	gsym_entries entries = { NULL, 0 };
-	gsym_state_file state;
-	gsym_sparse sparse;
-	gsym_repo_view rv;
-	gsym_view view;
-	gsym_plan_opts plan;
-	gsym_apply_ctx actx;
-	gsym_run_ctx rctx = { NULL, NULL, false };
-	gsym_report_opts ropts;
-	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT, path = GSYM_BUF_INIT;
-	pathset changed = { NULL, 0, 0 }, subs = { NULL, 0, 0 };
-	bool quick;
+	gsym_pathset subs = { NULL, 0, 0 };
 	char *workdir = NULL;
-	int recurse_subs = o->recurse_submodules;
-	unsigned int jobs = 1;
-	bool writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
-	bool index_changed = false;
-	char *id = NULL;
-	size_t i, bad = 0;
-	int error, code = GSYM_EXIT_OK;
+	int error;
 
-	memset(&state, 0, sizeof(state));
-	memset(&sparse, 0, sizeof(sparse));
-	memset(&rv, 0, sizeof(rv));
-	memset(&plan, 0, sizeof(plan));
-	git_libgit2_init();
-
-	if ((error = gsym_repo_open(&repo, writes)) < 0) {
-		/*
-		 * git holds the index (post-index-change inside `git commit`,
-		 * which writes index.lock and keeps it): its next hook or
-		 * command sees to it
-		 */
-		if (error == GSYM_ELOCKED && o->hook)
-			goto done;
-		code = fatal(gsym_error_last());
-		goto done;
-	}
-
-	plan.mode = o->mode;
-	plan.force = o->force;
-	plan.allow_outside = o->allow_outside;
-	plan.platform = gsym_platform_info_get();
-	plan.details = o->mode != GSYM_MODE_RESTORE || o->verbose ||
-		o->format != GSYM_REPORT_TEXT || o->dry_run;
-	plan.validate_flags =
-		plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
-	if (read_config(&plan, o, &repo, &recurse_subs, &jobs) < 0 ||
-		gsym_state_load(&state, repo.gitdir) < 0 ||
-		gsym_scan(&entries, &repo.file, repo.prefix, o->pathspec,
-			o->npathspec) < 0) {
-		code = fatal(gsym_error_last());
-		goto done;
-	}
-
-	id = worktree_id(&repo);
-	if (gsym_sparse_load(&sparse, &repo, id) < 0) {
-		code = fatal(gsym_error_last());
-		goto done;
-	}
-
-	if (recurse_subs && o->format != GSYM_REPORT_JSON) {
-		find_submodules(&subs, &repo);
-		workdir = gsym_strdup(repo.workdir);
-	}
-
-	/*
-	 * What an earlier restore learnt about links here; a restore that
-	 * will write checks it once (links may work now), so a tree of copies
-	 * does not retry a link per entry on every run.
-	 */
-	plan.links_unsupported = state.links_unsupported;
-	if (writes && o->mode == GSYM_MODE_RESTORE && state.links_unsupported &&
-		links_work(repo.workdir)) {
-		plan.links_unsupported = false;
-		state.links_unsupported = false;
-		state.dirty = true;
-	}
-
-	gsym_view_repo_init(&view, &rv, &repo, &entries);
-	/* replacing an edited thing (--force), or showing one to git */
-	gsym_buf_printf(&path, "%ssymlinks/backup/", repo.gitdir);
-	actx.view = &view;
-	actx.state = &state;
-	actx.workdir = repo.workdir;
-	actx.backup_dir = path.ptr;
-	actx.opts = &plan;
-	actx.dry_run = !writes;
-	rctx.plan = &plan;
-	rctx.apply = &actx;
-
-	/*
-	 * A branch switch: plan in full only what changed or lost its stamp.
-	 * What the switch changed carries git's stamp now, not ours, so the
-	 * quick check sends it on; only fallbacks, whose targets may change
-	 * under them, need the diff of the two trees.
-	 */
-	quick = o->old_commit && o->new_commit && !o->npathspec;
-	if (quick && state.n &&
-		changed_paths(&changed, &repo, o->old_commit, o->new_commit) <
-			0)
-		quick = false;
-	gsym_error_clear();
-
-	/* a hook's quick check spares the lstat: gathering them would not */
-	if (!quick && jobs > 1 && entries.n >= LSTAT_AHEAD_MIN)
-		lstat_ahead(&entries, &repo, plan.validate_flags, jobs);
-
-	/* finish what a killed run left half done */
-	for (i = 0; writes && i < state.ntouched; i++)
-		if (gsym_apply_cleanup(&actx, state.touched[i]) < 0) {
-			code = fatal(gsym_error_last());
-			goto done;
-		}
-
-	for (i = 0; i < entries.n; i++) {
-		gsym_entry *e = &entries.v[i];
-		gsym_record *rec;
-
-		if (!(e->flags & GSYM_ENTRY_SELECTED))
-			continue;
-		rec = gsym_state_find(&state, e->path);
-		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
-			gsym_sparse_hides(&sparse, e->path))
-			e->flags |= GSYM_ENTRY_HIDDEN;
-		if (quick && !pathset_has(&changed, e->path) &&
-			gsym_plan_quick(e, &view, rec,
-				rec && affected(&changed, rec->src)))
-			continue;
-		if (o->progress && (i % 256 == 0 || i + 1 == entries.n))
-			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
-				entries.n);
-		if (gsym_run_entry(&rctx, e, rec) < 0) {
-			code = fatal(gsym_error_last());
-			goto done;
-		}
-	}
-
-	if (o->progress && entries.n)
-		fprintf(stderr, ", done\n");
-
-	if (writes) {
-		if (record_all(&repo, &entries, &state, &actx, &sparse, o,
-			    &index_changed) < 0 ||
-			gsym_sparse_unhide(&sparse, &repo, &index_changed) <
-				0) {
-			code = fatal(gsym_error_last());
-			goto done;
-		}
-		if (index_changed && gsym_repo_write_index(&repo) < 0) {
-			code = fatal(gsym_error_last());
-			goto done;
-		}
-		gsym_repo_unlock(&repo);
-		if (o->mode == GSYM_MODE_RESET && !o->npathspec) {
-			state.links_unsupported = false;
-			state.dirty = true;
-		}
-		gsym_buf_printf(&err, "%sinfo/exclude", repo.commondir);
-		if (gsym_sparse_sync(&sparse, &repo, id, &state) < 0 ||
-			gsym_state_save(&state) < 0 ||
-			gsym_exclude_sync(err.ptr, id, &state) < 0) {
-			code = fatal(gsym_error_last());
-			goto done;
-		}
-		gsym_buf_clear(&err);
-	}
-
-	ropts.format = o->format;
-	ropts.mode = o->mode;
-	ropts.dry_run = o->dry_run;
-	ropts.quiet = o->quiet;
-	ropts.verbose = o->verbose;
-	bad = gsym_report(&out, &err, &entries, &ropts);
-	flush(&out, stdout);
-	flush(&err, stderr);
-	if (bad)
-		code = GSYM_EXIT_LEFT_ALONE;
-
-done:
-	pathset_dispose(&changed);
-	gsym_view_repo_dispose(&rv);
-	gsym_state_dispose(&state);
-	gsym_sparse_dispose(&sparse);
-	gsym_entries_dispose(&entries);
-	gsym_repo_close(&repo);
-	gsym_buf_dispose(&out);
-	gsym_buf_dispose(&err);
-	gsym_buf_dispose(&path);
-	free(id);
-	git_libgit2_shutdown();
-
-	if (subs.n && code != GSYM_EXIT_FATAL) {
-		int sub = recurse(o, workdir, &subs);
-
-		if (sub > code)
-			code = sub;
-	}
-	pathset_dispose(&subs);
+	error = run_repository(o, &subs, &workdir);
+	if (error >= 0 && subs.n)
+		error = worse(error, recurse(o, workdir, &subs));
+	gsym_pathset_dispose(&subs);
 	free(workdir);
-	return code;
+	return error;
 }

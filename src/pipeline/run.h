@@ -9,14 +9,6 @@
 #include "pipeline/plan.h"
 #include "pipeline/report.h"
 
-/* Exit codes of the product contract. */
-enum {
-	GSYM_EXIT_OK = 0,
-	GSYM_EXIT_LEFT_ALONE = 1,
-	GSYM_EXIT_FATAL = 128,
-	GSYM_EXIT_USAGE = 129
-};
-
 typedef struct {
 	gsym_mode mode;
 	gsym_report_format format;
@@ -61,7 +53,12 @@ typedef struct {
  */
 int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec);
 
-/* Run one command; returns the process exit code. */
+/*
+ * Run one command over the repository (and, when asked, its checked-out
+ * submodules): prepare, plan and apply, record, report. Returns GSYM_OK,
+ * GSYM_PARTIAL when some entries were left alone (and listed), or a
+ * negative error with its message set; src/cli/ makes that an exit code.
+ */
 int gsym_run(const gsym_run_opts *opts);
 
 #endif

@@ -14,6 +14,7 @@
  * callers act on; everything else is GSYM_ERROR with a message set.
  */
 typedef enum {
+	GSYM_PARTIAL = 1, /* done, but some entries were left alone (listed) */
 	GSYM_OK = 0,
 	GSYM_ERROR = -1,
 	GSYM_ENOTFOUND = -3,

@@ -52,3 +52,21 @@ int gsym_error_restore(const gsym_error_saved *saved, int code)
 	memcpy(message, saved->text, sizeof(message));
 	return code;
 }
+
+#define GSYM_PREFIX "git-symlinks: "
+
+void gsym_error_print(void)
+{
+	fprintf(stderr, GSYM_PREFIX "%s\n", gsym_error_last());
+}
+
+void gsym_error_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(GSYM_PREFIX, stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

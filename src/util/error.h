@@ -30,4 +30,11 @@ void gsym_error_save(gsym_error_saved *out);
 /* Put the saved message back (none, if none was set); returns `code`. */
 int gsym_error_restore(const gsym_error_saved *saved, int code);
 
+/*
+ * The one way the tool speaks up on stderr: one line, "git-symlinks: "
+ * and the message. gsym_error_print() says the last error.
+ */
+void gsym_error_print(void);
+void gsym_error_printf(const char *fmt, ...) GSYM_PRINTF(1, 2);
+
 #endif

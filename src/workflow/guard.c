@@ -118,13 +118,13 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 		if (gsym_guard_junction_above(&junction, g->view,
 			    d->new_file.path) &&
 			!gsym_state_find(g->state, junction.ptr)) {
-			fprintf(stderr,
-				"git-symlinks: commit stopped: '%s' is a "
+			gsym_error_printf(
+				"commit stopped: '%s' is a "
 				"junction and its files are staged as files; "
 				"record it as a link with 'git rm -r -q --cached "
-				"-- %s && git symlinks add %s'\n",
+				"-- %s && git symlinks add %s'",
 				junction.ptr, junction.ptr, junction.ptr);
-			g->code = GSYM_EXIT_LEFT_ALONE;
+			g->code = GSYM_PARTIAL;
 			gsym_buf_dispose(&junction);
 			return 1; /* once is enough */
 		}
@@ -149,22 +149,21 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 	else if (st.type == GSYM_FT_LINK)
 		return 0; /* a real link on disk: git records what it sees */
 	else {
-		fprintf(stderr,
-			"git-symlinks: commit stopped: '%s' is a link, and an "
+		gsym_error_printf(
+			"commit stopped: '%s' is a link, and an "
 			"edited copy is staged in its place; keep the link with "
 			"'git restore --staged -- %s && git symlinks restore "
 			"--force -- %s' (your edit is saved under "
-			".git/symlinks/backup/)\n",
+			".git/symlinks/backup/)",
 			path, path, path);
-		g->code = GSYM_EXIT_LEFT_ALONE;
+		g->code = GSYM_PARTIAL;
 		return 0;
 	}
 	if (put_back(g->repo, g->view, path, &d->old_file.id, rec != NULL) < 0)
 		return -1;
 	g->changed = true;
-	fprintf(stderr,
-		"git-symlinks: kept '%s' a link in this commit (its "
-		"%s had been staged)\n",
+	gsym_error_printf("kept '%s' a link in this commit (its "
+			  "%s had been staged)",
 		path, what);
 	return 0;
 }
@@ -307,6 +306,7 @@ int gsym_guard(void)
 	gsym_buf dir = GSYM_BUF_INIT;
 	walk_ctx w;
 	guard_ctx g;
+	gsym_error_saved saved;
 	int error;
 
 	memset(&state, 0, sizeof(state));
@@ -315,8 +315,7 @@ int gsym_guard(void)
 	git_libgit2_init();
 	if (gsym_repo_open(&repo, true) < 0 ||
 		gsym_state_load(&state, repo.gitdir) < 0) {
-		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
-		g.code = GSYM_EXIT_FATAL;
+		g.code = GSYM_ERROR;
 		goto done;
 	}
 	if (git_revparse_single(&head, repo.repo, "HEAD^{tree}") < 0)
@@ -324,8 +323,7 @@ int gsym_guard(void)
 	tree = (git_tree *)head;
 	head = NULL;
 	if (gsym_scan(&entries, &repo.file, "", NULL, 0) < 0) {
-		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
-		g.code = GSYM_EXIT_FATAL;
+		g.code = GSYM_ERROR;
 		goto done;
 	}
 	gsym_view_repo_init(&view, &rv, &repo, &entries);
@@ -348,16 +346,14 @@ int gsym_guard(void)
 			error = git_diff_foreach(diff, check_link, NULL, NULL,
 				NULL, &g);
 	}
-	if (error < 0 && g.code != GSYM_EXIT_LEFT_ALONE) {
-		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
-		g.code = GSYM_EXIT_FATAL;
+	if (error < 0 && g.code != GSYM_PARTIAL) {
+		g.code = GSYM_ERROR;
 		goto done;
 	}
-	if (g.changed && g.code == 0 && gsym_repo_write_index(&repo) < 0) {
-		fprintf(stderr, "git-symlinks: %s\n", gsym_error_last());
-		g.code = GSYM_EXIT_FATAL;
-	}
+	if (g.changed && g.code == 0 && gsym_repo_write_index(&repo) < 0)
+		g.code = GSYM_ERROR;
 done:
+	gsym_error_save(&saved); /* the cleanup keeps the failure's message */
 	gsym_cache_tree_free(ct);
 	gsym_buf_dispose(&dir);
 	git_diff_free(diff);
@@ -368,5 +364,6 @@ done:
 	gsym_state_dispose(&state);
 	gsym_repo_close(&repo);
 	git_libgit2_shutdown();
+	gsym_error_restore(&saved, 0);
 	return g.code;
 }

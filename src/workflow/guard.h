@@ -14,7 +14,8 @@
  * the tool's unedited fallback, is put back exactly as it was (mode and
  * blob) and the files below it dropped, with a note on stderr. If the
  * fallback was edited, the commit is stopped with the command that
- * resolves it. Returns the hook's exit code: 0, 1 (stop) or 128.
+ * resolves it. Returns GSYM_OK, GSYM_PARTIAL (the commit is stopped) or
+ * an error with its message set.
  */
 int gsym_guard(void);
 
