@@ -46,26 +46,8 @@ static const char *fallback_refusal(const gsym_entry *e)
 	return NULL;
 }
 
-/*
- * THE decision of an entry's form: the ordered list of ways to put
- * something at its path (e->hows), best first, from these inputs only:
- *
- *  - whether links can be made in this tree: opts->links_unsupported,
- *    from the state file or learnt by this run when the platform refused
- *    one and a probe at the top of the tree confirmed it (run.c);
- *  - the configured fallbacks, in order: opts->fallbacks
- *    (--fallback, symlinks.fallback, else the platform's default);
- *  - the entry's target: its resolved type (e->type: a junction or a
- *    deep copy only for a directory, a hard link only for a file) and
- *    the resolution flags (e->resolve_flags: no fallback for a target
- *    outside the tree, absolute, in .git, looping, an ancestor);
- *  - the platform's abilities: opts->platform (junctions exist; a link
- *    leaving the tree needs --allow-outside, opts->allow_outside).
- *
- * Apply tries the list in order and reports what failed; an empty list
- * means the placeholder stays (settle() says why).
- */
-static void plan_forms(gsym_entry *e, const gsym_plan_opts *opts)
+/* The form decision: see plan.h, where its inputs are listed. */
+void gsym_plan_forms(gsym_entry *e, const gsym_plan_opts *opts)
 {
 	const char *refusal = fallback_refusal(e);
 	unsigned int i;
@@ -109,7 +91,7 @@ static void settle(gsym_entry *e)
 static void plan_create(gsym_entry *e, const gsym_plan_opts *opts,
 	gsym_state pending_state, const char *why)
 {
-	plan_forms(e, opts);
+	gsym_plan_forms(e, opts);
 	if (e->nhows == 0) {
 		settle(e);
 		return;
@@ -256,46 +238,41 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 	return 0;
 }
 
-/* A fallback we made, unedited: current, or behind its link or target? */
-static int plan_recorded(gsym_entry *e, const gsym_view *view,
-	const gsym_record *rec, const gsym_plan_opts *opts)
+/*
+ * A fallback we made, unedited: why a fresh one would differ from it
+ * (behind its link or its target), or NULL when it is current.
+ */
+static int fallback_behind(const char **out, gsym_entry *e,
+	const gsym_view *view, const gsym_record *rec)
 {
 	unsigned char fresh[GSYM_OID_RAWSZ];
 	int error;
 
-	e->kind = rec->kind;
-	if (opts->mode == GSYM_MODE_RESET) {
-		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
-		return 0;
-	}
+	*out = NULL;
 	if (memcmp(rec->blob, e->id, GSYM_OID_RAWSZ)) {
 		/* a checkout changed the link and left our fallback */
-		plan_create(e, opts, GSYM_STATE_STALE, "the link changed");
+		*out = "the link changed";
 		return 0;
 	}
-	/* stale when a fresh fallback would differ from this one */
 	if (e->type == GSYM_TYPE_MISSING || !e->resolved ||
 		e->type != rec->type) {
-		plan_create(e, opts, GSYM_STATE_STALE, "target changed");
+		*out = "target changed";
 		return 0;
 	}
 	if (rec->kind == GSYM_KIND_JUNCTION) {
 		gsym_buf now = GSYM_BUF_INIT, want = GSYM_BUF_INIT;
-		bool moved;
 
 		/* a junction holds an absolute path: the tree may have moved */
 		gsym_buf_puts(&want, view->workdir);
 		gsym_buf_puts(&want, e->resolved);
 		error = view->readlink(&now, view, e->path);
-		moved = error < 0 || now.size != want.size ||
-			!gsym_platform_same_path(now.ptr, want.ptr, want.size);
+		if (error < 0 || now.size != want.size ||
+			!gsym_platform_same_path(now.ptr, want.ptr, want.size))
+			*out = "the junction points at an old location";
 		gsym_buf_dispose(&now);
 		gsym_buf_dispose(&want);
-		if (moved) {
-			plan_create(e, opts, GSYM_STATE_STALE,
-				"the junction points at an old location");
-			return 0;
-		}
+		gsym_error_clear();
+		return 0;
 	}
 	if (rec->kind == GSYM_KIND_HARDLINK) {
 		gsym_stat target;
@@ -315,33 +292,16 @@ static int plan_recorded(gsym_entry *e, const gsym_view *view,
 				return error;
 			same = !memcmp(fresh, rec->hash, sizeof(fresh));
 		}
-		if (!same) {
-			plan_create(e, opts, GSYM_STATE_STALE,
-				"target replaced since the hard link was made");
-			return 0;
-		}
+		if (!same)
+			*out = "target replaced since the hard link was made";
+		return 0;
 	}
 	if (rec->kind == GSYM_KIND_COPY) {
 		if ((error = view->hash(fresh, view, e->resolved, e->type)) < 0)
 			return error;
-		if (memcmp(fresh, rec->hash, sizeof(fresh))) {
-			plan_create(e, opts, GSYM_STATE_STALE,
-				"target changed since the copy was made");
-			return 0;
-		}
+		if (memcmp(fresh, rec->hash, sizeof(fresh)))
+			*out = "target changed since the copy was made";
 	}
-	if (opts->links_unsupported)
-		/* re-stamp, and put back a bit a mixed reset dropped */
-		set(e, GSYM_STATE_OK,
-			(e->flags & GSYM_ENTRY_STAMP_MATCH) &&
-					(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
-				GSYM_ACT_NONE :
-				GSYM_ACT_STAMP,
-			NULL);
-	else
-		/* links work now: upgrade the fallback */
-		plan_create(e, opts, GSYM_STATE_PENDING,
-			"links can be made here now");
 	return 0;
 }
 
@@ -393,120 +353,176 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	return true;
 }
 
-int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
+/* What the planner found out about an entry before deciding. */
+typedef struct {
+	const char *refused; /* the entry path git or Windows would refuse */
+	const char *broken; /* an unreadable blob, a refused target */
+	bool fast; /* the link stamped by an earlier run, untouched */
+	bool link_matches; /* a link on disk with exactly the target */
+	bool owned; /* rec's unedited fallback is at the path */
+	const char *behind; /* why that fallback is not current, or NULL */
+	bool placeholder; /* a file holding exactly the target text */
+	bool other_version; /* a file like git's placeholder of another one */
+} facts;
+
+/*
+ * Gather: every look at the disk, the index and the state the decision
+ * needs, and no more (a stamped link needs no blob; only an owned
+ * fallback is hashed).
+ */
+static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {
 	gsym_buf text = GSYM_BUF_INIT;
 	gsym_node self;
-	const char *reason;
-	bool placeholder;
-	int error = 0;
+	int error;
 
-	e->type = GSYM_TYPE_UNKNOWN;
-	e->kind = GSYM_KIND_MISSING;
-	e->nhows = 0;
-	set(e, GSYM_STATE_OK, GSYM_ACT_NONE, NULL);
-
-	if ((reason = gsym_validate_path(e->path, opts->validate_flags))) {
-		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, reason);
+	memset(f, 0, sizeof(*f));
+	if ((f->refused = gsym_validate_path(e->path, opts->validate_flags)))
 		return 0;
-	}
-
 	error = entry_lstat(e, view);
 	if (error == GSYM_ENOTFOUND)
 		e->disk.type = GSYM_FT_NONE;
 	else if (error < 0)
-		goto failed;
-	error = 0;
+		return error;
 	if (e->disk.type != GSYM_FT_NONE &&
 		gsym_stat_matches(&e->istat, &e->disk))
 		e->flags |= GSYM_ENTRY_STAMP_MATCH;
-
-	/* fast path: the link we stamped is still there, untouched */
-	if (!opts->details && opts->mode == GSYM_MODE_RESTORE &&
-		e->disk.type == GSYM_FT_LINK && !rec &&
-		(e->flags & GSYM_ENTRY_STAMP_MATCH)) {
-		e->kind = GSYM_KIND_SYMLINK;
+	if ((f->fast = !opts->details && opts->mode == GSYM_MODE_RESTORE &&
+			    e->disk.type == GSYM_FT_LINK && !rec &&
+			    (e->flags & GSYM_ENTRY_STAMP_MATCH)))
 		return 0;
-	}
 
 	if ((error = view->lookup(&self, view, e->path)) < 0)
-		goto failed;
+		return error;
 	if (self.type != GSYM_NODE_LINK || !self.target) {
-		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE,
-			"could not read the link's blob");
+		f->broken = "could not read the link's blob";
 		return 0;
 	}
 	e->target = self.target;
 	e->target_len = self.target_len;
-	if ((reason = gsym_validate_target(e->target, e->target_len,
-		     opts->validate_flags))) {
-		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, reason);
+	if ((f->broken = gsym_validate_target(e->target, e->target_len,
+		     opts->validate_flags)))
 		return 0;
-	}
 	if ((error = resolve_entry(e, view)) < 0 ||
 		(error = decide_link_kind(e, view, opts)) < 0)
-		goto failed;
+		return error;
 
+	switch (e->disk.type) {
+	case GSYM_FT_NONE: break;
+	case GSYM_FT_LINK:
+		if ((error = view->readlink(&text, view, e->path)) < 0)
+			break;
+		f->link_matches = text.size == e->target_len &&
+			!memcmp(text.ptr, e->target, text.size);
+		break;
+	case GSYM_FT_FILE:
+	case GSYM_FT_DIR:
+	case GSYM_FT_JUNCTION:
+		if (rec &&
+			(error = gsym_plan_owned(&f->owned, view, rec,
+				 &e->disk)) < 0)
+			break;
+		if (f->owned) {
+			if (opts->mode != GSYM_MODE_RESET)
+				error = fallback_behind(&f->behind, e, view,
+					rec);
+			break;
+		}
+		if (e->disk.type != GSYM_FT_FILE ||
+			(error = is_placeholder(&f->placeholder, e, view)) < 0)
+			break;
+		f->other_version = !f->placeholder && rec &&
+			looks_like_placeholder(e, view);
+		break;
+	default: break;
+	}
+	gsym_buf_dispose(&text);
+	return error;
+}
+
+/* An owned fallback: keep (re-stamp), refresh, upgrade or reset it. */
+static void decide_recorded(gsym_entry *e, const facts *f,
+	const gsym_record *rec, const gsym_plan_opts *opts)
+{
+	e->kind = rec->kind;
+	if (opts->mode == GSYM_MODE_RESET)
+		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+	else if (f->behind)
+		plan_create(e, opts, GSYM_STATE_STALE, f->behind);
+	else if (!opts->links_unsupported)
+		/* links work now: upgrade the fallback */
+		plan_create(e, opts, GSYM_STATE_PENDING,
+			"links can be made here now");
+	else
+		/* re-stamp, and put back a bit a mixed reset dropped */
+		set(e, GSYM_STATE_OK,
+			(e->flags & GSYM_ENTRY_STAMP_MATCH) &&
+					(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
+				GSYM_ACT_NONE :
+				GSYM_ACT_STAMP,
+			NULL);
+}
+
+/* Decide: the state and action from the facts alone, no I/O. */
+static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
+	const gsym_plan_opts *opts)
+{
+	if (f->refused) {
+		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, f->refused);
+		return;
+	}
+	if (f->fast) {
+		e->kind = GSYM_KIND_SYMLINK;
+		return;
+	}
+	if (f->broken) {
+		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, f->broken);
+		return;
+	}
 	switch (e->disk.type) {
 	case GSYM_FT_NONE:
 		e->kind = GSYM_KIND_MISSING;
 		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) && !rec &&
-			!(e->flags & GSYM_ENTRY_HIDDEN)) {
+			!(e->flags & GSYM_ENTRY_HIDDEN))
 			/* sparse checkout: not ours to fill in */
 			set(e, GSYM_STATE_OK, GSYM_ACT_NONE,
 				"skip-worktree (sparse checkout)");
-			break;
-		}
-		if (opts->mode == GSYM_MODE_RESET)
+		else if (opts->mode == GSYM_MODE_RESET)
 			set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
 		else
 			plan_create(e, opts, GSYM_STATE_PENDING,
 				"nothing at the path");
-		break;
+		return;
 
 	case GSYM_FT_LINK:
 		e->kind = GSYM_KIND_SYMLINK;
-		if ((error = view->readlink(&text, view, e->path)) < 0)
-			goto failed;
-		if (text.size != e->target_len ||
-			memcmp(text.ptr, e->target, text.size)) {
+		if (!f->link_matches)
 			plan_edited(e, opts,
 				"link points elsewhere; use --force");
-			break;
-		}
-		if (opts->mode == GSYM_MODE_RESET) {
+		else if (opts->mode == GSYM_MODE_RESET)
 			set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
-			break;
-		}
-		set(e,
-			e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
-						       GSYM_STATE_OK,
-			(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
-					opts->mode != GSYM_MODE_RESTORE ?
-				GSYM_ACT_NONE :
-				GSYM_ACT_STAMP,
-			e->type == GSYM_TYPE_MISSING ? "target does not exist" :
-						       NULL);
-		break;
+		else
+			set(e,
+				e->type == GSYM_TYPE_MISSING ?
+					GSYM_STATE_DANGLING :
+					GSYM_STATE_OK,
+				(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
+						opts->mode !=
+							GSYM_MODE_RESTORE ?
+					GSYM_ACT_NONE :
+					GSYM_ACT_STAMP,
+				e->type == GSYM_TYPE_MISSING ?
+					"target does not exist" :
+					NULL);
+		return;
 
 	case GSYM_FT_FILE:
 	case GSYM_FT_DIR:
 	case GSYM_FT_JUNCTION:
-		if (rec) {
-			bool ours;
-
-			if ((error = gsym_plan_owned(&ours, view, rec,
-				     &e->disk)) < 0)
-				goto failed;
-			if (ours) {
-				if ((error = plan_recorded(e, view, rec,
-					     opts)) < 0)
-					goto failed;
-				break;
-			}
-		}
-		if (e->disk.type != GSYM_FT_FILE) {
+		if (f->owned) {
+			decide_recorded(e, f, rec, opts);
+		} else if (e->disk.type != GSYM_FT_FILE) {
 			e->kind = rec ? rec->kind :
 				e->disk.type == GSYM_FT_JUNCTION ?
 					GSYM_KIND_JUNCTION :
@@ -518,11 +534,7 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
 					"a directory is in the way; move it "
 					"away");
-			break;
-		}
-		if ((error = is_placeholder(&placeholder, e, view)) < 0)
-			goto failed;
-		if (!placeholder && rec && looks_like_placeholder(e, view) &&
+		} else if (f->other_version &&
 			opts->mode == GSYM_MODE_RESTORE && !opts->force) {
 			/*
 			 * git wrote another version of the link over our
@@ -537,37 +549,47 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 					GSYM_ACT_NONE,
 				"holds another version of the link; 'git "
 				"checkout -- <path>' puts it back");
-			break;
-		}
-		if (!placeholder) {
+		} else if (!f->placeholder) {
 			e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
 			plan_edited(e, opts,
 				rec ? "the copy was edited; use --force" :
 				      "placeholder was edited; use --force");
-			break;
+		} else {
+			e->kind = GSYM_KIND_PLACEHOLDER;
+			if (opts->mode == GSYM_MODE_RESET)
+				set(e, GSYM_STATE_OK,
+					(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
+						GSYM_ACT_STAMP :
+						GSYM_ACT_NONE,
+					NULL);
+			else
+				plan_create(e, opts, GSYM_STATE_PENDING, NULL);
 		}
-		e->kind = GSYM_KIND_PLACEHOLDER;
-		if (opts->mode == GSYM_MODE_RESET)
-			set(e, GSYM_STATE_OK,
-				(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
-					GSYM_ACT_STAMP :
-					GSYM_ACT_NONE,
-				NULL);
-		else
-			plan_create(e, opts, GSYM_STATE_PENDING, NULL);
-		break;
+		return;
 
 	default:
 		e->kind = GSYM_KIND_OTHER;
 		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
 			"not a file, directory or link; move it away");
 	}
-	gsym_buf_dispose(&text);
-	return 0;
+}
 
-failed:
-	gsym_buf_dispose(&text);
-	e->message = gsym_strdup(gsym_error_last());
-	set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, NULL);
+int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, const gsym_plan_opts *opts)
+{
+	facts f;
+
+	e->type = GSYM_TYPE_UNKNOWN;
+	e->kind = GSYM_KIND_MISSING;
+	e->nhows = 0;
+	set(e, GSYM_STATE_OK, GSYM_ACT_NONE, NULL);
+	if (gather(&f, e, view, rec, opts) < 0) {
+		/* this entry's error; the rest of the run goes on */
+		free(e->message);
+		e->message = gsym_strdup(gsym_error_last());
+		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, NULL);
+		return 0;
+	}
+	decide(e, &f, rec, opts);
 	return 0;
 }

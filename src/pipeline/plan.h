@@ -74,6 +74,27 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, bool source_changed);
 
+/*
+ * THE decision of an entry's form: the ordered list of ways to put
+ * something at its path (e->hows), best first, from these inputs only:
+ *
+ *  - whether links can be made in this tree: opts->links_unsupported,
+ *    from the state file or learnt by this run when the platform refused
+ *    one and a probe at the top of the tree confirmed it (run.c);
+ *  - the configured fallbacks, in order: opts->fallbacks
+ *    (--fallback, symlinks.fallback, else the platform's default);
+ *  - the entry's target: its resolved type (e->type: a junction or a
+ *    deep copy only for a directory, a hard link only for a file) and
+ *    the resolution flags (e->resolve_flags: no fallback for a target
+ *    outside the tree, absolute, in .git, looping, an ancestor);
+ *  - the platform's abilities: opts->platform (junctions exist; a link
+ *    leaving the tree needs --allow-outside, opts->allow_outside).
+ *
+ * Apply tries the list in order and reports what failed; an empty list
+ * means the placeholder stays (settle() says why).
+ */
+void gsym_plan_forms(gsym_entry *e, const gsym_plan_opts *opts);
+
 /* True when the lstat data equals what the index entry holds. */
 bool gsym_stat_matches(const gsym_istat *is, const gsym_stat *st);
 

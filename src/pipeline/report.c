@@ -62,133 +62,172 @@ static void text_line(gsym_buf *out, const gsym_entry *e, const char *verb)
 	gsym_buf_puts(out, ")\n");
 }
 
-size_t gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
+/* The counts a report's summary and the exit decision are made of. */
+typedef struct {
+	size_t state[GSYM_STATE_ERROR + 1];
+	size_t made[GSYM_KIND_OTHER + 1]; /* changed by this run, by kind */
+	size_t total, changed, left_alone;
+} tally;
+
+/*
+ * The exit decision for one entry: is it left alone? For reset, the
+ * modified, unsafe and failed ones; else every one not in its best
+ * state, except, in a dry run, those a real run would fix.
+ */
+static bool left_alone(const gsym_entry *e, const gsym_report_opts *opts)
+{
+	if (opts->mode == GSYM_MODE_RESET)
+		return e->state == GSYM_STATE_MODIFIED ||
+			e->state == GSYM_STATE_ERROR ||
+			e->state == GSYM_STATE_UNSAFE;
+	return !gsym_state_is_good(e->state) &&
+		!(opts->dry_run && e->action != GSYM_ACT_NONE);
+}
+
+static void count(tally *t, const gsym_entries *entries,
 	const gsym_report_opts *opts)
 {
-	size_t count[GSYM_STATE_ERROR + 1] = { 0 };
-	size_t kinds[GSYM_KIND_OTHER + 1] = { 0 };
-	static const char *plural[] = { "", "symlinks", "junctions",
-		"hardlinks", "copies" };
-	size_t i, total = 0, changed = 0, bad = 0;
-	bool first = true;
+	size_t i;
 
-	if (opts->format == GSYM_REPORT_JSON)
-		gsym_buf_puts(out, "{\"version\":1,\"entries\":[");
+	memset(t, 0, sizeof(*t));
 	for (i = 0; i < entries->n; i++) {
 		const gsym_entry *e = &entries->v[i];
-		bool good = gsym_state_is_good(e->state);
 
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
-		total++;
-		count[e->state]++;
+		t->total++;
+		t->state[e->state]++;
 		if (e->flags & GSYM_ENTRY_CHANGED) {
-			changed++;
-			kinds[e->kind]++;
+			t->changed++;
+			t->made[e->kind]++;
 		}
-		if (opts->mode == GSYM_MODE_RESET ?
-				(e->state == GSYM_STATE_MODIFIED ||
-					e->state == GSYM_STATE_ERROR ||
-					e->state == GSYM_STATE_UNSAFE) :
-				!good &&
-					!(opts->dry_run &&
-						e->action != GSYM_ACT_NONE))
-			bad++;
+		if (left_alone(e, opts))
+			t->left_alone++;
+	}
+}
 
-		switch (opts->format) {
-		case GSYM_REPORT_JSON:
-			if (!first)
-				gsym_buf_putc(out, ',');
-			first = false;
-			json_entry(out, e);
-			break;
-		case GSYM_REPORT_PORCELAIN:
-			gsym_buf_printf(out, "%s %s %s ",
-				gsym_state_name(e->state),
-				gsym_kind_name(e->kind),
-				gsym_type_name(e->type));
-			gsym_quote_path(out, e->path, true);
-			gsym_buf_putc(out, '\n');
-			break;
-		default:
-			if (opts->dry_run && e->action != GSYM_ACT_NONE &&
-				!opts->quiet) {
-				gsym_buf_puts(out, "would ");
-				text_line(out, e,
-					e->action == GSYM_ACT_CREATE ?
-						"restore" :
-						e->action ==
-							GSYM_ACT_PLACEHOLDER ?
-						"reset" :
-						"stamp");
-			} else if (opts->verbose ||
-				(opts->mode == GSYM_MODE_STATUS && !good &&
-					!opts->quiet)) {
-				text_line(out, e, gsym_state_name(e->state));
-			} else if (!good && opts->mode != GSYM_MODE_STATUS &&
-				(!opts->quiet ||
-					e->state == GSYM_STATE_ERROR) &&
-				(opts->mode != GSYM_MODE_RESET ||
-					e->state != GSYM_STATE_DANGLING)) {
-				text_line(err, e, gsym_state_name(e->state));
-			}
+/* One entry's line (or JSON object) of the report. */
+static void format_entry(gsym_buf *out, gsym_buf *err, const gsym_entry *e,
+	const gsym_report_opts *opts, bool first)
+{
+	bool good = gsym_state_is_good(e->state);
+
+	switch (opts->format) {
+	case GSYM_REPORT_JSON:
+		if (!first)
+			gsym_buf_putc(out, ',');
+		json_entry(out, e);
+		break;
+	case GSYM_REPORT_PORCELAIN:
+		gsym_buf_printf(out, "%s %s %s ", gsym_state_name(e->state),
+			gsym_kind_name(e->kind), gsym_type_name(e->type));
+		gsym_quote_path(out, e->path, true);
+		gsym_buf_putc(out, '\n');
+		break;
+	default:
+		if (opts->dry_run && e->action != GSYM_ACT_NONE &&
+			!opts->quiet) {
+			gsym_buf_puts(out, "would ");
+			text_line(out, e,
+				e->action == GSYM_ACT_CREATE ? "restore" :
+					e->action == GSYM_ACT_PLACEHOLDER ?
+							       "reset" :
+							       "stamp");
+		} else if (opts->verbose ||
+			(opts->mode == GSYM_MODE_STATUS && !good &&
+				!opts->quiet)) {
+			text_line(out, e, gsym_state_name(e->state));
+		} else if (!good && opts->mode != GSYM_MODE_STATUS &&
+			(!opts->quiet || e->state == GSYM_STATE_ERROR) &&
+			(opts->mode != GSYM_MODE_RESET ||
+				e->state != GSYM_STATE_DANGLING)) {
+			text_line(err, e, gsym_state_name(e->state));
 		}
 	}
+}
+
+/* The summary after the entries. */
+static void format_summary(gsym_buf *out, const tally *t,
+	const gsym_report_opts *opts)
+{
+	static const char *plural[] = { "", "symlinks", "junctions",
+		"hardlinks", "copies" };
+	const char *sep = " (";
+	size_t i;
 
 	if (opts->format == GSYM_REPORT_JSON) {
-		gsym_buf_printf(out, "],\"summary\":{\"total\":%zu", total);
+		gsym_buf_printf(out, "],\"summary\":{\"total\":%zu", t->total);
 		for (i = 0; i <= GSYM_STATE_ERROR; i++)
 			gsym_buf_printf(out, ",\"%s\":%zu",
-				gsym_state_name((gsym_state)i), count[i]);
+				gsym_state_name((gsym_state)i), t->state[i]);
 		gsym_buf_printf(out, ",\"changed\":%zu,\"dry_run\":%s}}\n",
-			changed, opts->dry_run ? "true" : "false");
-		return bad;
+			t->changed, opts->dry_run ? "true" : "false");
+		return;
 	}
 	if (opts->format != GSYM_REPORT_TEXT || opts->quiet)
-		return bad;
+		return;
 	if (opts->mode == GSYM_MODE_STATUS) {
-		gsym_buf_printf(out, "%zu link%s: %zu ok", total,
-			total == 1 ? "" : "s",
-			count[GSYM_STATE_OK] + count[GSYM_STATE_DANGLING]);
+		gsym_buf_printf(out, "%zu link%s: %zu ok", t->total,
+			t->total == 1 ? "" : "s",
+			t->state[GSYM_STATE_OK] +
+				t->state[GSYM_STATE_DANGLING]);
 		for (i = GSYM_STATE_PENDING; i <= GSYM_STATE_ERROR; i++)
-			if (count[i] && i != GSYM_STATE_DANGLING)
-				gsym_buf_printf(out, ", %zu %s", count[i],
+			if (t->state[i] && i != GSYM_STATE_DANGLING)
+				gsym_buf_printf(out, ", %zu %s", t->state[i],
 					gsym_state_name((gsym_state)i));
-		if (count[GSYM_STATE_DANGLING])
+		if (t->state[GSYM_STATE_DANGLING])
 			gsym_buf_printf(out, " (%zu dangling)",
-				count[GSYM_STATE_DANGLING]);
+				t->state[GSYM_STATE_DANGLING]);
 		gsym_buf_puts(out,
-			count[GSYM_STATE_PENDING] || count[GSYM_STATE_STALE] ?
+			t->state[GSYM_STATE_PENDING] ||
+					t->state[GSYM_STATE_STALE] ?
 				"; run 'git symlinks restore'\n" :
 				"\n");
-		return bad;
+		return;
 	}
 	if (opts->dry_run)
-		return bad;
-	if (opts->mode == GSYM_MODE_RESET)
+		return;
+	if (opts->mode == GSYM_MODE_RESET) {
 		gsym_buf_printf(out, "reset %zu of %zu links to placeholders",
-			changed, total);
-	else if (changed == 0)
+			t->changed, t->total);
+	} else if (t->changed == 0) {
 		gsym_buf_printf(out, "%zu links checked, nothing to restore",
-			total);
-	else {
-		const char *sep = " (";
-
-		gsym_buf_printf(out, "restored %zu of %zu links", changed,
-			total);
+			t->total);
+	} else {
+		gsym_buf_printf(out, "restored %zu of %zu links", t->changed,
+			t->total);
 		for (i = GSYM_KIND_SYMLINK; i <= GSYM_KIND_COPY; i++) {
-			if (!kinds[i])
+			if (!t->made[i])
 				continue;
-			gsym_buf_printf(out, "%s%zu %s", sep, kinds[i],
-				kinds[i] == 1 ? gsym_kind_name((gsym_kind)i) :
-						plural[i]);
+			gsym_buf_printf(out, "%s%zu %s", sep, t->made[i],
+				t->made[i] == 1 ? gsym_kind_name((gsym_kind)i) :
+						  plural[i]);
 			sep = ", ";
 		}
 		if (strcmp(sep, " ("))
 			gsym_buf_putc(out, ')');
 	}
-	if (bad)
-		gsym_buf_printf(out, "; %zu left alone", bad);
+	if (t->left_alone)
+		gsym_buf_printf(out, "; %zu left alone", t->left_alone);
 	gsym_buf_putc(out, '\n');
-	return bad;
+}
+
+size_t gsym_report(gsym_buf *out, gsym_buf *err, const gsym_entries *entries,
+	const gsym_report_opts *opts)
+{
+	tally t;
+	size_t i;
+	bool first = true;
+
+	count(&t, entries, opts);
+	if (opts->format == GSYM_REPORT_JSON)
+		gsym_buf_puts(out, "{\"version\":1,\"entries\":[");
+	for (i = 0; i < entries->n; i++) {
+		if (!(entries->v[i].flags & GSYM_ENTRY_SELECTED))
+			continue;
+		format_entry(out, err, &entries->v[i], opts, first);
+		first = false;
+	}
+	format_summary(out, &t, opts);
+	return t.left_alone;
 }

@@ -302,11 +302,20 @@ static bool links_work(const char *workdir)
 	return ok;
 }
 
-int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
+int gsym_run_apply(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
 {
 	gsym_apply_ctx *actx = rc->apply;
 
-	if (gsym_plan_entry(e, actx->view, rec, rc->plan) < 0 ||
+	/* planned before the run learnt that links do not work here */
+	if (rc->plan->links_unsupported && e->action == GSYM_ACT_CREATE &&
+		e->nhows && e->hows[0] == GSYM_HOW_SYMLINK) {
+		e->flags &= ~GSYM_ENTRY_LINKS_REFUSED;
+		free(e->message);
+		e->message = NULL;
+		if (gsym_plan_entry(e, actx->view, rec, rc->plan) < 0)
+			return GSYM_ERROR;
+	}
+	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED) &&
 		gsym_apply_entry(actx, e) < 0)
 		return GSYM_ERROR;
 	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED))
@@ -328,6 +337,13 @@ int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
 		gsym_apply_entry(actx, e) < 0)
 		return GSYM_ERROR;
 	return 0;
+}
+
+int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
+{
+	if (gsym_plan_entry(e, rc->apply->view, rec, rc->plan) < 0)
+		return GSYM_ERROR;
+	return gsym_run_apply(rc, e, rec);
 }
 
 static void flush(gsym_buf *b, FILE *f)
@@ -465,13 +481,78 @@ static int prepare(run *r)
 	return 0;
 }
 
-/* Plan and apply: one decision per selected link entry, carried out. */
+/* Below this many links, threads cost more than they save. */
+#define CREATE_AHEAD_MIN 64
+
+/*
+ * Can this entry's link be made on another thread? Only a link (its best
+ * form) over git's placeholder, with no record and nothing to back up:
+ * no view, no state, no new directory is touched on the way.
+ */
+static bool parallel_ok(const gsym_entry *e, const gsym_record *rec)
+{
+	return e->action == GSYM_ACT_CREATE && e->nhows > 0 &&
+		e->hows[0] == GSYM_HOW_SYMLINK &&
+		e->disk.type == GSYM_FT_FILE && !rec &&
+		!(e->flags & GSYM_ENTRY_BACKUP);
+}
+
+typedef struct {
+	gsym_apply_ctx *actx;
+	gsym_entry **v; /* the links to make, in index order */
+	size_t *group; /* where each directory's run of them starts */
+} create_ctx;
+
+/* Make the links of one directory: no two threads in one directory. */
+static void create_group(void *payload, size_t g)
+{
+	create_ctx *c = payload;
+	size_t i;
+
+	for (i = c->group[g]; i < c->group[g + 1]; i++)
+		gsym_apply_entry(c->actx, c->v[i]);
+}
+
+/*
+ * Make the planned links on `jobs` threads, a directory to a thread; the
+ * index and the state are recorded afterwards, in index order, as for
+ * links made one by one. Refusals are left flagged for the run.
+ */
+static void create_ahead(run *r, gsym_entry **v, size_t n)
+{
+	create_ctx c;
+	size_t i, ngroups = 0;
+
+	c.actx = &r->actx;
+	c.v = v;
+	c.group = gsym_calloc(n + 1, sizeof(size_t));
+	for (i = 0; i < n; i++)
+		if (i == 0 ||
+			gsym_path_dirlen(v[i]->path) !=
+				gsym_path_dirlen(v[i - 1]->path) ||
+			strncmp(v[i]->path, v[i - 1]->path,
+				gsym_path_dirlen(v[i]->path)))
+			c.group[ngroups++] = i;
+	c.group[ngroups] = n;
+	gsym_parallel(ngroups, r->jobs, create_group, &c);
+	free(c.group);
+}
+
+/*
+ * Plan and apply: one decision per selected link entry, then carried
+ * out. Links over git's placeholders are made on several threads when
+ * there are many; everything else, and what the threads learnt (links
+ * refused), one by one in index order.
+ */
 static int plan_and_apply(run *r)
 {
 	const gsym_run_opts *o = r->o;
-	size_t i;
-	int error;
+	gsym_entry **ahead = NULL;
+	size_t i, nahead = 0;
+	int error = 0;
 
+	if (r->writes && r->jobs > 1 && !r->plan.links_unsupported)
+		ahead = gsym_calloc(r->entries.n, sizeof(gsym_entry *));
 	for (i = 0; i < r->entries.n; i++) {
 		gsym_entry *e = &r->entries.v[i];
 		gsym_record *rec;
@@ -491,12 +572,33 @@ static int plan_and_apply(run *r)
 		if (o->progress && (i % 256 == 0 || i + 1 == r->entries.n))
 			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
 				r->entries.n);
-		if ((error = gsym_run_entry(&r->rctx, e, rec)) < 0)
-			return error;
+		if ((error = gsym_plan_entry(e, &r->view, rec, &r->plan)) < 0)
+			goto done;
+		if (ahead && parallel_ok(e, rec))
+			ahead[nahead++] = e;
 	}
 	if (o->progress && r->entries.n)
 		fprintf(stderr, ", done\n");
-	return 0;
+
+	if (nahead >= CREATE_AHEAD_MIN)
+		create_ahead(r, ahead, nahead);
+	else
+		nahead = 0;
+	for (i = 0; i < r->entries.n; i++) {
+		gsym_entry *e = &r->entries.v[i];
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED) ||
+			(nahead && parallel_ok(e, NULL) &&
+				!(e->flags & GSYM_ENTRY_LINKS_REFUSED) &&
+				!gsym_state_find(&r->state, e->path)))
+			continue; /* made ahead (or nothing to do) */
+		if ((error = gsym_run_apply(&r->rctx, e,
+			     gsym_state_find(&r->state, e->path))) < 0)
+			goto done;
+	}
+done:
+	free(ahead);
+	return error;
 }
 
 /*

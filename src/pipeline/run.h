@@ -53,6 +53,9 @@ typedef struct {
  */
 int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec);
 
+/* The same for an entry already planned: apply, and learn from it. */
+int gsym_run_apply(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec);
+
 /*
  * Run one command over the repository (and, when asked, its checked-out
  * submodules): prepare, plan and apply, record, report. Returns GSYM_OK,

@@ -6,6 +6,7 @@
 #define INCLUDE_workflow_add_h__
 
 #include "util/buf.h"
+#include "util/common.h"
 
 /*
  * The target text to record for a link at `link_path` (repository-
@@ -15,5 +16,20 @@
  */
 void gsym_add_relative(gsym_buf *out, const char *workdir,
 	const char *link_path, const char *target, bool *outside);
+
+typedef struct {
+	const char *const *paths; /* as given, relative to the current dir */
+	size_t npaths;
+	const char *target; /* --target: make the link first (one path) */
+	bool allow_outside;
+} gsym_add_opts;
+
+/*
+ * `git symlinks add`: record each path's link or junction as a
+ * mode-120000 entry (made first with --target), then restore them with
+ * the usual bookkeeping. A refused path is said (one line) and the rest go
+ * on. Returns GSYM_OK, GSYM_PARTIAL when some were refused, or an error.
+ */
+int gsym_add(const gsym_add_opts *opts);
 
 #endif
