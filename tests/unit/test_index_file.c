@@ -4,10 +4,7 @@
  * over to libgit2 (mandatory extensions, disorder, truncation). Real git
  * indexes of each version are read in e2e/test_restore.sh.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
 #include "git/index_file.h"
@@ -284,11 +281,11 @@ static void test_index__windows_rules_not_filtered(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index__versions),
-		cmocka_unit_test(test_index__stages_and_long_names),
-		cmocka_unit_test(test_index__handed_to_libgit2),
-		cmocka_unit_test(test_index__refused_paths),
-		cmocka_unit_test(test_index__windows_rules_not_filtered),
+		UNIT_TEST(test_index__versions),
+		UNIT_TEST(test_index__stages_and_long_names),
+		UNIT_TEST(test_index__handed_to_libgit2),
+		UNIT_TEST(test_index__refused_paths),
+		UNIT_TEST(test_index__windows_rules_not_filtered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
