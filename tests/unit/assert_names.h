@@ -21,88 +21,62 @@ static inline const char *unit_name(char *buf, size_t size, int value,
 	return buf;
 }
 
-/* The report's own names (entry.c), read only for values in range. */
-static inline const char *unit_state_name(char *buf, size_t size, int s)
-{
-	return unit_name(buf, size, s,
-		s >= 0 && s <= GSYM_STATE_ERROR ?
-			gsym_state_name((gsym_state)s) :
-			NULL);
-}
-
-static inline const char *unit_kind_name(char *buf, size_t size, int k)
-{
-	return unit_name(buf, size, k,
-		k >= 0 && k <= GSYM_KIND_OTHER ? gsym_kind_name((gsym_kind)k) :
-						 NULL);
-}
-
-static inline const char *unit_type_name(char *buf, size_t size, int t)
-{
-	return unit_name(buf, size, t,
-		t >= 0 && t <= GSYM_TYPE_UNKNOWN ?
-			gsym_type_name((gsym_type)t) :
-			NULL);
-}
-
-static inline const char *unit_how_name(char *buf, size_t size, int h)
-{
-	return unit_name(buf, size, h,
-		h >= 0 && h < GSYM_HOW__COUNT ? gsym_how_name((gsym_how)h) :
-						NULL);
-}
-
-/* A name from a table of this file, for enums the reports never name. */
-static inline const char *unit_table_name(char *buf, size_t size,
-	const char *const *names, size_t n, int value)
-{
-	return unit_name(buf, size, value,
-		value >= 0 && (size_t)value < n ? names[value] : NULL);
-}
-
 /* gsym_action has no name in the reports: these are the enum's. */
-static inline const char *unit_action_name(char *buf, size_t size, int a)
+static inline const char *unit_action_name(int a)
 {
 	static const char *const names[] = { "none", "stamp", "create",
 		"placeholder", "disown" };
 
-	return unit_table_name(buf, size, names, sizeof(names) / sizeof(*names),
-		a);
+	return names[a];
 }
 
 /* What the platform says is at a path (gsym_ftype). */
-static inline const char *unit_ftype_name(char *buf, size_t size, int t)
+static inline const char *unit_ftype_name(int t)
 {
 	static const char *const names[] = { "none", "file", "dir", "link",
 		"junction", "other" };
 
-	return unit_table_name(buf, size, names, sizeof(names) / sizeof(*names),
-		t);
+	return names[t];
 }
 
-static inline const char *unit_link_kind_name(char *buf, size_t size, int k)
+static inline const char *unit_link_kind_name(int k)
 {
-	static const char *const names[] = { "file link", "dir link" };
-
-	return unit_table_name(buf, size, names, sizeof(names) / sizeof(*names),
-		k);
+	return k == GSYM_LINK_DIR ? "dir link" : "file link";
 }
 
-/* Compare `a` and `b` by `namer`'s names (cmocka reports this line). */
-#define unit_assert_named(namer, a, b)                                         \
-	do {                                                                   \
-		char unit_a_[16], unit_b_[16];                                 \
-		assert_string_equal(namer(unit_a_, sizeof(unit_a_), (int)(a)), \
-			namer(unit_b_, sizeof(unit_b_), (int)(b)));            \
+/* The name of `v` (an int), when it is within 0..`last`. */
+#define unit_name_of(buf, v, last, name_of) \
+	unit_name(buf, sizeof(buf), v,      \
+		(v) >= 0 && (v) <= (last) ? name_of(v) : NULL)
+
+/*
+ * Compare `a` and `b` (values of an enum whose last is `last`) by the
+ * names `name_of` gives; cmocka reports the caller's line.
+ */
+#define unit_assert_named(a, b, last, name_of)                            \
+	do {                                                              \
+		char unit_a_[16], unit_b_[16];                            \
+		int unit_va_ = (int)(a), unit_vb_ = (int)(b);             \
+		assert_string_equal(unit_name_of(unit_a_, unit_va_, last, \
+					    name_of),                     \
+			unit_name_of(unit_b_, unit_vb_, last, name_of));  \
 	} while (0)
 
-#define assert_state_equal(a, b) unit_assert_named(unit_state_name, a, b)
-#define assert_kind_equal(a, b) unit_assert_named(unit_kind_name, a, b)
-#define assert_type_equal(a, b) unit_assert_named(unit_type_name, a, b)
-#define assert_how_equal(a, b) unit_assert_named(unit_how_name, a, b)
-#define assert_action_equal(a, b) unit_assert_named(unit_action_name, a, b)
-#define assert_ftype_equal(a, b) unit_assert_named(unit_ftype_name, a, b)
+/* The names the reports print (entry.c). */
+#define assert_state_equal(a, b) \
+	unit_assert_named(a, b, GSYM_STATE_ERROR, gsym_state_name)
+#define assert_kind_equal(a, b) \
+	unit_assert_named(a, b, GSYM_KIND_OTHER, gsym_kind_name)
+#define assert_type_equal(a, b) \
+	unit_assert_named(a, b, GSYM_TYPE_UNKNOWN, gsym_type_name)
+#define assert_how_equal(a, b) \
+	unit_assert_named(a, b, GSYM_HOW__COUNT - 1, gsym_how_name)
+/* Names of this file. */
+#define assert_action_equal(a, b) \
+	unit_assert_named(a, b, GSYM_ACT_DISOWN, unit_action_name)
+#define assert_ftype_equal(a, b) \
+	unit_assert_named(a, b, GSYM_FT_OTHER, unit_ftype_name)
 #define assert_link_kind_equal(a, b) \
-	unit_assert_named(unit_link_kind_name, a, b)
+	unit_assert_named(a, b, GSYM_LINK_DIR, unit_link_kind_name)
 
 #endif

@@ -10,15 +10,12 @@
 #include "platform/platform.h"
 #include "tmpdir.h"
 
+/* Disposed after each case, which leaves them empty for the next. */
 static gsym_buf dir, path, text, block;
 
 static int setup(void **state)
 {
 	(void)state;
-	memset(&dir, 0, sizeof(dir));
-	memset(&path, 0, sizeof(path));
-	memset(&text, 0, sizeof(text));
-	memset(&block, 0, sizeof(block));
 	tmpdir_make(&dir, "hooks");
 	gsym_buf_puts(&dir, "hooks"); /* install creates it */
 	gsym_error_clear();
@@ -56,6 +53,24 @@ static bool hook_exists(const char *name)
 	gsym_stat st;
 
 	return gsym_platform_lstat(&st, hook(name)) == 0;
+}
+
+/*
+ * Install our block for `binary` in hook `name` (holding `user`, unless
+ * NULL) and check the hook is `shebang`, the block, then `rest`.
+ */
+static void install(const char *name, const char *user, const char *binary,
+	const char *shebang, const char *rest)
+{
+	if (user) {
+		assert_int_equal(0, gsym_mkdirs(dir.ptr));
+		tmpdir_write(hook(name), user);
+	}
+	assert_int_equal(0, gsym_hooks_install_one(dir.ptr, name, binary));
+	gsym_buf_sets(&block, shebang);
+	gsym_hooks_block(&block, name, binary);
+	gsym_buf_puts(&block, rest);
+	assert_string_equal(block.ptr, read_hook(name));
 }
 
 static const char *block_for(const char *name, const char *binary)
@@ -120,11 +135,7 @@ static void test_hooks__install_new_hook(void **state)
 	gsym_stat st;
 
 	(void)state;
-	assert_int_equal(0,
-		gsym_hooks_install_one(dir.ptr, "post-merge", "/bin/gs"));
-	gsym_buf_sets(&block, "#!/bin/sh\n");
-	gsym_hooks_block(&block, "post-merge", "/bin/gs");
-	assert_string_equal(block.ptr, read_hook("post-merge"));
+	install("post-merge", NULL, "/bin/gs", "#!/bin/sh\n", "");
 	/* executable where files have the bit */
 	assert_int_equal(0, gsym_platform_lstat(&st, hook("post-merge")));
 	if (!strcmp(gsym_platform_info_get()->name, "posix"))
@@ -136,36 +147,19 @@ static void test_hooks__install_new_hook(void **state)
 static void test_hooks__install_keeps_the_users_hook(void **state)
 {
 	(void)state;
-	assert_int_equal(0, gsym_mkdirs(dir.ptr));
-	tmpdir_write(hook("post-checkout"), "#!/bin/bash\necho mine\nexit 0\n");
-	assert_int_equal(0,
-		gsym_hooks_install_one(dir.ptr, "post-checkout", "/bin/gs"));
 	/* ours right after the shebang, before any exit of the user's */
-	gsym_buf_sets(&block, "#!/bin/bash\n");
-	gsym_hooks_block(&block, "post-checkout", "/bin/gs");
-	gsym_buf_puts(&block, "echo mine\nexit 0\n");
-	assert_string_equal(block.ptr, read_hook("post-checkout"));
-
+	install("post-checkout", "#!/bin/bash\necho mine\nexit 0\n", "/bin/gs",
+		"#!/bin/bash\n", "echo mine\nexit 0\n");
 	/* installed again (another binary): refreshed, not repeated */
-	assert_int_equal(0,
-		gsym_hooks_install_one(dir.ptr, "post-checkout", "/new/gs"));
-	gsym_buf_sets(&block, "#!/bin/bash\n");
-	gsym_hooks_block(&block, "post-checkout", "/new/gs");
-	gsym_buf_puts(&block, "echo mine\nexit 0\n");
-	assert_string_equal(block.ptr, read_hook("post-checkout"));
+	install("post-checkout", NULL, "/new/gs", "#!/bin/bash\n",
+		"echo mine\nexit 0\n");
 }
 
 static void test_hooks__install_into_hook_without_shebang(void **state)
 {
 	(void)state;
-	assert_int_equal(0, gsym_mkdirs(dir.ptr));
-	tmpdir_write(hook("pre-commit"), "make lint\n");
-	assert_int_equal(0,
-		gsym_hooks_install_one(dir.ptr, "pre-commit", "/bin/gs"));
-	gsym_buf_sets(&block, "#!/bin/sh\n");
-	gsym_hooks_block(&block, "pre-commit", "/bin/gs");
-	gsym_buf_puts(&block, "make lint\n");
-	assert_string_equal(block.ptr, read_hook("pre-commit"));
+	install("pre-commit", "make lint\n", "/bin/gs", "#!/bin/sh\n",
+		"make lint\n");
 }
 
 static void test_hooks__uninstall_removes_only_our_block(void **state)
@@ -173,10 +167,8 @@ static void test_hooks__uninstall_removes_only_our_block(void **state)
 	bool found;
 
 	(void)state;
-	assert_int_equal(0, gsym_mkdirs(dir.ptr));
-	tmpdir_write(hook("post-rewrite"), "#!/bin/sh\necho mine\n");
-	assert_int_equal(0,
-		gsym_hooks_install_one(dir.ptr, "post-rewrite", "/bin/gs"));
+	install("post-rewrite", "#!/bin/sh\necho mine\n", "/bin/gs",
+		"#!/bin/sh\n", "echo mine\n");
 	assert_int_equal(0,
 		gsym_hooks_uninstall_one(dir.ptr, "post-rewrite", &found));
 	assert_true(found);

@@ -12,7 +12,7 @@
 static gsym_entry v[MAX_ENTRIES];
 static gsym_entries entries;
 static gsym_report_opts opts;
-static gsym_buf out, err;
+static gsym_buf out, err; /* disposed after each case: empty again */
 
 static int setup(void **state)
 {
@@ -21,9 +21,6 @@ static int setup(void **state)
 	entries.v = v;
 	entries.n = 0;
 	memset(&opts, 0, sizeof(opts));
-	opts.mode = GSYM_MODE_RESTORE;
-	memset(&out, 0, sizeof(out));
-	memset(&err, 0, sizeof(err));
 	gsym_error_clear();
 	return 0;
 }
@@ -53,13 +50,19 @@ static gsym_entry *add(const char *path, const char *target, gsym_state state,
 	return e;
 }
 
+/* The same, of an entry this run changed. */
+static void add_changed(const char *path, const char *target, gsym_state state,
+	gsym_kind kind, gsym_type type)
+{
+	add(path, target, state, kind, type)->flags |= GSYM_ENTRY_CHANGED;
+}
+
 /* One entry in every state, as restore leaves them. */
 static void every_state(void)
 {
 	add("ok", "t", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
-	add("restored", "t", GSYM_STATE_RESTORED, GSYM_KIND_COPY,
-		GSYM_TYPE_FILE)
-		->flags |= GSYM_ENTRY_CHANGED;
+	add_changed("restored", "t", GSYM_STATE_RESTORED, GSYM_KIND_COPY,
+		GSYM_TYPE_FILE);
 	add("pending", "t", GSYM_STATE_PENDING, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_FILE)
 		->action = GSYM_ACT_CREATE;
@@ -112,9 +115,8 @@ static void test_report__json(void **state)
 	gsym_entry *e;
 
 	(void)state;
-	add("a/link", "../t", GSYM_STATE_RESTORED, GSYM_KIND_SYMLINK,
-		GSYM_TYPE_DIR)
-		->flags |= GSYM_ENTRY_CHANGED;
+	add_changed("a/link", "../t", GSYM_STATE_RESTORED, GSYM_KIND_SYMLINK,
+		GSYM_TYPE_DIR);
 	e = add("odd \"q\"\\b\tc\nd\x01\x7f\xc3\xa9", NULL, GSYM_STATE_ERROR,
 		GSYM_KIND_PLACEHOLDER, GSYM_TYPE_UNKNOWN);
 	e->reason = "a reason";
@@ -211,12 +213,12 @@ static void test_report__status_text_all_good(void **state)
 static void test_report__restore_text(void **state)
 {
 	(void)state;
-	add("a", "t", GSYM_STATE_RESTORED, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE)
-		->flags |= GSYM_ENTRY_CHANGED;
-	add("b", "t", GSYM_STATE_RESTORED, GSYM_KIND_COPY, GSYM_TYPE_FILE)
-		->flags |= GSYM_ENTRY_CHANGED;
-	add("c", "d", GSYM_STATE_RESTORED, GSYM_KIND_COPY, GSYM_TYPE_DIR)
-		->flags |= GSYM_ENTRY_CHANGED;
+	add_changed("a", "t", GSYM_STATE_RESTORED, GSYM_KIND_SYMLINK,
+		GSYM_TYPE_FILE);
+	add_changed("b", "t", GSYM_STATE_RESTORED, GSYM_KIND_COPY,
+		GSYM_TYPE_FILE);
+	add_changed("c", "d", GSYM_STATE_RESTORED, GSYM_KIND_COPY,
+		GSYM_TYPE_DIR);
 	add("d", "t", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
 	add("e", "t", GSYM_STATE_MODIFIED, GSYM_KIND_OTHER, GSYM_TYPE_FILE)
 		->reason = "edited by the user";
@@ -280,10 +282,10 @@ static void test_report__dry_run_text(void **state)
 static void test_report__reset_text(void **state)
 {
 	(void)state;
-	add("a", "t", GSYM_STATE_OK, GSYM_KIND_PLACEHOLDER, GSYM_TYPE_FILE)
-		->flags |= GSYM_ENTRY_CHANGED;
-	add("b", "t", GSYM_STATE_OK, GSYM_KIND_PLACEHOLDER, GSYM_TYPE_FILE)
-		->flags |= GSYM_ENTRY_CHANGED;
+	add_changed("a", "t", GSYM_STATE_OK, GSYM_KIND_PLACEHOLDER,
+		GSYM_TYPE_FILE);
+	add_changed("b", "t", GSYM_STATE_OK, GSYM_KIND_PLACEHOLDER,
+		GSYM_TYPE_FILE);
 	add("c", "gone", GSYM_STATE_DANGLING, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_MISSING);
 	add("d", "t", GSYM_STATE_MODIFIED, GSYM_KIND_OTHER, GSYM_TYPE_FILE);

@@ -12,7 +12,7 @@
 
 static index_builder w;
 static gsym_index_file f;
-static gsym_entries entries;
+static gsym_entries entries; /* disposed after each case: empty again */
 
 /*
  * Files, a submodule, a conflicted link, a skip-worktree link and links
@@ -21,7 +21,6 @@ static gsym_entries entries;
 static int setup(void **state)
 {
 	(void)state;
-	memset(&entries, 0, sizeof(entries));
 	index_builder_start(&w, 3, 11);
 	index_builder_entry(&w, "README", 0100644, 0, 0, 0, 1);
 	index_builder_entry(&w, "a/file", 0100644, 0, 0, 0, 2);
@@ -128,73 +127,49 @@ static void test_scan__find(void **state)
 	assert_null(gsym_entries_find(&none, "a/link"));
 }
 
+/*
+ * Scanned from directory `prefix` with pathspec `spec` (NULL-terminated),
+ * every link is still listed, and the ones in `want` are selected.
+ */
+static void expect_selected(const char *prefix, const char **spec,
+	const char *want)
+{
+	scan(prefix, spec);
+	assert_int_equal(5, entries.n);
+	assert_string_equal(want, selected());
+	gsym_entries_dispose(&entries);
+}
+
+#define SPEC(...) ((const char *[]){ __VA_ARGS__, NULL })
+
 static void test_scan__pathspec_selects(void **state)
 {
-	const char *dir[] = { "a/", NULL };
-	const char *bare_dir[] = { "a", NULL };
-	const char *files[] = { "top", "x/y.lnk", NULL };
-	const char *glob[] = { "*.lnk", NULL };
-	const char *nothing[] = { "nowhere", NULL };
-
 	(void)state;
-	scan("", dir);
-	/* every link stays in the list; only the selection changes */
-	assert_int_equal(5, entries.n);
-	assert_string_equal("a/link a/sub/deep", selected());
-	gsym_entries_dispose(&entries);
-
-	scan("", bare_dir);
-	assert_string_equal("a/link a/sub/deep", selected());
-	gsym_entries_dispose(&entries);
-
-	scan("", files);
-	assert_string_equal("top x/y.lnk", selected());
-	gsym_entries_dispose(&entries);
-
-	scan("", glob); /* git's wildcards cross '/' */
-	assert_string_equal("b.lnk x/y.lnk", selected());
-	gsym_entries_dispose(&entries);
-
-	scan("", nothing);
-	assert_int_equal(5, entries.n);
-	assert_string_equal("", selected());
+	expect_selected("", SPEC("a/"), "a/link a/sub/deep");
+	expect_selected("", SPEC("a"), "a/link a/sub/deep");
+	expect_selected("", SPEC("top", "x/y.lnk"), "top x/y.lnk");
+	/* git's wildcards cross '/' */
+	expect_selected("", SPEC("*.lnk"), "b.lnk x/y.lnk");
+	expect_selected("", SPEC("nowhere"), "");
 }
 
 static void test_scan__prefix_of_the_current_directory(void **state)
 {
-	const char *here[] = { ".", NULL };
-	const char *name[] = { "link", NULL };
-	const char *up[] = { "../top", NULL };
-	const char *top[] = { ":/top", NULL };
-	const char *dotted[] = { "./sub/../link", NULL };
-
 	(void)state;
-	scan("a/", here); /* "." is the current directory */
-	assert_string_equal("a/link a/sub/deep", selected());
-	gsym_entries_dispose(&entries);
-
-	scan("a/", name);
-	assert_string_equal("a/link", selected());
-	gsym_entries_dispose(&entries);
-
-	scan("a/", up);
-	assert_string_equal("top", selected());
-	gsym_entries_dispose(&entries);
-
-	scan("a/", top); /* ":/" names the top, whatever the prefix */
-	assert_string_equal("top", selected());
-	gsym_entries_dispose(&entries);
-
-	scan("a/", dotted);
-	assert_string_equal("a/link", selected());
+	/* "." is the current directory */
+	expect_selected("a/", SPEC("."), "a/link a/sub/deep");
+	expect_selected("a/", SPEC("link"), "a/link");
+	expect_selected("a/", SPEC("../top"), "top");
+	/* ":/" names the top, whatever the prefix */
+	expect_selected("a/", SPEC(":/top"), "top");
+	expect_selected("a/", SPEC("./sub/../link"), "a/link");
 }
 
 static void test_scan__pathspec_leaving_the_tree_fails(void **state)
 {
-	const char *out[] = { "../../x", NULL };
-
 	(void)state;
-	assert_int_not_equal(0, gsym_scan(&entries, &f, "a/", (char **)out, 1));
+	assert_int_not_equal(0,
+		gsym_scan(&entries, &f, "a/", (char **)SPEC("../../x"), 1));
 	assert_non_null(gsym_error_last());
 	assert_int_equal(0, entries.n);
 }

@@ -15,17 +15,13 @@
 #define HEX_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 #define HEX_BAD "zzbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 
+/* Disposed after each case, which leaves them empty for the next. */
 static gsym_buf gitdir, path, text;
 static gsym_state_file st, again;
 
 static int setup(void **state)
 {
 	(void)state;
-	memset(&gitdir, 0, sizeof(gitdir));
-	memset(&path, 0, sizeof(path));
-	memset(&text, 0, sizeof(text));
-	memset(&st, 0, sizeof(st));
-	memset(&again, 0, sizeof(again));
 	tmpdir_make(&gitdir, "state");
 	gsym_error_clear();
 	return 0;

@@ -26,13 +26,6 @@ void tmpdir_remove(const char *dir)
 	gsym_buf_dispose(&b);
 }
 
-const char *tmpdir_path(gsym_buf *out, const gsym_buf *dir, const char *name)
-{
-	gsym_buf_sets(out, gsym_buf_cstr(dir));
-	gsym_buf_puts(out, name);
-	return out->ptr;
-}
-
 void tmpdir_write(const char *path, const char *content)
 {
 	int error = gsym_platform_remove(path);

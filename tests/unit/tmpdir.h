@@ -17,9 +17,6 @@ void tmpdir_make(gsym_buf *out, const char *name);
 /* Remove the directory `dir` and all it holds (links are not followed). */
 void tmpdir_remove(const char *dir);
 
-/* Set `out` to `dir` followed by `name`. */
-const char *tmpdir_path(gsym_buf *out, const gsym_buf *dir, const char *name);
-
 /* Write `content` to the file `path`, replacing it. */
 void tmpdir_write(const char *path, const char *content);
 
