@@ -40,12 +40,7 @@ expect_eq "cycle made" "cycle-b" "$(readlink "$c/cycle-a")"
 
 # --- types resolved through the index, reported in JSON ---------------------
 "$GSYM" -C "$c" status --json >"$TMP/status.json"
-jtype() {
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-e=[x for x in d["entries"] if x["path"]==sys.argv[2]][0]
-print(e["type"], e["kind"], e["state"])' "$TMP/status.json" "$1"
-}
+jtype() { jfield "$TMP/status.json" "$1" type kind state; }
 expect_eq "json: file link" "file symlink ok" "$(jtype file-link)"
 expect_eq "json: dir link" "dir symlink ok" "$(jtype dir-link)"
 expect_eq "json: link to link" "file symlink ok" "$(jtype link-to-link)"
@@ -58,7 +53,7 @@ expect_eq "json: self" "unknown symlink ok" "$(jtype self)"
 expect_eq "json: deep up" "dir symlink ok" "$(jtype sub/deep/er/up)"
 expect_eq "json: trailing slash" "dir symlink ok" "$(jtype trailing-slash)"
 expect_eq "json: unicode" "file symlink ok" "$(jtype ünïcode-link)"
-expect_eq "json: summary total" "$nlinks" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["total"])' "$TMP/status.json")"
+expect_eq "json: summary total" "$nlinks" "$(jfield "$TMP/status.json" :summary total)"
 
 # --- types are right even before anything is checked out -------------------
 clone_placeholders "$TMP/src" "$TMP/typed"
@@ -105,7 +100,7 @@ ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=open,openat -o "$TMP/open.str
 expect_eq "a no-op restore opens the index once" 1 "$(grep -c '/\.git/index"' "$TMP/open.strace")"
 
 # --- every index version git writes ---------------------------------------------
-iversion() { python3 -c 'import sys; d=open(sys.argv[1],"rb").read(8); print(int.from_bytes(d[4:8],"big"))' "$1/.git/index"; }
+iversion() { python3 "$FIXTURES/gitindex.py" version "$1/.git/index"; }
 for v in 2 3 4; do
 	clone_placeholders "$TMP/src" "$TMP/v$v"
 	git -C "$TMP/v$v" update-index --index-version "$v"

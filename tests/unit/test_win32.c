@@ -4,10 +4,7 @@
  * flag, links that report success and do not appear), and the byte
  * layouts of reparse points. Built and run on Linux and under Wine.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +143,7 @@ static int setup(void **s)
 {
 	(void)s;
 	memset(&f, 0, sizeof(f));
+	gsym_error_clear();
 	return 0;
 }
 
