@@ -77,8 +77,9 @@ static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 				   "submodule.recurse") == 0 &&
 			flag;
 	/* threads that look at the tree; 0 or unset: one per processor */
-	*jobs = 0;
-	if (git_config_get_int32(&flag, cfg, "symlinks.jobs") == 0 && flag > 0)
+	*jobs = o->jobs;
+	if (!*jobs && git_config_get_int32(&flag, cfg, "symlinks.jobs") == 0 &&
+		flag > 0)
 		*jobs = (unsigned int)flag;
 	if (!*jobs)
 		*jobs = gsym_platform_cpus();
