@@ -181,7 +181,6 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
 	const gsym_run_opts *o, bool *changed)
 {
-	git_index *index = NULL;
 	size_t i;
 	int error;
 
@@ -219,9 +218,7 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 			(error = actx->view->lstat(&e->result, actx->view,
 				 e->path)) < 0)
 			return error; /* later links to its inode moved ctime */
-		if ((!index && (error = gsym_repo_index(&index, repo)) < 0) ||
-			(error = gsym_record_entry(index, e, ours, changed)) <
-				0)
+		if ((error = gsym_record_entry(repo, e, ours, changed)) < 0)
 			return error;
 	}
 	/* records of paths that are no longer link entries */
@@ -453,6 +450,7 @@ static int prepare(run *r)
 	r->actx.backup_dir = r->backup_dir.ptr;
 	r->actx.opts = &r->plan;
 	r->actx.dry_run = !r->writes;
+	r->actx.stamp_limit = gsym_repo_stamp_limit(&r->repo);
 	r->rctx.plan = &r->plan;
 	r->rctx.apply = &r->actx;
 
