@@ -174,14 +174,51 @@ static int keep_index_time(gsym_repo *repo, const char *copy)
 	return error;
 }
 
-/* Put the checksum of the patched bytes at their end. */
-static void seal(gsym_repo *repo)
+/* An entry changed in place: its first 64 bytes (stat, id, flags). */
+struct gsym_index_patch {
+	size_t off;
+	unsigned char bytes[64];
+};
+
+/* The index's bytes with the patches, as slices, and their checksum. */
+static gsym_slice *patched_slices(size_t *n, unsigned char *sum,
+	const gsym_repo *repo)
 {
+	gsym_slice *v = gsym_calloc(2 * repo->npatches + 2, sizeof(*v));
+	size_t i, at = 0, k = 0;
 	gsym_sha1 c;
 
+	for (i = 0; i < repo->npatches; i++) {
+		const struct gsym_index_patch *p = &repo->patches[i];
+
+		v[k].data = repo->file.data + at;
+		v[k++].len = p->off - at;
+		v[k].data = p->bytes;
+		v[k++].len = sizeof(p->bytes);
+		at = p->off + sizeof(p->bytes);
+	}
+	v[k].data = repo->file.data + at;
+	v[k++].len = repo->file.size - 20 - at;
 	gsym_sha1_init(&c);
-	gsym_sha1_update(&c, repo->patched, repo->file.size - 20);
-	gsym_sha1_final(repo->patched + repo->file.size - 20, &c);
+	for (i = 0; i < k; i++)
+		gsym_sha1_update(&c, v[i].data, v[i].len);
+	gsym_sha1_final(sum, &c);
+	v[k].data = sum;
+	v[k++].len = 20;
+	*n = k;
+	return v;
+}
+
+/* Write the index as read, with the patches, to `path` (a new file). */
+static int write_patched(const gsym_repo *repo, const char *path)
+{
+	unsigned char sum[20];
+	size_t n;
+	gsym_slice *v = patched_slices(&n, sum, repo);
+	int error = gsym_platform_write_slices(path, v, n);
+
+	free(v);
+	return error;
 }
 
 static void put32(unsigned char *p, uint32_t v)
@@ -190,6 +227,35 @@ static void put32(unsigned char *p, uint32_t v)
 	p[1] = (unsigned char)(v >> 16);
 	p[2] = (unsigned char)(v >> 8);
 	p[3] = (unsigned char)v;
+}
+
+/* The patch of the entry at `off`, made (from the bytes read) if new. */
+static struct gsym_index_patch *patch_at(gsym_repo *repo, size_t off)
+{
+	struct gsym_index_patch *p;
+	size_t lo = 0, hi = repo->npatches;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (repo->patches[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < repo->npatches && repo->patches[lo].off == off)
+		return &repo->patches[lo];
+	if (repo->npatches == repo->cappatches) {
+		repo->cappatches = repo->cappatches ? repo->cappatches * 2 : 64;
+		repo->patches = gsym_reallocarray(repo->patches,
+			repo->cappatches, sizeof(*p));
+	}
+	p = &repo->patches[lo];
+	memmove(p + 1, p, (repo->npatches - lo) * sizeof(*p));
+	repo->npatches++;
+	p->off = off;
+	memcpy(p->bytes, repo->file.data + off, sizeof(p->bytes));
+	return p;
 }
 
 int gsym_repo_patch(gsym_repo *repo, const char *path, const gsym_stat *st,
@@ -209,11 +275,7 @@ int gsym_repo_patch(gsym_repo *repo, const char *path, const gsym_stat *st,
 	if (skip >= 0 && !(flags & 0x4000) &&
 		(bool)skip != ((ext & GSYM_INDEX_SKIP_WORKTREE) != 0))
 		return GSYM_EUNSUPPORTED; /* the bit needs extended flags */
-	if (!repo->patched) {
-		repo->patched = gsym_malloc(repo->file.size);
-		memcpy(repo->patched, repo->file.data, repo->file.size);
-	}
-	p = repo->patched + (item->raw - repo->file.data);
+	p = patch_at(repo, (size_t)(item->raw - repo->file.data))->bytes;
 	memcpy(before, p, sizeof(before));
 	if (st) {
 		put32(p, (uint32_t)st->ctime_sec);
@@ -267,13 +329,7 @@ int gsym_repo_index(git_index **out, gsym_repo *repo)
 	}
 	remove_new_index(repo);
 	new_index_path(&path, repo);
-	if (repo->patched)
-		seal(repo); /* libgit2 checks the checksum */
-	if (repo->file.size &&
-		(error = gsym_platform_write_new(path.ptr,
-			 repo->patched ? (const char *)repo->patched :
-					 (const char *)repo->file.data,
-			 repo->file.size)) == 0)
+	if (repo->file.size && (error = write_patched(repo, path.ptr)) == 0)
 		error = keep_index_time(repo, path.ptr);
 	if (!error && git_index_open(&repo->index, path.ptr) < 0)
 		error = index_error(repo);
@@ -398,18 +454,15 @@ int gsym_repo_write_index(gsym_repo *repo)
 	gsym_buf path = GSYM_BUF_INIT;
 	int error = 0;
 
-	if (!repo->index && repo->patched) {
+	if (!repo->index && repo->npatches) {
 		/*
-		 * The patched bytes, sealed, under a temporary name with the
-		 * index's own mtime (its racy entries stay racy: nothing was
-		 * read from them), renamed over the index under our lock.
+		 * The bytes read with the patches, under a temporary name with
+		 * the index's own mtime (its racy entries stay racy: nothing
+		 * was read from them), renamed over the index under our lock.
 		 */
-		seal(repo);
 		new_index_path(&path, repo);
 		gsym_copy_discard(path.ptr);
-		if ((error = gsym_platform_write_new(path.ptr,
-			     (const char *)repo->patched, repo->file.size)) <
-				0 ||
+		if ((error = write_patched(repo, path.ptr)) < 0 ||
 			(error = keep_index_time(repo, path.ptr)) < 0 ||
 			(error = gsym_platform_rename(path.ptr,
 				 repo->index_path)) < 0)
@@ -446,7 +499,7 @@ void gsym_repo_close(gsym_repo *repo)
 	gsym_repo_unlock(repo);
 	git_odb_free(repo->odb);
 	git_index_free(repo->index);
-	free(repo->patched);
+	free(repo->patches);
 	gsym_index_file_dispose(&repo->file);
 	git_repository_free(repo->repo);
 	free(repo->workdir);

@@ -16,7 +16,9 @@ typedef struct {
 	gsym_index_file file; /* the index as read, for looking */
 	git_index *index; /* libgit2's, for changing it: see gsym_repo_index */
 	bool private_index; /* `index` reads and writes a copy of ours */
-	unsigned char *patched; /* the index's bytes with entries patched */
+	/* entries changed in place: their first 64 bytes, by offset */
+	struct gsym_index_patch *patches;
+	size_t npatches, cappatches;
 	int64_t index_mtime; /* seconds; 0 when there was no index */
 	bool file_missing; /* there was no index file */
 	git_odb *odb;

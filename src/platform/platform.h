@@ -86,6 +86,20 @@ int gsym_platform_copy_file(const char *src, const char *dst);
 /* Create the file `path` (which must not exist) holding `data`. */
 int gsym_platform_write_new(const char *path, const char *data, size_t len);
 
+/* A piece of bytes to write. */
+typedef struct {
+	const void *data;
+	size_t len;
+} gsym_slice;
+
+/*
+ * Create the file `path` (which must not exist) holding the `n` slices
+ * one after another: a large file made of a few changes to another's
+ * bytes, without assembling it in memory first.
+ */
+int gsym_platform_write_slices(const char *path, const gsym_slice *v,
+	size_t n);
+
 /* Append `data` to `path` (created if missing) in one write. */
 int gsym_platform_append(const char *path, const char *data, size_t len);
 

@@ -270,6 +270,20 @@ int gsym_platform_write_new(const char *path, const char *data, size_t len)
 	return add(path, GSYM_FT_FILE, data, len);
 }
 
+int gsym_platform_write_slices(const char *path, const gsym_slice *v,
+	size_t n)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	size_t i;
+	int error;
+
+	for (i = 0; i < n; i++)
+		gsym_buf_put(&b, v[i].data, v[i].len);
+	error = gsym_platform_write_new(path, b.size ? b.ptr : "", b.size);
+	gsym_buf_dispose(&b);
+	return error;
+}
+
 int gsym_platform_append(const char *path, const char *data, size_t len)
 {
 	node *n = find(path);

@@ -201,16 +201,19 @@ int gsym_platform_copy_file(const char *src, const char *dst)
 
 /* Open `path` with `flags`, write `data`, close; a new file that could
  * not be written whole is removed again. */
-static int write_file(const char *path, const char *data, size_t len, int flags)
+static int write_file(const char *path, const gsym_slice *v, size_t n,
+	int flags)
 {
+	size_t i;
 	int fd, error = 0;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags,
 		0666);
 	if (fd < 0)
 		return translate(errno, "create", path);
-	if (write_all(fd, data, len) < 0)
-		error = translate(errno, "write", path);
+	for (i = 0; i < n && !error; i++)
+		if (write_all(fd, v[i].data, v[i].len) < 0)
+			error = translate(errno, "write", path);
 	if (close(fd) < 0 && !error)
 		error = translate(errno, "write", path);
 	if (error && (flags & O_EXCL))
@@ -220,12 +223,22 @@ static int write_file(const char *path, const char *data, size_t len, int flags)
 
 int gsym_platform_write_new(const char *path, const char *data, size_t len)
 {
-	return write_file(path, data, len, O_EXCL);
+	gsym_slice one = { data, len };
+
+	return write_file(path, &one, 1, O_EXCL);
+}
+
+int gsym_platform_write_slices(const char *path, const gsym_slice *v,
+	size_t n)
+{
+	return write_file(path, v, n, O_EXCL);
 }
 
 int gsym_platform_append(const char *path, const char *data, size_t len)
 {
-	return write_file(path, data, len, O_APPEND);
+	gsym_slice one = { data, len };
+
+	return write_file(path, &one, 1, O_APPEND);
 }
 
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)

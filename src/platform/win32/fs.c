@@ -293,11 +293,12 @@ static int write_handle(HANDLE h, const char *data, size_t len)
 	return 0;
 }
 
-static int write_file(const char *path, const char *data, size_t len,
+static int write_file(const char *path, const gsym_slice *v, size_t n,
 	DWORD disposition, DWORD access)
 {
 	wchar_t *w = wide(path);
 	HANDLE h;
+	size_t i;
 	int error = 0;
 
 	if (!w)
@@ -307,8 +308,9 @@ static int write_file(const char *path, const char *data, size_t len,
 	if (h == INVALID_HANDLE_VALUE) {
 		error = fail("create", path);
 	} else {
-		if (write_handle(h, data, len) < 0)
-			error = fail("write", path);
+		for (i = 0; i < n && !error; i++)
+			if (write_handle(h, v[i].data, v[i].len) < 0)
+				error = fail("write", path);
 		CloseHandle(h);
 		if (error && disposition == CREATE_NEW)
 			DeleteFileW(w);
@@ -319,12 +321,22 @@ static int write_file(const char *path, const char *data, size_t len,
 
 int gsym_platform_write_new(const char *path, const char *data, size_t len)
 {
-	return write_file(path, data, len, CREATE_NEW, GENERIC_WRITE);
+	gsym_slice one = { data, len };
+
+	return write_file(path, &one, 1, CREATE_NEW, GENERIC_WRITE);
+}
+
+int gsym_platform_write_slices(const char *path, const gsym_slice *v,
+	size_t n)
+{
+	return write_file(path, v, n, CREATE_NEW, GENERIC_WRITE);
 }
 
 int gsym_platform_append(const char *path, const char *data, size_t len)
 {
-	return write_file(path, data, len, OPEN_ALWAYS, FILE_APPEND_DATA);
+	gsym_slice one = { data, len };
+
+	return write_file(path, &one, 1, OPEN_ALWAYS, FILE_APPEND_DATA);
 }
 
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
@@ -519,8 +531,8 @@ int gsym_platform_set_mtime(const char *path, int64_t sec, uint32_t nsec)
 
 int gsym_platform_lock(const char *path, const char *content)
 {
-	int error = write_file(path, content ? content : "",
-		content ? strlen(content) : 0, CREATE_NEW, GENERIC_WRITE);
+	int error = gsym_platform_write_new(path, content ? content : "",
+		content ? strlen(content) : 0);
 
 	if (error == GSYM_EEXISTS)
 		return gsym_error_setc(GSYM_ELOCKED,
