@@ -86,6 +86,7 @@ fi
 # --- the program and its unit tests ----------------------------------------------
 # shellcheck disable=SC2086
 cmake -S "$root" -B "$out" $toolchain -DCMAKE_BUILD_TYPE=Release \
+	-DGSYM_LIBGIT2_PREFIX="$prefix" \
 	-DCMAKE_CROSSCOMPILING_EMULATOR="$root/scripts/wine-run.sh" >/dev/null
 cmake --build "$out" -j"$jobs"
 say "built $out/git-symlinks.exe"
