@@ -1,6 +1,8 @@
 #include "cli/cli.h"
 #include "error.h"
+#include "doctor.h"
 #include "hooks.h"
+#include "hooks_dir.h"
 #include "repo.h"
 #include "util.h"
 #include "platform/platform.h"
@@ -13,6 +15,7 @@
 typedef struct {
 	const char *template_dir;
 	bool global;
+	bool enable_symlinks; /* set core.symlinks=true (install-hooks) */
 } where;
 
 static int parse(where *w, const char *cmd, int argc, char **argv)
@@ -26,6 +29,9 @@ static int parse(where *w, const char *cmd, int argc, char **argv)
 			return -1;
 		} else if (!strcmp(argv[i], "--global")) {
 			w->global = true;
+		} else if (!strcmp(argv[i], "--enable-symlinks") &&
+			!strcmp(cmd, "install-hooks")) {
+			w->enable_symlinks = true;
 		} else if (!strcmp(argv[i], "--template") && i + 1 < argc) {
 			w->template_dir = argv[++i];
 		} else if (!strncmp(argv[i], "--template=", 11)) {
@@ -38,78 +44,58 @@ static int parse(where *w, const char *cmd, int argc, char **argv)
 	if (w->global && w->template_dir)
 		return gsym_cli_usage_error(cmd,
 			"--template and --global do not go together");
+	if (w->enable_symlinks && (w->global || w->template_dir))
+		return gsym_cli_usage_error(cmd,
+			"--enable-symlinks is for this repository only");
 	return 0;
-}
-
-/* The global config, for init.templateDir. */
-static int global_config(git_config **out)
-{
-	git_config *all = NULL;
-	int error;
-
-	if ((error = git_config_open_default(&all)) == 0)
-		error = git_config_open_level(out, all,
-			GIT_CONFIG_LEVEL_GLOBAL);
-	git_config_free(all);
-	if (error < 0)
-		return gsym_repo_git_error("could not open the global git "
-					   "config");
-	return 0;
-}
-
-/* The template directory --global uses: init.templateDir, or ours. */
-static int global_template(gsym_buf *out, bool *ours)
-{
-	git_config *cfg = NULL;
-	git_buf value = { NULL, 0, 0 };
-	const char *home = getenv("HOME");
-	int error;
-
-	if ((error = global_config(&cfg)) < 0)
-		return error;
-	*ours = false;
-	if (!home)
-		home = getenv("USERPROFILE");
-	if (git_config_get_path(&value, cfg, "init.templateDir") == 0) {
-		gsym_buf_puts(out, value.ptr);
-		/* ours when it is the directory we would have chosen */
-		*ours = home && !strncmp(value.ptr, home, strlen(home)) &&
-			!strcmp(value.ptr + strlen(home),
-				"/.git-templates/git-symlinks");
-	} else if (home) {
-		gsym_buf_printf(out, "%s/.git-templates/git-symlinks", home);
-		*ours = true;
-	} else {
-		error = gsym_error_set("no HOME: use --template <dir>");
-	}
-	git_buf_dispose(&value);
-	git_config_free(cfg);
-	return error;
 }
 
 /* The repository's hooks directory, honouring core.hooksPath. */
 static int repo_hooks_dir(gsym_buf *out)
 {
 	gsym_repo repo;
-	git_config *cfg = NULL;
-	git_buf value = { NULL, 0, 0 };
 	int error;
 
 	if ((error = gsym_repo_open(&repo, false)) < 0)
 		return error;
-	if (git_repository_config_snapshot(&cfg, repo.repo) == 0 &&
-		git_config_get_path(&value, cfg, "core.hooksPath") == 0) {
-		/* relative to the top of the working tree, as git runs hooks */
-		if (!gsym_target_is_absolute(value.ptr, strlen(value.ptr)))
-			gsym_buf_puts(out, repo.workdir);
-		gsym_buf_puts(out, value.ptr);
-	} else {
-		gsym_buf_printf(out, "%shooks", repo.commondir);
-	}
-	git_buf_dispose(&value);
-	git_config_free(cfg);
+	gsym_hooks_repo_dir(out, repo.repo);
 	gsym_repo_close(&repo);
 	return 0;
+}
+
+/*
+ * Set core.symlinks=true in the repository's own config, once a link
+ * was made in its working tree.
+ */
+static int enable_symlinks(void)
+{
+	gsym_repo repo;
+	git_config *cfg = NULL, *local = NULL;
+	int error;
+
+	if ((error = gsym_repo_open(&repo, false)) < 0)
+		goto done;
+	if ((error = gsym_doctor_probe(repo.workdir)) < 0) {
+		error = gsym_error_set("links cannot be made in '%s' (%s); "
+				       "core.symlinks left as it is",
+			repo.workdir, gsym_error_last());
+		goto done;
+	}
+	if (git_repository_config(&cfg, repo.repo) < 0 ||
+		git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) <
+			0 ||
+		git_config_set_bool(local, "core.symlinks", 1) < 0) {
+		error = gsym_repo_git_error("could not set core.symlinks");
+		goto done;
+	}
+	printf("set core.symlinks=true: git writes links here from now on; "
+	       "run 'git symlinks restore' for the placeholders already "
+	       "here\n");
+done:
+	git_config_free(local);
+	git_config_free(cfg);
+	gsym_repo_close(&repo);
+	return error;
 }
 
 static int hooks_dir(gsym_buf *out, const where *w, bool *ours_template)
@@ -120,7 +106,7 @@ static int hooks_dir(gsym_buf *out, const where *w, bool *ours_template)
 		return 0;
 	}
 	if (w->global) {
-		int error = global_template(out, ours_template);
+		int error = gsym_hooks_global_template(out, ours_template);
 
 		if (!error)
 			gsym_buf_puts(out, "/hooks");
@@ -150,7 +136,7 @@ int cmd_install_hooks(int argc, char **argv)
 		gsym_buf tpl = GSYM_BUF_INIT;
 
 		gsym_buf_put(&tpl, dir.ptr, dir.size - strlen("/hooks"));
-		if ((error = global_config(&cfg)) == 0 &&
+		if ((error = gsym_hooks_global_config(&cfg)) == 0 &&
 			git_config_set_string(cfg, "init.templateDir",
 				tpl.ptr) < 0)
 			error = gsym_repo_git_error("could not set "
@@ -165,6 +151,10 @@ int cmd_install_hooks(int argc, char **argv)
 			w.global ? "; every new clone gets them "
 				   "(init.templateDir)" :
 				   "");
+	if (!error && w.enable_symlinks)
+		error = enable_symlinks();
+	else if (!error && !w.global && !w.template_dir)
+		gsym_doctor_hint(); /* offers --enable-symlinks */
 done:
 	if (error)
 		fprintf(stderr, "fatal: %s\n", gsym_error_last());
@@ -195,7 +185,7 @@ int cmd_uninstall_hooks(int argc, char **argv)
 		/* init.templateDir pointed at the directory we made */
 		git_config *cfg = NULL;
 
-		if (global_config(&cfg) == 0)
+		if (gsym_hooks_global_config(&cfg) == 0)
 			git_config_delete_entry(cfg, "init.templateDir");
 		git_config_free(cfg);
 	}

@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "doctor.h"
 
 #include <string.h>
 
@@ -17,5 +18,9 @@ int cmd_restore(int argc, char **argv)
 		argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	return gsym_run(&o);
+	rc = gsym_run(&o);
+	/* git could be writing links itself: say so, in one line */
+	if (rc != GSYM_EXIT_FATAL && !o.quiet)
+		gsym_doctor_hint();
+	return rc;
 }

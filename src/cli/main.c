@@ -81,7 +81,8 @@ const gsym_cmd gsym_commands[] = {
 		"tree as is\n" },
 	{ "install-hooks", cmd_install_hooks,
 		"install the git hooks that keep links real",
-		"git-symlinks install-hooks [--template <dir> | --global]\n\n"
+		"git-symlinks install-hooks [--template <dir> | --global | "
+		"--enable-symlinks]\n\n"
 		"Add a marked block to post-checkout, post-merge, post-rewrite "
 		"(restore)\nand pre-commit (the guard) in this repository's "
 		"hooks (core.hooksPath\nhonoured); a user's own hook keeps "
@@ -91,12 +92,27 @@ const gsym_cmd gsym_commands[] = {
 		"  --global             into init.templateDir (set to "
 		"~/.git-templates/git-symlinks\n"
 		"                       if unset): every later clone gets "
-		"them\n" },
+		"them\n"
+		"  --enable-symlinks    also set core.symlinks=true here, "
+		"once a link\n"
+		"                       was made in the working tree: git "
+		"then writes\n"
+		"                       links itself\n" },
 	{ "uninstall-hooks", cmd_uninstall_hooks,
 		"remove this tool's block from the git hooks",
 		"git-symlinks uninstall-hooks [--template <dir> | --global]\n\n"
 		"Remove only this tool's block from each hook; a hook left "
 		"empty is\nremoved.\n" },
+	{ "doctor", cmd_doctor,
+		"say whether links can be made here, why not, what to do",
+		"git-symlinks doctor [--json]\n\n"
+		"One screen: whether a link can be made in this working tree "
+		"now and\nwhy not (the file system; on Windows Developer Mode "
+		"and the link\nprivilege), the fallback restore uses, "
+		"core.symlinks, whether the\nhooks are installed here and for "
+		"new clones, the git and tool\nversions, and the one thing to "
+		"do next. Changes nothing; exits 0.\n\n"
+		"  --json               the same as one JSON object\n" },
 	{ "hook", cmd_hook, "run by the installed hooks",
 		"git-symlinks hook <post-checkout|post-merge|post-rewrite|"
 		"pre-commit> [<args>]\n\n"
@@ -114,6 +130,7 @@ int main(int argc, char **argv)
 	const gsym_cmd *c;
 	int i = 1;
 
+	gsym_platform_console_init();
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "-C")) {
 			if (i + 1 >= argc)

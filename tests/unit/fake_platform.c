@@ -20,6 +20,7 @@ static int fail_code[FAKE__COUNT], fail_nth[FAKE__COUNT], calls[FAKE__COUNT];
 static bool windows;
 static gsym_link_kind last_kind;
 static char touched[8192];
+static gsym_link_facts link_facts;
 
 static void touch(const char *path)
 {
@@ -65,6 +66,14 @@ void fake_fs_reset(void)
 	memset(calls, 0, sizeof(calls));
 	windows = false;
 	touched[0] = '\0';
+	memset(&link_facts, 0, sizeof(link_facts));
+	link_facts.volume_links = link_facts.developer_mode = GSYM_TRI_UNKNOWN;
+	link_facts.link_privilege = link_facts.elevated = GSYM_TRI_UNKNOWN;
+}
+
+void fake_fs_link_facts(const gsym_link_facts *facts)
+{
+	link_facts = *facts;
 }
 
 void fake_fs_windows(bool on)
@@ -474,4 +483,20 @@ int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 void gsym_platform_thread_join(gsym_thread *thread)
 {
 	(void)thread;
+}
+
+void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
+{
+	(void)path;
+	*out = link_facts;
+}
+
+int gsym_platform_capture(gsym_buf *out, const char *cmd)
+{
+	(void)out;
+	return gsym_error_set("no processes in the fake platform: '%s'", cmd);
+}
+
+void gsym_platform_console_init(void)
+{
 }
