@@ -53,3 +53,5 @@ if(NOT GSYM_VERSION)
 	unset(top)
 endif()
 message(STATUS "git-symlinks version ${GSYM_VERSION}")
+# for scripts/package.sh
+file(WRITE "${PROJECT_BINARY_DIR}/version.txt" "${GSYM_VERSION}\n")

@@ -14,7 +14,8 @@ say() { echo "build-windows: $*" >&2; }
 
 # --- toolchain and Wine --------------------------------------------------------
 need=""
-for p in gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 dpkg-dev cmake make; do
+for p in gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 dpkg-dev cmake make \
+	pkg-config asciidoctor; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need="$need $p"
 done
 if [ -n "$need" ]; then
