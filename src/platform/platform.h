@@ -198,7 +198,8 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path);
 
 /*
  * Run the shell command `cmd` and append the first line of its output to
- * `out` (without the newline). GSYM_ERROR when it cannot run or fails.
+ * `out` (without the newline); its stderr is discarded. GSYM_ERROR when
+ * it cannot run or fails.
  */
 int gsym_platform_capture(gsym_buf *out, const char *cmd);
 

@@ -163,9 +163,14 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 int gsym_platform_capture(gsym_buf *out, const char *cmd)
 {
 	char line[512];
-	FILE *p = popen(cmd, "r");
+	gsym_buf quiet = GSYM_BUF_INIT;
+	FILE *p;
 	bool got;
 
+	/* its errors are not ours to show */
+	gsym_buf_printf(&quiet, "%s 2>/dev/null", cmd);
+	p = popen(quiet.ptr, "r");
+	gsym_buf_dispose(&quiet);
 	if (!p)
 		return GSYM_ERROR;
 	got = fgets(line, sizeof(line), p) != NULL;

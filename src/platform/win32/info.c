@@ -99,9 +99,14 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 int gsym_platform_capture(gsym_buf *out, const char *cmd)
 {
 	char line[512];
-	FILE *p = _popen(cmd, "r");
+	gsym_buf quiet = GSYM_BUF_INIT;
+	FILE *p;
 	bool got;
 
+	/* its errors are not ours to show */
+	gsym_buf_printf(&quiet, "%s 2>NUL", cmd);
+	p = _popen(quiet.ptr, "r");
+	gsym_buf_dispose(&quiet);
 	if (!p)
 		return GSYM_ERROR;
 	got = fgets(line, sizeof(line), p) != NULL;
@@ -191,8 +196,11 @@ void gsym_platform_console_init(void)
 		CloseHandle(w);
 		return;
 	}
-	console = to_out ? out : err;
-	if (!(pump_thread = CreateThread(NULL, 0, pump, r, 0, NULL))) {
+	/* a handle of our own: _dup2() closes the one fd 1 or 2 had */
+	if (!DuplicateHandle(GetCurrentProcess(), to_out ? out : err,
+		    GetCurrentProcess(), &console, 0, FALSE,
+		    DUPLICATE_SAME_ACCESS) ||
+		!(pump_thread = CreateThread(NULL, 0, pump, r, 0, NULL))) {
 		CloseHandle(r);
 		_close(fd);
 		return;
