@@ -9,7 +9,8 @@
 ;            -DOUTFILE=<setup.exe> git-symlinks.nsi
 ; where <dir> holds what `cmake --install build-win` puts there.
 
-Unicode true
+; a 64-bit installer for a 64-bit program (and Wine without wine32)
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 
