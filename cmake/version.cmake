@@ -53,5 +53,9 @@ if(NOT GSYM_VERSION)
 	unset(top)
 endif()
 message(STATUS "git-symlinks version ${GSYM_VERSION}")
-# for scripts/package.sh
-file(WRITE "${PROJECT_BINARY_DIR}/version.txt" "${GSYM_VERSION}\n")
+# for the sources that print it (rewritten only when it changes, so a
+# new commit rebuilds two files, not all), and for scripts/package.sh
+file(CONFIGURE OUTPUT "${PROJECT_BINARY_DIR}/include/gsym_version.h"
+	CONTENT "#define GSYM_VERSION \"${GSYM_VERSION}\"\n")
+file(CONFIGURE OUTPUT "${PROJECT_BINARY_DIR}/version.txt"
+	CONTENT "${GSYM_VERSION}\n")

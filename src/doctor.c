@@ -1,5 +1,6 @@
 #include "doctor.h"
 #include "error.h"
+#include "gsym_version.h"
 #include "hooks.h"
 #include "hooks_dir.h"
 #include "repo.h"

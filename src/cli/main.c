@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "platform/platform.h"
 #include "error.h"
+#include "gsym_version.h"
 
 #include <stdio.h>
 #include <string.h>
