@@ -146,6 +146,22 @@ static char *config_string(git_config *cfg, const char *name, bool path)
 	return s;
 }
 
+/* The first line `cmd` prints, or NULL when it fails. */
+static char *first_line(const char *cmd)
+{
+	char line[512];
+	FILE *p = gsym_platform_popen(cmd);
+	bool got;
+
+	if (!p)
+		return NULL;
+	got = fgets(line, sizeof(line), p) != NULL;
+	if (gsym_platform_pclose(p) != 0 || !got)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strdup(line);
+}
+
 int gsym_doctor_gather(gsym_doctor *out)
 {
 	gsym_repo repo;
@@ -158,8 +174,7 @@ int gsym_doctor_gather(gsym_doctor *out)
 	git_libgit2_version(&major, &minor, &rev);
 	gsym_buf_printf(&b, "%d.%d.%d", major, minor, rev);
 	out->libgit2_version = gsym_buf_detach(&b);
-	if (gsym_platform_capture(&b, "git --version") == 0)
-		out->git_version = gsym_buf_detach(&b);
+	out->git_version = first_line("git --version");
 
 	if ((error = gsym_repo_open(&repo, false)) < 0)
 		goto done;

@@ -13,6 +13,8 @@
 #include "common.h"
 #include "buf.h"
 
+#include <stdio.h>
+
 typedef enum {
 	GSYM_FT_NONE = 0, /* nothing there */
 	GSYM_FT_FILE,
@@ -197,11 +199,13 @@ typedef struct {
 void gsym_platform_link_facts(gsym_link_facts *out, const char *path);
 
 /*
- * Run the shell command `cmd` and append the first line of its output to
- * `out` (without the newline); its stderr is discarded. GSYM_ERROR when
- * it cannot run or fails.
+ * Start the shell command `cmd` with its output to read and its errors
+ * discarded; NULL when it cannot be started.
  */
-int gsym_platform_capture(gsym_buf *out, const char *cmd);
+FILE *gsym_platform_popen(const char *cmd);
+
+/* Wait for a command from gsym_platform_popen; 0 when it succeeded. */
+int gsym_platform_pclose(FILE *p);
 
 /*
  * Send what the program writes to stdout and stderr to a console as

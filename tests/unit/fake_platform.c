@@ -491,10 +491,16 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 	*out = link_facts;
 }
 
-int gsym_platform_capture(gsym_buf *out, const char *cmd)
+FILE *gsym_platform_popen(const char *cmd)
 {
-	(void)out;
-	return gsym_error_set("no processes in the fake platform: '%s'", cmd);
+	(void)cmd;
+	return NULL; /* no processes here */
+}
+
+int gsym_platform_pclose(FILE *p)
+{
+	(void)p;
+	return -1;
 }
 
 void gsym_platform_console_init(void)

@@ -61,6 +61,21 @@ static void probe(void)
 	d.probe = gsym_doctor_probe(WORK);
 }
 
+/*
+ * In a repository with core.symlinks=false, probe with the platform
+ * refusing links with `code` (0: making them): the probe answers that,
+ * and leaves nothing behind.
+ */
+static void probe_off(int code)
+{
+	d.core_symlinks = 0;
+	if (code)
+		fake_fs_fail(FAKE_SYMLINK, code, 0);
+	probe();
+	assert_int_equal(d.probe, code);
+	assert_int_equal(fake_fs_count(WORK ".git-symlinks-probe"), 0);
+}
+
 static const char *next(void)
 {
 	gsym_buf_clear(&out);
@@ -101,30 +116,23 @@ static void test_doctor__windows_developer_mode_with_core_symlinks_off(
 	(void)state;
 	/* Developer Mode on, Git for Windows left core.symlinks=false */
 	windows(GSYM_TRI_YES, GSYM_TRI_NO, "NTFS");
-	d.core_symlinks = 0;
-	probe();
-	assert_int_equal(d.probe, 0);
+	probe_off(0);
 	assert_true(gsym_doctor_links_off(d.probe, d.core_symlinks));
 	assert_string_equal(why(), "");
 	assert_non_null(strstr(next(), "install-hooks --enable-symlinks"));
-	assert_int_equal(fake_fs_count(WORK ".git-symlinks-probe"), 0);
 }
 
 static void test_doctor__windows_no_privilege(void **state)
 {
 	(void)state;
 	windows(GSYM_TRI_NO, GSYM_TRI_NO, "NTFS");
-	d.core_symlinks = 0;
-	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
-	probe();
-	assert_int_equal(d.probe, GSYM_EPRIVILEGE);
+	probe_off(GSYM_EPRIVILEGE);
 	assert_false(gsym_doctor_links_off(d.probe, d.core_symlinks));
 	assert_string_equal(why(),
 		"Developer Mode is off and this process does not hold "
 		"SeCreateSymbolicLinkPrivilege (not elevated)");
 	assert_non_null(strstr(next(), "turn on Developer Mode"));
 	assert_non_null(strstr(next(), "restore makes junction,copy"));
-	assert_int_equal(fake_fs_count(WORK ".git-symlinks-probe"), 0);
 }
 
 static void test_doctor__windows_volume_without_links(void **state)
@@ -132,10 +140,7 @@ static void test_doctor__windows_volume_without_links(void **state)
 	(void)state;
 	/* a FAT32 stick: Developer Mode on does not help */
 	windows(GSYM_TRI_YES, GSYM_TRI_NO, "FAT32");
-	d.core_symlinks = 0;
-	fake_fs_fail(FAKE_SYMLINK, GSYM_EUNSUPPORTED, 0);
-	probe();
-	assert_int_equal(d.probe, GSYM_EUNSUPPORTED);
+	probe_off(GSYM_EUNSUPPORTED);
 	assert_string_equal(why(),
 		"the volume's file system FAT32 does not support symbolic "
 		"links");
@@ -153,9 +158,7 @@ static void test_doctor__posix_exfat(void **state)
 	f.link_privilege = f.elevated = GSYM_TRI_UNKNOWN;
 	fake_fs_link_facts(&f);
 	gsym_platform_link_facts(&d.facts, WORK);
-	d.core_symlinks = 0;
-	fake_fs_fail(FAKE_SYMLINK, GSYM_EUNSUPPORTED, 0);
-	probe();
+	probe_off(GSYM_EUNSUPPORTED);
 	assert_string_equal(why(), "exfat does not support symbolic links");
 	assert_false(gsym_doctor_links_off(d.probe, d.core_symlinks));
 	/* the hooks come before living with fallbacks */

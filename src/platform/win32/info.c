@@ -96,25 +96,20 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 	token(out);
 }
 
-int gsym_platform_capture(gsym_buf *out, const char *cmd)
+FILE *gsym_platform_popen(const char *cmd)
 {
-	char line[512];
 	gsym_buf quiet = GSYM_BUF_INIT;
 	FILE *p;
-	bool got;
 
-	/* its errors are not ours to show */
 	gsym_buf_printf(&quiet, "%s 2>NUL", cmd);
 	p = _popen(quiet.ptr, "r");
 	gsym_buf_dispose(&quiet);
-	if (!p)
-		return GSYM_ERROR;
-	got = fgets(line, sizeof(line), p) != NULL;
-	if (_pclose(p) != 0 || !got)
-		return GSYM_ERROR;
-	line[strcspn(line, "\r\n")] = '\0';
-	gsym_buf_puts(out, line);
-	return 0;
+	return p;
+}
+
+int gsym_platform_pclose(FILE *p)
+{
+	return _pclose(p);
 }
 
 /* --- UTF-8 to the console --------------------------------------------------- */
