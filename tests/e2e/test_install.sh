@@ -22,14 +22,14 @@ command -v bash >/dev/null 2>&1 || missing "bash"
 # --- the layout, under --prefix and under DESTDIR ---------------------------------
 P=$TMP/prefix
 cmake --install "$BUILD" --prefix "$P" >"$TMP/out" 2>&1 || fail "cmake --install" "$(cat "$TMP/out")"
-for f in bin/git-symlinks share/man/man1/git-symlinks.1 \
+for f in bin/git-symlinks share/man/man1/git-symlinks.1.gz \
 	share/doc/git-symlinks/git-symlinks.html share/doc/git-symlinks/LICENSE \
 	share/doc/git-symlinks/README.md share/bash-completion/completions/git-symlinks; do
 	check "installed $f" test -s "$P/$f"
 done
 DESTDIR=$TMP/dest cmake --install "$BUILD" --prefix /usr >/dev/null 2>&1
 check "DESTDIR honoured" test -x "$TMP/dest/usr/bin/git-symlinks"
-check "DESTDIR: the man page" test -s "$TMP/dest/usr/share/man/man1/git-symlinks.1"
+check "DESTDIR: the man page" test -s "$TMP/dest/usr/share/man/man1/git-symlinks.1.gz"
 
 export PATH="$P/bin:$PATH" MANPATH="$P/share/man:" MANPAGER=cat PAGER=cat MANWIDTH=80
 version=$(cat "$BUILD/version.txt")
@@ -37,7 +37,7 @@ expect_eq "git runs the installed binary" "git-symlinks version $version" \
 	"$(git symlinks --version)"
 
 # --- help: man, git help, git symlinks --help, git help -w -----------------------
-expect_eq "man -w finds the page" "$P/share/man/man1/git-symlinks.1" "$(man -w git-symlinks)"
+expect_eq "man -w finds the page" "$P/share/man/man1/git-symlinks.1.gz" "$(man -w git-symlinks)"
 man git-symlinks >"$TMP/man" 2>&1
 check "man git-symlinks shows the page" grep -q "make git's symbolic links real" "$TMP/man"
 git help symlinks >"$TMP/help" 2>&1

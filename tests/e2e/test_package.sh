@@ -40,7 +40,7 @@ check "deb: version" grep -qx " Version: $version" "$TMP/info"
 check "deb: amd64" grep -qx " Architecture: amd64" "$TMP/info"
 check "deb: depends on git" grep -Eq "^ Depends: .*\bgit\b" "$TMP/info"
 dpkg-deb -c "$deb" | awk '{print $6}' >"$TMP/files"
-for f in ./usr/bin/git-symlinks ./usr/share/man/man1/git-symlinks.1 \
+for f in ./usr/bin/git-symlinks ./usr/share/man/man1/git-symlinks.1.gz \
 	./usr/share/doc/git-symlinks/git-symlinks.html \
 	./usr/share/bash-completion/completions/git-symlinks; do
 	check "deb: $f" grep -qx "$f" "$TMP/files"
