@@ -242,8 +242,11 @@ static void print_text(const gsym_doctor *d, const char *why, const char *next)
 
 	printf("working tree:     %s\n", d->workdir);
 	printf("links here:       %s\n", d->probe == 0 ? "yes" : "no");
-	if (d->probe)
+	if (d->probe) {
 		printf("why not:          %s\n", why);
+		if (d->probe_error && strcmp(d->probe_error, why))
+			printf("error:            %s\n", d->probe_error);
+	}
 	printf("file system:      %s",
 		d->facts.fs_type[0] ? d->facts.fs_type : "unknown");
 	if (d->facts.fs_driver[0])

@@ -165,6 +165,7 @@ if [ "$(id -u)" = 0 ] && [ -e /dev/fuse ] && command -v mount.exfat-fuse >/dev/n
 	check "exFAT: no links here" grep -q "^links here: *no" "$TMP/doc"
 	check "exFAT: named" grep -q "^file system: *exfat" "$TMP/doc"
 	check "exFAT: why" grep -q "^why not: *exfat does not support symbolic links" "$TMP/doc"
+	check "exFAT: the probe's error" grep -q "^error: *could not create symlink '.*/\.git-symlinks-probe-[0-9]*'" "$TMP/doc"
 	check "exFAT: the clone got the hooks (--global above)" grep -q "^hooks here: *yes" "$TMP/doc"
 	check "exFAT: next, nothing better than fallbacks" grep -q "^next: nothing more to set up: links cannot be made on exfat, so restore makes copy" "$TMP/doc"
 	(cd "$e" && git symlinks restore) >"$TMP/out" 2>"$TMP/err"
