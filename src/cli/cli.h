@@ -5,7 +5,21 @@
 #ifndef INCLUDE_cli_cli_h__
 #define INCLUDE_cli_cli_h__
 
-#include "run.h"
+#include "pipeline/run.h"
+
+/* Exit codes of the product contract. */
+enum {
+	GSYM_EXIT_OK = 0,
+	GSYM_EXIT_LEFT_ALONE = 1,
+	GSYM_EXIT_FATAL = 128,
+	GSYM_EXIT_USAGE = 129
+};
+
+/*
+ * The exit code for a core result: 0 for GSYM_OK, 1 for GSYM_PARTIAL,
+ * 128 for an error (said first, through gsym_error_print).
+ */
+int gsym_cli_exit(int result);
 
 typedef struct {
 	const char *name;

@@ -1,6 +1,6 @@
 #include "cli/cli.h"
-#include "doctor.h"
-#include "error.h"
+#include "workflow/doctor.h"
+#include "util/error.h"
 
 #include <git2.h>
 
@@ -24,7 +24,7 @@ int cmd_doctor(int argc, char **argv)
 	}
 	git_libgit2_init();
 	if ((error = gsym_doctor_gather(&d)) < 0)
-		fprintf(stderr, "fatal: %s\n", gsym_error_last());
+		gsym_error_print();
 	else
 		gsym_doctor_print(&d, json);
 	gsym_doctor_dispose(&d);

@@ -1,5 +1,5 @@
 #include "cli/cli.h"
-#include "guard.h"
+#include "workflow/guard.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,11 +34,19 @@ int cmd_hook(int argc, char **argv)
 			o.old_commit = argv[2];
 			o.new_commit = argv[3];
 		}
-		return gsym_run(&o);
+		return gsym_cli_exit(gsym_run(&o));
 	}
-	if (!strcmp(argv[1], "post-merge") || !strcmp(argv[1], "post-rewrite"))
-		return gsym_run(&o);
+	/*
+	 * post-index-change: after every index write (reset, stash,
+	 * cherry-pick, checkout -- path, ...): put back at once what git
+	 * wrote over a fallback, and a skip-worktree bit a mixed reset
+	 * dropped, before the next command can trip over it
+	 */
+	if (!strcmp(argv[1], "post-merge") ||
+		!strcmp(argv[1], "post-rewrite") ||
+		!strcmp(argv[1], "post-index-change"))
+		return gsym_cli_exit(gsym_run(&o));
 	if (!strcmp(argv[1], "pre-commit"))
-		return gsym_guard();
+		return gsym_cli_exit(gsym_guard());
 	return gsym_cli_usage_error("hook", "unknown hook '%s'", argv[1]);
 }

@@ -1,10 +1,10 @@
 #include "cli/cli.h"
-#include "error.h"
-#include "doctor.h"
-#include "hooks.h"
-#include "hooks_dir.h"
-#include "repo.h"
-#include "util.h"
+#include "util/error.h"
+#include "workflow/doctor.h"
+#include "workflow/hooks.h"
+#include "workflow/hooks_dir.h"
+#include "git/repo.h"
+#include "util/util.h"
 #include "platform/platform.h"
 
 #include <stdio.h>
@@ -146,7 +146,7 @@ int cmd_install_hooks(int argc, char **argv)
 	}
 	if (!error)
 		printf("installed the git-symlinks hooks in '%s' "
-		       "(post-checkout, post-merge, post-rewrite, pre-commit)%s\n",
+		       "(post-checkout, post-merge, post-rewrite, post-index-change, pre-commit)%s\n",
 			dir.ptr,
 			w.global ? "; every new clone gets them "
 				   "(init.templateDir)" :
@@ -157,7 +157,7 @@ int cmd_install_hooks(int argc, char **argv)
 		gsym_doctor_hint(); /* offers --enable-symlinks */
 done:
 	if (error)
-		fprintf(stderr, "fatal: %s\n", gsym_error_last());
+		gsym_error_print();
 	gsym_buf_dispose(&dir);
 	gsym_buf_dispose(&self);
 	git_libgit2_shutdown();
@@ -195,7 +195,7 @@ int cmd_uninstall_hooks(int argc, char **argv)
 			dir.ptr);
 done:
 	if (error)
-		fprintf(stderr, "fatal: %s\n", gsym_error_last());
+		gsym_error_print();
 	gsym_buf_dispose(&dir);
 	git_libgit2_shutdown();
 	return error ? GSYM_EXIT_FATAL : 0;

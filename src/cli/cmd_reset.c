@@ -15,5 +15,5 @@ int cmd_reset(int argc, char **argv)
 		argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	return gsym_run(&o);
+	return gsym_cli_exit(gsym_run(&o));
 }

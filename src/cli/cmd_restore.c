@@ -1,5 +1,5 @@
 #include "cli/cli.h"
-#include "doctor.h"
+#include "workflow/doctor.h"
 
 #include <string.h>
 
@@ -20,7 +20,7 @@ int cmd_restore(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	rc = gsym_run(&o);
 	/* git could be writing links itself: say so, in one line */
-	if (rc != GSYM_EXIT_FATAL && !o.quiet)
+	if (rc >= 0 && !o.quiet)
 		gsym_doctor_hint();
-	return rc;
+	return gsym_cli_exit(rc);
 }

@@ -16,5 +16,5 @@ int cmd_status(int argc, char **argv)
 		argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	return gsym_run(&o);
+	return gsym_cli_exit(gsym_run(&o));
 }

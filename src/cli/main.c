@@ -4,7 +4,7 @@
  */
 #include "cli/cli.h"
 #include "platform/platform.h"
-#include "error.h"
+#include "util/error.h"
 #include "gsym_version.h"
 
 #include <stdio.h>
@@ -29,8 +29,7 @@ const gsym_cmd gsym_commands[] = {
 		"  --fallback=<list>    junction,hardlink,copy in any order, or "
 		"none\n"
 		"                       (default: symlinks.fallback, else "
-		"copy;\n"
-		"                       junction,copy on Windows)\n"
+		"copy)\n"
 		"  --allow-outside      allow native links leaving the tree "
 		"where that\n"
 		"                       is a risk (they are never copied)\n"
@@ -115,7 +114,7 @@ const gsym_cmd gsym_commands[] = {
 		"do next. Changes nothing; exits 0.\n\n"
 		"  --json               the same as one JSON object\n" },
 	{ "hook", cmd_hook, "run by the installed hooks",
-		"git-symlinks hook <post-checkout|post-merge|post-rewrite|"
+		"git-symlinks hook <post-checkout|post-merge|post-rewrite|post-index-change|"
 		"pre-commit> [<args>]\n\n"
 		"What the installed hooks run: restore (only what changed, "
 		"on a branch\nswitch), or the pre-commit guard that keeps "
@@ -138,9 +137,7 @@ int main(int argc, char **argv)
 				return gsym_cli_usage_error(NULL,
 					"-C needs a directory");
 			if (gsym_platform_chdir(argv[i + 1]) < 0) {
-				fprintf(stderr, "fatal: %s\n",
-					gsym_error_last());
-				return GSYM_EXIT_FATAL;
+				return gsym_cli_exit(GSYM_ERROR);
 			}
 			i += 2;
 		} else if (!strcmp(argv[i], "--version")) {

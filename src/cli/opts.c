@@ -1,5 +1,5 @@
 #include "cli/cli.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,4 +119,13 @@ int gsym_cli_parse(gsym_run_opts *out, const char *cmd, unsigned int allowed,
 				gsym_error_last());
 	}
 	return 0;
+}
+
+int gsym_cli_exit(int result)
+{
+	if (result < 0) {
+		gsym_error_print();
+		return GSYM_EXIT_FATAL;
+	}
+	return result == GSYM_PARTIAL ? GSYM_EXIT_LEFT_ALONE : GSYM_EXIT_OK;
 }

@@ -1,5 +1,5 @@
 #include "fake_platform.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +64,11 @@ void fake_fs_reset(void)
 	memset(fail_code, 0, sizeof(fail_code));
 	memset(fail_nth, 0, sizeof(fail_nth));
 	memset(calls, 0, sizeof(calls));
+	next_ino = 100;
 	windows = false;
+	last_kind = GSYM_LINK_FILE;
 	touched[0] = '\0';
+	gsym_error_clear();
 	memset(&link_facts, 0, sizeof(link_facts));
 	link_facts.volume_links = link_facts.developer_mode = GSYM_TRI_UNKNOWN;
 	link_facts.link_privilege = link_facts.elevated = GSYM_TRI_UNKNOWN;

@@ -2,7 +2,8 @@
  * The POSIX backend of the platform layer.
  */
 #include "platform/platform.h"
-#include "error.h"
+#include "util/alloc.h"
+#include "util/error.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -42,8 +43,15 @@ static int translate(int err, const char *what, const char *path)
 	case EEXIST:
 	case ENOTEMPTY: code = GSYM_EEXISTS; break;
 	case ENOTDIR: code = GSYM_ENOTDIR; break;
-	case EPERM:
-	case EACCES: code = GSYM_EPRIVILEGE; break;
+	/*
+	 * EPERM is what symlink() and link() answer on a file system
+	 * without them; EACCES is this path's permissions, never a reason
+	 * to give up on links for the whole tree.
+	 */
+	case EPERM: code = GSYM_EPRIVILEGE; break;
+	case EACCES:
+	case EROFS:
+	case ETXTBSY: code = GSYM_EACCESS; break;
 	case ENOSYS:
 	case EOPNOTSUPP:
 #if defined(ENOTSUP) && ENOTSUP != EOPNOTSUPP
@@ -466,7 +474,7 @@ static void *thread_main(void *payload)
 int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 	void *arg)
 {
-	gsym_thread *t = calloc(1, sizeof(*t));
+	gsym_thread *t = gsym_calloc(1, sizeof(*t));
 
 	*out = NULL;
 	if (!t)

@@ -5,6 +5,7 @@
  */
 #include "platform/platform.h"
 #include "platform/win32/win32.h"
+#include "util/alloc.h"
 
 #include <windows.h>
 #include <fcntl.h>
@@ -73,7 +74,7 @@ static void token(gsym_link_facts *out)
 		    &luid) &&
 		!GetTokenInformation(t, TokenPrivileges, NULL, 0, &size) &&
 		GetLastError() == ERROR_INSUFFICIENT_BUFFER &&
-		(privs = malloc(size)) != NULL &&
+		(privs = gsym_malloc(size)) != NULL &&
 		GetTokenInformation(t, TokenPrivileges, privs, size, &size)) {
 		out->link_privilege = GSYM_TRI_NO;
 		for (i = 0; i < privs->PrivilegeCount; i++)

@@ -1,6 +1,7 @@
 #include "platform/win32/win32.h"
-#include "error.h"
-#include "util.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,16 @@ int gsym_win32_translate(uint32_t err, const char *what, const char *path)
 		code = GSYM_EPRIVILEGE;
 		why = "links need Developer Mode or an elevated prompt";
 		break;
+	/* this path only: never a reason to give up on links */
 	case GSYM_W32_ERROR_ACCESS_DENIED:
+		code = GSYM_EACCESS;
+		why = "access denied (read-only, or no permission?)";
+		break;
 	case GSYM_W32_ERROR_SHARING_VIOLATION:
-		code = GSYM_EPRIVILEGE;
-		why = "access denied (in use, or read-only?)";
+	case GSYM_W32_ERROR_LOCK_VIOLATION:
+		code = GSYM_EACCESS;
+		why = "in use by another program (an editor or virus "
+		      "scanner?); close it and run again";
 		break;
 	case GSYM_W32_ERROR_NOT_SUPPORTED:
 	case GSYM_W32_ERROR_INVALID_FUNCTION:
@@ -56,6 +63,17 @@ int gsym_win32_translate(uint32_t err, const char *what, const char *path)
 		what, path, (unsigned int)err);
 }
 
+int gsym_win32_retry_delay(uint32_t err, unsigned int attempt)
+{
+	/* what Git for Windows waits between its tries, in ms */
+	static const int delays[] = { 0, 1, 10, 20, 40, 80 };
+
+	if (err != GSYM_W32_ERROR_SHARING_VIOLATION &&
+		err != GSYM_W32_ERROR_LOCK_VIOLATION)
+		return -1;
+	return attempt < GSYM_ARRAY_SIZE(delays) ? delays[attempt] : -1;
+}
+
 int gsym_win32_to_utf16(uint16_t **out, const char *utf8, bool long_path)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
@@ -69,7 +87,7 @@ int gsym_win32_to_utf16(uint16_t **out, const char *utf8, bool long_path)
 
 	long_path = long_path && !prefixed && (drive || unc) && n >= 248;
 	cap = n + 9;
-	w = malloc(cap * sizeof(uint16_t));
+	w = gsym_malloc(cap * sizeof(uint16_t));
 	if (long_path) {
 		const char *p = unc ? "\\\\?\\UNC\\" : "\\\\?\\";
 
@@ -233,7 +251,7 @@ int gsym_win32_parse_reparse(uint32_t *tag, gsym_buf *target,
 	n = get16(buf + 10);
 	if (head + off + n > len || n % 2)
 		return gsym_error_set("reparse data out of bounds");
-	w = malloc(n + 2);
+	w = gsym_malloc(n + 2);
 	for (i = 0; i < n / 2; i++)
 		w[i] = get16(names + off + 2 * i);
 	n /= 2;
@@ -268,7 +286,7 @@ uint64_t gsym_win32_to_filetime(int64_t sec)
 /* `text` with '/' turned into '\' (a link's target as Windows wants it) */
 static char *backslashed(const char *text)
 {
-	char *s = strdup(text), *p;
+	char *s = gsym_strdup(text), *p;
 
 	for (p = s; *p; p++)
 		if (*p == '/')
