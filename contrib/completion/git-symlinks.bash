@@ -16,30 +16,31 @@ _git_symlinks ()
 	fi
 
 	case "$subcommand,$cur" in
-	restore,--fallback=*)
+	restore,--fallback=* | status,--fallback=*)
 		__gitcomp "junction,copy junction,hardlink,copy hardlink,copy copy none" "" "${cur##--fallback=}"
 		;;
 	restore,-*)
-		__gitcomp "--dry-run --force --fallback= --allow-outside --json
-			--quiet --verbose --progress --recurse-submodules
+		__gitcomp "--dry-run --force --fallback= --allow-outside --jobs=
+			--json --quiet --verbose --progress --recurse-submodules
 			--no-recurse-submodules --help"
 		;;
 	status,-*)
-		__gitcomp "--json --porcelain --quiet --verbose
-			--recurse-submodules --no-recurse-submodules --help"
+		__gitcomp "--json --porcelain --quiet --verbose --fallback=
+			--allow-outside --recurse-submodules --no-recurse-submodules
+			--help"
 		;;
 	reset,-*)
 		__gitcomp "--dry-run --json --quiet --verbose
 			--recurse-submodules --no-recurse-submodules --help"
 		;;
 	add,-*)
-		__gitcomp "--target --allow-outside --help"
+		__gitcomp "--target= --allow-outside --help"
 		;;
 	install-hooks,-*)
-		__gitcomp "--template --global --enable-symlinks --help"
+		__gitcomp "--template= --global --enable-symlinks --help"
 		;;
 	uninstall-hooks,-*)
-		__gitcomp "--template --global --help"
+		__gitcomp "--template= --global --help"
 		;;
 	doctor,-*)
 		__gitcomp "--json --help"

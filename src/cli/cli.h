@@ -1,10 +1,12 @@
 /*
- * The command-line interface: a table of commands, each
- * `int cmd_<name>(int argc, char **argv)` returning the exit code.
+ * The command-line interface: one cmd_<name>.c per command, each with its
+ * options in one declarative table (cli/opt.h) that parses the command
+ * line and writes the help; main.c lists the commands.
  */
 #ifndef INCLUDE_cli_cli_h__
 #define INCLUDE_cli_cli_h__
 
+#include "cli/opt.h"
 #include "pipeline/run.h"
 
 /* Exit codes of the product contract. */
@@ -16,19 +18,42 @@ enum {
 };
 
 /*
- * The exit code for a core result: 0 for GSYM_OK, 1 for GSYM_PARTIAL,
- * 128 for an error (said first, through gsym_error_print).
+ * Options that restore, status and reset share, for their tables over a
+ * gsym_run_opts `o`.
  */
-int gsym_cli_exit(int result);
+#define GSYM_OPT_RUN_DRY_RUN(o)                                       \
+	{                                                             \
+		GSYM_OPT_BOOL, &(o).dry_run, 0, 'n', "dry-run", NULL, \
+			"print what would change, change nothing", 0  \
+	}
+#define GSYM_OPT_RUN_JSON(o, help)                                         \
+	{                                                                  \
+		GSYM_OPT_SWITCH, &(o).format, GSYM_REPORT_JSON, 0, "json", \
+			NULL, help, 0                                      \
+	}
+#define GSYM_OPT_RUN_QUIET(o, help)                                       \
+	{                                                                 \
+		GSYM_OPT_BOOL, &(o).quiet, 0, 'q', "quiet", NULL, help, 0 \
+	}
+#define GSYM_OPT_RUN_VERBOSE(o, help)                                         \
+	{                                                                     \
+		GSYM_OPT_BOOL, &(o).verbose, 0, 'v', "verbose", NULL, help, 0 \
+	}
+#define GSYM_OPT_RUN_RECURSE(o)                                              \
+	{ GSYM_OPT_SWITCH, &(o).recurse_submodules, 1, 0,                    \
+		"recurse-submodules", NULL,                                  \
+		"also in checked-out submodules (submodule.recurse)", 0 },   \
+	{                                                                    \
+		GSYM_OPT_SWITCH, &(o).recurse_submodules, 0, 0,              \
+			"no-recurse-submodules", NULL, NULL, GSYM_OPT_HIDDEN \
+	}
+#define GSYM_OPT_RUN_PATHSPEC(args)                                       \
+	{ GSYM_OPT_ARGS, &(args), 0, 0, "<pathspec>...", NULL, NULL, 0 }, \
+	{                                                                 \
+		GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0             \
+	}
 
-typedef struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const char *usage; /* full help text */
-} gsym_cmd;
-
-/* The commands (one cmd_<name>.c each). */
+/* The commands' functions: `int cmd_<name>(int argc, char **argv)`. */
 int cmd_restore(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
@@ -39,38 +64,44 @@ int cmd_uninstall_hooks(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 
-/* The command table (NULL-terminated). */
-extern const gsym_cmd gsym_commands[];
+/* The commands, each defined in its cmd_<name>.c. */
+extern const gsym_cmd gsym_cmd_restore, gsym_cmd_status, gsym_cmd_reset,
+	gsym_cmd_add, gsym_cmd_install_hooks, gsym_cmd_uninstall_hooks,
+	gsym_cmd_hook, gsym_cmd_help, gsym_cmd_doctor;
+
+/* The command table (NULL-terminated), in main.c. */
+extern const gsym_cmd *const gsym_commands[];
 
 /* Find a command by name, or NULL. */
 const gsym_cmd *gsym_cmd_find(const char *name);
 
-/* Print a usage error and the command's usage line; returns 129. */
+/*
+ * Print a usage error (through the one error printer) and the command's
+ * usage line; returns 129.
+ */
 int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	GSYM_PRINTF(2, 3);
 
 /* Print the command's help to stdout; returns 0. */
 int gsym_cli_help(const char *cmd);
 
-/* Option flags for gsym_cli_parse. */
-typedef enum {
-	GSYM_OPT_DRY_RUN = (1 << 0),
-	GSYM_OPT_FORCE = (1 << 1),
-	GSYM_OPT_FALLBACK = (1 << 2),
-	GSYM_OPT_ALLOW_OUTSIDE = (1 << 3),
-	GSYM_OPT_JSON = (1 << 4),
-	GSYM_OPT_PORCELAIN = (1 << 5),
-	GSYM_OPT_VERBOSITY = (1 << 6),
-	GSYM_OPT_PROGRESS = (1 << 7),
-	GSYM_OPT_RECURSE = (1 << 8)
-} gsym_opt_set;
+/*
+ * The exit code for a core result: 0 for GSYM_OK, 1 for GSYM_PARTIAL,
+ * 128 for an error (said first, through gsym_error_print).
+ */
+int gsym_cli_exit(int result);
 
 /*
- * Parse the options of `cmd` that `allowed` permits into `out`, the rest
- * being pathspecs. Returns -1 when the command printed help (exit 0), a
- * positive exit code on a usage error, or 0.
+ * What restore, status and reset share: parse `cmd`'s table into `o`
+ * (its defaults set) and check --fallback and --jobs (`jobs`: the
+ * option's text, or NULL). Returns 0 to run, -1 when the help was
+ * printed (exit 0), or the exit code of a usage error.
  */
-int gsym_cli_parse(gsym_run_opts *out, const char *cmd, unsigned int allowed,
+int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
+	const char *const *jobs, int argc, char **argv);
+
+/* gsym_cli_prepare, then run; returns the exit code. */
+int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
 	int argc, char **argv);
 
 #endif

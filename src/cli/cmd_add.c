@@ -1,49 +1,42 @@
 #include "cli/cli.h"
-#include "util/alloc.h"
 #include "workflow/add.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+static gsym_add_opts o;
+static gsym_opt_args paths;
+
+static const gsym_opt_spec opts[] = {
+	{ GSYM_OPT_VALUE, &o.target, 0, 0, "target", "target",
+		"make the link first (or its best fallback), then\n"
+		"                       record it (one path)",
+		0 },
+	{ GSYM_OPT_BOOL, &o.allow_outside, 0, 0, "allow-outside", NULL,
+		"record a link whose target leaves the tree as is", 0 },
+	{ GSYM_OPT_ARGS, &paths, 0, 0, "<path>...", NULL, NULL,
+		GSYM_OPT_REQUIRED },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+};
+
+const gsym_cmd gsym_cmd_add = { "add", cmd_add,
+	"record links and junctions in the tree as link entries",
+	"Record the links and junctions at <path>... as mode-120000 "
+	"entries,\ntheir targets made relative with '/' separators (a "
+	"junction's absolute\ntarget inside the tree becomes relative; "
+	"outside it is refused).\n",
+	opts };
 
 int cmd_add(int argc, char **argv)
 {
-	gsym_add_opts opts;
-	bool dashdash = false;
-	char **paths = gsym_calloc((size_t)argc + 1, sizeof(char *));
-	int a, code;
+	int rc;
 
-	memset(&opts, 0, sizeof(opts));
-	for (a = 1; a < argc; a++) {
-		if (!dashdash && !strcmp(argv[a], "--")) {
-			dashdash = true;
-		} else if (!dashdash &&
-			(!strcmp(argv[a], "-h") ||
-				!strcmp(argv[a], "--help"))) {
-			free(paths);
-			return gsym_cli_help("add");
-		} else if (!dashdash && !strcmp(argv[a], "--target") &&
-			a + 1 < argc) {
-			opts.target = argv[++a];
-		} else if (!dashdash && !strncmp(argv[a], "--target=", 9)) {
-			opts.target = argv[a] + 9;
-		} else if (!dashdash && !strcmp(argv[a], "--allow-outside")) {
-			opts.allow_outside = true;
-		} else if (!dashdash && argv[a][0] == '-') {
-			free(paths);
-			return gsym_cli_usage_error("add",
-				"unknown option '%s'", argv[a]);
-		} else {
-			paths[opts.npaths++] = argv[a];
-		}
-	}
-	if (!opts.npaths || (opts.target && opts.npaths != 1)) {
-		free(paths);
+	memset(&o, 0, sizeof(o));
+	if ((rc = gsym_opt_parse(&gsym_cmd_add, argc, argv)) != 0)
+		return rc < 0 ? 0 : rc;
+	if (o.target && paths.n != 1)
 		return gsym_cli_usage_error("add",
-			opts.target ? "--target makes exactly one link" :
-				      "which paths?");
-	}
-	opts.paths = (const char *const *)paths;
-	code = gsym_cli_exit(gsym_add(&opts));
-	free(paths);
-	return code;
+			"--target makes exactly one link");
+	o.paths = (const char *const *)paths.v;
+	o.npaths = paths.n;
+	return gsym_cli_exit(gsym_add(&o));
 }

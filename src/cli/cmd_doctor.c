@@ -4,30 +4,35 @@
 
 #include <git2.h>
 
-#include <stdio.h>
-#include <string.h>
+static bool json;
+
+static const gsym_opt_spec opts[] = {
+	{ GSYM_OPT_BOOL, &json, 0, 0, "json", NULL,
+		"the same as one JSON object", 0 },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+};
+
+const gsym_cmd gsym_cmd_doctor = { "doctor", cmd_doctor,
+	"say whether links can be made here, why not, what to do",
+	"One screen: whether a link can be made in this working tree now and\n"
+	"why not (the file system; on Windows Developer Mode and the link\n"
+	"privilege), the fallback restore uses, core.symlinks, whether the\n"
+	"hooks are installed here and for new clones, the git and tool\n"
+	"versions, and the one thing to do next. Changes nothing; exits 0.\n",
+	opts };
 
 int cmd_doctor(int argc, char **argv)
 {
 	gsym_doctor d;
-	bool json = false;
-	int i, error;
+	int rc, error;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return gsym_cli_help("doctor");
-		else if (!strcmp(argv[i], "--json"))
-			json = true;
-		else
-			return gsym_cli_usage_error("doctor",
-				"unexpected argument '%s'", argv[i]);
-	}
+	json = false;
+	if ((rc = gsym_opt_parse(&gsym_cmd_doctor, argc, argv)) != 0)
+		return rc < 0 ? 0 : rc;
 	git_libgit2_init();
-	if ((error = gsym_doctor_gather(&d)) < 0)
-		gsym_error_print();
-	else
+	if ((error = gsym_doctor_gather(&d)) == 0)
 		gsym_doctor_print(&d, json);
 	gsym_doctor_dispose(&d);
 	git_libgit2_shutdown();
-	return error < 0 ? GSYM_EXIT_FATAL : 0;
+	return gsym_cli_exit(error);
 }

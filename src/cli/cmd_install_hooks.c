@@ -18,34 +18,59 @@ typedef struct {
 	bool enable_symlinks; /* set core.symlinks=true (install-hooks) */
 } where;
 
-static int parse(where *w, const char *cmd, int argc, char **argv)
-{
-	int i;
+static where where_to;
 
-	memset(w, 0, sizeof(*w));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			gsym_cli_help(cmd);
-			return -1;
-		} else if (!strcmp(argv[i], "--global")) {
-			w->global = true;
-		} else if (!strcmp(argv[i], "--enable-symlinks") &&
-			!strcmp(cmd, "install-hooks")) {
-			w->enable_symlinks = true;
-		} else if (!strcmp(argv[i], "--template") && i + 1 < argc) {
-			w->template_dir = argv[++i];
-		} else if (!strncmp(argv[i], "--template=", 11)) {
-			w->template_dir = argv[i] + 11;
-		} else {
-			return gsym_cli_usage_error(cmd,
-				"unexpected argument '%s'", argv[i]);
-		}
+#define WHERE_OPTS                                                             \
+	{ GSYM_OPT_VALUE, &where_to.template_dir, 0, 0, "template", "dir",     \
+		"into <dir>/hooks (git clone --template=<dir>)", 0 },          \
+	{                                                                      \
+		GSYM_OPT_BOOL, &where_to.global, 0, 0, "global", NULL,         \
+			"into init.templateDir (set to "                       \
+			"~/.git-templates/git-symlinks\n"                      \
+			"                       if unset): every later clone " \
+			"gets them",                                           \
+			0                                                      \
 	}
-	if (w->global && w->template_dir)
-		return gsym_cli_usage_error(cmd,
+
+static const gsym_opt_spec install_opts[] = { WHERE_OPTS,
+	{ GSYM_OPT_BOOL, &where_to.enable_symlinks, 0, 0, "enable-symlinks",
+		NULL,
+		"also set core.symlinks=true here, once a link was made\n"
+		"                       in the working tree: git then writes "
+		"links itself",
+		0 },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+
+static const gsym_opt_spec uninstall_opts[] = { WHERE_OPTS,
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+
+const gsym_cmd gsym_cmd_install_hooks = { "install-hooks", cmd_install_hooks,
+	"install the git hooks that keep links real",
+	"Add a marked block to post-checkout, post-merge, post-rewrite and\n"
+	"post-index-change (restore) and pre-commit (the guard) in this\n"
+	"repository's hooks (core.hooksPath honoured); a user's own hook "
+	"keeps\nrunning.\n",
+	install_opts };
+
+const gsym_cmd gsym_cmd_uninstall_hooks = { "uninstall-hooks",
+	cmd_uninstall_hooks, "remove this tool's block from the git hooks",
+	"Remove only this tool's block from each hook; a hook left empty is\n"
+	"removed.\n",
+	uninstall_opts };
+
+static int parse(const gsym_cmd *cmd, int argc, char **argv)
+{
+	int rc;
+
+	memset(&where_to, 0, sizeof(where_to));
+	if ((rc = gsym_opt_parse(cmd, argc, argv)) != 0)
+		return rc;
+	if (where_to.global && where_to.template_dir)
+		return gsym_cli_usage_error(cmd->name,
 			"--template and --global do not go together");
-	if (w->enable_symlinks && (w->global || w->template_dir))
-		return gsym_cli_usage_error(cmd,
+	if (where_to.enable_symlinks &&
+		(where_to.global || where_to.template_dir))
+		return gsym_cli_usage_error(cmd->name,
 			"--enable-symlinks is for this repository only");
 	return 0;
 }
@@ -120,18 +145,17 @@ int cmd_install_hooks(int argc, char **argv)
 	gsym_buf dir = GSYM_BUF_INIT, self = GSYM_BUF_INIT;
 	const char *const *name;
 	bool ours;
-	where w;
 	int rc, error;
 
-	if ((rc = parse(&w, "install-hooks", argc, argv)) != 0)
+	if ((rc = parse(&gsym_cmd_install_hooks, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;
 	git_libgit2_init();
-	if ((error = hooks_dir(&dir, &w, &ours)) < 0 ||
+	if ((error = hooks_dir(&dir, &where_to, &ours)) < 0 ||
 		(error = gsym_platform_self_path(&self)) < 0)
 		goto done;
 	for (name = gsym_hook_names; *name && !error; name++)
 		error = gsym_hooks_install_one(dir.ptr, *name, self.ptr);
-	if (!error && w.global) {
+	if (!error && where_to.global) {
 		git_config *cfg = NULL;
 		gsym_buf tpl = GSYM_BUF_INIT;
 
@@ -148,12 +172,12 @@ int cmd_install_hooks(int argc, char **argv)
 		printf("installed the git-symlinks hooks in '%s' "
 		       "(post-checkout, post-merge, post-rewrite, post-index-change, pre-commit)%s\n",
 			dir.ptr,
-			w.global ? "; every new clone gets them "
-				   "(init.templateDir)" :
-				   "");
-	if (!error && w.enable_symlinks)
+			where_to.global ? "; every new clone gets them "
+					  "(init.templateDir)" :
+					  "");
+	if (!error && where_to.enable_symlinks)
 		error = enable_symlinks();
-	else if (!error && !w.global && !w.template_dir)
+	else if (!error && !where_to.global && !where_to.template_dir)
 		gsym_doctor_hint(); /* offers --enable-symlinks */
 done:
 	if (error)
@@ -169,19 +193,18 @@ int cmd_uninstall_hooks(int argc, char **argv)
 	gsym_buf dir = GSYM_BUF_INIT;
 	const char *const *name;
 	bool ours, found, any = false;
-	where w;
 	int rc, error;
 
-	if ((rc = parse(&w, "uninstall-hooks", argc, argv)) != 0)
+	if ((rc = parse(&gsym_cmd_uninstall_hooks, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;
 	git_libgit2_init();
-	if ((error = hooks_dir(&dir, &w, &ours)) < 0)
+	if ((error = hooks_dir(&dir, &where_to, &ours)) < 0)
 		goto done;
 	for (name = gsym_hook_names; *name && !error; name++) {
 		error = gsym_hooks_uninstall_one(dir.ptr, *name, &found);
 		any = any || found;
 	}
-	if (!error && w.global && ours) {
+	if (!error && where_to.global && ours) {
 		/* init.templateDir pointed at the directory we made */
 		git_config *cfg = NULL;
 

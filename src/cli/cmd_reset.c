@@ -2,18 +2,30 @@
 
 #include <string.h>
 
+static gsym_run_opts o;
+static gsym_opt_args paths;
+
+static const gsym_opt_spec opts[] = {
+	GSYM_OPT_RUN_DRY_RUN(o),
+	GSYM_OPT_RUN_JSON(o, "machine-readable report"),
+	GSYM_OPT_RUN_QUIET(o, "print only errors"),
+	GSYM_OPT_RUN_VERBOSE(o, "print every entry"),
+	GSYM_OPT_RUN_RECURSE(o),
+	GSYM_OPT_RUN_PATHSPEC(paths),
+};
+
+const gsym_cmd gsym_cmd_reset = { "reset", cmd_reset,
+	"put git's own placeholders back, undo this tool's changes",
+	"Put back the placeholder files git writes with core.symlinks=false,\n"
+	"clear the index bits, exclude lines, sparse block and state this "
+	"tool\nadded: the tree is then exactly as git left it. Edited "
+	"fallbacks are\nleft alone (exit 1).\n",
+	opts };
+
 int cmd_reset(int argc, char **argv)
 {
-	gsym_run_opts o;
-	int rc;
-
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_RESET;
-	rc = gsym_cli_parse(&o, "reset",
-		GSYM_OPT_DRY_RUN | GSYM_OPT_JSON | GSYM_OPT_VERBOSITY |
-			GSYM_OPT_RECURSE,
-		argc, argv);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	return gsym_cli_exit(gsym_run(&o));
+	o.recurse_submodules = -1;
+	return gsym_cli_run(&gsym_cmd_reset, &o, NULL, argc, argv);
 }

@@ -17,31 +17,37 @@ void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st)
 	entry->file_size = (uint32_t)st->size;
 }
 
-int gsym_record_entry(git_index *index, const gsym_entry *e, bool ours,
+int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 	bool *changed)
 {
-	const git_index_entry *ie = git_index_get_bypath(index, e->path, 0);
+	const git_index_entry *ie;
 	git_index_entry copy;
+	git_index *index;
 	const gsym_stat *st = &e->result;
 	bool fallback = e->kind == GSYM_KIND_COPY ||
 		e->kind == GSYM_KIND_HARDLINK || e->kind == GSYM_KIND_JUNCTION;
+	bool disown = e->action == GSYM_ACT_DISOWN;
+	/* the bit: ours to set on a fallback, to clear when no longer one */
+	int skip = disown || (!fallback && ours) ? 0 : fallback ? 1 : -1;
+	int error;
 
-	if (!ie)
+	/* in place when it can be (no stamp: git must see the difference) */
+	error = gsym_repo_patch(repo, e->path, disown ? NULL : st, skip,
+		changed);
+	if (error != GSYM_EUNSUPPORTED)
+		return error;
+	if ((error = gsym_repo_index(&index, repo)) < 0)
+		return error;
+	if (!(ie = git_index_get_bypath(index, e->path, 0)))
 		return gsym_error_set("'%s' left the index during the run",
 			e->path);
 	copy = *ie;
-	if (e->action == GSYM_ACT_DISOWN) {
-		/* no stamp: git must find the difference by itself */
-		copy.flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
-		goto add;
-	}
-	gsym_record_stamp(&copy, st);
-	if (fallback)
+	if (!disown)
+		gsym_record_stamp(&copy, st);
+	if (skip == 1)
 		copy.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
-	else if (ours)
+	else if (skip == 0)
 		copy.flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
-
-add:
 	if (!memcmp(&copy, ie, sizeof(copy)))
 		return 0;
 	if (git_index_add(index, &copy) < 0)

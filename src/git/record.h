@@ -9,17 +9,19 @@
 
 #include <git2.h>
 
+#include "git/repo.h"
 #include "pipeline/entry.h"
 
 /* Copy lstat data into an index entry's stat fields (the stat stamp). */
 void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st);
 
 /*
- * Stamp the index entry of `e` (GSYM_ENTRY_RECORD set) from e->result.
- * `ours` says the tool manages the entry's skip-worktree bit. Sets
- * `*changed` when the index changed.
+ * Stamp the index entry of `e` (GSYM_ENTRY_RECORD set) from e->result,
+ * in place in the index's bytes where that can be, else in libgit2's
+ * index. `ours` says the tool manages the entry's skip-worktree bit.
+ * Sets `*changed` when the index changed.
  */
-int gsym_record_entry(git_index *index, const gsym_entry *e, bool ours,
+int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 	bool *changed);
 
 #endif

@@ -8,6 +8,7 @@
 #include "git/index_file.h"
 #include "pipeline/validate.h"
 #include "platform/platform.h"
+#include "util/sha1.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,8 +104,11 @@ static int index_error(gsym_repo *repo)
 static int read_index(gsym_repo *repo)
 {
 	git_index *index;
+	gsym_stat st;
 	int error = gsym_index_file_read(&repo->file, repo->index_path);
 
+	if (error == 0 && gsym_platform_lstat(&st, repo->index_path) == 0)
+		repo->index_mtime = st.mtime_sec;
 	if (error == GSYM_ENOTFOUND) { /* no index yet: no entries */
 		repo->file_missing = true;
 		error = 0;
@@ -170,6 +174,76 @@ static int keep_index_time(gsym_repo *repo, const char *copy)
 	return error;
 }
 
+/* Put the checksum of the patched bytes at their end. */
+static void seal(gsym_repo *repo)
+{
+	gsym_sha1 c;
+
+	gsym_sha1_init(&c);
+	gsym_sha1_update(&c, repo->patched, repo->file.size - 20);
+	gsym_sha1_final(repo->patched + repo->file.size - 20, &c);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+int gsym_repo_patch(gsym_repo *repo, const char *path, const gsym_stat *st,
+	int skip, bool *changed)
+{
+	const gsym_index_item *item;
+	unsigned char *p, before[64];
+	ptrdiff_t pos;
+	uint16_t flags, ext;
+
+	if (repo->index || !repo->lock_path || !repo->file.data ||
+		(pos = gsym_index_file_find(&repo->file, path)) < 0)
+		return GSYM_EUNSUPPORTED;
+	item = &repo->file.v[pos];
+	flags = (uint16_t)(item->raw[60] << 8 | item->raw[61]);
+	ext = item->ext_flags;
+	if (skip >= 0 && !(flags & 0x4000) &&
+		(bool)skip != ((ext & GSYM_INDEX_SKIP_WORKTREE) != 0))
+		return GSYM_EUNSUPPORTED; /* the bit needs extended flags */
+	if (!repo->patched) {
+		repo->patched = gsym_malloc(repo->file.size);
+		memcpy(repo->patched, repo->file.data, repo->file.size);
+	}
+	p = repo->patched + (item->raw - repo->file.data);
+	memcpy(before, p, sizeof(before));
+	if (st) {
+		put32(p, (uint32_t)st->ctime_sec);
+		put32(p + 4, st->ctime_nsec);
+		put32(p + 8, (uint32_t)st->mtime_sec);
+		put32(p + 12, st->mtime_nsec);
+		put32(p + 16, (uint32_t)st->dev);
+		put32(p + 20, (uint32_t)st->ino);
+		put32(p + 28, st->uid);
+		put32(p + 32, st->gid);
+		put32(p + 36, (uint32_t)st->size);
+	}
+	if (skip >= 0 && (flags & 0x4000)) {
+		ext = (uint16_t)(skip ? ext | GSYM_INDEX_SKIP_WORKTREE :
+					ext & ~GSYM_INDEX_SKIP_WORKTREE);
+		p[62] = (unsigned char)(ext >> 8);
+		p[63] = (unsigned char)ext;
+		/* what later steps of the run read of the index */
+		repo->file.v[pos].ext_flags = ext;
+	}
+	if (memcmp(before, p, sizeof(before)))
+		*changed = true;
+	return 0;
+}
+
+int64_t gsym_repo_stamp_limit(const gsym_repo *repo)
+{
+	return repo->index_mtime;
+}
+
 /*
  * libgit2 reads (and later writes) a private copy of the index beside it,
  * made from the bytes already read: git_index_write on the index itself
@@ -193,9 +267,13 @@ int gsym_repo_index(git_index **out, gsym_repo *repo)
 	}
 	remove_new_index(repo);
 	new_index_path(&path, repo);
+	if (repo->patched)
+		seal(repo); /* libgit2 checks the checksum */
 	if (repo->file.size &&
 		(error = gsym_platform_write_new(path.ptr,
-			 (const char *)repo->file.data, repo->file.size)) == 0)
+			 repo->patched ? (const char *)repo->patched :
+					 (const char *)repo->file.data,
+			 repo->file.size)) == 0)
 		error = keep_index_time(repo, path.ptr);
 	if (!error && git_index_open(&repo->index, path.ptr) < 0)
 		error = index_error(repo);
@@ -320,6 +398,24 @@ int gsym_repo_write_index(gsym_repo *repo)
 	gsym_buf path = GSYM_BUF_INIT;
 	int error = 0;
 
+	if (!repo->index && repo->patched) {
+		/*
+		 * The patched bytes, sealed, under a temporary name with the
+		 * index's own mtime (its racy entries stay racy: nothing was
+		 * read from them), renamed over the index under our lock.
+		 */
+		seal(repo);
+		new_index_path(&path, repo);
+		gsym_copy_discard(path.ptr);
+		if ((error = gsym_platform_write_new(path.ptr,
+			     (const char *)repo->patched, repo->file.size)) <
+				0 ||
+			(error = keep_index_time(repo, path.ptr)) < 0 ||
+			(error = gsym_platform_rename(path.ptr,
+				 repo->index_path)) < 0)
+			remove_new_index(repo);
+		goto done;
+	}
 	if (!repo->index)
 		goto done;
 	if (!repo->private_index) {
@@ -350,6 +446,7 @@ void gsym_repo_close(gsym_repo *repo)
 	gsym_repo_unlock(repo);
 	git_odb_free(repo->odb);
 	git_index_free(repo->index);
+	free(repo->patched);
 	gsym_index_file_dispose(&repo->file);
 	git_repository_free(repo->repo);
 	free(repo->workdir);

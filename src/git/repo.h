@@ -16,6 +16,8 @@ typedef struct {
 	gsym_index_file file; /* the index as read, for looking */
 	git_index *index; /* libgit2's, for changing it: see gsym_repo_index */
 	bool private_index; /* `index` reads and writes a copy of ours */
+	unsigned char *patched; /* the index's bytes with entries patched */
+	int64_t index_mtime; /* seconds; 0 when there was no index */
 	bool file_missing; /* there was no index file */
 	git_odb *odb;
 	char *workdir; /* absolute, ends with '/' */
@@ -47,6 +49,26 @@ int gsym_repo_index(git_index **out, gsym_repo *repo);
 
 /* Take `index.lock`; GSYM_ELOCKED when another process holds it. */
 int gsym_repo_lock(gsym_repo *repo);
+
+/*
+ * Change one entry's stat data and skip-worktree bit (`skip`: 1 set, 0
+ * clear, -1 keep) in place, in a copy of the index bytes as read: no
+ * libgit2 index is loaded for a run that changes nothing else (at a
+ * million entries that load is most of the time and half the memory).
+ * `st` NULL keeps the stat data. GSYM_EUNSUPPORTED when the change would
+ * resize the entry (the bit needs extended flags the entry lacks) or
+ * libgit2's index is loaded already: go through gsym_repo_index, which
+ * starts from the patched bytes.
+ */
+int gsym_repo_patch(gsym_repo *repo, const char *path, const gsym_stat *st,
+	int skip, bool *changed);
+
+/*
+ * Seconds before which what this run makes must be stamped, so that git
+ * never finds our stamps racy: the index's own mtime is kept when the
+ * index is written (see keep_index_time in repo.c).
+ */
+int64_t gsym_repo_stamp_limit(const gsym_repo *repo);
 
 /* Write the in-memory index atomically and drop the lock. */
 int gsym_repo_write_index(gsym_repo *repo);

@@ -224,6 +224,7 @@ int gsym_state_load(gsym_state_file *out, const char *gitdir)
 		error = 0;
 	else if (!error)
 		parse_file(out, &content, false);
+	out->dirty = false; /* read as it is on disk: nothing to write */
 	gsym_buf_clear(&content);
 	file_path(&path, out, "journal");
 	if (!error) {

@@ -11,6 +11,20 @@
 /* Seconds the mtime of what we make is set back, so it is never racy. */
 #define STAMP_AGE 5
 
+/*
+ * The mtime given to what is made: a few seconds back, and before the
+ * index's own mtime (kept when the index is written), so git never takes
+ * the stamp for racy and re-reads the entry.
+ */
+static int64_t stamp_time(const gsym_apply_ctx *ctx)
+{
+	int64_t t = gsym_platform_now() - STAMP_AGE;
+
+	if (ctx->stamp_limit > 0 && t >= ctx->stamp_limit)
+		t = ctx->stamp_limit - 1;
+	return t;
+}
+
 /* "<dir>/.<base>.gsym-<what>": our temporary names, never tracked. */
 static void tmp_name(gsym_buf *out, const char *abs, const char *what)
 {
@@ -257,8 +271,7 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if (!made)
 		goto failed; /* every form was unavailable: say the last */
 	if (e->made != GSYM_HOW_HARDLINK &&
-		(error = gsym_platform_set_mtime(tmp.ptr,
-			 gsym_platform_now() - STAMP_AGE,
+		(error = gsym_platform_set_mtime(tmp.ptr, stamp_time(ctx),
 			 /* only a link is known by the mark; a fallback by
 			    its record */
 			 e->made == GSYM_HOW_SYMLINK ?

@@ -17,6 +17,8 @@ typedef struct {
 	const char *workdir; /* absolute, ends with '/' */
 	const char *backup_dir; /* $GIT_DIR/symlinks/backup/ */
 	const gsym_plan_opts *opts;
+	/* what is made is stamped before this second (0: no limit) */
+	int64_t stamp_limit;
 	bool dry_run;
 } gsym_apply_ctx;
 

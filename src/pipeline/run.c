@@ -77,8 +77,9 @@ static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 				   "submodule.recurse") == 0 &&
 			flag;
 	/* threads that look at the tree; 0 or unset: one per processor */
-	*jobs = 0;
-	if (git_config_get_int32(&flag, cfg, "symlinks.jobs") == 0 && flag > 0)
+	*jobs = o->jobs;
+	if (!*jobs && git_config_get_int32(&flag, cfg, "symlinks.jobs") == 0 &&
+		flag > 0)
 		*jobs = (unsigned int)flag;
 	if (!*jobs)
 		*jobs = gsym_platform_cpus();
@@ -180,7 +181,6 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
 	const gsym_run_opts *o, bool *changed)
 {
-	git_index *index = NULL;
 	size_t i;
 	int error;
 
@@ -218,9 +218,7 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 			(error = actx->view->lstat(&e->result, actx->view,
 				 e->path)) < 0)
 			return error; /* later links to its inode moved ctime */
-		if ((!index && (error = gsym_repo_index(&index, repo)) < 0) ||
-			(error = gsym_record_entry(index, e, ours, changed)) <
-				0)
+		if ((error = gsym_record_entry(repo, e, ours, changed)) < 0)
 			return error;
 	}
 	/* records of paths that are no longer link entries */
@@ -452,6 +450,7 @@ static int prepare(run *r)
 	r->actx.backup_dir = r->backup_dir.ptr;
 	r->actx.opts = &r->plan;
 	r->actx.dry_run = !r->writes;
+	r->actx.stamp_limit = gsym_repo_stamp_limit(&r->repo);
 	r->rctx.plan = &r->plan;
 	r->rctx.apply = &r->actx;
 

@@ -19,6 +19,7 @@ typedef struct {
 	bool verbose;
 	bool progress;
 	const char *fallback; /* --fallback, or NULL for the config */
+	unsigned int jobs; /* --jobs, or 0 for symlinks.jobs */
 	bool hook; /* run by a git hook */
 	/* descend into checked-out submodules: 1 yes, 0 no, -1 config */
 	int recurse_submodules;

@@ -39,20 +39,27 @@ void gsym_buf_putc(gsym_buf *buf, char c)
 	gsym_buf_put(buf, &c, 1);
 }
 
+void gsym_buf_vprintf(gsym_buf *buf, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	assert(n >= 0);
+	gsym_buf_grow(buf, (size_t)n);
+	vsnprintf(buf->ptr + buf->size, (size_t)n + 1, fmt, again);
+	va_end(again);
+	buf->size += (size_t)n;
+}
+
 void gsym_buf_printf(gsym_buf *buf, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	gsym_buf_vprintf(buf, fmt, ap);
 	va_end(ap);
-	assert(n >= 0);
-	gsym_buf_grow(buf, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(buf->ptr + buf->size, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	buf->size += (size_t)n;
 }
 
 void gsym_buf_sets(gsym_buf *buf, const char *str)

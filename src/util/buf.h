@@ -6,6 +6,8 @@
 
 #include "util/common.h"
 
+#include <stdarg.h>
+
 typedef struct {
 	char *ptr;
 	size_t size;
@@ -31,6 +33,10 @@ void gsym_buf_putc(gsym_buf *buf, char c);
 
 /* Append printf-style formatted text. */
 void gsym_buf_printf(gsym_buf *buf, const char *fmt, ...) GSYM_PRINTF(2, 3);
+
+/* The same, from a va_list. */
+void gsym_buf_vprintf(gsym_buf *buf, const char *fmt, va_list ap)
+	GSYM_PRINTF(2, 0);
 
 /* Replace the contents with `str`. */
 void gsym_buf_sets(gsym_buf *buf, const char *str);

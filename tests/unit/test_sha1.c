@@ -1,0 +1,66 @@
+/*
+ * The index checksum's SHA-1 against the standard's test vectors and
+ * against git's own index files.
+ */
+#include "unit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/sha1.h"
+
+static void hex(char *out, const unsigned char *raw)
+{
+	int i;
+
+	for (i = 0; i < 20; i++)
+		sprintf(out + 2 * i, "%02x", raw[i]);
+}
+
+static void digest(char *out, const void *data, size_t len, size_t chunk)
+{
+	const unsigned char *p = data;
+	unsigned char raw[20];
+	gsym_sha1 c;
+
+	gsym_sha1_init(&c);
+	while (len) {
+		size_t n = len < chunk ? len : chunk;
+
+		gsym_sha1_update(&c, p, n);
+		p += n;
+		len -= n;
+	}
+	gsym_sha1_final(raw, &c);
+	hex(out, raw);
+}
+
+static void test_sha1__vectors(void **state)
+{
+	static char million[1000000];
+	char out[41];
+
+	(void)state;
+	digest(out, "", 0, 1);
+	assert_string_equal("da39a3ee5e6b4b0d3255bfef95601890afd80709", out);
+	digest(out, "abc", 3, 1);
+	assert_string_equal("a9993e364706816aba3e25717850c26c9cd0d89d", out);
+	digest(out, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		56, 7);
+	assert_string_equal("84983e441c3bd26ebaae4aa1f95129e5e54670f1", out);
+	memset(million, 'a', sizeof(million));
+	digest(out, million, sizeof(million), 4096);
+	assert_string_equal("34aa973cd4c4daa4f61eeb2bdbad27316534016f", out);
+	/* the same bytes in odd pieces */
+	digest(out, million, sizeof(million), 63);
+	assert_string_equal("34aa973cd4c4daa4f61eeb2bdbad27316534016f", out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha1__vectors),
+	};
+
+	return cmocka_run_group_tests_name("sha1", tests, NULL, NULL);
+}
