@@ -14,7 +14,8 @@ say() { echo "build-windows: $*" >&2; }
 
 # --- toolchain and Wine --------------------------------------------------------
 need=""
-for p in gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 dpkg-dev cmake make; do
+for p in gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 dpkg-dev cmake make \
+	pkg-config asciidoctor; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need="$need $p"
 done
 if [ -n "$need" ]; then
@@ -86,6 +87,7 @@ fi
 # --- the program and its unit tests ----------------------------------------------
 # shellcheck disable=SC2086
 cmake -S "$root" -B "$out" $toolchain -DCMAKE_BUILD_TYPE=Release \
+	-DGSYM_LIBGIT2_PREFIX="$prefix" \
 	-DCMAKE_CROSSCOMPILING_EMULATOR="$root/scripts/wine-run.sh" >/dev/null
 cmake --build "$out" -j"$jobs"
 say "built $out/git-symlinks.exe"

@@ -3,7 +3,7 @@
 # (binary: build/git-symlinks). Extra arguments go to CMake.
 set -eu
 cd "$(dirname "$0")/.."
-./scripts/deps.sh build
+./scripts/deps.sh build docs
 # a static libgit2 without network code (see build-libgit2.sh);
 # GSYM_SYSTEM_LIBGIT2=1 links the system's instead
 libgit2=""

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what building and testing need, from Debian's archive, only when
-# something is missing. Usage: scripts/deps.sh [build|test|exfat]...
+# something is missing. Usage: scripts/deps.sh [build|test|exfat|docs|
+# package|install|wine|fuzz|valgrind]...
 set -eu
 
 need=""
@@ -14,6 +15,12 @@ for what in "${@:-build}"; do
 	exfat) for p in exfatprogs exfat-fuse fuse3 bindfs; do want "$p"; done ;;
 	fuzz) for p in clang libclang-rt-14-dev; do want "$p"; done ;;
 	valgrind) want valgrind ;;
+	docs) want asciidoctor ;;
+	# the .deb, the zip and the Windows installer (scripts/package.sh)
+	package) for p in dpkg-dev fakeroot zip unzip nsis; do want "$p"; done ;;
+	# what tests/e2e/test_install.sh uses the installed files with
+	install) for p in man-db bash-completion; do want "$p"; done ;;
+	wine) for p in gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64; do want "$p"; done ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac
 done

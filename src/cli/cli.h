@@ -62,11 +62,12 @@ int cmd_add(int argc, char **argv);
 int cmd_install_hooks(int argc, char **argv);
 int cmd_uninstall_hooks(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 /* The commands, each defined in its cmd_<name>.c. */
 extern const gsym_cmd gsym_cmd_restore, gsym_cmd_status, gsym_cmd_reset,
 	gsym_cmd_add, gsym_cmd_install_hooks, gsym_cmd_uninstall_hooks,
-	gsym_cmd_hook, gsym_cmd_help;
+	gsym_cmd_hook, gsym_cmd_help, gsym_cmd_doctor;
 
 /* The command table (NULL-terminated), in main.c. */
 extern const gsym_cmd *const gsym_commands[];
@@ -92,9 +93,14 @@ int gsym_cli_exit(int result);
 
 /*
  * What restore, status and reset share: parse `cmd`'s table into `o`
- * (its defaults set), check --fallback and --jobs (`jobs`: the option's
- * text, or NULL), run, and return the exit code.
+ * (its defaults set) and check --fallback and --jobs (`jobs`: the
+ * option's text, or NULL). Returns 0 to run, -1 when the help was
+ * printed (exit 0), or the exit code of a usage error.
  */
+int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
+	const char *const *jobs, int argc, char **argv);
+
+/* gsym_cli_prepare, then run; returns the exit code. */
 int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
 	int argc, char **argv);
 

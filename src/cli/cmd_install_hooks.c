@@ -1,6 +1,8 @@
 #include "cli/cli.h"
 #include "util/error.h"
+#include "workflow/doctor.h"
 #include "workflow/hooks.h"
+#include "workflow/hooks_dir.h"
 #include "git/repo.h"
 #include "util/util.h"
 #include "platform/platform.h"
@@ -13,20 +15,34 @@
 typedef struct {
 	const char *template_dir;
 	bool global;
+	bool enable_symlinks; /* set core.symlinks=true (install-hooks) */
 } where;
 
 static where where_to;
 
-static const gsym_opt_spec opts[] = {
-	{ GSYM_OPT_VALUE, &where_to.template_dir, 0, 0, "template", "dir",
-		"into <dir>/hooks (git clone --template=<dir>)", 0 },
-	{ GSYM_OPT_BOOL, &where_to.global, 0, 0, "global", NULL,
-		"into init.templateDir (set to "
-		"~/.git-templates/git-symlinks\n"
-		"                       if unset): every later clone gets them",
+#define WHERE_OPTS                                                             \
+	{ GSYM_OPT_VALUE, &where_to.template_dir, 0, 0, "template", "dir",     \
+		"into <dir>/hooks (git clone --template=<dir>)", 0 },          \
+	{                                                                      \
+		GSYM_OPT_BOOL, &where_to.global, 0, 0, "global", NULL,         \
+			"into init.templateDir (set to "                       \
+			"~/.git-templates/git-symlinks\n"                      \
+			"                       if unset): every later clone " \
+			"gets them",                                           \
+			0                                                      \
+	}
+
+static const gsym_opt_spec install_opts[] = { WHERE_OPTS,
+	{ GSYM_OPT_BOOL, &where_to.enable_symlinks, 0, 0, "enable-symlinks",
+		NULL,
+		"also set core.symlinks=true here, once a link was made\n"
+		"                       in the working tree: git then writes "
+		"links itself",
 		0 },
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
-};
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+
+static const gsym_opt_spec uninstall_opts[] = { WHERE_OPTS,
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
 
 const gsym_cmd gsym_cmd_install_hooks = { "install-hooks", cmd_install_hooks,
 	"install the git hooks that keep links real",
@@ -34,13 +50,13 @@ const gsym_cmd gsym_cmd_install_hooks = { "install-hooks", cmd_install_hooks,
 	"post-index-change (restore) and pre-commit (the guard) in this\n"
 	"repository's hooks (core.hooksPath honoured); a user's own hook "
 	"keeps\nrunning.\n",
-	opts };
+	install_opts };
 
 const gsym_cmd gsym_cmd_uninstall_hooks = { "uninstall-hooks",
 	cmd_uninstall_hooks, "remove this tool's block from the git hooks",
 	"Remove only this tool's block from each hook; a hook left empty is\n"
 	"removed.\n",
-	opts };
+	uninstall_opts };
 
 static int parse(const gsym_cmd *cmd, int argc, char **argv)
 {
@@ -52,78 +68,59 @@ static int parse(const gsym_cmd *cmd, int argc, char **argv)
 	if (where_to.global && where_to.template_dir)
 		return gsym_cli_usage_error(cmd->name,
 			"--template and --global do not go together");
+	if (where_to.enable_symlinks &&
+		(where_to.global || where_to.template_dir))
+		return gsym_cli_usage_error(cmd->name,
+			"--enable-symlinks is for this repository only");
 	return 0;
-}
-
-/* The global config, for init.templateDir. */
-static int global_config(git_config **out)
-{
-	git_config *all = NULL;
-	int error;
-
-	if ((error = git_config_open_default(&all)) == 0)
-		error = git_config_open_level(out, all,
-			GIT_CONFIG_LEVEL_GLOBAL);
-	git_config_free(all);
-	if (error < 0)
-		return gsym_repo_git_error("could not open the global git "
-					   "config");
-	return 0;
-}
-
-/* The template directory --global uses: init.templateDir, or ours. */
-static int global_template(gsym_buf *out, bool *ours)
-{
-	git_config *cfg = NULL;
-	git_buf value = { NULL, 0, 0 };
-	const char *home = getenv("HOME");
-	int error;
-
-	if ((error = global_config(&cfg)) < 0)
-		return error;
-	*ours = false;
-	if (!home)
-		home = getenv("USERPROFILE");
-	if (git_config_get_path(&value, cfg, "init.templateDir") == 0) {
-		gsym_buf_puts(out, value.ptr);
-		/* ours when it is the directory we would have chosen */
-		*ours = home && !strncmp(value.ptr, home, strlen(home)) &&
-			!strcmp(value.ptr + strlen(home),
-				"/.git-templates/git-symlinks");
-	} else if (home) {
-		gsym_buf_printf(out, "%s/.git-templates/git-symlinks", home);
-		*ours = true;
-	} else {
-		error = gsym_error_set("no HOME: use --template <dir>");
-	}
-	git_buf_dispose(&value);
-	git_config_free(cfg);
-	return error;
 }
 
 /* The repository's hooks directory, honouring core.hooksPath. */
 static int repo_hooks_dir(gsym_buf *out)
 {
 	gsym_repo repo;
-	git_config *cfg = NULL;
-	git_buf value = { NULL, 0, 0 };
 	int error;
 
 	if ((error = gsym_repo_open(&repo, false)) < 0)
 		return error;
-	if (git_repository_config_snapshot(&cfg, repo.repo) == 0 &&
-		git_config_get_path(&value, cfg, "core.hooksPath") == 0) {
-		/* relative to the top of the working tree, as git runs hooks */
-		if (!gsym_target_is_absolute(value.ptr, strlen(value.ptr)))
-			gsym_buf_puts(out, repo.workdir);
-		gsym_buf_puts(out, value.ptr);
-	} else {
-		gsym_buf_printf(out, "%shooks", repo.commondir);
-	}
-	git_buf_dispose(&value);
-	git_config_free(cfg);
+	gsym_hooks_repo_dir(out, repo.repo);
 	gsym_repo_close(&repo);
 	return 0;
+}
+
+/*
+ * Set core.symlinks=true in the repository's own config, once a link
+ * was made in its working tree.
+ */
+static int enable_symlinks(void)
+{
+	gsym_repo repo;
+	git_config *cfg = NULL, *local = NULL;
+	int error;
+
+	if ((error = gsym_repo_open(&repo, false)) < 0)
+		goto done;
+	if ((error = gsym_doctor_probe(repo.workdir)) < 0) {
+		error = gsym_error_set("links cannot be made in '%s' (%s); "
+				       "core.symlinks left as it is",
+			repo.workdir, gsym_error_last());
+		goto done;
+	}
+	if (git_repository_config(&cfg, repo.repo) < 0 ||
+		git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) <
+			0 ||
+		git_config_set_bool(local, "core.symlinks", 1) < 0) {
+		error = gsym_repo_git_error("could not set core.symlinks");
+		goto done;
+	}
+	printf("set core.symlinks=true: git writes links here from now on; "
+	       "run 'git symlinks restore' for the placeholders already "
+	       "here\n");
+done:
+	git_config_free(local);
+	git_config_free(cfg);
+	gsym_repo_close(&repo);
+	return error;
 }
 
 static int hooks_dir(gsym_buf *out, const where *w, bool *ours_template)
@@ -134,7 +131,7 @@ static int hooks_dir(gsym_buf *out, const where *w, bool *ours_template)
 		return 0;
 	}
 	if (w->global) {
-		int error = global_template(out, ours_template);
+		int error = gsym_hooks_global_template(out, ours_template);
 
 		if (!error)
 			gsym_buf_puts(out, "/hooks");
@@ -163,7 +160,7 @@ int cmd_install_hooks(int argc, char **argv)
 		gsym_buf tpl = GSYM_BUF_INIT;
 
 		gsym_buf_put(&tpl, dir.ptr, dir.size - strlen("/hooks"));
-		if ((error = global_config(&cfg)) == 0 &&
+		if ((error = gsym_hooks_global_config(&cfg)) == 0 &&
 			git_config_set_string(cfg, "init.templateDir",
 				tpl.ptr) < 0)
 			error = gsym_repo_git_error("could not set "
@@ -178,6 +175,10 @@ int cmd_install_hooks(int argc, char **argv)
 			where_to.global ? "; every new clone gets them "
 					  "(init.templateDir)" :
 					  "");
+	if (!error && where_to.enable_symlinks)
+		error = enable_symlinks();
+	else if (!error && !where_to.global && !where_to.template_dir)
+		gsym_doctor_hint(); /* offers --enable-symlinks */
 done:
 	if (error)
 		gsym_error_print();
@@ -207,7 +208,7 @@ int cmd_uninstall_hooks(int argc, char **argv)
 		/* init.templateDir pointed at the directory we made */
 		git_config *cfg = NULL;
 
-		if (global_config(&cfg) == 0)
+		if (gsym_hooks_global_config(&cfg) == 0)
 			git_config_delete_entry(cfg, "init.templateDir");
 		git_config_free(cfg);
 	}

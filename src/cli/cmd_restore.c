@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "workflow/doctor.h"
 
 #include <string.h>
 
@@ -44,9 +45,18 @@ const gsym_cmd gsym_cmd_restore = { "restore", cmd_restore,
 
 int cmd_restore(int argc, char **argv)
 {
+	int rc;
+
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_RESTORE;
 	o.recurse_submodules = -1; /* submodule.recurse decides */
 	jobs = NULL;
-	return gsym_cli_run(&gsym_cmd_restore, &o, &jobs, argc, argv);
+	if ((rc = gsym_cli_prepare(&gsym_cmd_restore, &o, &jobs, argc, argv)) !=
+		0)
+		return rc < 0 ? 0 : rc;
+	rc = gsym_run(&o);
+	/* git could be writing links itself: say so, in one line */
+	if (rc >= 0 && !o.quiet)
+		gsym_doctor_hint();
+	return gsym_cli_exit(rc);
 }

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "platform/platform.h"
 #include "util/error.h"
+#include "gsym_version.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,13 +13,15 @@
 /* The commands, in the order `git symlinks help` lists them. */
 const gsym_cmd *const gsym_commands[] = { &gsym_cmd_restore, &gsym_cmd_status,
 	&gsym_cmd_reset, &gsym_cmd_add, &gsym_cmd_install_hooks,
-	&gsym_cmd_uninstall_hooks, &gsym_cmd_hook, &gsym_cmd_help, NULL };
+	&gsym_cmd_uninstall_hooks, &gsym_cmd_doctor, &gsym_cmd_hook,
+	&gsym_cmd_help, NULL };
 
 int main(int argc, char **argv)
 {
 	const gsym_cmd *c;
 	int i = 1;
 
+	gsym_platform_console_init();
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "-C")) {
 			if (i + 1 >= argc)

@@ -59,15 +59,15 @@ int gsym_cli_exit(int result)
 	return result == GSYM_PARTIAL ? GSYM_EXIT_LEFT_ALONE : GSYM_EXIT_OK;
 }
 
-int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
-	int argc, char **argv)
+int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
+	const char *const *jobs, int argc, char **argv)
 {
 	gsym_opt_args *paths;
 	const gsym_opt_spec *s;
 	int rc;
 
 	if ((rc = gsym_opt_parse(cmd, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+		return rc;
 	for (s = cmd->opts; s->type != GSYM_OPT_END; s++)
 		if (s->type == GSYM_OPT_ARGS) {
 			paths = s->value;
@@ -91,5 +91,15 @@ int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
 			return gsym_cli_usage_error(cmd->name, "%s",
 				gsym_error_last());
 	}
+	return 0;
+}
+
+int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
+	int argc, char **argv)
+{
+	int rc = gsym_cli_prepare(cmd, o, jobs, argc, argv);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
 	return gsym_cli_exit(gsym_run(o));
 }

@@ -13,6 +13,8 @@
 #include "util/common.h"
 #include "util/buf.h"
 
+#include <stdio.h>
+
 typedef enum {
 	GSYM_FT_NONE = 0, /* nothing there */
 	GSYM_FT_FILE,
@@ -179,6 +181,53 @@ int gsym_platform_setenv(const char *name, const char *value);
 
 /* Processors this process may run on, at least 1. */
 unsigned int gsym_platform_cpus(void);
+
+/* Yes, no, or cannot tell (not asked on this platform, or refused). */
+typedef enum {
+	GSYM_TRI_UNKNOWN = -1,
+	GSYM_TRI_NO = 0,
+	GSYM_TRI_YES = 1
+} gsym_tri;
+
+/* What decides whether links can be made at a path (for `doctor`). */
+typedef struct {
+	/* "ext4", "exfat", "NTFS", ...; "" when it cannot be told */
+	char fs_type[32];
+	/* the kernel's or the mount's own name, when fs_type refines it */
+	char fs_driver[32];
+	/* the volume says it holds reparse points (Windows) */
+	gsym_tri volume_links;
+	/* Developer Mode is on (Windows) */
+	gsym_tri developer_mode;
+	/* the process holds SeCreateSymbolicLinkPrivilege (Windows) */
+	gsym_tri link_privilege;
+	/* the process runs elevated (Windows) */
+	gsym_tri elevated;
+} gsym_link_facts;
+
+/*
+ * Fill `out` for the directory `path`: its file system and, where the
+ * platform has them, the settings and privileges links depend on. Never
+ * fails: what cannot be told is left unknown.
+ */
+void gsym_platform_link_facts(gsym_link_facts *out, const char *path);
+
+/*
+ * Start the shell command `cmd` with its output to read and its errors
+ * discarded; NULL when it cannot be started.
+ */
+FILE *gsym_platform_popen(const char *cmd);
+
+/* Wait for a command from gsym_platform_popen; 0 when it succeeded. */
+int gsym_platform_pclose(FILE *p);
+
+/*
+ * Send what the program writes to stdout and stderr to a console as
+ * UTF-16 (WriteConsoleW) when one is attached, so UTF-8 text shows right
+ * whatever the console's code page; redirected output stays plain bytes.
+ * Call once, first thing in main(). Nothing to do on POSIX.
+ */
+void gsym_platform_console_init(void);
 
 typedef struct gsym_thread gsym_thread;
 

@@ -173,3 +173,25 @@ done:
 	gsym_buf_dispose(&rest);
 	return error;
 }
+
+int gsym_hooks_count(const char *dir)
+{
+	gsym_buf path = GSYM_BUF_INIT, old = GSYM_BUF_INIT,
+		 rest = GSYM_BUF_INIT;
+	const char *const *name;
+	int n = 0;
+
+	for (name = gsym_hook_names; *name; name++) {
+		gsym_buf_clear(&path);
+		gsym_buf_clear(&old);
+		gsym_buf_clear(&rest);
+		gsym_path_join(&path, dir, *name);
+		if (gsym_platform_read_file(&old, path.ptr, 1 << 20) == 0 &&
+			strip_block(&rest, gsym_buf_cstr(&old), old.size))
+			n++;
+	}
+	gsym_buf_dispose(&path);
+	gsym_buf_dispose(&old);
+	gsym_buf_dispose(&rest);
+	return n;
+}

@@ -24,6 +24,9 @@ int gsym_hooks_install_one(const char *dir, const char *name,
  */
 int gsym_hooks_uninstall_one(const char *dir, const char *name, bool *found);
 
+/* How many of the hooks in `dir` hold this tool's block. */
+int gsym_hooks_count(const char *dir);
+
 /* The text of the block for hook `name` (for tests and --dry-run). */
 void gsym_hooks_block(gsym_buf *out, const char *name, const char *binary);
 

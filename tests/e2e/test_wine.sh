@@ -172,4 +172,78 @@ wrow "reset --hard back" reset -q --hard base
 wrow "merge" merge -q --no-edit side
 wrow "rebase" rebase -q retarget
 
+# --- the console: UTF-8 text through WriteConsoleW, plain bytes redirected ----
+# Wine gives a program on a terminal a console whose code page is 437
+# here, so bytes written as they are would show as mojibake.
+clone_placeholders "$TMP/src" "$TMP/con"
+ontty() { # ontty DIR ARGS...: the .exe on a pseudo-terminal, its output
+	dir=$1
+	shift
+	(cd "$dir" && LANG=C.UTF-8 python3 - "$ROOT/scripts/wine-run.sh" "$EXE" "$@" <<'PY'
+import os, pty, select, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b""
+while True:
+    try:
+        r, _, _ = select.select([fd], [], [], 60)
+        if not r:
+            break
+        d = os.read(fd, 4096)
+        if not d:
+            break
+        out += d
+    except OSError:
+        break
+os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+PY
+	)
+}
+ontty "$TMP/con" restore -v >"$TMP/tty.out"
+check "console: a non-ASCII path shows as itself" \
+	grep -q "ünïcode-link -> é-dir/fïle.txt (copy)" "$TMP/tty.out"
+win "$TMP/con" reset -q >/dev/null 2>&1
+win "$TMP/con" restore -v >"$TMP/pipe.out" 2>&1
+check "redirected: the same path as UTF-8 bytes" \
+	grep -q "ünïcode-link -> é-dir/fïle.txt (copy)" "$TMP/pipe.out"
+ontty "$TMP/con" frobnicate >"$TMP/tty.err"
+check "console: stderr too" grep -q "'frobnicate' is not a git-symlinks command" "$TMP/tty.err"
+
+# --- paths longer than MAX_PATH (260): the \\?\ form ---------------------------
+deep=$(python3 -c "print('/'.join('d%02d-abcdefghijklmnopqrstuvwxyz' % i for i in range(10)))")
+mkdir -p "$TMP/long/src/$deep"
+(cd "$TMP/long/src" && git init -q && echo hi >"$deep/target.txt" &&
+	ln -s target.txt "$deep/link-ü.txt" && ln -s "$deep" deep-dir-link &&
+	git add -A && git commit -qm long)
+clone_placeholders "$TMP/long/src" "$TMP/long/c"
+lc=$TMP/long/c
+expect_eq "the test path is longer than MAX_PATH" yes \
+	"$([ "$(printf 'Z:%s' "$lc/$deep/link-ü.txt" | wc -c)" -gt 260 ] && echo yes)"
+# as with Git for Windows, long paths need core.longpaths (libgit2 obeys it)
+git -C "$lc" config core.longpaths true
+win "$lc" restore >"$TMP/out" 2>&1
+expect_eq "long paths: restore exits 0" 0 $?
+expect_eq "long paths: the file link is a copy" hi "$(cat "$lc/$deep/link-ü.txt")"
+check "long paths: the dir link is a deep copy" test -f "$lc/deep-dir-link/target.txt"
+check "long paths: linux git status clean" git_clean "$lc"
+check "long paths: add -A keeps every link" tree_kept "$lc"
+win "$lc" reset -q >/dev/null 2>&1
+expect_eq "long paths: reset puts the placeholder back" target.txt "$(cat "$lc/$deep/link-ü.txt")"
+
+# --- doctor on Windows (Wine): links refused, what to do ------------------------
+before=$(snapshot "$TMP/con")
+win "$TMP/con" doctor >"$TMP/doc" 2>/dev/null
+expect_eq "wine doctor exits 0" 0 $?
+expect_eq "wine doctor changed nothing" "$before" "$(snapshot "$TMP/con")"
+check "wine doctor: no links here" grep -q "^links here: *no" "$TMP/doc"
+check "wine doctor: Developer Mode reported" grep -q "^Developer Mode: *o" "$TMP/doc"
+check "wine doctor: the volume" grep -q "^volume links:" "$TMP/doc"
+check "wine doctor: the platform's fallback" grep -q "^fallback: *[a-z,]* (platform default)" "$TMP/doc"
+win "$TMP/con" doctor --json >"$TMP/doc.json" 2>/dev/null
+check "wine doctor --json: the Windows facts" python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+assert d["links"]["ok"] is False and d["windows"]["developer_mode"] is not None' "$TMP/doc.json"
+
 finish

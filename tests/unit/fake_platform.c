@@ -20,6 +20,7 @@ static int fail_code[FAKE__COUNT], fail_nth[FAKE__COUNT], calls[FAKE__COUNT];
 static bool windows;
 static gsym_link_kind last_kind;
 static char touched[8192];
+static gsym_link_facts link_facts;
 
 static void touch(const char *path)
 {
@@ -68,6 +69,14 @@ void fake_fs_reset(void)
 	last_kind = GSYM_LINK_FILE;
 	touched[0] = '\0';
 	gsym_error_clear();
+	memset(&link_facts, 0, sizeof(link_facts));
+	link_facts.volume_links = link_facts.developer_mode = GSYM_TRI_UNKNOWN;
+	link_facts.link_privilege = link_facts.elevated = GSYM_TRI_UNKNOWN;
+}
+
+void fake_fs_link_facts(const gsym_link_facts *facts)
+{
+	link_facts = *facts;
 }
 
 void fake_fs_windows(bool on)
@@ -491,4 +500,26 @@ int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 void gsym_platform_thread_join(gsym_thread *thread)
 {
 	(void)thread;
+}
+
+void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
+{
+	(void)path;
+	*out = link_facts;
+}
+
+FILE *gsym_platform_popen(const char *cmd)
+{
+	(void)cmd;
+	return NULL; /* no processes here */
+}
+
+int gsym_platform_pclose(FILE *p)
+{
+	(void)p;
+	return -1;
+}
+
+void gsym_platform_console_init(void)
+{
 }

@@ -25,6 +25,9 @@ void fake_fs_reset(void);
 /* Make the platform look like Windows (junctions) or POSIX. */
 void fake_fs_windows(bool windows);
 
+/* What gsym_platform_link_facts() reports (reset: all unknown). */
+void fake_fs_link_facts(const gsym_link_facts *facts);
+
 /* Fail call number `nth` (1-based; 0: every call) of `op` with `code`. */
 void fake_fs_fail(fake_op op, int code, int nth);
 

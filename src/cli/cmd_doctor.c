@@ -1,0 +1,38 @@
+#include "cli/cli.h"
+#include "workflow/doctor.h"
+#include "util/error.h"
+
+#include <git2.h>
+
+static bool json;
+
+static const gsym_opt_spec opts[] = {
+	{ GSYM_OPT_BOOL, &json, 0, 0, "json", NULL,
+		"the same as one JSON object", 0 },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+};
+
+const gsym_cmd gsym_cmd_doctor = { "doctor", cmd_doctor,
+	"say whether links can be made here, why not, what to do",
+	"One screen: whether a link can be made in this working tree now and\n"
+	"why not (the file system; on Windows Developer Mode and the link\n"
+	"privilege), the fallback restore uses, core.symlinks, whether the\n"
+	"hooks are installed here and for new clones, the git and tool\n"
+	"versions, and the one thing to do next. Changes nothing; exits 0.\n",
+	opts };
+
+int cmd_doctor(int argc, char **argv)
+{
+	gsym_doctor d;
+	int rc, error;
+
+	json = false;
+	if ((rc = gsym_opt_parse(&gsym_cmd_doctor, argc, argv)) != 0)
+		return rc < 0 ? 0 : rc;
+	git_libgit2_init();
+	if ((error = gsym_doctor_gather(&d)) == 0)
+		gsym_doctor_print(&d, json);
+	gsym_doctor_dispose(&d);
+	git_libgit2_shutdown();
+	return gsym_cli_exit(error);
+}

@@ -1,0 +1,399 @@
+#include "workflow/doctor.h"
+#include "workflow/hooks.h"
+#include "workflow/hooks_dir.h"
+#include "git/repo.h"
+#include "pipeline/run.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/util.h"
+#include "gsym_version.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROBE_TARGET "git-symlinks-probe-target"
+
+int gsym_doctor_probe(const char *dir)
+{
+	gsym_buf path = GSYM_BUF_INIT, back = GSYM_BUF_INIT;
+	gsym_error_saved saved;
+	int error;
+
+	gsym_buf_printf(&path, "%s.git-symlinks-probe-%ld", dir,
+		gsym_platform_pid());
+	if ((error = gsym_platform_symlink(PROBE_TARGET, path.ptr,
+		     GSYM_LINK_FILE)) < 0)
+		goto done;
+	if ((error = gsym_platform_readlink(&back, path.ptr)) == 0 &&
+		strcmp(gsym_buf_cstr(&back), PROBE_TARGET))
+		error = gsym_error_setc(GSYM_EUNSUPPORTED,
+			"a link made in '%s' reads back as '%s'", dir,
+			gsym_buf_cstr(&back));
+	gsym_error_save(&saved);
+	if (gsym_platform_remove(path.ptr) < 0 && !error)
+		error = GSYM_ERROR; /* its message is the removal's */
+	else if (error)
+		gsym_error_restore(&saved, error);
+done:
+	gsym_buf_dispose(&path);
+	gsym_buf_dispose(&back);
+	return error;
+}
+
+bool gsym_doctor_links_off(int probe, int core_symlinks)
+{
+	return probe == 0 && core_symlinks == 0;
+}
+
+/* How many hooks install-hooks installs. */
+static int nhooks(void)
+{
+	int n = 0;
+
+	while (gsym_hook_names[n])
+		n++;
+	return n;
+}
+
+/* Windows tells about Developer Mode; other platforms do not. */
+static bool windows(const gsym_doctor *d)
+{
+	return d->facts.developer_mode != GSYM_TRI_UNKNOWN;
+}
+
+static const char *fs_name(const gsym_doctor *d)
+{
+	return d->facts.fs_type[0] ? d->facts.fs_type : "this file system";
+}
+
+void gsym_doctor_why(gsym_buf *out, const gsym_doctor *d)
+{
+	if (d->probe == 0)
+		return;
+	if (d->probe == GSYM_EPRIVILEGE && windows(d) &&
+		d->facts.developer_mode == GSYM_TRI_NO &&
+		d->facts.link_privilege != GSYM_TRI_YES) {
+		gsym_buf_puts(out,
+			"Developer Mode is off and this process does not "
+			"hold SeCreateSymbolicLinkPrivilege (not elevated)");
+	} else if (d->probe == GSYM_EPRIVILEGE && windows(d)) {
+		gsym_buf_puts(out, "Windows refused the link (privilege)");
+	} else if (d->probe == GSYM_EUNSUPPORTED ||
+		d->facts.volume_links == GSYM_TRI_NO) {
+		gsym_buf_printf(out, "%s%s does not support symbolic links",
+			windows(d) ? "the volume's file system " : "",
+			fs_name(d));
+	} else {
+		gsym_buf_puts(out,
+			d->probe_error ? d->probe_error :
+					 "the link could not be made");
+	}
+}
+
+void gsym_doctor_next(gsym_buf *out, const gsym_doctor *d)
+{
+	if (gsym_doctor_links_off(d->probe, d->core_symlinks))
+		gsym_buf_puts(out,
+			"links work here but core.symlinks=false: run 'git "
+			"symlinks install-hooks --enable-symlinks' so git "
+			"writes links itself, then 'git symlinks restore'");
+	else if (d->probe == GSYM_EPRIVILEGE && windows(d))
+		gsym_buf_printf(out,
+			"turn on Developer Mode (Settings > System > For "
+			"developers) or run from an elevated prompt, then "
+			"'git symlinks restore'; until then restore makes "
+			"%s",
+			d->fallback);
+	else if (d->hooks_here < nhooks())
+		gsym_buf_puts(out,
+			"run 'git symlinks install-hooks' so every checkout, "
+			"merge and rebase here ends with links");
+	else if (d->hooks_global < nhooks())
+		gsym_buf_puts(out,
+			"run 'git symlinks install-hooks --global' so every "
+			"new clone gets the hooks");
+	else if (d->probe != 0)
+		gsym_buf_printf(out,
+			"nothing more to set up: links cannot be made on %s, "
+			"so restore makes %s; a clone on a disk with links "
+			"gets real ones",
+			fs_name(d), d->fallback);
+	else
+		gsym_buf_puts(out,
+			"nothing to do: links are made here, and the hooks "
+			"keep them");
+}
+
+/* The config value `name` as a boolean: 1, 0, or -1 when unset. */
+static int config_bool(git_config *cfg, const char *name)
+{
+	int value = 0;
+
+	if (git_config_get_bool(&value, cfg, name) < 0)
+		return -1;
+	return value ? 1 : 0;
+}
+
+static char *config_string(git_config *cfg, const char *name, bool path)
+{
+	git_buf value = { NULL, 0, 0 };
+	char *s = NULL;
+
+	if ((path ? git_config_get_path(&value, cfg, name) :
+		    git_config_get_string_buf(&value, cfg, name)) == 0)
+		s = gsym_strdup(value.ptr);
+	git_buf_dispose(&value);
+	return s;
+}
+
+/* The first line `cmd` prints, or NULL when it fails. */
+static char *first_line(const char *cmd)
+{
+	char line[512];
+	FILE *p = gsym_platform_popen(cmd);
+	bool got;
+
+	if (!p)
+		return NULL;
+	got = fgets(line, sizeof(line), p) != NULL;
+	if (gsym_platform_pclose(p) != 0 || !got)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return gsym_strdup(line);
+}
+
+int gsym_doctor_gather(gsym_doctor *out)
+{
+	gsym_repo repo;
+	git_config *cfg = NULL;
+	gsym_buf b = GSYM_BUF_INIT;
+	gsym_plan_opts plan;
+	int major, minor, rev, error;
+
+	memset(out, 0, sizeof(*out));
+	git_libgit2_version(&major, &minor, &rev);
+	gsym_buf_printf(&b, "%d.%d.%d", major, minor, rev);
+	out->libgit2_version = gsym_buf_detach(&b);
+	out->git_version = first_line("git --version");
+
+	if ((error = gsym_repo_open(&repo, false)) < 0)
+		goto done;
+	out->workdir = gsym_strdup(repo.workdir);
+	gsym_platform_link_facts(&out->facts, repo.workdir);
+	if ((out->probe = gsym_doctor_probe(repo.workdir)) < 0)
+		out->probe_error = gsym_strdup(gsym_error_last());
+
+	if (git_repository_config_snapshot(&cfg, repo.repo) < 0) {
+		error = gsym_repo_git_error("could not read the config");
+		goto done;
+	}
+	out->core_symlinks = config_bool(cfg, "core.symlinks");
+	out->fallback = config_string(cfg, "symlinks.fallback", false);
+	out->fallback_configured = out->fallback &&
+		gsym_run_parse_fallback(&plan, out->fallback) == 0;
+	if (!out->fallback_configured) {
+		free(out->fallback);
+		out->fallback =
+			gsym_strdup(gsym_platform_info_get()->default_fallback);
+	}
+	gsym_hooks_repo_dir(&b, repo.repo);
+	out->hooks_here = gsym_hooks_count(b.ptr);
+	out->hooks_dir = gsym_buf_detach(&b);
+	if ((out->template_dir = config_string(cfg, "init.templateDir",
+		     true)) != NULL) {
+		gsym_buf_printf(&b, "%s/hooks", out->template_dir);
+		out->hooks_global = gsym_hooks_count(b.ptr);
+	}
+	gsym_error_clear();
+done:
+	git_config_free(cfg);
+	gsym_repo_close(&repo);
+	gsym_buf_dispose(&b);
+	return error;
+}
+
+static const char *tri_text(gsym_tri t, const char *yes, const char *no)
+{
+	return t == GSYM_TRI_YES ? yes : t == GSYM_TRI_NO ? no : "unknown";
+}
+
+static const char *core_symlinks_text(int v)
+{
+	return v == 1 ? "true" : v == 0 ? "false" : "unset (true)";
+}
+
+static void hooks_text(gsym_buf *out, int n, const char *dir)
+{
+	int all = nhooks();
+
+	if (!dir)
+		gsym_buf_puts(out, "no (init.templateDir unset)");
+	else if (n == all)
+		gsym_buf_printf(out, "yes, in '%s'", dir);
+	else if (n)
+		gsym_buf_printf(out, "%d of %d, in '%s'", n, all, dir);
+	else
+		gsym_buf_printf(out, "no (not in '%s')", dir);
+}
+
+static void print_text(const gsym_doctor *d, const char *why, const char *next)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+
+	printf("working tree:     %s\n", d->workdir);
+	printf("links here:       %s\n", d->probe == 0 ? "yes" : "no");
+	if (d->probe) {
+		printf("why not:          %s\n", why);
+		if (d->probe_error && strcmp(d->probe_error, why))
+			printf("error:            %s\n", d->probe_error);
+	}
+	printf("file system:      %s",
+		d->facts.fs_type[0] ? d->facts.fs_type : "unknown");
+	if (d->facts.fs_driver[0])
+		printf(" (%s)", d->facts.fs_driver);
+	putchar('\n');
+	if (windows(d)) {
+		printf("volume links:     %s\n",
+			tri_text(d->facts.volume_links, "supported",
+				"not supported"));
+		printf("Developer Mode:   %s\n",
+			tri_text(d->facts.developer_mode, "on", "off"));
+		printf("link privilege:   %s\n",
+			tri_text(d->facts.link_privilege,
+				"held (SeCreateSymbolicLinkPrivilege)",
+				"not held"));
+		printf("elevated:         %s\n",
+			tri_text(d->facts.elevated, "yes", "no"));
+	}
+	printf("fallback:         %s (%s)\n", d->fallback,
+		d->fallback_configured ? "symlinks.fallback" :
+					 "platform default");
+	printf("core.symlinks:    %s\n", core_symlinks_text(d->core_symlinks));
+	hooks_text(&b, d->hooks_here, d->hooks_dir);
+	printf("hooks here:       %s\n", b.ptr);
+	gsym_buf_clear(&b);
+	hooks_text(&b, d->hooks_global, d->template_dir);
+	printf("hooks for clones: %s\n", b.ptr);
+	printf("git:              %s\n",
+		d->git_version ? d->git_version : "not found on PATH");
+	printf("git-symlinks:     %s (libgit2 %s)\n", GSYM_VERSION,
+		d->libgit2_version);
+	printf("\nnext: %s\n", next);
+	gsym_buf_dispose(&b);
+}
+
+static void json_str(gsym_buf *out, const char *s)
+{
+	if (s)
+		gsym_json_string(out, s, strlen(s));
+	else
+		gsym_buf_puts(out, "null");
+}
+
+static void json_tri(gsym_buf *out, gsym_tri t)
+{
+	gsym_buf_puts(out,
+		t == GSYM_TRI_YES        ? "true" :
+			t == GSYM_TRI_NO ? "false" :
+					   "null");
+}
+
+static void print_json(const gsym_doctor *d, const char *why, const char *next)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+
+	gsym_buf_puts(&b, "{\"version\":1,\"worktree\":");
+	json_str(&b, d->workdir);
+	gsym_buf_printf(&b, ",\"links\":{\"ok\":%s,\"error\":",
+		d->probe == 0 ? "true" : "false");
+	json_str(&b, d->probe_error);
+	gsym_buf_puts(&b, ",\"why\":");
+	json_str(&b, d->probe ? why : NULL);
+	gsym_buf_puts(&b, "},\"filesystem\":");
+	json_str(&b, d->facts.fs_type[0] ? d->facts.fs_type : NULL);
+	gsym_buf_puts(&b, ",\"windows\":");
+	if (windows(d)) {
+		gsym_buf_puts(&b, "{\"volume_links\":");
+		json_tri(&b, d->facts.volume_links);
+		gsym_buf_puts(&b, ",\"developer_mode\":");
+		json_tri(&b, d->facts.developer_mode);
+		gsym_buf_puts(&b, ",\"link_privilege\":");
+		json_tri(&b, d->facts.link_privilege);
+		gsym_buf_puts(&b, ",\"elevated\":");
+		json_tri(&b, d->facts.elevated);
+		gsym_buf_putc(&b, '}');
+	} else {
+		gsym_buf_puts(&b, "null");
+	}
+	gsym_buf_puts(&b, ",\"fallback\":");
+	json_str(&b, d->fallback);
+	gsym_buf_printf(&b, ",\"fallback_source\":\"%s\"",
+		d->fallback_configured ? "config" : "default");
+	gsym_buf_printf(&b, ",\"core_symlinks\":%s",
+		d->core_symlinks == 1         ? "true" :
+			d->core_symlinks == 0 ? "false" :
+						"null");
+	gsym_buf_printf(&b, ",\"hooks\":{\"here\":%d,\"dir\":", d->hooks_here);
+	json_str(&b, d->hooks_dir);
+	gsym_buf_printf(&b,
+		",\"clones\":%d,\"template_dir\":", d->hooks_global);
+	json_str(&b, d->template_dir);
+	gsym_buf_printf(&b, ",\"of\":%d},\"git_version\":", nhooks());
+	json_str(&b, d->git_version);
+	gsym_buf_puts(&b, ",\"tool_version\":");
+	json_str(&b, GSYM_VERSION);
+	gsym_buf_puts(&b, ",\"libgit2_version\":");
+	json_str(&b, d->libgit2_version);
+	gsym_buf_puts(&b, ",\"next\":");
+	json_str(&b, next);
+	gsym_buf_puts(&b, "}\n");
+	fputs(b.ptr, stdout);
+	gsym_buf_dispose(&b);
+}
+
+void gsym_doctor_print(const gsym_doctor *d, bool json)
+{
+	gsym_buf why = GSYM_BUF_INIT, next = GSYM_BUF_INIT;
+
+	gsym_doctor_why(&why, d);
+	gsym_doctor_next(&next, d);
+	if (json)
+		print_json(d, gsym_buf_cstr(&why), gsym_buf_cstr(&next));
+	else
+		print_text(d, gsym_buf_cstr(&why), gsym_buf_cstr(&next));
+	gsym_buf_dispose(&why);
+	gsym_buf_dispose(&next);
+}
+
+void gsym_doctor_dispose(gsym_doctor *d)
+{
+	free(d->workdir);
+	free(d->probe_error);
+	free(d->fallback);
+	free(d->hooks_dir);
+	free(d->template_dir);
+	free(d->git_version);
+	free(d->libgit2_version);
+	memset(d, 0, sizeof(*d));
+}
+
+void gsym_doctor_hint(void)
+{
+	gsym_repo repo;
+	git_config *cfg = NULL;
+
+	git_libgit2_init();
+	if (gsym_repo_open(&repo, false) == 0 &&
+		git_repository_config_snapshot(&cfg, repo.repo) == 0 &&
+		config_bool(cfg, "core.symlinks") == 0 &&
+		gsym_doctor_links_off(gsym_doctor_probe(repo.workdir), 0))
+		fputs("hint: links work here but core.symlinks=false; run 'git "
+		      "symlinks install-hooks --enable-symlinks' so git "
+		      "writes links itself\n",
+			stderr);
+	git_config_free(cfg);
+	gsym_repo_close(&repo);
+	gsym_error_clear();
+	git_libgit2_shutdown();
+}
