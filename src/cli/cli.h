@@ -23,6 +23,7 @@ int cmd_add(int argc, char **argv);
 int cmd_install_hooks(int argc, char **argv);
 int cmd_uninstall_hooks(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* The command table (NULL-terminated). */
 extern const gsym_cmd gsym_commands[];

@@ -66,6 +66,16 @@ const gsym_cmd gsym_commands[] = {
 		"nothing\n"
 		"  --json               machine-readable report\n"
 		"  -q, --quiet / -v, --verbose\n" },
+	{ "watch", cmd_watch,
+		"keep copies fresh while it runs (refresh on a target's save)",
+		"git-symlinks watch [-q]\n\n"
+		"Run in the foreground until Ctrl-C, watching the targets of "
+		"the tree's\ncopies: within 200 ms of a target being saved, "
+		"its unedited copies are\nrefreshed exactly as 'restore' "
+		"would; an edited copy is left alone and\nreported once. "
+		"After a checkout (the index changed) every link is\nrestored "
+		"again and the new copies' targets watched.\n\n"
+		"  -q, --quiet          no line per refresh\n" },
 	{ "add", cmd_add,
 		"record links and junctions in the tree as link entries",
 		"git-symlinks add [--allow-outside] [--target <target>] [--] "
