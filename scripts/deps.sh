@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install what building and testing need, from Debian's archive, only when
-# something is missing. Usage: scripts/deps.sh [build|test|exfat]...
+# something is missing. Usage: scripts/deps.sh [build|test|exfat|bench]...
 set -eu
 
 need=""
@@ -14,6 +14,7 @@ for what in "${@:-build}"; do
 	exfat) for p in exfatprogs exfat-fuse fuse3; do want "$p"; done ;;
 	fuzz) for p in clang libclang-rt-14-dev; do want "$p"; done ;;
 	valgrind) want valgrind ;;
+	bench) for p in hyperfine time python3 git; do want "$p"; done ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac
 done
