@@ -281,8 +281,10 @@ static void on_event(void *payload, int id, const char *name)
 			;
 		if (d == ctx->ndirs)
 			return;
-		if (!name)
-			ctx->dirs[d].id = -1; /* gone, or lost: watch it anew */
+		if (!name) { /* gone, moved, or its names lost: watch anew */
+			gsym_platform_watch_remove(ctx->w, id);
+			ctx->dirs[d].id = -1;
+		}
 		for (i = 0; i < ctx->state.n; i++) {
 			const gsym_record *r = &ctx->state.v[i];
 

@@ -24,7 +24,9 @@
 typedef struct {
 	OVERLAPPED ov; /* first: a completion's OVERLAPPED is the slot */
 	HANDLE dir;
-	bool closing; /* removed: freed when its last packet arrives */
+	bool armed; /* a call is pending: its packet will come */
+	bool delivering; /* its changes are being passed on */
+	bool closing; /* removed: freed once neither of the above */
 	int id;
 	DWORD buf[WATCH_BUF / sizeof(DWORD)];
 } slot;
@@ -64,8 +66,9 @@ int gsym_platform_watch_open(gsym_watcher **out)
 static bool arm(slot *s)
 {
 	memset(&s->ov, 0, sizeof(s->ov));
-	return ReadDirectoryChangesW(s->dir, s->buf, sizeof(s->buf), FALSE,
-		       WATCH_FILTER, NULL, &s->ov, NULL) != 0;
+	s->armed = ReadDirectoryChangesW(s->dir, s->buf, sizeof(s->buf), FALSE,
+			   WATCH_FILTER, NULL, &s->ov, NULL) != 0;
+	return s->armed;
 }
 
 int gsym_platform_watch_add(int *out, gsym_watcher *w, const char *dir)
@@ -121,12 +124,14 @@ void gsym_platform_watch_remove(gsym_watcher *w, int id)
 
 	if (id < 0 || (size_t)id >= w->nslots || !(s = w->slots[id]))
 		return;
-	/* the pending call completes, aborted, on the port: free it then */
 	w->slots[id] = NULL;
 	s->closing = true;
 	CancelIo(s->dir);
 	CloseHandle(s->dir);
 	s->dir = INVALID_HANDLE_VALUE;
+	/* a pending call completes, aborted, on the port: free it then */
+	if (!s->armed && !s->delivering)
+		free(s);
 }
 
 /* Pass the changes in `s->buf` (`len` bytes) to `cb`. */
@@ -173,21 +178,26 @@ int gsym_platform_watch_wait(gsym_watcher *w, int timeout_ms, gsym_watch_cb cb,
 		return fail("wait for changes of", "a completion port");
 	}
 	s = (slot *)ov;
+	s->armed = false;
 	if (s->closing) {
 		free(s);
 		return 0;
 	}
-	if (!ok) {
-		/* the directory went away (or became unreadable) */
-		w->slots[s->id] = NULL;
-		CloseHandle(s->dir);
+	/* `cb` may remove this very directory: free it only after */
+	s->delivering = true;
+	if (ok)
+		deliver(s, len, cb, payload);
+	else /* the directory went away (or became unreadable) */
 		cb(payload, s->id, NULL);
-		free(s);
-		return 0;
+	if (!s->closing && (!ok || !arm(s))) {
+		/* cannot go on: a full check, and no more of this one */
+		cb(payload, s->id, NULL);
+		if (!s->closing)
+			gsym_platform_watch_remove(w, s->id);
 	}
-	deliver(s, len, cb, payload);
-	if (!arm(s))
-		cb(payload, s->id, NULL); /* cannot go on: a full check */
+	s->delivering = false;
+	if (s->closing && !s->armed)
+		free(s);
 	return 0;
 }
 
@@ -209,7 +219,7 @@ void gsym_platform_watch_close(gsym_watcher *w)
 			!ov)
 			break;
 		if (ov && ((slot *)ov)->closing)
-			free(ov);
+			free(ov); /* an aborted call of a removed directory */
 	}
 	stop_port = NULL;
 	CloseHandle(w->port);
