@@ -59,7 +59,7 @@ check "copy of a link to it too" wait_for 1 content_is "$c/link-to-link" "int li
 check "deep copy of its directory too" \
 	wait_for 1 content_is "$c/dir-link/include/lib.h" "int lib(long);"
 echo "watch: copy fresh $((t1 - t0)) ms after the save" >&2
-check "one line for the refresh" grep -q "^refreshed file-link (copy of lib/include/lib.h)" "$TMP/watch.out"
+check "one line for the refresh" wait_for 1 grep -q "^refreshed file-link (copy of lib/include/lib.h)" "$TMP/watch.out"
 check "git status shows only the edited target" only_edited lib/include/lib.h
 expect_eq "status: every copy ok" "" \
 	"$("$GSYM" -C "$c" status --porcelain | grep -v '^ok\|^unsafe\|^dangling')"
