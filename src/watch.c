@@ -384,6 +384,7 @@ static void report_edited(watch_ctx *ctx, const strlist *maybe)
 				"--force' replaces it)\n",
 				gsym_kind_name(r->kind));
 			fputs(path.ptr, stderr);
+			fflush(stderr);
 		}
 	}
 	gsym_view_repo_dispose(&rv);
@@ -416,6 +417,7 @@ static void report(watch_ctx *ctx, gsym_state_file *before, const strlist *hits,
 	}
 	for (i = 0; i < hits->n; i++) {
 		const char *path = hits->v[i];
+
 		const gsym_record *old = gsym_state_find(before, path);
 		const gsym_record *r = gsym_state_find(&ctx->state, path);
 
