@@ -12,7 +12,9 @@
 # are timed alternated in one loop. Peak memory: /usr/bin/time -v.
 # Environment: BENCH_DIR work directory (removed unless BENCH_KEEP is set),
 # BENCH_BIN the binary (default: build/git-symlinks, built if missing),
-# BENCH_EXFAT=0 skips the exFAT step (it needs root, FUSE and a loop device).
+# BENCH_EXFAT=0 skips the exFAT step (it needs root, FUSE and a loop device),
+# BENCH_JOBS="1 2 4" also times restore from placeholders with each
+# symlinks.jobs (in the same alternated loop).
 # Under CI=true a missing prerequisite fails; otherwise the run skips (77).
 set -eu
 cd "$(dirname "$0")/.."
@@ -123,6 +125,11 @@ i=0
 while [ "$i" -lt "$runs" ]; do
 	git_runs="$git_runs $(time_it "$bin -C $c reset -q" git_links)"
 	restore_runs="$restore_runs $(time_it "$bin -C $c reset -q" "$bin" -C "$c" restore -q)"
+	for j in ${BENCH_JOBS:-}; do
+		time_it "$bin -C $c reset -q && git -C $c config symlinks.jobs $j" \
+			"$bin" -C "$c" restore -q >>"$work/restore-jobs$j.ns"
+		git -C "$c" config --unset symlinks.jobs
+	done
 	i=$((i + 1))
 done
 git_ms=$(echo $git_runs | tr ' ' '\n' | median)
@@ -224,6 +231,9 @@ row "step" "median ms"
 row "git status (placeholders, baseline)" "$status_ph_ms"
 row "rm placeholders + git checkout of the links" "$git_ms"
 row "git-symlinks restore (from placeholders)" "$restore_ms"
+for j in ${BENCH_JOBS:-}; do
+	row "git-symlinks restore, symlinks.jobs=$j" "$(median <"$work/restore-jobs$j.ns")"
+done
 row "git ls-files -s" "$ls_ms"
 row "git status (after restore)" "$status_ms"
 row "git checkout changing 10 links (git's work)" "$switch_git_ms"
@@ -241,6 +251,10 @@ row "peak memory kB: git status" "$mem_status"
 [ -z "$exfat_note" ] || echo "$exfat_note"
 
 goal "restore / git's own way to the links" "$(ratio "$restore_ms" "$git_ms")" 0.7
+for j in ${BENCH_JOBS:-}; do
+	goal "restore (symlinks.jobs=$j) / git's own way" \
+		"$(ratio "$(median <"$work/restore-jobs$j.ns")" "$git_ms")" 0.7
+done
 [ -z "$exfat_restore_ms" ] ||
 	goal "exFAT: restore of copies / cp -r" "$(ratio "$exfat_restore_ms" "$exfat_cp_ms")" 1.2
 goal "peak memory: restore / git status" "$(ratio "$mem_restore" "$mem_status")" 1.0
