@@ -26,7 +26,10 @@
 /* A watched directory of the working tree. */
 typedef struct {
 	char *rel; /* "" for the top, else "a/b" */
-	int id; /* the platform's; -1 once it went away */
+	int id; /* the platform's */
+	bool gone; /* went away, or its names were lost: watch it anew */
+	size_t *recs; /* the records whose sources it holds */
+	size_t nrecs, caprecs;
 } wdir;
 
 typedef struct {
@@ -45,10 +48,13 @@ typedef struct {
 	const char *index_name; /* in index_path */
 	int index_dir_id;
 	gsym_stat index_stat; /* the index as our last run left it */
+	uint64_t links; /* hash of the index's link entries then */
+	bool index_changed; /* written by git since */
 	gsym_state_file state;
 	bool *hit; /* parallel to state.v: its target changed */
 	wdir *dirs; /* sorted by rel */
 	size_t ndirs;
+	wdir **by_id; /* the same, sorted by id */
 	strlist edited; /* copies reported edited, sorted */
 	bool pending, full;
 	uint64_t first, last, retry_at;
@@ -158,6 +164,101 @@ static bool watched(const gsym_record *r)
 	return r->src && r->kind != GSYM_KIND_JUNCTION;
 }
 
+static void dir_dispose(wdir *d)
+{
+	free(d->rel);
+	free(d->recs);
+}
+
+static wdir *find_dir(const watch_ctx *ctx, const char *rel)
+{
+	size_t lo = 0, hi = ctx->ndirs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int cmp = strcmp(ctx->dirs[mid].rel, rel);
+
+		if (!cmp)
+			return &ctx->dirs[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void dir_add_record(wdir *d, size_t i)
+{
+	if (d->nrecs == d->caprecs) {
+		d->caprecs = d->caprecs ? d->caprecs * 2 : 4;
+		d->recs = realloc(d->recs, d->caprecs * sizeof(size_t));
+	}
+	d->recs[d->nrecs++] = i;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int x = (*(wdir *const *)a)->id, y = (*(wdir *const *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Hand each record to the directories whose changes may change its
+ * source, so that an event looks at those records only (a checkout
+ * writes thousands of files; the state may hold 50 000 copies).
+ */
+static void index_records(watch_ctx *ctx)
+{
+	gsym_buf key = GSYM_BUF_INIT;
+	size_t i, k;
+
+	for (i = 0; i < ctx->state.n; i++) {
+		const gsym_record *r = &ctx->state.v[i];
+		wdir *d;
+
+		if (!watched(r))
+			continue;
+		gsym_buf_clear(&key);
+		gsym_buf_put(&key, r->src, gsym_path_dirlen(r->src));
+		if ((d = find_dir(ctx, gsym_buf_cstr(&key))) != NULL)
+			dir_add_record(d, i);
+		if (r->type != GSYM_TYPE_DIR)
+			continue;
+		if ((d = find_dir(ctx, r->src)) != NULL)
+			dir_add_record(d, i);
+		/* the directories below it: one run of the sorted list */
+		gsym_buf_sets(&key, r->src);
+		gsym_buf_putc(&key, '/');
+		for (k = 0;
+			k < ctx->ndirs && strcmp(ctx->dirs[k].rel, key.ptr) < 0;
+			k++)
+			;
+		for (; k < ctx->ndirs &&
+			!strncmp(ctx->dirs[k].rel, key.ptr, key.size);
+			k++)
+			dir_add_record(&ctx->dirs[k], i);
+	}
+	gsym_buf_dispose(&key);
+	free(ctx->by_id);
+	ctx->by_id = malloc((ctx->ndirs ? ctx->ndirs : 1) * sizeof(wdir *));
+	for (i = 0; i < ctx->ndirs; i++)
+		ctx->by_id[i] = &ctx->dirs[i];
+	qsort(ctx->by_id, ctx->ndirs, sizeof(wdir *), cmp_id);
+}
+
+static wdir *dir_by_id(const watch_ctx *ctx, int id)
+{
+	wdir key, *pkey = &key, **found;
+
+	key.id = id;
+	found = ctx->ndirs ?
+		bsearch(&pkey, ctx->by_id, ctx->ndirs, sizeof(wdir *), cmp_id) :
+		NULL;
+	return found ? *found : NULL;
+}
+
 /*
  * Make the watched directories exactly those the state's copies need: the
  * directory holding each target, and for a directory target the target
@@ -165,7 +266,7 @@ static bool watched(const gsym_record *r)
  */
 static int rebuild(watch_ctx *ctx)
 {
-	strlist want = { NULL, 0, 0 };
+	strlist want = { NULL, 0, 0 }, roots = { NULL, 0, 0 };
 	wdir *dirs;
 	gsym_buf path = GSYM_BUF_INIT;
 	size_t i, j = 0, n = 0;
@@ -177,11 +278,15 @@ static int rebuild(watch_ctx *ctx)
 		if (!watched(r))
 			continue;
 		strlist_add(&want, r->src, gsym_path_dirlen(r->src));
-		if (r->type == GSYM_TYPE_DIR) {
-			strlist_add(&want, r->src, strlen(r->src));
-			walk(&want, ctx, r->src, 0);
-		}
+		if (r->type == GSYM_TYPE_DIR)
+			strlist_add(&roots, r->src, strlen(r->src));
 	}
+	strlist_unique(&roots);
+	for (i = 0; i < roots.n; i++) {
+		strlist_add(&want, roots.v[i], strlen(roots.v[i]));
+		walk(&want, ctx, roots.v[i], 0);
+	}
+	strlist_dispose(&roots);
 	strlist_unique(&want);
 	dirs = calloc(want.n ? want.n : 1, sizeof(wdir));
 	/* both sorted: keep the watches still wanted, drop the others */
@@ -190,18 +295,20 @@ static int rebuild(watch_ctx *ctx)
 
 		while (j < ctx->ndirs &&
 			(cmp = strcmp(ctx->dirs[j].rel, want.v[i])) < 0) {
-			if (ctx->dirs[j].id >= 0)
+			if (!ctx->dirs[j].gone)
 				gsym_platform_watch_remove(ctx->w,
 					ctx->dirs[j].id);
-			free(ctx->dirs[j++].rel);
+			dir_dispose(&ctx->dirs[j++]);
 		}
-		if (cmp == 0 && ctx->dirs[j].id >= 0) {
-			dirs[n++] = ctx->dirs[j++];
+		if (cmp == 0 && !ctx->dirs[j].gone) {
+			dirs[n].rel = ctx->dirs[j].rel;
+			dirs[n++].id = ctx->dirs[j].id;
+			free(ctx->dirs[j++].recs);
 			free(want.v[i]);
 			continue;
 		}
 		if (cmp == 0)
-			free(ctx->dirs[j++].rel); /* went away: watch anew */
+			dir_dispose(&ctx->dirs[j++]);
 		abs_path(&path, ctx, want.v[i]);
 		dirs[n].rel = want.v[i];
 		error = gsym_platform_watch_add(&dirs[n].id, ctx->w, path.ptr);
@@ -219,14 +326,15 @@ static int rebuild(watch_ctx *ctx)
 	for (i = error < 0 ? i : want.n; i < want.n; i++)
 		free(want.v[i]);
 	for (; j < ctx->ndirs; j++) {
-		if (ctx->dirs[j].id >= 0)
+		if (!ctx->dirs[j].gone)
 			gsym_platform_watch_remove(ctx->w, ctx->dirs[j].id);
-		free(ctx->dirs[j].rel);
+		dir_dispose(&ctx->dirs[j]);
 	}
 	free(ctx->dirs);
 	free(want.v);
 	ctx->dirs = dirs;
 	ctx->ndirs = n;
+	index_records(ctx);
 	gsym_buf_dispose(&path);
 	return error;
 }
@@ -265,7 +373,8 @@ static void on_event(void *payload, int id, const char *name)
 	watch_ctx *ctx = payload;
 	bool any = id < 0;
 	gsym_stat st;
-	size_t i, d;
+	wdir *d;
+	size_t k;
 
 	if (id == ctx->index_dir_id && id >= 0) {
 		/* git wrote the index (a checkout, a reset, ...) */
@@ -273,23 +382,20 @@ static void on_event(void *payload, int id, const char *name)
 			return;
 		index_stat(&st, ctx);
 		any = !same_stat(&st, &ctx->index_stat);
-		ctx->full = ctx->full || any;
+		ctx->index_changed = ctx->index_changed || any;
 	} else if (id < 0) {
 		ctx->full = true; /* changes were lost */
 	} else {
-		for (d = 0; d < ctx->ndirs && ctx->dirs[d].id != id; d++)
-			;
-		if (d == ctx->ndirs)
+		if (!(d = dir_by_id(ctx, id)) || d->gone)
 			return;
 		if (!name) { /* gone, moved, or its names lost: watch anew */
 			gsym_platform_watch_remove(ctx->w, id);
-			ctx->dirs[d].id = -1;
+			d->gone = true;
 		}
-		for (i = 0; i < ctx->state.n; i++) {
-			const gsym_record *r = &ctx->state.v[i];
+		for (k = 0; k < d->nrecs; k++) {
+			size_t i = d->recs[k];
 
-			if (watched(r) &&
-				source_changed(r, ctx->dirs[d].rel, name))
+			if (source_changed(&ctx->state.v[i], d->rel, name))
 				ctx->hit[i] = any = true;
 		}
 	}
@@ -433,6 +539,42 @@ static void report(watch_ctx *ctx, gsym_state_file *before, const strlist *hits,
 	strlist_dispose(&maybe);
 }
 
+/*
+ * A hash (FNV-1a) of what a run over the whole tree follows in the index:
+ * each link entry's path, blob and skip-worktree bit. `git status` or
+ * `git commit` write the index without changing it; a checkout that adds,
+ * removes or retargets a link, or clears a fallback's bit, changes it.
+ */
+static int index_links(uint64_t *out, const watch_ctx *ctx)
+{
+	gsym_repo repo;
+	uint64_t h = 1469598103934665603ull;
+	size_t i, k;
+	int error;
+
+	if ((error = open_repo(&repo, ctx)) < 0)
+		goto done;
+	for (i = 0; i < repo.file.n; i++) {
+		const gsym_index_item *item = &repo.file.v[i];
+		const unsigned char *id = gsym_index_item_id(item);
+		const char *p = item->path;
+
+		if ((gsym_index_item_mode(item) & 0170000) != 0120000 ||
+			gsym_index_item_stage(item) != 0)
+			continue;
+		for (; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+		for (k = 0; k < GSYM_OID_RAWSZ; k++)
+			h = (h ^ id[k]) * 1099511628211ull;
+		h = (h ^ (item->ext_flags & GSYM_INDEX_SKIP_WORKTREE ? 1 : 2)) *
+			1099511628211ull;
+	}
+	*out = h;
+done:
+	gsym_repo_close(&repo);
+	return error;
+}
+
 /* A path git's pathspec would read as a pattern. */
 static bool is_pattern(const char *path)
 {
@@ -455,9 +597,19 @@ static int refresh(watch_ctx *ctx)
 	size_t i;
 	int code, error;
 
+	memset(&before, 0, sizeof(before));
 	if (gsym_platform_lstat(&st, ctx->lock_path) == 0)
 		return 1;
 	gsym_error_clear();
+	/* git wrote the index: a run over the whole tree if links changed */
+	if (ctx->index_changed && !full) {
+		uint64_t links;
+
+		index_stat(&ctx->index_stat, ctx);
+		full = index_links(&links, ctx) < 0 || links != ctx->links;
+		gsym_error_clear();
+	}
+	ctx->index_changed = false;
 	for (i = 0; i < ctx->state.n; i++) {
 		const char *path = ctx->state.v[i].path;
 
@@ -473,6 +625,10 @@ static int refresh(watch_ctx *ctx)
 		strlist_add(&spec, item.ptr, item.size);
 	}
 	gsym_buf_dispose(&item);
+	if (!full && !spec.n) {
+		error = 0; /* the index was written, its links are the same */
+		goto done;
+	}
 
 	/* what the run is measured against: the state as it is now */
 	if ((error = gsym_state_load(&before, ctx->gitdir)) < 0)
@@ -487,10 +643,11 @@ static int refresh(watch_ctx *ctx)
 	}
 	if (ctx->work_tree)
 		gsym_platform_setenv("GIT_WORK_TREE", ctx->work_tree);
-	code = full || spec.n ? gsym_run(&o) : GSYM_EXIT_OK;
+	code = gsym_run(&o);
 	if (code == GSYM_EXIT_FATAL &&
 		gsym_platform_lstat(&st, ctx->lock_path) == 0) {
 		error = 1; /* git took the index meanwhile: again, later */
+		ctx->full = full;
 		goto done;
 	}
 	gsym_error_clear();
@@ -503,7 +660,8 @@ static int refresh(watch_ctx *ctx)
 	ctx->hit = calloc(ctx->state.n ? ctx->state.n : 1, sizeof(bool));
 	ctx->full = false;
 	index_stat(&ctx->index_stat, ctx);
-	error = rebuild(ctx);
+	if (!full || (error = index_links(&ctx->links, ctx)) == 0)
+		error = rebuild(ctx);
 done:
 	gsym_state_dispose(&before);
 	strlist_dispose(&spec);
@@ -607,8 +765,9 @@ int gsym_watch(const gsym_watch_opts *opts)
 
 done:
 	for (i = 0; i < ctx.ndirs; i++)
-		free(ctx.dirs[i].rel);
+		dir_dispose(&ctx.dirs[i]);
 	free(ctx.dirs);
+	free(ctx.by_id);
 	gsym_platform_watch_close(ctx.w);
 	gsym_state_dispose(&ctx.state);
 	strlist_dispose(&ctx.edited);
