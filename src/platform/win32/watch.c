@@ -39,6 +39,7 @@ struct gsym_watcher {
 
 static volatile LONG stop_flag;
 static HANDLE volatile stop_port; /* the port a stop wakes */
+static HANDLE stopped; /* set when the watcher is closed */
 
 static int fail(const char *what, const char *path)
 {
@@ -222,6 +223,8 @@ void gsym_platform_watch_close(gsym_watcher *w)
 			free(ov); /* an aborted call of a removed directory */
 	}
 	stop_port = NULL;
+	if (stopped)
+		SetEvent(stopped);
 	CloseHandle(w->port);
 	free(w->slots);
 	free(w);
@@ -238,6 +241,12 @@ static BOOL WINAPI on_console(DWORD type)
 		InterlockedExchange(&stop_flag, 1);
 		if ((port = stop_port) != NULL)
 			PostQueuedCompletionStatus(port, 0, 0, NULL);
+		/*
+		 * Closing the console ends the process when this returns:
+		 * let a refresh under way finish first (Windows allows 5 s).
+		 */
+		if (type == CTRL_CLOSE_EVENT && stopped)
+			WaitForSingleObject(stopped, 4000);
 		return TRUE;
 	default: return FALSE;
 	}
@@ -245,6 +254,8 @@ static BOOL WINAPI on_console(DWORD type)
 
 int gsym_platform_stop_on_signal(void)
 {
+	if (!stopped)
+		stopped = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (!SetConsoleCtrlHandler(on_console, TRUE))
 		return fail("catch", "Ctrl-C");
 	return 0;
