@@ -3,6 +3,7 @@
 #include "error.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,18 +170,7 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 		gsym_path_join(&src, ctx->workdir, e->resolved);
 	switch (how) {
 	case GSYM_HOW_SYMLINK:
-		if (ctx->opts->links_unsupported) {
-			error = GSYM_EUNSUPPORTED;
-			break;
-		}
 		error = gsym_platform_symlink(e->target, tmp, e->link_kind);
-		if (is_unavailable(error)) {
-			ctx->opts->links_unsupported = true;
-			if (!ctx->state->links_unsupported) {
-				ctx->state->links_unsupported = true;
-				ctx->state->dirty = true;
-			}
-		}
 		break;
 	case GSYM_HOW_JUNCTION:
 		error = gsym_platform_junction(src.ptr, tmp);
@@ -253,17 +243,18 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 			e->made = (gsym_how)e->hows[i];
 		} else if (!is_unavailable(error)) {
 			goto failed;
+		} else if (e->hows[i] == GSYM_HOW_SYMLINK) {
+			/*
+			 * Whether links are impossible in the whole tree is
+			 * the run's to find out (and then to plan again),
+			 * not ours to guess from one path.
+			 */
+			e->flags |= GSYM_ENTRY_LINKS_REFUSED;
+			goto failed;
 		}
 	}
-	if (!made) {
-		/* links turned out impossible and no fallback is allowed */
-		gsym_plan_opts opts = *ctx->opts;
-
-		opts.links_unsupported = true;
-		gsym_plan_hows(e, &opts);
-		gsym_plan_settle(e);
-		goto done;
-	}
+	if (!made)
+		goto failed; /* every form was unavailable: say the last */
 	if (e->made != GSYM_HOW_HARDLINK &&
 		(error = gsym_platform_set_mtime(tmp.ptr,
 			 gsym_platform_now() - STAMP_AGE,
@@ -368,6 +359,47 @@ done:
 	return error;
 }
 
+int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
+	const gsym_record *rec, bool remove)
+{
+	gsym_buf abs = GSYM_BUF_INIT;
+	gsym_ftype want;
+	gsym_stat st;
+	bool ours = false;
+	int error = 0;
+
+	*out_kept = false;
+	if (ctx->dry_run || check_parents_exist(ctx->workdir, rec->path) < 0 ||
+		ctx->view->lstat(&st, ctx->view, rec->path) < 0)
+		goto done; /* nothing of ours there any more */
+	if ((error = gsym_plan_owned(&ours, ctx->view, rec, &st)) < 0)
+		goto done;
+	if (!remove) {
+		/* staged over by the user: still ours while unedited */
+		*out_kept = ours;
+		goto done;
+	}
+	want = rec->kind == GSYM_KIND_JUNCTION ? GSYM_FT_JUNCTION :
+		rec->type == GSYM_TYPE_DIR     ? GSYM_FT_DIR :
+						 GSYM_FT_FILE;
+	if (!ours) {
+		/* edited: left, and kept on record; else git's now */
+		if ((*out_kept = st.type == want))
+			fprintf(stderr,
+				"warning: '%s' is no longer a link, but its "
+				"copy there was edited: left as it is; move "
+				"it away\n",
+				rec->path);
+		goto done;
+	}
+	gsym_path_join(&abs, ctx->workdir, rec->path);
+	error = gsym_copy_remove(abs.ptr);
+done:
+	gsym_error_clear();
+	gsym_buf_dispose(&abs);
+	return error;
+}
+
 int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 {
 	gsym_buf abs = GSYM_BUF_INIT;
@@ -376,6 +408,16 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 	if (e->action == GSYM_ACT_NONE || ctx->dry_run)
 		return 0;
 	gsym_path_join(&abs, ctx->workdir, e->path);
+	if (e->action == GSYM_ACT_DISOWN) {
+		/* a copy kept before git sees it; the record goes */
+		if (e->disk.type == GSYM_FT_FILE && ctx->backup_dir &&
+			backup(ctx, e, abs.ptr) < 0)
+			fail(e, GSYM_STATE_ERROR);
+		else
+			e->flags |= GSYM_ENTRY_RECORD;
+		gsym_state_remove(ctx->state, e->path);
+		goto done;
+	}
 	if (e->action == GSYM_ACT_STAMP) {
 		if (gsym_platform_lstat(&e->result, abs.ptr) < 0)
 			fail(e, GSYM_STATE_ERROR);

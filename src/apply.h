@@ -16,16 +16,33 @@ typedef struct {
 	gsym_state_file *state;
 	const char *workdir; /* absolute, ends with '/' */
 	const char *backup_dir; /* $GIT_DIR/symlinks/backup/ */
-	gsym_plan_opts *opts; /* links_unsupported is learnt here */
+	const gsym_plan_opts *opts;
 	bool dry_run;
 } gsym_apply_ctx;
 
 /*
- * Carry out `e->action`. Sets e->state (and e->message on failure),
- * e->made, e->result and e->hash. Returns 0; a failure of one entry is
- * recorded in it, not returned.
+ * Carry out `e->action`: for CREATE, try the planned forms in order,
+ * going on to the next when one is unavailable here. Sets e->state (and
+ * e->message on failure), e->made, e->result and e->hash. When the
+ * platform refuses a link as impossible (no privilege, no links on the
+ * file system) it stops there with GSYM_ENTRY_LINKS_REFUSED set: the
+ * run decides what that means and plans again. Returns 0; a failure of
+ * one entry is recorded in it, not returned.
  */
 int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e);
+
+/*
+ * A fallback whose link entry is gone (deleted, or turned into a file or
+ * a directory of files) and that git could not or did not remove (a
+ * directory; a path our sparse block hid): with `remove`, remove it from
+ * the tree while it is provably ours and unedited; an edited one is left,
+ * with a warning, and `*out_kept` says to keep its record (and exclude
+ * line). Without `remove` (the user staged something else there), only
+ * say whether it is still there unedited, so the record stays for the
+ * pre-commit guard.
+ */
+int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
+	const gsym_record *rec, bool remove);
 
 /*
  * Remove this tool's temporary names beside `path` (left by a killed

@@ -23,7 +23,8 @@ typedef enum {
 	GSYM_ELOCKED = -7,
 	GSYM_ENOTDIR = -8,
 	GSYM_EUNSAFE = -9,
-	GSYM_ELIMIT = -10
+	GSYM_ELIMIT = -10,
+	GSYM_EACCESS = -11 /* permission denied, or in use: this path only */
 } gsym_error_code;
 
 /*

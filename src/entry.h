@@ -65,7 +65,8 @@ typedef enum {
 	GSYM_ACT_NONE = 0, /* leave the disk and the index alone */
 	GSYM_ACT_STAMP, /* the disk is right: refresh the index stamp */
 	GSYM_ACT_CREATE, /* put the best form at the path */
-	GSYM_ACT_PLACEHOLDER /* put git's placeholder back (reset) */
+	GSYM_ACT_PLACEHOLDER, /* put git's placeholder back (reset) */
+	GSYM_ACT_DISOWN /* not our fallback any more: let git see it */
 } gsym_action;
 
 /* Bits of gsym_entry.flags. */
@@ -76,7 +77,9 @@ typedef enum {
 	GSYM_ENTRY_BACKUP = (1 << 3), /* --force: save it first */
 	GSYM_ENTRY_CHANGED = (1 << 4), /* apply changed the disk */
 	GSYM_ENTRY_RECORD = (1 << 5), /* record must touch the index */
-	GSYM_ENTRY_DISK_KNOWN = (1 << 6) /* `disk` was lstat()ed ahead */
+	GSYM_ENTRY_DISK_KNOWN = (1 << 6), /* `disk` was lstat()ed ahead */
+	GSYM_ENTRY_LINKS_REFUSED = (1 << 7), /* apply: no link possible here */
+	GSYM_ENTRY_HIDDEN = (1 << 8) /* our sparse block hides it from git */
 } gsym_entry_flags;
 
 typedef struct {

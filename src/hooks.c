@@ -10,7 +10,7 @@
 #define END "# END git-symlinks"
 
 const char *const gsym_hook_names[] = { "post-checkout", "post-merge",
-	"post-rewrite", "pre-commit", NULL };
+	"post-rewrite", "post-index-change", "pre-commit", NULL };
 
 /* A single-quoted shell word. */
 static void shell_quote(gsym_buf *out, const char *s)

@@ -45,7 +45,26 @@ static const char *fallback_refusal(const gsym_entry *e)
 	return NULL;
 }
 
-void gsym_plan_hows(gsym_entry *e, const gsym_plan_opts *opts)
+/*
+ * THE decision of an entry's form: the ordered list of ways to put
+ * something at its path (e->hows), best first, from these inputs only:
+ *
+ *  - whether links can be made in this tree: opts->links_unsupported,
+ *    from the state file or learnt by this run when the platform refused
+ *    one and a probe at the top of the tree confirmed it (run.c);
+ *  - the configured fallbacks, in order: opts->fallbacks
+ *    (--fallback, symlinks.fallback, else the platform's default);
+ *  - the entry's target: its resolved type (e->type: a junction or a
+ *    deep copy only for a directory, a hard link only for a file) and
+ *    the resolution flags (e->resolve_flags: no fallback for a target
+ *    outside the tree, absolute, in .git, looping, an ancestor);
+ *  - the platform's abilities: opts->platform (junctions exist; a link
+ *    leaving the tree needs --allow-outside, opts->allow_outside).
+ *
+ * Apply tries the list in order and reports what failed; an empty list
+ * means the placeholder stays (settle() says why).
+ */
+static void plan_forms(gsym_entry *e, const gsym_plan_opts *opts)
 {
 	const char *refusal = fallback_refusal(e);
 	unsigned int i;
@@ -72,7 +91,8 @@ void gsym_plan_hows(gsym_entry *e, const gsym_plan_opts *opts)
 	}
 }
 
-void gsym_plan_settle(gsym_entry *e)
+/* Nothing can be made (e->nhows is 0): dangling, or unsafe and why. */
+static void settle(gsym_entry *e)
 {
 	const char *refusal = fallback_refusal(e);
 
@@ -88,9 +108,9 @@ void gsym_plan_settle(gsym_entry *e)
 static void plan_create(gsym_entry *e, const gsym_plan_opts *opts,
 	gsym_state pending_state, const char *why)
 {
-	gsym_plan_hows(e, opts);
+	plan_forms(e, opts);
 	if (e->nhows == 0) {
-		gsym_plan_settle(e);
+		settle(e);
 		return;
 	}
 	if (opts->mode == GSYM_MODE_STATUS)
@@ -168,6 +188,25 @@ static int is_placeholder(bool *out, gsym_entry *e, const gsym_view *view)
 		error = 0;
 	gsym_buf_dispose(&content);
 	return error;
+}
+
+/*
+ * Does the regular file at the path look like git's placeholder for some
+ * version of a link: one short line, no NUL?
+ */
+static bool looks_like_placeholder(gsym_entry *e, const gsym_view *view)
+{
+	gsym_buf content = GSYM_BUF_INIT;
+	bool yes;
+
+	if (e->disk.size == 0 || e->disk.size > GSYM_MAX_TARGET)
+		return false;
+	yes = view->read(&content, view, e->path, GSYM_MAX_TARGET + 1) == 0 &&
+		!memchr(content.ptr, '\n', content.size) &&
+		!memchr(content.ptr, '\0', content.size);
+	gsym_buf_dispose(&content);
+	gsym_error_clear();
+	return yes;
 }
 
 /* Does `disk` still carry the lstat recorded when the fallback was made? */
@@ -387,7 +426,8 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	switch (e->disk.type) {
 	case GSYM_FT_NONE:
 		e->kind = GSYM_KIND_MISSING;
-		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) && !rec) {
+		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) && !rec &&
+			!(e->flags & GSYM_ENTRY_HIDDEN)) {
 			/* sparse checkout: not ours to fill in */
 			set(e, GSYM_STATE_OK, GSYM_ACT_NONE,
 				"skip-worktree (sparse checkout)");
@@ -457,6 +497,23 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		}
 		if ((error = is_placeholder(&placeholder, e, view)) < 0)
 			goto failed;
+		if (!placeholder && rec && looks_like_placeholder(e, view) &&
+			opts->mode == GSYM_MODE_RESTORE && !opts->force) {
+			/*
+			 * git wrote another version of the link over our
+			 * fallback (`git restore --source`, say): a local
+			 * change git must see, as it would with a real link,
+			 * so its own commands can put it back
+			 */
+			e->kind = GSYM_KIND_PLACEHOLDER;
+			set(e, GSYM_STATE_MODIFIED,
+				(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
+					GSYM_ACT_DISOWN :
+					GSYM_ACT_NONE,
+				"holds another version of the link; 'git "
+				"checkout -- <path>' puts it back");
+			break;
+		}
 		if (!placeholder) {
 			e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
 			plan_edited(e, opts,

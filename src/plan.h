@@ -34,7 +34,10 @@ typedef struct {
 	gsym_mode mode;
 	bool force;
 	bool allow_outside;
-	/* links are known not to work here (this run, or the state file) */
+	/*
+	 * links are known not to work here: the state file says so, or the
+	 * run learnt it (see plan_forms in plan.c, where every form is decided)
+	 */
 	bool links_unsupported;
 	/* report type and target even for entries that are already right */
 	bool details;
@@ -70,15 +73,6 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
  */
 bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, bool source_changed);
-
-/* Fill e->hows for CREATE from the resolution and the options. */
-void gsym_plan_hows(gsym_entry *e, const gsym_plan_opts *opts);
-
-/*
- * Set the state of an entry for which nothing can be made (e->nhows is
- * 0): dangling when its target is missing, else unsafe, with the reason.
- */
-void gsym_plan_settle(gsym_entry *e);
 
 /* True when the lstat data equals what the index entry holds. */
 bool gsym_stat_matches(const gsym_istat *is, const gsym_stat *st);

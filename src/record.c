@@ -30,12 +30,18 @@ int gsym_record_entry(git_index *index, const gsym_entry *e, bool ours,
 		return gsym_error_set("'%s' left the index during the run",
 			e->path);
 	copy = *ie;
+	if (e->action == GSYM_ACT_DISOWN) {
+		/* no stamp: git must find the difference by itself */
+		copy.flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
+		goto add;
+	}
 	gsym_record_stamp(&copy, st);
 	if (fallback)
 		copy.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
 	else if (ours)
 		copy.flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
 
+add:
 	if (!memcmp(&copy, ie, sizeof(copy)))
 		return 0;
 	if (git_index_add(index, &copy) < 0)

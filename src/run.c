@@ -4,6 +4,7 @@
 #include "record.h"
 #include "repo.h"
 #include "scan.h"
+#include "sparse.h"
 #include "state.h"
 #include "util.h"
 #include "validate.h"
@@ -98,9 +99,84 @@ static char *worktree_id(const gsym_repo *repo)
 	return gsym_buf_detach(&b);
 }
 
+/* Has `path` entries of a merge conflict (stages 1-3) in the index? */
+static bool in_conflict(const gsym_index_file *f, const char *path)
+{
+	size_t i;
+
+	for (i = gsym_index_file_lower(f, path);
+		i < f->n && !strcmp(f->v[i].path, path); i++)
+		if (gsym_index_item_stage(&f->v[i]) != 0)
+			return true;
+	return false;
+}
+
+/* Does HEAD's tree have an entry at `path`? */
+static bool head_has(const gsym_repo *repo, const char *path)
+{
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	bool has;
+
+	has = git_revparse_single(&head, repo->repo, "HEAD") == 0 &&
+		git_object_peel((git_object **)&tree, head, GIT_OBJECT_TREE) ==
+			0 &&
+		git_tree_entry_bypath(&entry, tree, path) == 0;
+	git_error_clear();
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_object_free(head);
+	return has;
+}
+
+/*
+ * The record of a path that is no longer a link entry. Gone from the
+ * index (the link was deleted), or replaced by entries our sparse block
+ * hid from git: what is left there is our leftover, removed while ours.
+ * Replaced by entries git sees (the user staged our copy as a file, or
+ * git wrote the new file): the record stays while our unedited fallback
+ * is there, for the pre-commit guard, and goes once git's file is.
+ */
+static int settle_record(bool *keep, gsym_apply_ctx *actx,
+	const gsym_repo *repo, const gsym_sparse *sparse,
+	const gsym_record *rec)
+{
+	const gsym_index_file *f = &repo->file;
+	ptrdiff_t pos = gsym_index_file_find(f, rec->path);
+	gsym_buf below = GSYM_BUF_INIT;
+	size_t first;
+	bool hidden;
+
+	if (in_conflict(f, rec->path)) {
+		*keep = true; /* until the conflict is resolved */
+		return 0;
+	}
+	gsym_buf_printf(&below, "%s/", rec->path);
+	first = gsym_index_file_lower(f, below.ptr);
+	if (pos < 0 && !gsym_index_file_has_prefix(f, below.ptr)) {
+		gsym_buf_dispose(&below);
+		/*
+		 * HEAD still has it: a deletion staged by hand (`git rm
+		 * --cached`), which keeps the file; the guard sees to the
+		 * commit. Else a checkout deleted the link and left this.
+		 */
+		return gsym_apply_leftover(keep, actx, rec,
+			!head_has(repo, rec->path));
+	}
+	hidden = gsym_sparse_hides(sparse, rec->path) &&
+		(pos >= 0                    ? f->v[pos].ext_flags :
+				first < f->n ? f->v[first].ext_flags :
+					       0) &
+			GSYM_INDEX_SKIP_WORKTREE;
+	gsym_buf_dispose(&below);
+	return gsym_apply_leftover(keep, actx, rec, hidden);
+}
+
 /* Record every changed entry in the index; drop records gone stale. */
 static int record_all(gsym_repo *repo, gsym_entries *entries,
-	gsym_state_file *state, const gsym_run_opts *o, bool *changed)
+	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
+	const gsym_run_opts *o, bool *changed)
 {
 	git_index *index = NULL;
 	size_t i;
@@ -143,7 +219,13 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 	}
 	/* records of paths that are no longer link entries */
 	for (i = 0; i < state->n && !o->npathspec;) {
-		if (!gsym_entries_find(entries, state->v[i].path))
+		bool kept = true;
+
+		if (!gsym_entries_find(entries, state->v[i].path) &&
+			(error = settle_record(&kept, actx, repo, sparse,
+				 &state->v[i])) < 0)
+			return error;
+		if (!kept)
 			gsym_state_remove(state, state->v[i].path);
 		else
 			i++;
@@ -366,13 +448,13 @@ static void lstat_ahead(gsym_entries *entries, const gsym_repo *repo,
 	gsym_parallel(entries->n, jobs, lstat_one, &ctx);
 }
 
-/* Can a symbolic link be made in the working tree right now? */
-static bool links_work(const gsym_repo *repo)
+/* Can a symbolic link be made at the top of the working tree now? */
+static bool links_work(const char *workdir)
 {
 	gsym_buf probe = GSYM_BUF_INIT;
 	bool ok;
 
-	gsym_buf_printf(&probe, "%s.gsym-probe-%ld", repo->workdir,
+	gsym_buf_printf(&probe, "%s.gsym-probe-%ld", workdir,
 		(long)gsym_platform_now());
 	gsym_platform_remove(probe.ptr);
 	ok = gsym_platform_symlink("probe", probe.ptr, GSYM_LINK_FILE) == 0;
@@ -381,6 +463,34 @@ static bool links_work(const gsym_repo *repo)
 	gsym_error_clear();
 	gsym_buf_dispose(&probe);
 	return ok;
+}
+
+int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
+{
+	gsym_apply_ctx *actx = rc->apply;
+
+	if (gsym_plan_entry(e, actx->view, rec, rc->plan) < 0 ||
+		gsym_apply_entry(actx, e) < 0)
+		return GSYM_ERROR;
+	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED))
+		return 0;
+	e->flags &= ~GSYM_ENTRY_LINKS_REFUSED;
+	if (rc->links_work || links_work(actx->workdir)) {
+		/* links work at the top: the refusal is this path's own */
+		rc->links_work = true;
+		return 0;
+	}
+	rc->plan->links_unsupported = true;
+	if (!actx->state->links_unsupported) {
+		actx->state->links_unsupported = true;
+		actx->state->dirty = true;
+	}
+	free(e->message);
+	e->message = NULL;
+	if (gsym_plan_entry(e, actx->view, rec, rc->plan) < 0 ||
+		gsym_apply_entry(actx, e) < 0)
+		return GSYM_ERROR;
+	return 0;
 }
 
 static int fatal(const char *msg)
@@ -465,10 +575,12 @@ int gsym_run(const gsym_run_opts *o)
 	gsym_repo repo;
 	gsym_entries entries = { NULL, 0 };
 	gsym_state_file state;
+	gsym_sparse sparse;
 	gsym_repo_view rv;
 	gsym_view view;
 	gsym_plan_opts plan;
 	gsym_apply_ctx actx;
+	gsym_run_ctx rctx = { NULL, NULL, false };
 	gsym_report_opts ropts;
 	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT, path = GSYM_BUF_INIT;
 	pathset changed = { NULL, 0, 0 }, subs = { NULL, 0, 0 };
@@ -480,14 +592,22 @@ int gsym_run(const gsym_run_opts *o)
 	bool index_changed = false;
 	char *id = NULL;
 	size_t i, bad = 0;
-	int code = GSYM_EXIT_OK;
+	int error, code = GSYM_EXIT_OK;
 
 	memset(&state, 0, sizeof(state));
+	memset(&sparse, 0, sizeof(sparse));
 	memset(&rv, 0, sizeof(rv));
 	memset(&plan, 0, sizeof(plan));
 	git_libgit2_init();
 
-	if (gsym_repo_open(&repo, writes) < 0) {
+	if ((error = gsym_repo_open(&repo, writes)) < 0) {
+		/*
+		 * git holds the index (post-index-change inside `git commit`,
+		 * which writes index.lock and keeps it): its next hook or
+		 * command sees to it
+		 */
+		if (error == GSYM_ELOCKED && o->hook)
+			goto done;
 		code = fatal(gsym_error_last());
 		goto done;
 	}
@@ -508,6 +628,12 @@ int gsym_run(const gsym_run_opts *o)
 		goto done;
 	}
 
+	id = worktree_id(&repo);
+	if (gsym_sparse_load(&sparse, &repo, id) < 0) {
+		code = fatal(gsym_error_last());
+		goto done;
+	}
+
 	if (recurse_subs && o->format != GSYM_REPORT_JSON) {
 		find_submodules(&subs, &repo);
 		workdir = strdup(repo.workdir);
@@ -520,22 +646,23 @@ int gsym_run(const gsym_run_opts *o)
 	 */
 	plan.links_unsupported = state.links_unsupported;
 	if (writes && o->mode == GSYM_MODE_RESTORE && state.links_unsupported &&
-		links_work(&repo)) {
+		links_work(repo.workdir)) {
 		plan.links_unsupported = false;
 		state.links_unsupported = false;
 		state.dirty = true;
 	}
 
 	gsym_view_repo_init(&view, &rv, &repo, &entries);
+	/* replacing an edited thing (--force), or showing one to git */
 	gsym_buf_printf(&path, "%ssymlinks/backup/", repo.gitdir);
-	if (!o->force)
-		gsym_buf_clear(&path); /* no backups without --force */
 	actx.view = &view;
 	actx.state = &state;
 	actx.workdir = repo.workdir;
 	actx.backup_dir = path.ptr;
 	actx.opts = &plan;
 	actx.dry_run = !writes;
+	rctx.plan = &plan;
+	rctx.apply = &actx;
 
 	/*
 	 * A branch switch: plan in full only what changed or lost its stamp.
@@ -568,6 +695,9 @@ int gsym_run(const gsym_run_opts *o)
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
 		rec = gsym_state_find(&state, e->path);
+		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
+			gsym_sparse_hides(&sparse, e->path))
+			e->flags |= GSYM_ENTRY_HIDDEN;
 		if (quick && !pathset_has(&changed, e->path) &&
 			gsym_plan_quick(e, &view, rec,
 				rec && affected(&changed, rec->src)))
@@ -575,8 +705,7 @@ int gsym_run(const gsym_run_opts *o)
 		if (o->progress && (i % 256 == 0 || i + 1 == entries.n))
 			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
 				entries.n);
-		if (gsym_plan_entry(e, &view, rec, &plan) < 0 ||
-			gsym_apply_entry(&actx, e) < 0) {
+		if (gsym_run_entry(&rctx, e, rec) < 0) {
 			code = fatal(gsym_error_last());
 			goto done;
 		}
@@ -586,8 +715,10 @@ int gsym_run(const gsym_run_opts *o)
 		fprintf(stderr, ", done\n");
 
 	if (writes) {
-		if (record_all(&repo, &entries, &state, o, &index_changed) <
-			0) {
+		if (record_all(&repo, &entries, &state, &actx, &sparse, o,
+			    &index_changed) < 0 ||
+			gsym_sparse_unhide(&sparse, &repo, &index_changed) <
+				0) {
 			code = fatal(gsym_error_last());
 			goto done;
 		}
@@ -600,9 +731,9 @@ int gsym_run(const gsym_run_opts *o)
 			state.links_unsupported = false;
 			state.dirty = true;
 		}
-		id = worktree_id(&repo);
 		gsym_buf_printf(&err, "%sinfo/exclude", repo.commondir);
-		if (gsym_state_save(&state) < 0 ||
+		if (gsym_sparse_sync(&sparse, &repo, id, &state) < 0 ||
+			gsym_state_save(&state) < 0 ||
 			gsym_exclude_sync(err.ptr, id, &state) < 0) {
 			code = fatal(gsym_error_last());
 			goto done;
@@ -625,6 +756,7 @@ done:
 	pathset_dispose(&changed);
 	gsym_view_repo_dispose(&rv);
 	gsym_state_dispose(&state);
+	gsym_sparse_dispose(&sparse);
 	gsym_entries_dispose(&entries);
 	gsym_repo_close(&repo);
 	gsym_buf_dispose(&out);

@@ -5,6 +5,7 @@
 #ifndef INCLUDE_run_h__
 #define INCLUDE_run_h__
 
+#include "apply.h"
 #include "plan.h"
 #include "report.h"
 
@@ -41,6 +42,24 @@ typedef struct {
  * `opts`. Returns 0, or -1 with the message set.
  */
 int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list);
+
+/* What the run knows while it goes through the entries. */
+typedef struct {
+	gsym_plan_opts *plan; /* links_unsupported may be learnt */
+	gsym_apply_ctx *apply;
+	bool links_work; /* a probe showed links work at the top */
+} gsym_run_ctx;
+
+/*
+ * Plan and apply one entry. When the platform refuses a link as
+ * impossible, a probe at the top of the tree tells whether that holds
+ * for the whole tree (no privilege, a file system without links): then
+ * the run learns it (no further link is tried, and the state file keeps
+ * it for later runs) and plans the entry again for its fallbacks.
+ * Otherwise the refusal was this path's own (a directory that refuses
+ * it) and stays the entry's error. Returns 0, or a fatal error.
+ */
+int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec);
 
 /* Run one command; returns the process exit code. */
 int gsym_run(const gsym_run_opts *opts);

@@ -356,37 +356,40 @@ void gsym_state_dispose(gsym_state_file *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* A gitignore pattern matching exactly the directory `path`. */
-static void exclude_line(gsym_buf *out, const char *path)
+void gsym_pattern_line(gsym_buf *out, const char *prefix, const char *path)
 {
+	gsym_buf_puts(out, prefix);
 	gsym_buf_putc(out, '/');
 	for (; *path; path++) {
 		if (strchr("*?[\\!# ", *path))
 			gsym_buf_putc(out, '\\');
 		gsym_buf_putc(out, *path);
 	}
-	gsym_buf_puts(out, "/\n");
+	gsym_buf_putc(out, '\n');
 }
 
-int gsym_exclude_sync(const char *exclude_path, const char *id,
-	const gsym_state_file *st)
+int gsym_block_sync(bool *out_changed, const char *file, const char *id,
+	const gsym_buf *lines, bool remove_if_empty, bool any_id)
 {
 	gsym_buf old = GSYM_BUF_INIT, out = GSYM_BUF_INIT,
 		 begin = GSYM_BUF_INIT, end = GSYM_BUF_INIT,
 		 dir = GSYM_BUF_INIT;
 	const char *p, *stop;
 	bool inside = false;
-	size_t i;
 	int error;
 
+	*out_changed = false;
 	gsym_buf_printf(&begin,
 		"# BEGIN git-symlinks %s (managed, do not "
 		"edit)",
 		id);
 	gsym_buf_printf(&end, "# END git-symlinks %s", id);
-	error = gsym_platform_read_file(&old, exclude_path, 1 << 24);
-	if (error == GSYM_ENOTFOUND)
+	error = gsym_platform_read_file(&old, file, 1 << 24);
+	if (error == GSYM_ENOTFOUND) {
 		error = 0;
+		if (!lines->size)
+			goto done;
+	}
 	if (error)
 		goto done;
 
@@ -395,9 +398,12 @@ int gsym_exclude_sync(const char *exclude_path, const char *id,
 		const char *nl = memchr(p, '\n', (size_t)(stop - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(stop - p);
 
-		if (len == begin.size && !memcmp(p, begin.ptr, len))
+		if (any_id ? len > 22 && !memcmp(p, begin.ptr, 22) :
+			     len == begin.size && !memcmp(p, begin.ptr, len))
 			inside = true;
-		else if (inside && len == end.size && !memcmp(p, end.ptr, len))
+		else if (inside &&
+			(any_id ? len > 20 && !memcmp(p, end.ptr, 20) :
+				  len == end.size && !memcmp(p, end.ptr, len)))
 			inside = false;
 		else if (!inside) {
 			gsym_buf_put(&out, p, len);
@@ -405,33 +411,54 @@ int gsym_exclude_sync(const char *exclude_path, const char *id,
 		}
 		p = nl ? nl + 1 : stop;
 	}
-	inside = false; /* a block torn by a crash ends here */
-	for (i = 0; i < st->n; i++) {
-		if (st->v[i].type != GSYM_TYPE_DIR)
-			continue;
-		if (!inside) {
-			gsym_buf_put(&out, begin.ptr, begin.size);
-			gsym_buf_putc(&out, '\n');
-			inside = true;
-		}
-		exclude_line(&out, st->v[i].path);
-	}
-	if (inside) {
+	/* a block torn by a crash ended where the file did */
+	if (lines->size) {
+		gsym_buf_put(&out, begin.ptr, begin.size);
+		gsym_buf_putc(&out, '\n');
+		gsym_buf_put(&out, lines->ptr, lines->size);
 		gsym_buf_put(&out, end.ptr, end.size);
 		gsym_buf_putc(&out, '\n');
 	}
 	if (out.size == old.size &&
 		!memcmp(gsym_buf_cstr(&out), gsym_buf_cstr(&old), out.size))
 		goto done;
-	gsym_buf_put(&dir, exclude_path, gsym_path_dirlen(exclude_path));
+	*out_changed = true;
+	if (!out.size && remove_if_empty) {
+		error = gsym_platform_remove(file);
+		goto done;
+	}
+	gsym_buf_put(&dir, file, gsym_path_dirlen(file));
 	if ((error = ensure_dir(dir.ptr)) < 0)
 		goto done;
-	error = write_atomic(exclude_path, &out);
+	error = write_atomic(file, &out);
 done:
 	gsym_buf_dispose(&old);
 	gsym_buf_dispose(&out);
 	gsym_buf_dispose(&begin);
 	gsym_buf_dispose(&end);
 	gsym_buf_dispose(&dir);
+	return error;
+}
+
+int gsym_exclude_sync(const char *exclude_path, const char *id,
+	const gsym_state_file *st)
+{
+	gsym_buf lines = GSYM_BUF_INIT;
+	bool changed;
+	size_t i;
+	int error;
+
+	/*
+	 * "/dl", not "/dl/": git 2.39 asks whether the path of a deleted
+	 * link entry is ignored with the entry's type (a link), and only a
+	 * pattern for any type says yes (unpack-trees.c check_ok_to_remove),
+	 * so the switch can go on instead of "would lose untracked files".
+	 */
+	for (i = 0; i < st->n; i++)
+		if (st->v[i].type == GSYM_TYPE_DIR)
+			gsym_pattern_line(&lines, "", st->v[i].path);
+	error = gsym_block_sync(&changed, exclude_path, id, &lines, false,
+		false);
+	gsym_buf_dispose(&lines);
 	return error;
 }

@@ -52,4 +52,22 @@ void gsym_state_dispose(gsym_state_file *st);
 int gsym_exclude_sync(const char *exclude_path, const char *id,
 	const gsym_state_file *st);
 
+/*
+ * Append to `out` a gitignore-style line matching exactly `path` (any
+ * type), anchored at the top, special characters escaped, after
+ * `prefix` ("" or "!").
+ */
+void gsym_pattern_line(gsym_buf *out, const char *prefix, const char *path);
+
+/*
+ * Make the block this tool keeps in `file` for worktree `id` hold exactly
+ * `lines` (no block when empty), keeping every other line; write it
+ * atomically, and only when it changes (`out_changed`). With
+ * `remove_if_empty`, a file left with nothing is removed; with `any_id`,
+ * a block of any worktree is ours to replace (a per-worktree file that
+ * git copied from another worktree).
+ */
+int gsym_block_sync(bool *out_changed, const char *file, const char *id,
+	const gsym_buf *lines, bool remove_if_empty, bool any_id);
+
 #endif

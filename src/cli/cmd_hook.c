@@ -36,7 +36,15 @@ int cmd_hook(int argc, char **argv)
 		}
 		return gsym_run(&o);
 	}
-	if (!strcmp(argv[1], "post-merge") || !strcmp(argv[1], "post-rewrite"))
+	/*
+	 * post-index-change: after every index write (reset, stash,
+	 * cherry-pick, checkout -- path, ...): put back at once what git
+	 * wrote over a fallback, and a skip-worktree bit a mixed reset
+	 * dropped, before the next command can trip over it
+	 */
+	if (!strcmp(argv[1], "post-merge") ||
+		!strcmp(argv[1], "post-rewrite") ||
+		!strcmp(argv[1], "post-index-change"))
 		return gsym_run(&o);
 	if (!strcmp(argv[1], "pre-commit"))
 		return gsym_guard();

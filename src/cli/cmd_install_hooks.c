@@ -160,7 +160,7 @@ int cmd_install_hooks(int argc, char **argv)
 	}
 	if (!error)
 		printf("installed the git-symlinks hooks in '%s' "
-		       "(post-checkout, post-merge, post-rewrite, pre-commit)%s\n",
+		       "(post-checkout, post-merge, post-rewrite, post-index-change, pre-commit)%s\n",
 			dir.ptr,
 			w.global ? "; every new clone gets them "
 				   "(init.templateDir)" :

@@ -28,8 +28,7 @@ const gsym_cmd gsym_commands[] = {
 		"  --fallback=<list>    junction,hardlink,copy in any order, or "
 		"none\n"
 		"                       (default: symlinks.fallback, else "
-		"copy;\n"
-		"                       junction,copy on Windows)\n"
+		"copy)\n"
 		"  --allow-outside      allow native links leaving the tree "
 		"where that\n"
 		"                       is a risk (they are never copied)\n"
@@ -108,7 +107,7 @@ const gsym_cmd gsym_commands[] = {
 		"Remove only this tool's block from each hook; a hook left "
 		"empty is\nremoved.\n" },
 	{ "hook", cmd_hook, "run by the installed hooks",
-		"git-symlinks hook <post-checkout|post-merge|post-rewrite|"
+		"git-symlinks hook <post-checkout|post-merge|post-rewrite|post-index-change|"
 		"pre-commit> [<args>]\n\n"
 		"What the installed hooks run: restore (only what changed, "
 		"on a branch\nswitch), or the pre-commit guard that keeps "

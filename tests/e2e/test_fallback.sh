@@ -50,7 +50,9 @@ sub/deep/er/up
 tool-link
 trailing-slash
 ünïcode-link" "$(skip_bits "$c" | LC_ALL=C sort)"
-check "exclude block lists the directory fallbacks" grep -qx "/dir-link/" "$c/.git/info/exclude"
+check "exclude block lists the directory fallbacks" grep -qx "/dir-link" "$c/.git/info/exclude"
+check "sparse block hides every fallback from git" grep -qx '!/dir-link' "$c/.git/info/sparse-checkout"
+check "git's sparse checkout is on (by us)" test "$(git -C "$c" config symlinks.sparse)" = true
 check "state file records the fallbacks" grep -q "^copy	dir	.*	dir-link$" "$c/.git/symlinks/state"
 check "git add -A keeps every link entry" tree_kept "$c"
 check "git status still clean after add -A" git_clean "$c"
@@ -103,17 +105,17 @@ expect_eq "copy refreshed after checkout" "int lib(int);" "$(cat "$c/file-link")
 expect_eq "deep copy refreshed after checkout" "int lib(int);" "$(cat "$c/dir-link/include/lib.h")"
 git -C "$c" checkout -q main && "$GSYM" -C "$c" restore -q
 
-# --- a *directory* link changes: reset PATH, checkout, restore ----------------------
-check_fails "checkout where a dir link changes stops (documented)" git -C "$c" checkout -q dir-link-moved
-check "reset the directory link" "$GSYM" -C "$c" reset -q dir-link
-check "placeholder back" test -f "$c/dir-link"
-check "exclude line gone for it" sh -c "! grep -qx /dir-link/ '$c/.git/info/exclude'"
-check "then the checkout works" git -C "$c" checkout -q dir-link-moved
+# --- a *directory* link changes: plain git checkout, then restore ------------------
+check "checkout where a dir link changes" git -C "$c" checkout -q dir-link-moved
+check "git left the copy alone (sparse block)" test -f "$c/dir-link/include/lib.h"
 "$GSYM" -C "$c" restore -q
 check "the deep copy follows the new target" test -f "$c/dir-link/README.md"
 check "git status clean" git_clean "$c"
 check "links kept" tree_kept "$c"
-"$GSYM" -C "$c" reset -q dir-link && git -C "$c" checkout -q main && "$GSYM" -C "$c" restore -q
+check "and back" git -C "$c" checkout -q main
+"$GSYM" -C "$c" restore -q
+check "the deep copy follows back" test -f "$c/dir-link/include/lib.h"
+check "git status clean back on main" git_clean "$c"
 
 # --- a mixed reset strips the bits; restore puts them back --------------------------
 # a mixed reset rewrites the entries that differ from the commit it moves to
@@ -138,6 +140,8 @@ expect_rc "reset exits 0" 0 "$GSYM" -C "$c" reset
 expect_eq "reset leaves exactly git's placeholders" "$(snapshot "$EXFAT/fresh")" "$(snapshot "$c")"
 expect_eq "no skip-worktree bit left" "" "$(skip_bits "$c")"
 check "no exclude line left" sh -c "! grep -q git-symlinks '$c/.git/info/exclude'"
+check "no sparse-checkout file left" test ! -e "$c/.git/info/sparse-checkout"
+expect_eq "git's sparse checkout off again" "" "$(git -C "$c" config --get core.sparseCheckout)"
 check "no state left" test ! -e "$c/.git/symlinks/state"
 check "git status clean after reset" git_clean "$c"
 check "checkout of the dir-link branch works after reset" git -C "$c" checkout -q dir-link-moved
@@ -150,6 +154,41 @@ expect_eq "hardlink unavailable: copy" "copy ok" "$(jget file-link)"
 "$GSYM" -C "$EXFAT/hl" reset -q
 expect_rc "--fallback=none keeps placeholders (unsafe)" 1 "$GSYM" -C "$EXFAT/hl" restore --fallback=none
 check "placeholder kept with no fallback" test "$(cat "$EXFAT/hl/file-link")" = "lib/include/lib.h"
+
+# --- a copied directory holding links that cannot be copied is not "edited" ----------
+git init -q "$TMP/inner"
+(cd "$TMP/inner" && mkdir -p dir build && echo a > dir/a && ln -s ../build/gen.h dir/gen &&
+	ln -s /etc/passwd dir/abs && ln -s ../../outside dir/out && ln -s dir dl &&
+	git add -A && git commit -qm m)
+git clone -q "$TMP/inner" "$EXFAT/inner"
+"$GSYM" -C "$EXFAT/inner" restore -q
+"$GSYM" -C "$EXFAT/inner" status --json >"$TMP/st.json"
+expect_eq "copy of a dir with uncopyable links is ok" "copy ok" "$(jget dl)"
+echo b > "$EXFAT/inner/dir/a"
+"$GSYM" -C "$EXFAT/inner" status --json >"$TMP/st.json"
+expect_eq "and stale when its target changes" "copy stale" "$(jget dl)"
+"$GSYM" -C "$EXFAT/inner" restore -q
+expect_eq "then refreshed" "b" "$(cat "$EXFAT/inner/dl/a")"
+"$GSYM" -C "$EXFAT/inner" status --json >"$TMP/st.json"
+expect_eq "and ok again" "copy ok" "$(jget dl)"
+
+# --- a copy of an empty file does not block git ------------------------------------------
+git init -q "$TMP/empty"
+(cd "$TMP/empty" && : >e1 && : >e2 && echo x >x && ln -s e1 el && git add -A && git commit -qm 1 &&
+	rm el && ln -s x el && git add -A && git commit -qm 2 && git rm -q el && git commit -qm 3)
+git clone -q "$TMP/empty" "$EXFAT/empty"
+git -C "$EXFAT/empty" checkout -q HEAD~2
+"$GSYM" -C "$EXFAT/empty" restore -q
+expect_eq "empty target: an empty copy" "0" "$(wc -c <"$EXFAT/empty/el" | tr -d ' ')"
+check "a checkout that changes it is not refused" git -C "$EXFAT/empty" checkout -q main~1
+"$GSYM" -C "$EXFAT/empty" restore -q
+expect_eq "the copy follows" "x" "$(cat "$EXFAT/empty/el")"
+check "back to the empty one" git -C "$EXFAT/empty" checkout -q main~2
+"$GSYM" -C "$EXFAT/empty" restore -q
+check "a checkout that deletes the empty copy's link" git -C "$EXFAT/empty" checkout -q main
+"$GSYM" -C "$EXFAT/empty" restore -q
+check "it is gone" test ! -e "$EXFAT/empty/el"
+check "git status clean" git_clean "$EXFAT/empty"
 
 # --- .git targets are never copied -------------------------------------------------------
 git init -q "$TMP/gitsrc"

@@ -244,12 +244,20 @@ check "commit after a mixed reset goes through" git -C "$g" commit -q -m "after 
 expect_eq "links kept after a mixed reset" "$(links_of "$g" "$head")" "$(links_of "$g" HEAD)"
 
 # the same when the skip-worktree bits were stripped first (older git,
-# other tools): the copies themselves get staged
-git -C "$g" ls-files -z | xargs -0 git -C "$g" update-index --no-skip-worktree
-git -C "$g" rm -r -q --cached .
-git -C "$g" add -A
-echo once-more >> "$g/docs/README.md" && git -C "$g" add docs/README.md
-git -C "$g" commit -q -m "after stripping the bits" 2>"$TMP/guard.err"
+# other tools): the copies themselves get staged. While the sparse block
+# is on, git rm and add pass over every fallback; with it turned off
+# (by hand, or another tool) the guard is what keeps the links
+# (and with no post-index-change hook to heal it at once: hooks off)
+nohooks() { git -c core.hooksPath="$TMP/no-hooks" "$@"; }
+# and a commit that runs the guard alone (no post-index-change before it)
+mkdir -p "$TMP/guard-only" && cp "$g/.git/hooks/pre-commit" "$TMP/guard-only/"
+guarded() { git -c core.hooksPath="$TMP/guard-only" "$@"; }
+git -C "$g" config core.sparseCheckout false
+git -C "$g" ls-files -z | xargs -0 git -C "$g" -c core.hooksPath="$TMP/no-hooks" update-index --no-skip-worktree
+nohooks -C "$g" rm -r -q --cached .
+nohooks -C "$g" add -A
+echo once-more >> "$g/docs/README.md" && nohooks -C "$g" add docs/README.md
+guarded -C "$g" commit -q -m "after stripping the bits" 2>"$TMP/guard.err"
 expect_eq "the commit goes through" 0 $?
 check "the guard kept a copy's link" grep -q "kept 'file-link' a link in this commit (its copy" "$TMP/guard.err"
 check "the guard kept a directory copy's link" grep -q "kept 'dir-link' a link in this commit (its directory copy" "$TMP/guard.err"
@@ -259,10 +267,27 @@ check_fails "no file below a directory link committed" sh -c "git -C '$g' ls-tre
 check "restore re-protects afterwards" git_clean "$g"
 
 # an edited copy staged in place of the link stops the commit
-git -C "$g" update-index --no-skip-worktree tool-link
+git -C "$g" config core.sparseCheckout false
+nohooks -C "$g" update-index --no-skip-worktree tool-link
 printf 'edited\n' > "$g/tool-link"
-git -C "$g" add tool-link
-expect_rc "an edited copy staged as the link stops the commit" 1 git -C "$g" commit -q -m "bad"
+nohooks -C "$g" add tool-link
+expect_rc "an edited copy staged as the link stops the commit" 1 guarded -C "$g" commit -q -m "bad"
 check "with the command that resolves it" grep -q "git symlinks restore --force" "$TMP/err"
+git -C "$g" reset -q && git -C "$g" checkout -q -- tool-link 2>/dev/null
+"$GSYM" -C "$g" restore -q --force 2>/dev/null
+expect_eq "restore turns git's sparse checkout back on" true "$(git -C "$g" config core.sparseCheckout)"
+
+# --- git rm --cached of a copied link, with every hook on: the copy stays
+git -C "$g" reset -q --hard
+"$GSYM" -C "$g" restore -q 2>/dev/null
+# (--sparse: a fallback's path is in the sparse block, as git says)
+check "rm --cached of a file link" git -C "$g" rm -q --sparse --cached file-link
+check "the copy stays in the tree, as a link would" test -f "$g/file-link"
+check "rm --cached of a directory link" git -C "$g" rm -q --sparse --cached dir-link
+check "the directory copy stays in the tree" test -d "$g/dir-link"
+git -C "$g" reset -q
+"$GSYM" -C "$g" restore -q 2>/dev/null
+check "reset and restore: at their best again" sh -c "! '$GSYM' -C '$g' status --porcelain | grep -Ev '^(ok|unsafe|dangling) '"
+check "git status clean" git_clean "$g"
 
 finish

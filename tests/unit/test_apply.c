@@ -157,6 +157,7 @@ static gsym_view view = { lookup, v_lstat, v_readlink, v_read, v_hash, v_attr,
 static gsym_state_file state;
 static gsym_plan_opts opts;
 static gsym_apply_ctx ctx;
+static gsym_run_ctx rctx;
 
 /* A tree with git's placeholders, as a clone leaves it. */
 static int setup(void **unused)
@@ -187,6 +188,9 @@ static int setup(void **unused)
 	ctx.workdir = "/w/";
 	ctx.backup_dir = "/w/.git/symlinks/backup/";
 	ctx.opts = &opts;
+	memset(&rctx, 0, sizeof(rctx));
+	rctx.plan = &opts;
+	rctx.apply = &ctx;
 	return 0;
 }
 
@@ -206,8 +210,7 @@ static gsym_entry run_one(const char *path)
 	e.path = strdup(path);
 	e.flags = GSYM_ENTRY_SELECTED;
 	opts.platform = gsym_platform_info_get();
-	assert_int_equal(0, gsym_plan_entry(&e, &view, NULL, &opts));
-	assert_int_equal(0, gsym_apply_entry(&ctx, &e));
+	assert_int_equal(0, gsym_run_entry(&rctx, &e, NULL));
 	if (getenv("DEBUG_APPLY"))
 		fprintf(stderr, "%s: state %d kind %d msg %s reason %s\n", path,
 			e.state, e.kind, e.message ? e.message : "-",
@@ -280,10 +283,46 @@ static void test_apply__unsupported_learnt_once(void **s)
 	b = run_one("sub/x");
 	assert_int_equal(GSYM_KIND_COPY, a.kind);
 	assert_int_equal(GSYM_KIND_COPY, b.kind);
-	assert_int_equal(1, fake_fs_calls(FAKE_SYMLINK));
+	/* the entry's link and the probe that confirmed it; none after */
+	assert_int_equal(2, fake_fs_calls(FAKE_SYMLINK));
 	assert_true(state.links_unsupported);
 	dispose(&a);
 	dispose(&b);
+}
+
+static void test_apply__refusal_of_one_path_is_its_error(void **s)
+{
+	gsym_entry a, b;
+
+	(void)s;
+	/* only the first link fails; the probe at the top succeeds */
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 1);
+	a = run_one("fl");
+	assert_int_equal(GSYM_STATE_ERROR, a.state);
+	assert_string_equal("injected failure on '/w/.fl.gsym-new'", a.message);
+	assert_int_equal(GSYM_FT_FILE, fake_fs_type("/w/fl")); /* untouched */
+	assert_false(opts.links_unsupported);
+	assert_false(state.links_unsupported);
+	b = run_one("sub/x");
+	assert_int_equal(GSYM_KIND_SYMLINK, b.kind);
+	dispose(&a);
+	dispose(&b);
+}
+
+static void test_apply__access_denied_is_an_error_not_no_links(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EACCESS, 0);
+	e = run_one("fl");
+	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_non_null(e.message);
+	assert_false(opts.links_unsupported);
+	assert_false(state.links_unsupported);
+	assert_int_equal(1, fake_fs_calls(FAKE_SYMLINK)); /* no probe */
+	assert_null(gsym_state_find(&state, "fl"));
+	dispose(&e);
 }
 
 static void test_apply__junction_unsupported_falls_to_deep_copy(void **s)
@@ -620,6 +659,8 @@ int main(void)
 		T(test_apply__rename_failure_keeps_placeholder),
 		T(test_apply__linked_parent_refused),
 		T(test_apply__copy_replaced_by_link_when_links_work),
+		T(test_apply__refusal_of_one_path_is_its_error),
+		T(test_apply__access_denied_is_an_error_not_no_links),
 		T(test_apply__deep_copy_depth_limit),
 		T(test_apply__win_chain_gets_directory_flag),
 		T(test_apply__win_unc_is_file_link_never_probed),

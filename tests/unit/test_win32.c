@@ -341,6 +341,19 @@ static void test_win32__error_translation(void **s)
 	assert_int_equal(GSYM_ERROR, gsym_win32_translate(9999, "x", "p"));
 	assert_string_equal("could not x 'p': Windows error 9999",
 		gsym_error_last());
+	/* a path's own trouble, never "links are impossible here" */
+	assert_int_equal(GSYM_EACCESS, gsym_win32_translate(5, "x", "p"));
+	assert_int_equal(GSYM_EACCESS, gsym_win32_translate(32, "x", "p"));
+	assert_int_equal(GSYM_EACCESS, gsym_win32_translate(33, "x", "p"));
+	assert_string_equal("could not x 'p': in use by another program (an "
+			    "editor or virus scanner?); close it and run again",
+		gsym_error_last());
+	/* a sharing violation is tried again a few times, then reported */
+	assert_int_equal(0, gsym_win32_retry_delay(32, 0));
+	assert_true(gsym_win32_retry_delay(33, 3) > 0);
+	assert_int_equal(-1, gsym_win32_retry_delay(32, 6));
+	assert_int_equal(-1, gsym_win32_retry_delay(5, 0));
+	assert_int_equal(-1, gsym_win32_retry_delay(1314, 0));
 }
 
 static void test_win32__filetime(void **s)

@@ -42,8 +42,15 @@ static int translate(int err, const char *what, const char *path)
 	case EEXIST:
 	case ENOTEMPTY: code = GSYM_EEXISTS; break;
 	case ENOTDIR: code = GSYM_ENOTDIR; break;
-	case EPERM:
-	case EACCES: code = GSYM_EPRIVILEGE; break;
+	/*
+	 * EPERM is what symlink() and link() answer on a file system
+	 * without them; EACCES is this path's permissions, never a reason
+	 * to give up on links for the whole tree.
+	 */
+	case EPERM: code = GSYM_EPRIVILEGE; break;
+	case EACCES:
+	case EROFS:
+	case ETXTBSY: code = GSYM_EACCESS; break;
 	case ENOSYS:
 	case EOPNOTSUPP:
 #if defined(ENOTSUP) && ENOTSUP != EOPNOTSUPP

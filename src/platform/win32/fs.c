@@ -17,8 +17,14 @@
 #define SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE 0x2
 #endif
 
+/*
+ * Copies by default, junctions only when asked for: Git for Windows sees
+ * a junction as a directory and, in a merge conflict on the link or a
+ * `git checkout REV -- <path>`, deletes through it (entry.c
+ * remove_subtree), emptying the tracked directory it points at.
+ */
 static const gsym_platform_info win32_info = {
-	"win32", "junction,copy",
+	"win32", "copy",
 	true, /* a link leaving the tree needs --allow-outside */
 	true, /* junctions */
 	true, /* Git for Windows sees a junction as a directory */
@@ -124,6 +130,17 @@ static int fail(const char *what, const char *path)
 	return gsym_win32_translate((uint32_t)GetLastError(), what, path);
 }
 
+/* After a failed call: wait and go again while another program has it. */
+static bool again(unsigned int *attempt)
+{
+	int ms = gsym_win32_retry_delay((uint32_t)GetLastError(), (*attempt)++);
+
+	if (ms < 0)
+		return false;
+	Sleep((DWORD)ms);
+	return true;
+}
+
 static uint64_t ft64(FILETIME ft)
 {
 	return (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
@@ -226,12 +243,17 @@ int gsym_platform_junction(const char *abs_target, const char *path)
 int gsym_platform_hardlink(const char *existing, const char *path)
 {
 	wchar_t *we = wide(existing), *wp = wide(path);
+	unsigned int n = 0;
 	int error = 0;
 
 	if (!we || !wp)
 		error = GSYM_ERROR;
-	else if (!CreateHardLinkW(wp, we, NULL))
-		error = fail("create hard link", path);
+	else
+		while (!CreateHardLinkW(wp, we, NULL))
+			if (!again(&n)) {
+				error = fail("create hard link", path);
+				break;
+			}
 	free(we);
 	free(wp);
 	return error;
@@ -240,13 +262,18 @@ int gsym_platform_hardlink(const char *existing, const char *path)
 int gsym_platform_copy_file(const char *src, const char *dst)
 {
 	wchar_t *ws = wide(src), *wd = wide(dst);
+	unsigned int n = 0;
 	int error = 0;
 
 	if (!ws || !wd)
 		error = GSYM_ERROR;
-	else if (!CopyFileExW(ws, wd, NULL, NULL, NULL,
-			 COPY_FILE_FAIL_IF_EXISTS))
-		error = fail("copy to", dst);
+	else
+		while (!CopyFileExW(ws, wd, NULL, NULL, NULL,
+			COPY_FILE_FAIL_IF_EXISTS))
+			if (!again(&n)) {
+				error = fail("copy to", dst);
+				break;
+			}
 	free(ws);
 	free(wd);
 	return error;
@@ -384,12 +411,17 @@ int gsym_platform_mkdir(const char *path)
 int gsym_platform_rename(const char *from, const char *to)
 {
 	wchar_t *wf = wide(from), *wt = wide(to);
+	unsigned int n = 0;
 	int error = 0;
 
 	if (!wf || !wt)
 		error = GSYM_ERROR;
-	else if (!MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING))
-		error = fail("rename to", to);
+	else
+		while (!MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING))
+			if (!again(&n)) {
+				error = fail("rename to", to);
+				break;
+			}
 	free(wf);
 	free(wt);
 	return error;
@@ -399,6 +431,7 @@ int gsym_platform_remove(const char *path)
 {
 	wchar_t *w = wide(path);
 	DWORD attr;
+	unsigned int n = 0;
 	int error = 0;
 
 	if (!w)
@@ -414,9 +447,13 @@ int gsym_platform_remove(const char *path)
 		 * RemoveDirectoryW, which removes the link itself and never
 		 * what it points to; everything else with DeleteFileW.
 		 */
-		if (!((attr & FILE_ATTRIBUTE_DIRECTORY) ? RemoveDirectoryW(w) :
-							  DeleteFileW(w)))
-			error = fail("remove", path);
+		while (!((attr & FILE_ATTRIBUTE_DIRECTORY) ?
+				RemoveDirectoryW(w) :
+				DeleteFileW(w)))
+			if (!again(&n)) {
+				error = fail("remove", path);
+				break;
+			}
 	}
 	free(w);
 	return error;

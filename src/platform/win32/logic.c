@@ -26,10 +26,16 @@ int gsym_win32_translate(uint32_t err, const char *what, const char *path)
 		code = GSYM_EPRIVILEGE;
 		why = "links need Developer Mode or an elevated prompt";
 		break;
+	/* this path only: never a reason to give up on links */
 	case GSYM_W32_ERROR_ACCESS_DENIED:
+		code = GSYM_EACCESS;
+		why = "access denied (read-only, or no permission?)";
+		break;
 	case GSYM_W32_ERROR_SHARING_VIOLATION:
-		code = GSYM_EPRIVILEGE;
-		why = "access denied (in use, or read-only?)";
+	case GSYM_W32_ERROR_LOCK_VIOLATION:
+		code = GSYM_EACCESS;
+		why = "in use by another program (an editor or virus "
+		      "scanner?); close it and run again";
 		break;
 	case GSYM_W32_ERROR_NOT_SUPPORTED:
 	case GSYM_W32_ERROR_INVALID_FUNCTION:
@@ -54,6 +60,17 @@ int gsym_win32_translate(uint32_t err, const char *what, const char *path)
 			path, why);
 	return gsym_error_setc(code, "could not %s '%s': Windows error %u",
 		what, path, (unsigned int)err);
+}
+
+int gsym_win32_retry_delay(uint32_t err, unsigned int attempt)
+{
+	/* what Git for Windows waits between its tries, in ms */
+	static const int delays[] = { 0, 1, 10, 20, 40, 80 };
+
+	if (err != GSYM_W32_ERROR_SHARING_VIOLATION &&
+		err != GSYM_W32_ERROR_LOCK_VIOLATION)
+		return -1;
+	return attempt < GSYM_ARRAY_SIZE(delays) ? delays[attempt] : -1;
 }
 
 int gsym_win32_to_utf16(uint16_t **out, const char *utf8, bool long_path)

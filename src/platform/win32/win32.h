@@ -19,6 +19,7 @@
 #define GSYM_W32_ERROR_ACCESS_DENIED 5
 #define GSYM_W32_ERROR_NOT_SAME_DEVICE 17
 #define GSYM_W32_ERROR_SHARING_VIOLATION 32
+#define GSYM_W32_ERROR_LOCK_VIOLATION 33
 #define GSYM_W32_ERROR_NOT_SUPPORTED 50
 #define GSYM_W32_ERROR_FILE_EXISTS 80
 #define GSYM_W32_ERROR_INVALID_PARAMETER 87
@@ -63,6 +64,14 @@ typedef struct {
  * message: "could not <what> '<path>': <why>".
  */
 int gsym_win32_translate(uint32_t err, const char *what, const char *path);
+
+/*
+ * How long to wait before try `attempt` (0, 1, ...) after the error
+ * `err`, in milliseconds; -1 when not to try again. A file held open by
+ * another program (a sharing or lock violation: a virus scanner, an
+ * indexer) is tried a few more times, as Git for Windows does.
+ */
+int gsym_win32_retry_delay(uint32_t err, unsigned int attempt);
 
 /*
  * UTF-8 (strict) to NUL-terminated UTF-16 in `out` (freed by the caller),
