@@ -11,7 +11,7 @@ for what in "${@:-build}"; do
 	build) for p in build-essential cmake pkg-config git libgit2-dev libcmocka-dev clang-format \
 		dpkg-dev libhttp-parser-dev libpcre2-dev zlib1g-dev; do want "$p"; done ;;
 	test) for p in python3 git strace; do want "$p"; done ;;
-	exfat) for p in exfatprogs exfat-fuse fuse3; do want "$p"; done ;;
+	exfat) for p in exfatprogs exfat-fuse fuse3 bindfs; do want "$p"; done ;;
 	fuzz) for p in clang libclang-rt-14-dev; do want "$p"; done ;;
 	valgrind) want valgrind ;;
 	bench) for p in hyperfine time python3 git; do want "$p"; done ;;

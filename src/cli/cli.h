@@ -1,20 +1,23 @@
 /*
- * The command-line interface: a table of commands, each
- * `int cmd_<name>(int argc, char **argv)` returning the exit code.
+ * The command-line interface: one cmd_<name>.c per command, each with its
+ * options in one declarative table (cli/opt.h) that parses the command
+ * line and writes the help; main.c lists the commands.
  */
 #ifndef INCLUDE_cli_cli_h__
 #define INCLUDE_cli_cli_h__
 
-#include "run.h"
+#include "cli/opt.h"
+#include "pipeline/run.h"
 
-typedef struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const char *usage; /* full help text */
-} gsym_cmd;
+/* Exit codes of the product contract. */
+enum {
+	GSYM_EXIT_OK = 0,
+	GSYM_EXIT_LEFT_ALONE = 1,
+	GSYM_EXIT_FATAL = 128,
+	GSYM_EXIT_USAGE = 129
+};
 
-/* The commands (one cmd_<name>.c each). */
+/* The commands' functions: `int cmd_<name>(int argc, char **argv)`. */
 int cmd_restore(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
@@ -25,38 +28,39 @@ int cmd_uninstall_hooks(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
-/* The command table (NULL-terminated). */
-extern const gsym_cmd gsym_commands[];
+/* The commands, each defined in its cmd_<name>.c. */
+extern const gsym_cmd gsym_cmd_restore, gsym_cmd_status, gsym_cmd_reset,
+	gsym_cmd_add, gsym_cmd_install_hooks, gsym_cmd_uninstall_hooks,
+	gsym_cmd_hook, gsym_cmd_watch, gsym_cmd_help;
+
+/* The command table (NULL-terminated), in main.c. */
+extern const gsym_cmd *const gsym_commands[];
 
 /* Find a command by name, or NULL. */
 const gsym_cmd *gsym_cmd_find(const char *name);
 
-/* Print a usage error and the command's usage line; returns 129. */
+/*
+ * Print a usage error (through the one error printer) and the command's
+ * usage line; returns 129.
+ */
 int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	GSYM_PRINTF(2, 3);
 
 /* Print the command's help to stdout; returns 0. */
 int gsym_cli_help(const char *cmd);
 
-/* Option flags for gsym_cli_parse. */
-typedef enum {
-	GSYM_OPT_DRY_RUN = (1 << 0),
-	GSYM_OPT_FORCE = (1 << 1),
-	GSYM_OPT_FALLBACK = (1 << 2),
-	GSYM_OPT_ALLOW_OUTSIDE = (1 << 3),
-	GSYM_OPT_JSON = (1 << 4),
-	GSYM_OPT_PORCELAIN = (1 << 5),
-	GSYM_OPT_VERBOSITY = (1 << 6),
-	GSYM_OPT_PROGRESS = (1 << 7),
-	GSYM_OPT_RECURSE = (1 << 8)
-} gsym_opt_set;
+/*
+ * The exit code for a core result: 0 for GSYM_OK, 1 for GSYM_PARTIAL,
+ * 128 for an error (said first, through gsym_error_print).
+ */
+int gsym_cli_exit(int result);
 
 /*
- * Parse the options of `cmd` that `allowed` permits into `out`, the rest
- * being pathspecs. Returns -1 when the command printed help (exit 0), a
- * positive exit code on a usage error, or 0.
+ * What restore, status and reset share: parse `cmd`'s table into `o`
+ * (its defaults set), check --fallback and --jobs (`jobs`: the option's
+ * text, or NULL), run, and return the exit code.
  */
-int gsym_cli_parse(gsym_run_opts *out, const char *cmd, unsigned int allowed,
+int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
 	int argc, char **argv);
 
 #endif

@@ -3,17 +3,28 @@
 #include <stdio.h>
 #include <string.h>
 
+static gsym_opt_args args;
+
+static const gsym_opt_spec opts[] = { { GSYM_OPT_ARGS, &args, 0, 0, "<command>",
+					      NULL, NULL, 0 },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+
+const gsym_cmd gsym_cmd_help = { "help", cmd_help, "show help for a command",
+	"Show the list of commands, or one command's help.\n", opts };
+
 int cmd_help(int argc, char **argv)
 {
-	const gsym_cmd *c;
+	const gsym_cmd *const *c;
+	int rc;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return gsym_cli_help("help");
-	if (argc > 1) {
-		if (!gsym_cmd_find(argv[1]))
+	if ((rc = gsym_opt_parse(&gsym_cmd_help, argc, argv)) != 0)
+		return rc < 0 ? 0 : rc;
+	if (args.n) {
+		if (!gsym_cmd_find(args.v[0]))
 			return gsym_cli_usage_error(NULL,
-				"'%s' is not a git-symlinks command", argv[1]);
-		return gsym_cli_help(argv[1]);
+				"'%s' is not a git-symlinks command",
+				args.v[0]);
+		return gsym_cli_help(args.v[0]);
 	}
 	fputs("usage: git-symlinks [-C <dir>] <command> [<options>] [--] "
 	      "[<pathspec>...]\n\n"
@@ -21,8 +32,8 @@ int cmd_help(int argc, char **argv)
 	      "fallback the platform allows, and keep git seeing the links.\n\n"
 	      "commands:\n",
 		stdout);
-	for (c = gsym_commands; c->name; c++)
-		printf("  %-16s %s\n", c->name, c->summary);
+	for (c = gsym_commands; *c; c++)
+		printf("  %-16s %s\n", (*c)->name, (*c)->summary);
 	fputs("\n'git symlinks help <command>' or 'git symlinks <command> "
 	      "--help' tells more.\n"
 	      "exit codes: 0 all links in their best state, 1 some left "

@@ -1,5 +1,5 @@
 #include "cli/cli.h"
-#include "guard.h"
+#include "workflow/guard.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,27 +14,49 @@ static bool is_null_oid(const char *hex)
  * Quiet unless something needs the user; the post-* hooks never make git
  * fail (the hook block ignores their status), the guard may stop a commit.
  */
+static gsym_opt_args args;
+
+static const gsym_opt_spec opts[] = {
+	{ GSYM_OPT_ARGS, &args, 0, 0, "<hook> [<args>]", NULL, NULL,
+		GSYM_OPT_REQUIRED | GSYM_OPT_LITERAL },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+};
+
+const gsym_cmd gsym_cmd_hook = { "hook", cmd_hook, "run by the installed hooks",
+	"What the installed hooks run (post-checkout, post-merge, "
+	"post-rewrite,\npost-index-change, pre-commit): restore (only what "
+	"changed, on a\nbranch switch), or the pre-commit guard that keeps "
+	"link entries from\nbeing committed as their copies.\n",
+	opts };
+
 int cmd_hook(int argc, char **argv)
 {
 	gsym_run_opts o;
+	const char *name;
+	char **hargs;
+	size_t nargs;
+	int rc;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return argc < 2 ? gsym_cli_usage_error("hook", "which hook?") :
-				  gsym_cli_help("hook");
+	(void)argc;
+	if ((rc = gsym_opt_parse(&gsym_cmd_hook, argc, argv)) != 0)
+		return rc < 0 ? 0 : rc;
+	name = args.v[0];
+	hargs = args.v + 1; /* git's arguments to the hook */
+	nargs = args.n - 1;
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_RESTORE;
 	o.quiet = true;
 	o.hook = true;
 	o.recurse_submodules = -1; /* submodule.recurse, as git does */
 
-	if (!strcmp(argv[1], "post-checkout")) {
+	if (!strcmp(name, "post-checkout")) {
 		/* OLD NEW FLAG: a branch switch restores what changed */
-		if (argc >= 5 && !strcmp(argv[4], "1") &&
-			!is_null_oid(argv[2]) && strcmp(argv[2], argv[3])) {
-			o.old_commit = argv[2];
-			o.new_commit = argv[3];
+		if (nargs >= 3 && !strcmp(hargs[2], "1") &&
+			!is_null_oid(hargs[0]) && strcmp(hargs[0], hargs[1])) {
+			o.old_commit = hargs[0];
+			o.new_commit = hargs[1];
 		}
-		return gsym_run(&o);
+		return gsym_cli_exit(gsym_run(&o));
 	}
 	/*
 	 * post-index-change: after every index write (reset, stash,
@@ -42,11 +64,10 @@ int cmd_hook(int argc, char **argv)
 	 * wrote over a fallback, and a skip-worktree bit a mixed reset
 	 * dropped, before the next command can trip over it
 	 */
-	if (!strcmp(argv[1], "post-merge") ||
-		!strcmp(argv[1], "post-rewrite") ||
-		!strcmp(argv[1], "post-index-change"))
-		return gsym_run(&o);
-	if (!strcmp(argv[1], "pre-commit"))
-		return gsym_guard();
-	return gsym_cli_usage_error("hook", "unknown hook '%s'", argv[1]);
+	if (!strcmp(name, "post-merge") || !strcmp(name, "post-rewrite") ||
+		!strcmp(name, "post-index-change"))
+		return gsym_cli_exit(gsym_run(&o));
+	if (!strcmp(name, "pre-commit"))
+		return gsym_cli_exit(gsym_guard());
+	return gsym_cli_usage_error("hook", "unknown hook '%s'", name);
 }

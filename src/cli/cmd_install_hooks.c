@@ -1,8 +1,8 @@
 #include "cli/cli.h"
-#include "error.h"
-#include "hooks.h"
-#include "repo.h"
-#include "util.h"
+#include "util/error.h"
+#include "workflow/hooks.h"
+#include "git/repo.h"
+#include "util/util.h"
 #include "platform/platform.h"
 
 #include <stdio.h>
@@ -15,28 +15,42 @@ typedef struct {
 	bool global;
 } where;
 
-static int parse(where *w, const char *cmd, int argc, char **argv)
-{
-	int i;
+static where where_to;
 
-	memset(w, 0, sizeof(*w));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			gsym_cli_help(cmd);
-			return -1;
-		} else if (!strcmp(argv[i], "--global")) {
-			w->global = true;
-		} else if (!strcmp(argv[i], "--template") && i + 1 < argc) {
-			w->template_dir = argv[++i];
-		} else if (!strncmp(argv[i], "--template=", 11)) {
-			w->template_dir = argv[i] + 11;
-		} else {
-			return gsym_cli_usage_error(cmd,
-				"unexpected argument '%s'", argv[i]);
-		}
-	}
-	if (w->global && w->template_dir)
-		return gsym_cli_usage_error(cmd,
+static const gsym_opt_spec opts[] = {
+	{ GSYM_OPT_VALUE, &where_to.template_dir, 0, 0, "template", "dir",
+		"into <dir>/hooks (git clone --template=<dir>)", 0 },
+	{ GSYM_OPT_BOOL, &where_to.global, 0, 0, "global", NULL,
+		"into init.templateDir (set to "
+		"~/.git-templates/git-symlinks\n"
+		"                       if unset): every later clone gets them",
+		0 },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+};
+
+const gsym_cmd gsym_cmd_install_hooks = { "install-hooks", cmd_install_hooks,
+	"install the git hooks that keep links real",
+	"Add a marked block to post-checkout, post-merge, post-rewrite and\n"
+	"post-index-change (restore) and pre-commit (the guard) in this\n"
+	"repository's hooks (core.hooksPath honoured); a user's own hook "
+	"keeps\nrunning.\n",
+	opts };
+
+const gsym_cmd gsym_cmd_uninstall_hooks = { "uninstall-hooks",
+	cmd_uninstall_hooks, "remove this tool's block from the git hooks",
+	"Remove only this tool's block from each hook; a hook left empty is\n"
+	"removed.\n",
+	opts };
+
+static int parse(const gsym_cmd *cmd, int argc, char **argv)
+{
+	int rc;
+
+	memset(&where_to, 0, sizeof(where_to));
+	if ((rc = gsym_opt_parse(cmd, argc, argv)) != 0)
+		return rc;
+	if (where_to.global && where_to.template_dir)
+		return gsym_cli_usage_error(cmd->name,
 			"--template and --global do not go together");
 	return 0;
 }
@@ -134,18 +148,17 @@ int cmd_install_hooks(int argc, char **argv)
 	gsym_buf dir = GSYM_BUF_INIT, self = GSYM_BUF_INIT;
 	const char *const *name;
 	bool ours;
-	where w;
 	int rc, error;
 
-	if ((rc = parse(&w, "install-hooks", argc, argv)) != 0)
+	if ((rc = parse(&gsym_cmd_install_hooks, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;
 	git_libgit2_init();
-	if ((error = hooks_dir(&dir, &w, &ours)) < 0 ||
+	if ((error = hooks_dir(&dir, &where_to, &ours)) < 0 ||
 		(error = gsym_platform_self_path(&self)) < 0)
 		goto done;
 	for (name = gsym_hook_names; *name && !error; name++)
 		error = gsym_hooks_install_one(dir.ptr, *name, self.ptr);
-	if (!error && w.global) {
+	if (!error && where_to.global) {
 		git_config *cfg = NULL;
 		gsym_buf tpl = GSYM_BUF_INIT;
 
@@ -162,12 +175,12 @@ int cmd_install_hooks(int argc, char **argv)
 		printf("installed the git-symlinks hooks in '%s' "
 		       "(post-checkout, post-merge, post-rewrite, post-index-change, pre-commit)%s\n",
 			dir.ptr,
-			w.global ? "; every new clone gets them "
-				   "(init.templateDir)" :
-				   "");
+			where_to.global ? "; every new clone gets them "
+					  "(init.templateDir)" :
+					  "");
 done:
 	if (error)
-		fprintf(stderr, "fatal: %s\n", gsym_error_last());
+		gsym_error_print();
 	gsym_buf_dispose(&dir);
 	gsym_buf_dispose(&self);
 	git_libgit2_shutdown();
@@ -179,19 +192,18 @@ int cmd_uninstall_hooks(int argc, char **argv)
 	gsym_buf dir = GSYM_BUF_INIT;
 	const char *const *name;
 	bool ours, found, any = false;
-	where w;
 	int rc, error;
 
-	if ((rc = parse(&w, "uninstall-hooks", argc, argv)) != 0)
+	if ((rc = parse(&gsym_cmd_uninstall_hooks, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;
 	git_libgit2_init();
-	if ((error = hooks_dir(&dir, &w, &ours)) < 0)
+	if ((error = hooks_dir(&dir, &where_to, &ours)) < 0)
 		goto done;
 	for (name = gsym_hook_names; *name && !error; name++) {
 		error = gsym_hooks_uninstall_one(dir.ptr, *name, &found);
 		any = any || found;
 	}
-	if (!error && w.global && ours) {
+	if (!error && where_to.global && ours) {
 		/* init.templateDir pointed at the directory we made */
 		git_config *cfg = NULL;
 
@@ -205,7 +217,7 @@ int cmd_uninstall_hooks(int argc, char **argv)
 			dir.ptr);
 done:
 	if (error)
-		fprintf(stderr, "fatal: %s\n", gsym_error_last());
+		gsym_error_print();
 	gsym_buf_dispose(&dir);
 	git_libgit2_shutdown();
 	return error ? GSYM_EXIT_FATAL : 0;

@@ -2,20 +2,61 @@
 
 #include <string.h>
 
+static gsym_run_opts o;
+static gsym_opt_args paths;
+static const char *jobs;
+
+/* restore's options, once: they parse the command line and make --help */
+static const gsym_opt_spec opts[] = {
+	{ GSYM_OPT_BOOL, &o.dry_run, 0, 'n', "dry-run", NULL,
+		"print what would change, change nothing", 0 },
+	{ GSYM_OPT_BOOL, &o.force, 0, 'f', "force", NULL,
+		"also replace edited placeholders and copies, after saving "
+		"them\n                       under $GIT_DIR/symlinks/backup/",
+		0 },
+	{ GSYM_OPT_VALUE, &o.fallback, 0, 0, "fallback", "list",
+		"junction,hardlink,copy in any order, or none\n"
+		"                       (default: symlinks.fallback, else copy)",
+		0 },
+	{ GSYM_OPT_BOOL, &o.allow_outside, 0, 0, "allow-outside", NULL,
+		"allow native links leaving the tree where that is\n"
+		"                       a risk (they are never copied)",
+		0 },
+	{ GSYM_OPT_VALUE, &jobs, 0, 'j', "jobs", "n",
+		"threads that make links (default: symlinks.jobs, else one "
+		"per\n                       processor)",
+		0 },
+	{ GSYM_OPT_SWITCH, &o.format, GSYM_REPORT_JSON, 0, "json", NULL,
+		"machine-readable report on stdout", 0 },
+	{ GSYM_OPT_BOOL, &o.quiet, 0, 'q', "quiet", NULL, "print only errors",
+		0 },
+	{ GSYM_OPT_BOOL, &o.verbose, 0, 'v', "verbose", NULL,
+		"print every entry", 0 },
+	{ GSYM_OPT_BOOL, &o.progress, 0, 0, "progress", NULL,
+		"show progress on stderr", 0 },
+	{ GSYM_OPT_SWITCH, &o.recurse_submodules, 1, 0, "recurse-submodules",
+		NULL,
+		"also in checked-out submodules (default: "
+		"submodule.recurse)",
+		0 },
+	{ GSYM_OPT_SWITCH, &o.recurse_submodules, 0, 0, "no-recurse-submodules",
+		NULL, NULL, GSYM_OPT_HIDDEN },
+	{ GSYM_OPT_ARGS, &paths, 0, 0, "<pathspec>...", NULL, NULL, 0 },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+};
+
+const gsym_cmd gsym_cmd_restore = { "restore", cmd_restore,
+	"make every link entry real (or its best fallback)",
+	"Put at the path of each mode-120000 index entry a real symbolic link\n"
+	"with exactly the committed target, or else the first fallback that\n"
+	"works and is safe; keep the index seeing the committed link.\n",
+	opts };
+
 int cmd_restore(int argc, char **argv)
 {
-	gsym_run_opts o;
-	int rc;
-
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_RESTORE;
-	rc = gsym_cli_parse(&o, "restore",
-		GSYM_OPT_DRY_RUN | GSYM_OPT_FORCE | GSYM_OPT_FALLBACK |
-			GSYM_OPT_ALLOW_OUTSIDE | GSYM_OPT_JSON |
-			GSYM_OPT_VERBOSITY | GSYM_OPT_PROGRESS |
-			GSYM_OPT_RECURSE,
-		argc, argv);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	return gsym_run(&o);
+	o.recurse_submodules = -1; /* submodule.recurse decides */
+	jobs = NULL;
+	return gsym_cli_run(&gsym_cmd_restore, &o, &jobs, argc, argv);
 }

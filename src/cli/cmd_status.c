@@ -2,19 +2,43 @@
 
 #include <string.h>
 
+static gsym_run_opts o;
+static gsym_opt_args paths;
+
+static const gsym_opt_spec opts[] = { { GSYM_OPT_SWITCH, &o.format,
+					      GSYM_REPORT_JSON, 0, "json", NULL,
+					      "machine-readable report", 0 },
+	{ GSYM_OPT_SWITCH, &o.format, GSYM_REPORT_PORCELAIN, 0, "porcelain",
+		NULL, "one line per entry: state kind type path", 0 },
+	{ GSYM_OPT_BOOL, &o.quiet, 0, 'q', "quiet", NULL,
+		"print nothing, exit code only", 0 },
+	{ GSYM_OPT_BOOL, &o.verbose, 0, 'v', "verbose", NULL,
+		"print every entry, not only those needing work", 0 },
+	{ GSYM_OPT_VALUE, &o.fallback, 0, 0, "fallback", "list",
+		"judge entries as restore --fallback would", 0 },
+	{ GSYM_OPT_BOOL, &o.allow_outside, 0, 0, "allow-outside", NULL,
+		"judge entries as restore --allow-outside would", 0 },
+	{ GSYM_OPT_SWITCH, &o.recurse_submodules, 1, 0, "recurse-submodules",
+		NULL,
+		"also in checked-out submodules (default: "
+		"submodule.recurse)",
+		0 },
+	{ GSYM_OPT_SWITCH, &o.recurse_submodules, 0, 0, "no-recurse-submodules",
+		NULL, NULL, GSYM_OPT_HIDDEN },
+	{ GSYM_OPT_ARGS, &paths, 0, 0, "<pathspec>...", NULL, NULL, 0 },
+	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+
+const gsym_cmd gsym_cmd_status = { "status", cmd_status,
+	"report each link entry's state, change nothing",
+	"Report the state of each link entry: ok, pending (a placeholder "
+	"restore\nwill replace), stale, modified, unsafe, dangling or error. "
+	"Exit 1 when\nany entry is not in its best state.\n",
+	opts };
+
 int cmd_status(int argc, char **argv)
 {
-	gsym_run_opts o;
-	int rc;
-
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_STATUS;
-	rc = gsym_cli_parse(&o, "status",
-		GSYM_OPT_JSON | GSYM_OPT_PORCELAIN | GSYM_OPT_VERBOSITY |
-			GSYM_OPT_FALLBACK | GSYM_OPT_ALLOW_OUTSIDE |
-			GSYM_OPT_RECURSE,
-		argc, argv);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	return gsym_run(&o);
+	o.recurse_submodules = -1;
+	return gsym_cli_run(&gsym_cmd_status, &o, NULL, argc, argv);
 }

@@ -10,8 +10,8 @@
 #ifndef INCLUDE_platform_platform_h__
 #define INCLUDE_platform_platform_h__
 
-#include "common.h"
-#include "buf.h"
+#include "util/common.h"
+#include "util/buf.h"
 
 typedef enum {
 	GSYM_FT_NONE = 0, /* nothing there */

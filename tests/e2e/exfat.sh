@@ -41,3 +41,21 @@ exfat_mount() {
 		exfat_missing "symlinks work on the mount; not a link-less disk"
 	fi
 }
+
+# A second link-less disk that has hard links: a bindfs view that refuses
+# symlink() (EPERM) and passes link() through. Sets HLFS; unmounted on exit.
+hardlinks_mount() {
+	command -v bindfs >/dev/null 2>&1 || exfat_missing "bindfs not installed"
+	HLFS=$TMP/hlfs
+	mkdir -p "$TMP/under-hl" "$HLFS"
+	bindfs --resolve-symlinks "$TMP/under-hl" "$HLFS" >/dev/null 2>&1 ||
+		exfat_missing "bindfs failed"
+	trap 'fusermount -u "$HLFS" 2>/dev/null || umount -l "$HLFS" 2>/dev/null; exfat_umount; cleanup' EXIT
+	if ln -s x "$HLFS/.probe" 2>/dev/null; then
+		rm -f "$HLFS/.probe"
+		exfat_missing "symlinks work on the bindfs view"
+	fi
+	echo x >"$HLFS/.a" && ln "$HLFS/.a" "$HLFS/.b" 2>/dev/null ||
+		exfat_missing "no hard links on the bindfs view"
+	rm -f "$HLFS/.a" "$HLFS/.b"
+}

@@ -31,7 +31,7 @@ pass() {
 
 fail() {
 	FAILED=$((FAILED + 1))
-	echo "FAIL - $1" >&2
+	echo "FAIL - ${RUN:+$RUN: }$1" >&2
 	[ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/    /' >&2
 }
 
@@ -70,6 +70,25 @@ expect_rc() {
 # The clone a Windows user, or a user on a link-less disk, gets.
 clone_placeholders() {
 	git clone -q -c core.symlinks=false "$1" "$2"
+}
+
+# jfield FILE PATH FIELD...: the FIELDs of the entry for PATH in the
+# `--json` report FILE, space-separated ("no entry" when it has none);
+# jfield FILE :summary FIELD...: fields of the report's summary
+jfield() {
+	python3 - "$@" <<'PY'
+import json, sys
+report, path, fields = sys.argv[1], sys.argv[2], sys.argv[3:]
+d = json.load(open(report, encoding="utf-8"))
+if path == ":summary":
+    e = d["summary"]
+else:
+    e = next((x for x in d["entries"] if x["path"] == path), None)
+if e is None:
+    print("no entry")
+else:
+    print(" ".join(str(e[f]) for f in fields))
+PY
 }
 
 # git status --porcelain is empty
@@ -124,33 +143,9 @@ finish() {
 # index_ext DIR: the index's extension signatures, one per line;
 # index_ext DIR drop SIG: rewrite the index without that extension
 index_ext() {
-	python3 - "$1/.git/index" "${2:-}" "${3:-}" <<'PY'
-import hashlib, struct, sys
-path, action, sig = sys.argv[1:4]
-d = open(path, "rb").read()
-ver, n = struct.unpack(">II", d[4:12])
-p = 12
-for _ in range(n):
-    flags = struct.unpack(">H", d[p + 60:p + 62])[0]
-    q = p + 62 + (2 if flags & 0x4000 else 0)
-    if ver == 4:
-        c = d[q]; q += 1
-        while c & 128:
-            c = d[q]; q += 1
-        q = d.index(b"\0", q) + 1
-    else:
-        q = p + (d.index(b"\0", q) - p + 8) // 8 * 8
-    p = q
-out = d[:p]
-while p < len(d) - 20:
-    size = struct.unpack(">I", d[p + 4:p + 8])[0]
-    name = d[p:p + 4].decode("latin1")
-    if action != "drop":
-        print(name)
-    if name != sig:
-        out += d[p:p + 8 + size]
-    p += 8 + size
-if action == "drop":
-    open(path, "wb").write(out + hashlib.sha1(out).digest())
-PY
+	if [ "${2:-}" = drop ]; then
+		python3 "$FIXTURES/gitindex.py" drop "$1/.git/index" "$3"
+	else
+		python3 "$FIXTURES/gitindex.py" extensions "$1/.git/index"
+	fi
 }

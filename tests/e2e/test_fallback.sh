@@ -15,12 +15,7 @@ expect_eq "git set core.symlinks=false itself" "false" "$(git -C "$c" config cor
 expect_rc "restore on exFAT exits 1 (unsafe entries listed)" 1 "$GSYM" -C "$c" restore
 check "the escaping link is reported unsafe" grep -q "unsafe .*escaping" "$TMP/err"
 "$GSYM" -C "$c" status --json >"$TMP/st.json"
-jget() {
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-e=[x for x in d["entries"] if x["path"]==sys.argv[2]][0]
-print(e["kind"], e["state"])' "$TMP/st.json" "$1"
-}
+jget() { jfield "$TMP/st.json" "$1" kind state; }
 expect_eq "file link -> file copy" "copy ok" "$(jget file-link)"
 expect_eq "dir link -> deep copy" "copy ok" "$(jget dir-link)"
 expect_eq "link to link -> copy of the final target" "copy ok" "$(jget link-to-link)"

@@ -20,12 +20,7 @@ make_sandbox() { # make_sandbox DIR: files a hostile repo would love to touch
 }
 
 # jq-free JSON access: kind and state of one entry
-jget() {
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-e=[x for x in d["entries"] if x["path"]==sys.argv[2]][0]
-print(e["type"], e["kind"], e["state"])' "$TMP/st.json" "$1"
-}
+jget() { jfield "$TMP/st.json" "$1" type kind state; }
 
 # --- on ext4: links are made as git would make them ------------------------------
 sb=$TMP/sb

@@ -17,6 +17,11 @@ fi
 exfat_mount 128M
 
 "$FIXTURES/make-workflows.sh" "$TMP/src" >/dev/null
+# (no link inside the linked directory: the bind mount plays a copy here,
+# proven by its content, where a real junction is proven by its type)
+(cd "$TMP/src" && git rm -q d/gen && git commit -qm "no inner link" &&
+	for b in retarget delete; do git checkout -q "$b" && git rm -q d/gen && git commit -qm "no inner link"; done &&
+	git checkout -q main)
 # a branch whose dl conflicts with retarget's
 (cd "$TMP/src" && git checkout -q -b dl-conflict main && rm dl && ln -s z dl &&
 	git commit -qam "dl elsewhere" && git checkout -q main)

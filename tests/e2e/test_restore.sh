@@ -40,12 +40,7 @@ expect_eq "cycle made" "cycle-b" "$(readlink "$c/cycle-a")"
 
 # --- types resolved through the index, reported in JSON ---------------------
 "$GSYM" -C "$c" status --json >"$TMP/status.json"
-jtype() {
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-e=[x for x in d["entries"] if x["path"]==sys.argv[2]][0]
-print(e["type"], e["kind"], e["state"])' "$TMP/status.json" "$1"
-}
+jtype() { jfield "$TMP/status.json" "$1" type kind state; }
 expect_eq "json: file link" "file symlink ok" "$(jtype file-link)"
 expect_eq "json: dir link" "dir symlink ok" "$(jtype dir-link)"
 expect_eq "json: link to link" "file symlink ok" "$(jtype link-to-link)"
@@ -58,7 +53,7 @@ expect_eq "json: self" "unknown symlink ok" "$(jtype self)"
 expect_eq "json: deep up" "dir symlink ok" "$(jtype sub/deep/er/up)"
 expect_eq "json: trailing slash" "dir symlink ok" "$(jtype trailing-slash)"
 expect_eq "json: unicode" "file symlink ok" "$(jtype ünïcode-link)"
-expect_eq "json: summary total" "$nlinks" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["total"])' "$TMP/status.json")"
+expect_eq "json: summary total" "$nlinks" "$(jfield "$TMP/status.json" :summary total)"
 
 # --- types are right even before anything is checked out -------------------
 clone_placeholders "$TMP/src" "$TMP/typed"
@@ -105,7 +100,7 @@ ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=open,openat -o "$TMP/open.str
 expect_eq "a no-op restore opens the index once" 1 "$(grep -c '/\.git/index"' "$TMP/open.strace")"
 
 # --- every index version git writes ---------------------------------------------
-iversion() { python3 -c 'import sys; d=open(sys.argv[1],"rb").read(8); print(int.from_bytes(d[4:8],"big"))' "$1/.git/index"; }
+iversion() { python3 "$FIXTURES/gitindex.py" version "$1/.git/index"; }
 for v in 2 3 4; do
 	clone_placeholders "$TMP/src" "$TMP/v$v"
 	git -C "$TMP/v$v" update-index --index-version "$v"
@@ -224,6 +219,28 @@ expect_rc "corrupt index: 128" 128 "$GSYM" -C "$TMP/locked" restore
 expect_eq "tree untouched with a corrupt index" "$snap" "$(snapshot "$TMP/locked")"
 check "no lock left behind" test ! -e "$TMP/locked/.git/index.lock"
 expect_rc "missing -C directory: 128" 128 "$GSYM" -C "$TMP/nope" status
+
+# --- a directory that refuses writes is that entry's error, not "no links" ----
+# (as a user without root: root passes every permission check)
+if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	perm=$(mktemp -d /tmp/gsym-perm.XXXXXX)
+	chmod 755 "$perm"
+	clone_placeholders "$TMP/src" "$perm/c"
+	git config --global --add safe.directory "$perm/c"
+	cp "$HOME/.gitconfig" "$perm/gitconfig"
+	chown -R 65534:65534 "$perm"
+	chmod 555 "$perm/c/sub/deep/er"
+	as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$perm" GIT_CONFIG_GLOBAL="$perm/gitconfig" "$@"; }
+	as_user "$GSYM" -C "$perm/c" restore >"$TMP/out" 2>"$TMP/err"
+	expect_eq "an unwritable directory: exit 1" 1 $?
+	check "its entry is an error naming the path" grep -q "error .*sub/deep/er/up.*ermission denied" "$TMP/err"
+	check "the other links are real links" test -L "$perm/c/file-link"
+	check "and links are not given up on" sh -c "! grep -q 'caps links=0' '$perm/c/.git/symlinks/state' 2>/dev/null"
+	chmod 755 "$perm/c/sub/deep/er"
+	as_user "$GSYM" -C "$perm/c" restore -q >/dev/null 2>&1
+	check "once writable, the next run makes it a link" test -L "$perm/c/sub/deep/er/up"
+	rm -rf "$perm"
+fi
 
 # --- usage: 129, help everywhere -------------------------------------------------------------
 expect_rc "unknown command: 129" 129 "$GSYM" frobnicate

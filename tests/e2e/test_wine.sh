@@ -20,12 +20,7 @@ win() { # win DIR ARGS...: the .exe under Wine, in DIR
 	(cd "$dir" && "$ROOT/scripts/wine-run.sh" "$EXE" "$@")
 }
 
-jget() {
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-e=[x for x in d["entries"] if x["path"]==sys.argv[2]][0]
-print(e["type"], e["kind"], e["state"])' "$TMP/st.json" "$1"
-}
+jget() { jfield "$TMP/st.json" "$1" type kind state; }
 
 # --- the .exe needs only what every Windows has --------------------------------
 dlls=$(x86_64-w64-mingw32-objdump -p "$EXE" | sed -n 's/.*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)

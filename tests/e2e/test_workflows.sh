@@ -1,14 +1,21 @@
 #!/bin/sh
-# A day of plain git commands on a link-less disk (exFAT) with the hooks
-# installed: each passes as typed, and ends with every link at its best
-# fallback, git status clean and nothing lost. Real git is the judge.
+# A day of plain git commands on a link-less disk with the hooks installed:
+# each passes as typed, and ends with every link at its best fallback, git
+# status clean and nothing lost. Real git is the judge. Twice: on exFAT
+# (copies and deep copies), and on a disk with hard links but no symlinks
+# (symlinks.fallback=hardlink,copy: hard links for files).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/exfat.sh"
 exfat_mount 256M
+hardlinks_mount
 
+run_rows() { # run_rows DISK FALLBACK
+RUN=$(basename "$1")
+rm -rf "$TMP/src"
 "$FIXTURES/make-workflows.sh" "$TMP/src" >/dev/null
-git clone -q "$TMP/src" "$EXFAT/c"
-c=$EXFAT/c
+git clone -q "$TMP/src" "$1/c"
+c=$1/c
+[ -z "$2" ] || git -C "$c" config symlinks.fallback "$2"
 for b in retarget delete add types content side conflict; do
 	git -C "$c" branch -q "$b" "origin/$b"
 done
@@ -43,6 +50,9 @@ check "starts at its best" best
 expect_eq "file copy" "f1" "$(cat "$c/fl")"
 check "directory copy" test -f "$c/dl/g"
 expect_eq "copy of an empty file" "0" "$(wc -c <"$c/el" | tr -d ' ')"
+if [ -n "$2" ]; then
+	expect_eq "a hard link where the disk has them" "$(stat -c %i "$c/d/f")" "$(stat -c %i "$c/fl")"
+fi
 git -C "$c" checkout -q -b work
 
 # --- checkout / switch ----------------------------------------------------------
@@ -138,12 +148,17 @@ g "reset --hard puts it back" reset -q --hard origin/main
 check "the directory copy is back" test -f "$c/dl/h"
 g "clean -fdx" clean -q -fdx
 check "clean left the directory copy" test -f "$c/dl/h"
-check "worktree add" git -C "$c" worktree add -q "$EXFAT/wt" retarget
-check "the new worktree: links at their best" best_in "$EXFAT/wt"
-expect_eq "its file copy" "h1" "$(cat "$EXFAT/wt/fl")"
+check "worktree add" git -C "$c" worktree add -q "$1/wt" retarget
+check "the new worktree: links at their best" best_in "$1/wt"
+expect_eq "its file copy" "h1" "$(cat "$1/wt/fl")"
 check "the first worktree still at its best" best
-check "worktree remove" git -C "$c" worktree remove "$EXFAT/wt"
+check "worktree remove" git -C "$c" worktree remove "$1/wt"
 check "after worktree remove: at its best" best
 expect_eq "nothing tracked was lost" "$(cd "$TMP/src" && git checkout -q main && find d e -type f ! -name gen | LC_ALL=C sort | xargs md5sum)" "$(sums)"
+
+}
+run_rows "$EXFAT" ""
+run_rows "$HLFS" hardlink,copy
+RUN=
 
 finish

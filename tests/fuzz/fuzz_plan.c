@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "resolve.h"
+#include "pipeline/plan.h"
+#include "pipeline/resolve.h"
 #include "fake_view.h"
 
 #define MAX_NODES 64

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index_file.h"
-#include "validate.h"
+#include "git/index_file.h"
+#include "pipeline/validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 #include "fake_platform.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +63,11 @@ void fake_fs_reset(void)
 	memset(fail_code, 0, sizeof(fail_code));
 	memset(fail_nth, 0, sizeof(fail_nth));
 	memset(calls, 0, sizeof(calls));
+	next_ino = 100;
 	windows = false;
+	last_kind = GSYM_LINK_FILE;
 	touched[0] = '\0';
+	gsym_error_clear();
 }
 
 void fake_fs_windows(bool on)

@@ -19,7 +19,7 @@ typedef enum {
 	FAKE__COUNT
 } fake_op;
 
-/* Forget every file and injected failure. */
+/* Forget every file, injected failure, count and the last error. */
 void fake_fs_reset(void);
 
 /* Make the platform look like Windows (junctions) or POSIX. */

@@ -1,5 +1,5 @@
 #include "fake_view.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <string.h>
 

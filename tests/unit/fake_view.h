@@ -5,7 +5,7 @@
 #ifndef INCLUDE_tests_unit_fake_view_h__
 #define INCLUDE_tests_unit_fake_view_h__
 
-#include "view.h"
+#include "pipeline/view.h"
 
 typedef struct {
 	const char *path;

@@ -2,14 +2,11 @@
  * `add`: turning a link's on-disk target into the text to record, and the
  * guard's look for junctions above staged files.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
-#include "add.h"
-#include "guard.h"
+#include "workflow/add.h"
+#include "workflow/guard.h"
 #include "fake_view.h"
 
 static void rel(const char *link, const char *target, const char *want,
@@ -78,10 +75,10 @@ static void test_add__junction_above_staged_files(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add__relative_targets_are_kept),
-		cmocka_unit_test(test_add__absolute_inside_becomes_relative),
-		cmocka_unit_test(test_add__absolute_outside_is_flagged),
-		cmocka_unit_test(test_add__junction_above_staged_files),
+		UNIT_TEST(test_add__relative_targets_are_kept),
+		UNIT_TEST(test_add__absolute_inside_becomes_relative),
+		UNIT_TEST(test_add__absolute_outside_is_flagged),
+		UNIT_TEST(test_add__junction_above_staged_files),
 	};
 
 	return cmocka_run_group_tests_name("add", tests, NULL, NULL);

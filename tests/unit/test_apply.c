@@ -2,21 +2,18 @@
  * The fallback chain against a fake platform layer: every error the
  * platform can return, and what must be left behind when it does.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "apply.h"
+#include "pipeline/apply.h"
 #include "fake_platform.h"
-#include "copy.h"
-#include "error.h"
-#include "util.h"
-#include "run.h"
+#include "pipeline/copy.h"
+#include "util/error.h"
+#include "util/util.h"
+#include "pipeline/run.h"
 
 /* The index: link entries and tracked files, as the planner sees them. */
 typedef struct {
@@ -212,9 +209,9 @@ static gsym_entry run_one(const char *path)
 	opts.platform = gsym_platform_info_get();
 	assert_int_equal(0, gsym_run_entry(&rctx, &e, NULL));
 	if (getenv("DEBUG_APPLY"))
-		fprintf(stderr, "%s: state %d kind %d msg %s reason %s\n", path,
-			e.state, e.kind, e.message ? e.message : "-",
-			e.reason ? e.reason : "-");
+		fprintf(stderr, "%s: state %s kind %s msg %s reason %s\n", path,
+			gsym_state_name(e.state), gsym_kind_name(e.kind),
+			e.message ? e.message : "-", e.reason ? e.reason : "-");
 	return e;
 }
 
@@ -230,9 +227,9 @@ static void test_apply__symlink_when_allowed(void **s)
 	gsym_entry e = run_one("fl");
 
 	(void)s;
-	assert_int_equal(GSYM_STATE_RESTORED, e.state);
-	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
-	assert_int_equal(GSYM_FT_LINK, fake_fs_type("/w/fl"));
+	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_kind_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_ftype_equal(GSYM_FT_LINK, fake_fs_type("/w/fl"));
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
 	dispose(&e);
@@ -245,9 +242,9 @@ static void test_apply__privilege_missing_file_gets_copy(void **s)
 	(void)s;
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	e = run_one("fl");
-	assert_int_equal(GSYM_STATE_RESTORED, e.state);
-	assert_int_equal(GSYM_KIND_COPY, e.kind);
-	assert_int_equal(GSYM_FT_FILE, fake_fs_type("/w/fl"));
+	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_kind_equal(GSYM_KIND_COPY, e.kind);
+	assert_ftype_equal(GSYM_FT_FILE, fake_fs_type("/w/fl"));
 	assert_string_equal("eff\n", fake_fs_content("/w/fl"));
 	assert_true(opts.links_unsupported);
 	assert_non_null(gsym_state_find(&state, "fl"));
@@ -266,9 +263,9 @@ static void test_apply__privilege_missing_dir_gets_junction(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	gsym_run_parse_fallback(&opts, "junction,copy");
 	e = run_one("dl");
-	assert_int_equal(GSYM_STATE_RESTORED, e.state);
-	assert_int_equal(GSYM_KIND_JUNCTION, e.kind);
-	assert_int_equal(GSYM_FT_JUNCTION, fake_fs_type("/w/dl"));
+	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_kind_equal(GSYM_KIND_JUNCTION, e.kind);
+	assert_ftype_equal(GSYM_FT_JUNCTION, fake_fs_type("/w/dl"));
 	assert_string_equal("/w/d", fake_fs_content("/w/dl"));
 	dispose(&e);
 }
@@ -281,8 +278,8 @@ static void test_apply__unsupported_learnt_once(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EUNSUPPORTED, 0);
 	a = run_one("fl");
 	b = run_one("sub/x");
-	assert_int_equal(GSYM_KIND_COPY, a.kind);
-	assert_int_equal(GSYM_KIND_COPY, b.kind);
+	assert_kind_equal(GSYM_KIND_COPY, a.kind);
+	assert_kind_equal(GSYM_KIND_COPY, b.kind);
 	/* the entry's link and the probe that confirmed it; none after */
 	assert_int_equal(2, fake_fs_calls(FAKE_SYMLINK));
 	assert_true(state.links_unsupported);
@@ -298,13 +295,13 @@ static void test_apply__refusal_of_one_path_is_its_error(void **s)
 	/* only the first link fails; the probe at the top succeeds */
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 1);
 	a = run_one("fl");
-	assert_int_equal(GSYM_STATE_ERROR, a.state);
+	assert_state_equal(GSYM_STATE_ERROR, a.state);
 	assert_string_equal("injected failure on '/w/.fl.gsym-new'", a.message);
-	assert_int_equal(GSYM_FT_FILE, fake_fs_type("/w/fl")); /* untouched */
+	assert_ftype_equal(GSYM_FT_FILE, fake_fs_type("/w/fl")); /* untouched */
 	assert_false(opts.links_unsupported);
 	assert_false(state.links_unsupported);
 	b = run_one("sub/x");
-	assert_int_equal(GSYM_KIND_SYMLINK, b.kind);
+	assert_kind_equal(GSYM_KIND_SYMLINK, b.kind);
 	dispose(&a);
 	dispose(&b);
 }
@@ -316,7 +313,7 @@ static void test_apply__access_denied_is_an_error_not_no_links(void **s)
 	(void)s;
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EACCESS, 0);
 	e = run_one("fl");
-	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_STATE_ERROR, e.state);
 	assert_non_null(e.message);
 	assert_false(opts.links_unsupported);
 	assert_false(state.links_unsupported);
@@ -335,8 +332,8 @@ static void test_apply__junction_unsupported_falls_to_deep_copy(void **s)
 	fake_fs_fail(FAKE_JUNCTION, GSYM_EUNSUPPORTED, 0); /* as under Wine */
 	gsym_run_parse_fallback(&opts, "junction,copy");
 	e = run_one("dl");
-	assert_int_equal(GSYM_KIND_COPY, e.kind);
-	assert_int_equal(GSYM_FT_DIR, fake_fs_type("/w/dl"));
+	assert_kind_equal(GSYM_KIND_COPY, e.kind);
+	assert_ftype_equal(GSYM_FT_DIR, fake_fs_type("/w/dl"));
 	assert_string_equal("gee\n", fake_fs_content("/w/dl/g"));
 	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
 	dispose(&e);
@@ -349,8 +346,8 @@ static void test_apply__leftover_temp_is_replaced(void **s)
 	(void)s;
 	fake_fs_add("/w/.fl.gsym-new", GSYM_FT_FILE, "junk from a crash");
 	e = run_one("fl");
-	assert_int_equal(GSYM_STATE_RESTORED, e.state);
-	assert_int_equal(GSYM_FT_LINK, fake_fs_type("/w/fl"));
+	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_ftype_equal(GSYM_FT_LINK, fake_fs_type("/w/fl"));
 	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
 	dispose(&e);
 }
@@ -363,7 +360,7 @@ static void test_apply__target_vanished_keeps_placeholder(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	fake_fs_fail(FAKE_COPY_FILE, GSYM_ENOTFOUND, 0);
 	e = run_one("fl");
-	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_STATE_ERROR, e.state);
 	assert_non_null(e.message);
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
@@ -379,8 +376,8 @@ static void test_apply__deep_copy_failing_halfway_leaves_placeholder(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	fake_fs_fail(FAKE_COPY_FILE, GSYM_ERROR, 2); /* the second file */
 	e = run_one("dl");
-	assert_int_equal(GSYM_STATE_ERROR, e.state);
-	assert_int_equal(GSYM_FT_FILE, fake_fs_type("/w/dl"));
+	assert_state_equal(GSYM_STATE_ERROR, e.state);
+	assert_ftype_equal(GSYM_FT_FILE, fake_fs_type("/w/dl"));
 	assert_string_equal("d", fake_fs_content("/w/dl"));
 	assert_int_equal(0, fake_fs_count("/w/.dl.gsym")); /* no half copy */
 	assert_null(gsym_state_find(&state, "dl"));
@@ -396,7 +393,7 @@ static void test_apply__hardlink_unsupported_falls_to_copy(void **s)
 	fake_fs_fail(FAKE_HARDLINK, GSYM_EUNSUPPORTED, 0);
 	gsym_run_parse_fallback(&opts, "hardlink,copy");
 	e = run_one("fl");
-	assert_int_equal(GSYM_KIND_COPY, e.kind);
+	assert_kind_equal(GSYM_KIND_COPY, e.kind);
 	assert_int_equal(1, fake_fs_calls(FAKE_HARDLINK));
 	dispose(&e);
 }
@@ -409,7 +406,7 @@ static void test_apply__hardlink_when_it_works(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	gsym_run_parse_fallback(&opts, "hardlink,copy");
 	e = run_one("fl");
-	assert_int_equal(GSYM_KIND_HARDLINK, e.kind);
+	assert_kind_equal(GSYM_KIND_HARDLINK, e.kind);
 	assert_string_equal("eff\n", fake_fs_content("/w/fl"));
 	dispose(&e);
 }
@@ -424,7 +421,7 @@ static void test_apply__failure_keeps_its_own_message(void **s)
 	fake_fs_fail(FAKE_HARDLINK, GSYM_ERROR, 0);
 	gsym_run_parse_fallback(&opts, "hardlink");
 	e = run_one("fl");
-	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_STATE_ERROR, e.state);
 	assert_non_null(strstr(e.message, "injected failure"));
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	dispose(&e);
@@ -438,7 +435,7 @@ static void test_apply__no_fallback_allowed_is_unsafe_placeholder(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	gsym_run_parse_fallback(&opts, "none");
 	e = run_one("fl");
-	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	dispose(&e);
 }
@@ -450,7 +447,7 @@ static void test_apply__rename_failure_keeps_placeholder(void **s)
 	(void)s;
 	fake_fs_fail(FAKE_RENAME, GSYM_ERROR, 0);
 	e = run_one("fl");
-	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_STATE_ERROR, e.state);
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
 	dispose(&e);
@@ -466,7 +463,7 @@ static void test_apply__linked_parent_refused(void **s)
 	gsym_platform_remove("/w/sub");
 	fake_fs_add("/w/sub", GSYM_FT_LINK, "/elsewhere");
 	e = run_one("sub/x");
-	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
 	assert_non_null(strstr(e.message, "leading path 'sub'"));
 	assert_int_equal(0, fake_fs_calls(FAKE_SYMLINK));
 	dispose(&e);
@@ -480,7 +477,7 @@ static void test_apply__copy_replaced_by_link_when_links_work(void **s)
 	(void)s;
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	e = run_one("dl");
-	assert_int_equal(GSYM_KIND_COPY, e.kind);
+	assert_kind_equal(GSYM_KIND_COPY, e.kind);
 	dispose(&e);
 
 	/* Developer Mode switched on: the deep copy becomes a link */
@@ -492,10 +489,10 @@ static void test_apply__copy_replaced_by_link_when_links_work(void **s)
 	e.path = strdup("dl");
 	e.flags = GSYM_ENTRY_SELECTED;
 	assert_int_equal(0, gsym_plan_entry(&e, &view, rec, &opts));
-	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	assert_action_equal(GSYM_ACT_CREATE, e.action);
 	assert_int_equal(0, gsym_apply_entry(&ctx, &e));
-	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
-	assert_int_equal(GSYM_FT_LINK, fake_fs_type("/w/dl"));
+	assert_kind_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_ftype_equal(GSYM_FT_LINK, fake_fs_type("/w/dl"));
 	assert_int_equal(0, fake_fs_count("/w/dl/"));
 	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
 	assert_null(gsym_state_find(&state, "dl"));
@@ -517,7 +514,7 @@ static void test_apply__deep_copy_depth_limit(void **s)
 	}
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	e = run_one("dl");
-	assert_int_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_STATE_ERROR, e.state);
 	assert_non_null(strstr(e.message, "levels deep"));
 	assert_string_equal("d", fake_fs_content("/w/dl")); /* placeholder */
 	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
@@ -539,9 +536,9 @@ static void test_apply__win_chain_gets_directory_flag(void **s)
 	fake_fs_windows(true);
 	fake_fs_add("/w/chain", GSYM_FT_FILE, "dl");
 	e = run_one("chain"); /* chain -> dl -> d */
-	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
-	assert_int_equal(GSYM_TYPE_DIR, e.type);
-	assert_int_equal(GSYM_LINK_DIR, fake_fs_last_link_kind());
+	assert_kind_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_type_equal(GSYM_TYPE_DIR, e.type);
+	assert_link_kind_equal(GSYM_LINK_DIR, fake_fs_last_link_kind());
 	dispose(&e);
 }
 
@@ -555,11 +552,11 @@ static void test_apply__win_unc_is_file_link_never_probed(void **s)
 	fake_fs_add("/w/unc", GSYM_FT_FILE, "\\\\host\\share");
 	fake_fs_add("/w/drive", GSYM_FT_FILE, "C:\\Windows");
 	e = run_one("unc");
-	assert_int_equal(GSYM_KIND_SYMLINK, e.kind);
-	assert_int_equal(GSYM_LINK_FILE, fake_fs_last_link_kind());
+	assert_kind_equal(GSYM_KIND_SYMLINK, e.kind);
+	assert_link_kind_equal(GSYM_LINK_FILE, fake_fs_last_link_kind());
 	dispose(&e);
 	e = run_one("drive");
-	assert_int_equal(GSYM_LINK_FILE, fake_fs_last_link_kind());
+	assert_link_kind_equal(GSYM_LINK_FILE, fake_fs_last_link_kind());
 	dispose(&e);
 	assert_false(fake_fs_touched("host"));
 	assert_false(fake_fs_touched("Windows"));
@@ -574,8 +571,8 @@ static void test_apply__win_unc_dir_by_attribute_only(void **s)
 	opts.allow_outside = true;
 	fake_fs_add("/w/unc-dir", GSYM_FT_FILE, "//host/share/dir");
 	e = run_one("unc-dir"); /* symlink=dir in .gitattributes */
-	assert_int_equal(GSYM_LINK_DIR, fake_fs_last_link_kind());
-	assert_int_equal(GSYM_TYPE_DIR, e.type);
+	assert_link_kind_equal(GSYM_LINK_DIR, fake_fs_last_link_kind());
+	assert_type_equal(GSYM_TYPE_DIR, e.type);
 	assert_false(fake_fs_touched("host"));
 	dispose(&e);
 }
@@ -588,7 +585,7 @@ static void test_apply__win_outside_needs_allow_outside(void **s)
 	fake_fs_windows(true);
 	fake_fs_add("/w/unc", GSYM_FT_FILE, "\\\\host\\share");
 	e = run_one("unc");
-	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
 	assert_int_equal(0, fake_fs_calls(FAKE_SYMLINK));
 	dispose(&e);
 }
@@ -602,7 +599,7 @@ static void test_apply__win_junction_outside_refused(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	fake_fs_add("/w/esc-dir", GSYM_FT_FILE, "../outside");
 	e = run_one("esc-dir");
-	assert_int_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
 	assert_int_equal(0, fake_fs_calls(FAKE_JUNCTION));
 	assert_string_equal("../outside", fake_fs_content("/w/esc-dir"));
 	dispose(&e);
@@ -617,7 +614,7 @@ static void test_apply__win_moved_junction_replaced(void **s)
 	windows_without_links();
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	e = run_one("dl");
-	assert_int_equal(GSYM_KIND_JUNCTION, e.kind);
+	assert_kind_equal(GSYM_KIND_JUNCTION, e.kind);
 	dispose(&e);
 
 	/* the tree was moved: the junction still names the old place */
@@ -630,10 +627,10 @@ static void test_apply__win_moved_junction_replaced(void **s)
 	e.path = strdup("dl");
 	e.flags = GSYM_ENTRY_SELECTED;
 	assert_int_equal(0, gsym_plan_entry(&e, &view, rec, &opts));
-	assert_int_equal(GSYM_STATE_STALE, e.state);
-	assert_int_equal(GSYM_ACT_CREATE, e.action);
+	assert_state_equal(GSYM_STATE_STALE, e.state);
+	assert_action_equal(GSYM_ACT_CREATE, e.action);
 	assert_int_equal(0, gsym_apply_entry(&ctx, &e));
-	assert_int_equal(GSYM_KIND_JUNCTION, e.kind);
+	assert_kind_equal(GSYM_KIND_JUNCTION, e.kind);
 	assert_string_equal("/w/d", fake_fs_content("/w/dl"));
 	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
 	assert_string_equal("gee\n", fake_fs_content("/w/d/g")); /* intact */

@@ -1,14 +1,11 @@
 /*
  * Target resolution through the index and the tree, with no disk.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <string.h>
 
-#include "resolve.h"
+#include "pipeline/resolve.h"
 #include "fake_view.h"
 
 static fake_node base_nodes[] = {
@@ -28,8 +25,19 @@ static fake_node base_nodes[] = {
 	{ "name with space/é", GSYM_NODE_FILE, NULL, false, NULL },
 };
 
-static fake_world world = { base_nodes, GSYM_ARRAY_SIZE(base_nodes), NULL, 0, 0,
-	0, 0 };
+static fake_world world;
+
+/* The table is never changed; the counters start from zero. */
+static int setup(void **state)
+{
+	fake_world fresh = { base_nodes, GSYM_ARRAY_SIZE(base_nodes), NULL, 0,
+		0, 0, 0 };
+
+	(void)state;
+	world = fresh;
+	gsym_error_clear();
+	return 0;
+}
 
 static void check(const char *link, const char *target, gsym_type type,
 	unsigned int flags, const char *path)
@@ -41,9 +49,10 @@ static void check(const char *link, const char *target, gsym_type type,
 	assert_int_equal(0,
 		gsym_resolve(&res, &view, link, target, strlen(target)));
 	if (res.type != type || res.flags != flags)
-		fprintf(stderr, "%s -> %s: type %d flags %#x path '%s'\n", link,
-			target, res.type, res.flags, gsym_buf_cstr(&res.path));
-	assert_int_equal(type, res.type);
+		fprintf(stderr, "%s -> %s: type %s flags %#x path '%s'\n", link,
+			target, gsym_type_name(res.type), res.flags,
+			gsym_buf_cstr(&res.path));
+	assert_type_equal(type, res.type);
 	assert_int_equal(flags, res.flags);
 	if (path)
 		assert_string_equal(path, gsym_buf_cstr(&res.path));
@@ -70,7 +79,7 @@ static void test_resolve__link_to_link_later_in_index(void **state)
 	(void)state;
 	fake_view_init(&view, &world);
 	assert_int_equal(0, gsym_resolve(&res, &view, "a", "z", 1));
-	assert_int_equal(GSYM_TYPE_FILE, res.type);
+	assert_type_equal(GSYM_TYPE_FILE, res.type);
 	assert_int_equal(1, res.hops);
 	assert_string_equal("d/f", res.path.ptr);
 	gsym_resolution_dispose(&res);
@@ -106,7 +115,7 @@ static void test_resolve__absolute_never_probed(void **state)
 		assert_int_equal(0,
 			gsym_resolve(&res, &view, "x", targets[i],
 				strlen(targets[i])));
-		assert_int_equal(GSYM_TYPE_UNKNOWN, res.type);
+		assert_type_equal(GSYM_TYPE_UNKNOWN, res.type);
 		assert_int_equal(GSYM_RESOLVE_ABSOLUTE | GSYM_RESOLVE_OUTSIDE,
 			res.flags);
 		assert_int_equal(0, world.lookups);
@@ -184,9 +193,9 @@ static void test_resolve__depth_limit(void **state)
 		/* the entry "x -> l0" follows `len` links to reach the file */
 		assert_int_equal(0, gsym_resolve(&res, &view, "x", "l0", 2));
 		if (len <= GSYM_MAX_LINK_DEPTH) {
-			assert_int_equal(GSYM_TYPE_FILE, res.type);
+			assert_type_equal(GSYM_TYPE_FILE, res.type);
 		} else {
-			assert_int_equal(GSYM_TYPE_UNKNOWN, res.type);
+			assert_type_equal(GSYM_TYPE_UNKNOWN, res.type);
 			assert_int_equal(GSYM_RESOLVE_LOOP, res.flags);
 		}
 	}
@@ -211,19 +220,21 @@ static void test_resolve__untracked_and_non_ascii(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resolve__file_link),
-		cmocka_unit_test(test_resolve__dir_link),
-		cmocka_unit_test(test_resolve__link_to_link_later_in_index),
-		cmocka_unit_test(test_resolve__through_linked_directory),
-		cmocka_unit_test(test_resolve__dangling),
-		cmocka_unit_test(test_resolve__absolute_never_probed),
-		cmocka_unit_test(test_resolve__escaping),
-		cmocka_unit_test(test_resolve__deep_link_pointing_up),
-		cmocka_unit_test(test_resolve__trailing_slash_and_dot_prefix),
-		cmocka_unit_test(test_resolve__cycles_and_self),
-		cmocka_unit_test(test_resolve__depth_limit),
-		cmocka_unit_test(test_resolve__into_git_directory),
-		cmocka_unit_test(test_resolve__untracked_and_non_ascii),
+#define T(name) cmocka_unit_test_setup(name, setup)
+		T(test_resolve__file_link),
+		T(test_resolve__dir_link),
+		T(test_resolve__link_to_link_later_in_index),
+		T(test_resolve__through_linked_directory),
+		T(test_resolve__dangling),
+		T(test_resolve__absolute_never_probed),
+		T(test_resolve__escaping),
+		T(test_resolve__deep_link_pointing_up),
+		T(test_resolve__trailing_slash_and_dot_prefix),
+		T(test_resolve__cycles_and_self),
+		T(test_resolve__depth_limit),
+		T(test_resolve__into_git_directory),
+		T(test_resolve__untracked_and_non_ascii),
+#undef T
 	};
 
 	return cmocka_run_group_tests_name("resolve", tests, NULL, NULL);

@@ -1,14 +1,11 @@
 /*
  * Entry path and target validation, case by case (security.md rules 6-7).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <string.h>
 
-#include "validate.h"
+#include "pipeline/validate.h"
 
 #define W GSYM_VALIDATE_WINDOWS
 
@@ -139,13 +136,13 @@ static void test_validate__target_forms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_validate__good_paths),
-		cmocka_unit_test(test_validate__structure),
-		cmocka_unit_test(test_validate__git_aliases),
-		cmocka_unit_test(test_validate__gitmodules_link),
-		cmocka_unit_test(test_validate__windows_rules),
-		cmocka_unit_test(test_validate__targets),
-		cmocka_unit_test(test_validate__target_forms),
+		UNIT_TEST(test_validate__good_paths),
+		UNIT_TEST(test_validate__structure),
+		UNIT_TEST(test_validate__git_aliases),
+		UNIT_TEST(test_validate__gitmodules_link),
+		UNIT_TEST(test_validate__windows_rules),
+		UNIT_TEST(test_validate__targets),
+		UNIT_TEST(test_validate__target_forms),
 	};
 
 	return cmocka_run_group_tests_name("validate", tests, NULL, NULL);

@@ -4,15 +4,12 @@
  * flag, links that report success and do not appear), and the byte
  * layouts of reparse points. Built and run on Linux and under Wine.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
 #include "platform/win32/win32.h"
-#include "error.h"
+#include "util/error.h"
 
 /* --- a fake of the calls -------------------------------------------------- */
 
@@ -146,6 +143,7 @@ static int setup(void **s)
 {
 	(void)s;
 	memset(&f, 0, sizeof(f));
+	gsym_error_clear();
 	return 0;
 }
 

@@ -2,7 +2,8 @@
  * The POSIX backend of the platform layer.
  */
 #include "platform/platform.h"
-#include "error.h"
+#include "util/alloc.h"
+#include "util/error.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -473,7 +474,7 @@ static void *thread_main(void *payload)
 int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 	void *arg)
 {
-	gsym_thread *t = calloc(1, sizeof(*t));
+	gsym_thread *t = gsym_calloc(1, sizeof(*t));
 
 	*out = NULL;
 	if (!t)

@@ -5,7 +5,8 @@
  * handler writes to, so no signal is lost between a check and poll().
  */
 #include "platform/platform.h"
-#include "error.h"
+#include "util/alloc.h"
+#include "util/error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,11 +43,9 @@ static int watch_error(const char *what, const char *path)
 
 int gsym_platform_watch_open(gsym_watcher **out)
 {
-	gsym_watcher *w = calloc(1, sizeof(*w));
+	gsym_watcher *w = gsym_calloc(1, sizeof(*w));
 
 	*out = NULL;
-	if (!w)
-		return gsym_error_set("out of memory");
 	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
 		free(w);
 		return watch_error("start watching", "inotify");

@@ -4,8 +4,9 @@
  * makes the calls.
  */
 #include "platform/platform.h"
+#include "util/alloc.h"
 #include "platform/win32/win32.h"
-#include "error.h"
+#include "util/error.h"
 
 #include <windows.h>
 #include <winioctl.h>
@@ -647,7 +648,7 @@ static DWORD WINAPI thread_main(LPVOID payload)
 int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 	void *arg)
 {
-	gsym_thread *t = calloc(1, sizeof(*t));
+	gsym_thread *t = gsym_calloc(1, sizeof(*t));
 
 	*out = NULL;
 	if (!t)

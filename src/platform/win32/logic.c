@@ -1,6 +1,7 @@
 #include "platform/win32/win32.h"
-#include "error.h"
-#include "util.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ int gsym_win32_to_utf16(uint16_t **out, const char *utf8, bool long_path)
 
 	long_path = long_path && !prefixed && (drive || unc) && n >= 248;
 	cap = n + 9;
-	w = malloc(cap * sizeof(uint16_t));
+	w = gsym_malloc(cap * sizeof(uint16_t));
 	if (long_path) {
 		const char *p = unc ? "\\\\?\\UNC\\" : "\\\\?\\";
 
@@ -250,7 +251,7 @@ int gsym_win32_parse_reparse(uint32_t *tag, gsym_buf *target,
 	n = get16(buf + 10);
 	if (head + off + n > len || n % 2)
 		return gsym_error_set("reparse data out of bounds");
-	w = malloc(n + 2);
+	w = gsym_malloc(n + 2);
 	for (i = 0; i < n / 2; i++)
 		w[i] = get16(names + off + 2 * i);
 	n /= 2;
@@ -285,7 +286,7 @@ uint64_t gsym_win32_to_filetime(int64_t sec)
 /* `text` with '/' turned into '\' (a link's target as Windows wants it) */
 static char *backslashed(const char *text)
 {
-	char *s = strdup(text), *p;
+	char *s = gsym_strdup(text), *p;
 
 	for (p = s; *p; p++)
 		if (*p == '/')

@@ -7,7 +7,8 @@
  */
 #include "platform/platform.h"
 #include "platform/win32/win32.h"
-#include "error.h"
+#include "util/alloc.h"
+#include "util/error.h"
 
 #include <windows.h>
 #include <stdlib.h>
@@ -48,11 +49,9 @@ static int fail(const char *what, const char *path)
 
 int gsym_platform_watch_open(gsym_watcher **out)
 {
-	gsym_watcher *w = calloc(1, sizeof(*w));
+	gsym_watcher *w = gsym_calloc(1, sizeof(*w));
 
 	*out = NULL;
-	if (!w)
-		return gsym_error_set("out of memory");
 	w->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
 	if (!w->port) {
 		free(w);
@@ -82,19 +81,12 @@ int gsym_platform_watch_add(int *out, gsym_watcher *w, const char *dir)
 	for (id = 0; id < w->nslots && w->slots[id]; id++)
 		;
 	if (id == w->nslots) {
-		slot **grown = realloc(w->slots, (id + 1) * sizeof(slot *));
-
-		if (!grown)
-			return gsym_error_set("out of memory");
-		w->slots = grown;
+		w->slots = gsym_reallocarray(w->slots, id + 1, sizeof(slot *));
 		w->slots[w->nslots++] = NULL;
 	}
 	if (gsym_win32_to_utf16(&wdir, dir, true) < 0)
 		return GSYM_ERROR;
-	if (!(s = calloc(1, sizeof(*s)))) {
-		free(wdir);
-		return gsym_error_set("out of memory");
-	}
+	s = gsym_calloc(1, sizeof(*s));
 	s->id = (int)id;
 	/* share delete: the watch must not keep git from removing `dir` */
 	s->dir = CreateFileW((LPCWSTR)wdir, FILE_LIST_DIRECTORY,

@@ -9,8 +9,8 @@
 #ifndef INCLUDE_platform_win32_win32_h__
 #define INCLUDE_platform_win32_win32_h__
 
-#include "common.h"
-#include "buf.h"
+#include "util/common.h"
+#include "util/buf.h"
 #include "platform/platform.h"
 
 /* Win32 values, by number, so this header needs no <windows.h>. */

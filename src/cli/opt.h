@@ -1,0 +1,65 @@
+/*
+ * Declarative options, after libgit2's cli_opt: each command lists its
+ * options once in a table, and that table both parses the command line
+ * and writes the usage text, so the two never drift apart.
+ */
+#ifndef INCLUDE_cli_opt_h__
+#define INCLUDE_cli_opt_h__
+
+#include "util/buf.h"
+#include "util/common.h"
+
+typedef enum {
+	GSYM_OPT_END = 0, /* ends the table */
+	GSYM_OPT_BOOL, /* --name: *(bool *)value = true */
+	GSYM_OPT_SWITCH, /* --name: *(int *)value = switch_value */
+	GSYM_OPT_VALUE, /* --name <v>, --name=<v>: *(const char **)value */
+	GSYM_OPT_ARGS /* the other arguments: *(gsym_opt_args *)value */
+} gsym_opt_type;
+
+typedef enum {
+	GSYM_OPT_REQUIRED = (1 << 0), /* ARGS: at least one */
+	GSYM_OPT_HIDDEN = (1 << 1), /* parsed, not in the usage line */
+	GSYM_OPT_LITERAL = (1 << 2) /* ARGS: options after the first are args */
+} gsym_opt_flags;
+
+typedef struct {
+	gsym_opt_type type;
+	void *value;
+	int switch_value;
+	char alias; /* the short form, or 0 */
+	const char *name; /* the long form without "--"; for ARGS, its label */
+	const char *value_name; /* VALUE: shown as <value_name> */
+	const char *help; /* one line; NULL: no line in the option list */
+	unsigned int flags;
+} gsym_opt_spec;
+
+/* The arguments that are not options (pathspecs, paths). */
+typedef struct {
+	char **v;
+	size_t n;
+} gsym_opt_args;
+
+/* A command: its name, its function, and what its help says. */
+typedef struct gsym_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary; /* one line, for the list of commands */
+	const char *description; /* paragraphs after the usage line */
+	const gsym_opt_spec *opts;
+} gsym_cmd;
+
+/*
+ * Parse argv[1..] of `cmd` by its table. Returns 0; -1 when -h/--help
+ * printed the help (exit 0); or 129 after a usage error was printed.
+ * `argv` is reordered in place to hold the ARGS.
+ */
+int gsym_opt_parse(const gsym_cmd *cmd, int argc, char **argv);
+
+/* The full help of `cmd`: usage line, description, options. */
+void gsym_opt_help(gsym_buf *out, const gsym_cmd *cmd);
+
+/* The usage of `cmd`, "usage: git-symlinks <name> [-n] ...", wrapped. */
+void gsym_opt_usage(gsym_buf *out, const gsym_cmd *cmd);
+
+#endif

@@ -1,0 +1,450 @@
+#include "git/index_file.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/util.h"
+#include "pipeline/validate.h"
+#include "platform/platform.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ENTRY_FIXED 62 /* stat data, mode, object id, flags */
+#define HASH_SIZE 20 /* the trailing checksum */
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		(uint32_t)p[2] << 8 | p[3];
+}
+
+/* Decode git's offset varint (index v4 prefix compression). */
+static size_t varint(const unsigned char **p, const unsigned char *end)
+{
+	size_t v;
+	unsigned char c;
+
+	if (*p >= end)
+		return (size_t)-1;
+	c = *(*p)++;
+	v = c & 127;
+	while (c & 128) {
+		if (*p >= end || v > ((size_t)-1 >> 8))
+			return (size_t)-1;
+		c = *(*p)++;
+		v = ((v + 1) << 7) + (c & 127);
+	}
+	return v;
+}
+
+static int unsupported(const char *why)
+{
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "index: %s", why);
+}
+
+/* Extensions after the entries: optional ones (A-Z) may be skipped. */
+static int check_extensions(gsym_index_file *f, const unsigned char *p,
+	const unsigned char *end)
+{
+	while (p < end) {
+		uint32_t size;
+
+		if (end - p < 8)
+			return unsupported("truncated extension");
+		size = be32(p + 4);
+		if (!memcmp(p, "TREE", 4)) {
+			f->tree = p + 8;
+			f->tree_size = size;
+		}
+		if (p[0] < 'A' || p[0] > 'Z') {
+			memcpy(f->extension, p, 4);
+			return unsupported("mandatory extension");
+		}
+		if ((size_t)(end - p - 8) < size)
+			return unsupported("truncated extension");
+		p += 8 + size;
+	}
+	return 0;
+}
+
+int gsym_index_file_parse(gsym_index_file *f)
+{
+	const unsigned char *data = f->data;
+	const unsigned char *p = data, *end;
+	size_t *name_at = NULL; /* v4: offsets into f->names */
+	uint32_t count, i;
+	int error = 0;
+
+	f->v = NULL;
+	f->n = 0;
+	if (!data || f->size < 12 + HASH_SIZE || memcmp(p, "DIRC", 4))
+		return unsupported("not an index file");
+	f->version = be32(p + 4);
+	count = be32(p + 8);
+	if (f->version < 2 || f->version > 4)
+		return unsupported("unknown version");
+	end = data + f->size - HASH_SIZE;
+	/* each entry takes at least ENTRY_FIXED + 2 bytes */
+	if (count > (size_t)(end - p) / (ENTRY_FIXED + 2))
+		return unsupported("more entries than bytes");
+	p += 12;
+	f->v = gsym_calloc(count ? count : 1, sizeof(gsym_index_item));
+	if (f->version == 4)
+		name_at = gsym_malloc((count ? count : 1) * sizeof(size_t));
+
+	for (i = 0; i < count; i++) {
+		gsym_index_item *item = &f->v[i];
+		const unsigned char *start = p, *nul;
+		uint16_t flags;
+		size_t prev = 0, prev_len = 0, keep = 0;
+
+		if (end - p < ENTRY_FIXED + 2) {
+			error = unsupported("truncated entry");
+			break;
+		}
+		item->raw = p;
+		flags = (uint16_t)(p[60] << 8 | p[61]);
+		p += ENTRY_FIXED;
+		if (flags & 0x4000) { /* extended */
+			if (f->version < 3) {
+				error = unsupported("extended flags in v2");
+				break;
+			}
+			item->ext_flags = (uint16_t)(p[0] << 8 | p[1]);
+			p += 2;
+		}
+		if (f->version == 4) {
+			size_t strip = varint(&p, end);
+
+			if (i > 0) {
+				prev = name_at[i - 1];
+				prev_len = strlen(f->names.ptr + prev);
+			}
+			if (strip > prev_len) {
+				error = unsupported("bad path compression");
+				break;
+			}
+			keep = prev_len - strip;
+		}
+		/* the name's length is in the flags, unless it is long */
+		if ((flags & 0xfff) < 0xfff && f->version < 4 &&
+			(size_t)(end - p) > (flags & 0xfffu) &&
+			p[flags & 0xfff] == '\0')
+			nul = p + (flags & 0xfff);
+		else if (p >= end ||
+			!(nul = memchr(p, '\0', (size_t)(end - p)))) {
+			error = unsupported("truncated path");
+			break;
+		}
+		if (f->version == 4) {
+			name_at[i] = f->names.size;
+			gsym_buf_grow(&f->names, keep + (size_t)(nul - p) + 1);
+			/* names.ptr may move: copy the kept prefix by offset */
+			memcpy(f->names.ptr + f->names.size,
+				f->names.ptr + prev, keep);
+			f->names.size += keep;
+			gsym_buf_put(&f->names, (const char *)p,
+				(size_t)(nul - p));
+			gsym_buf_putc(&f->names, '\0');
+			p = nul + 1;
+		} else {
+			/* NUL-padded to a multiple of 8 */
+			size_t len = ((size_t)(nul - start) + 8) / 8 * 8;
+
+			if (len > (size_t)(end - start)) {
+				error = unsupported("truncated entry");
+				break;
+			}
+			item->path = (const char *)p;
+			p = start + len;
+		}
+		f->n = i + 1;
+	}
+	if (f->version == 4) {
+		for (i = 0; i < f->n; i++)
+			f->v[i].path = f->names.ptr + name_at[i];
+		free(name_at);
+	}
+	/* git keeps entries sorted; look-ups rely on it */
+	for (i = 1; !error && i < f->n; i++)
+		if (strcmp(f->v[i - 1].path, f->v[i].path) > 0)
+			error = unsupported("entries out of order");
+	if (!error)
+		error = check_extensions(f, p, end);
+	return error;
+}
+
+int gsym_index_file_read(gsym_index_file *out, const char *path)
+{
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	error = gsym_platform_map(&out->map, path);
+	out->data = out->map.data;
+	out->size = out->map.size;
+	if (error == GSYM_ENOTFOUND)
+		return error;
+	if (error < 0)
+		return gsym_error_setc(GSYM_EUNSUPPORTED, "%s",
+			gsym_error_last());
+	return gsym_index_file_parse(out);
+}
+
+void gsym_index_file_dispose(gsym_index_file *f)
+{
+	gsym_platform_unmap(&f->map);
+	gsym_buf_dispose(&f->names);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+uint32_t gsym_index_item_mode(const gsym_index_item *item)
+{
+	return be32(item->raw + 24);
+}
+
+unsigned int gsym_index_item_stage(const gsym_index_item *item)
+{
+	return (item->raw[60] >> 4) & 3;
+}
+
+void gsym_index_item_istat(gsym_istat *out, const gsym_index_item *item)
+{
+	const unsigned char *p = item->raw;
+
+	out->ctime_sec = be32(p);
+	out->ctime_nsec = be32(p + 4);
+	out->mtime_sec = be32(p + 8);
+	out->mtime_nsec = be32(p + 12);
+	out->dev = be32(p + 16);
+	out->ino = be32(p + 20);
+	out->uid = be32(p + 28);
+	out->gid = be32(p + 32);
+	out->size = be32(p + 36);
+}
+
+const unsigned char *gsym_index_item_id(const gsym_index_item *item)
+{
+	return item->raw + 40;
+}
+
+size_t gsym_index_file_lower(const gsym_index_file *f, const char *key)
+{
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(f->v[mid].path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+ptrdiff_t gsym_index_file_find(const gsym_index_file *f, const char *path)
+{
+	size_t pos = gsym_index_file_lower(f, path);
+
+	return pos < f->n && !strcmp(f->v[pos].path, path) ? (ptrdiff_t)pos :
+							     -1;
+}
+
+bool gsym_index_file_has_prefix(const gsym_index_file *f, const char *prefix)
+{
+	size_t pos = gsym_index_file_lower(f, prefix);
+
+	return pos < f->n && !strncmp(f->v[pos].path, prefix, strlen(prefix));
+}
+
+/*
+ * Could validation refuse `path`? False when plainly it cannot: only a
+ * component that starts or ends with '.' or ' ', an empty one, or one
+ * holding '~', ':', '\\', a control or a non-ASCII byte is looked at.
+ */
+static bool suspect(const char *path)
+{
+	static unsigned char special[256];
+	const unsigned char *p = (const unsigned char *)path;
+	bool start = true;
+
+	if (!special['/']) {
+		unsigned int c;
+
+		for (c = 0; c < 256; c++)
+			special[c] = c < 0x20 || c >= 0x80 ||
+				strchr("/.~:\\ ", (int)c) != NULL;
+	}
+	for (; *p; p++) {
+		unsigned char c = *p;
+
+		if (!special[c]) {
+			start = false;
+			continue;
+		}
+		if (c == '/') {
+			if (start)
+				return true; /* empty component */
+			start = true;
+			continue;
+		}
+		if ((c != '.' && c != ' ') || start || p[1] == '/' || !p[1])
+			return true;
+		start = false;
+	}
+	return start; /* empty, or ends with '/' */
+}
+
+int gsym_index_file_explain(gsym_buf *out, const gsym_index_file *f,
+	unsigned int flags)
+{
+	const char *reason = NULL;
+	size_t i;
+
+	/* the filter knows git's rules, not Windows' extra ones */
+	for (i = 0; i < f->n && !reason; i++)
+		if ((flags & GSYM_VALIDATE_WINDOWS) || suspect(f->v[i].path))
+			reason = gsym_validate_path(f->v[i].path, flags);
+	if (reason && out) {
+		gsym_buf_puts(out,
+			"the index holds an entry path git refuses: '");
+		gsym_quote_path(out, f->v[i - 1].path, true);
+		gsym_buf_printf(out, "' (%s)", reason);
+	}
+	return reason != NULL;
+}
+
+int gsym_index_explain_buf(gsym_buf *out, const unsigned char *data,
+	size_t size, unsigned int flags)
+{
+	gsym_index_file f;
+	int found;
+
+	memset(&f, 0, sizeof(f));
+	f.data = data;
+	f.size = size;
+	gsym_index_file_parse(&f);
+	found = gsym_index_file_explain(out, &f, flags);
+	gsym_index_file_dispose(&f);
+	return found;
+}
+
+#define CACHE_TREE_MAX_DEPTH 256
+
+/* Decimal digits (with an optional '-') up to `stop`. */
+static bool decimal(long *out, const unsigned char **p,
+	const unsigned char *end, char stop)
+{
+	bool neg = false, any = false;
+	long v = 0;
+
+	if (*p < end && **p == '-') {
+		neg = true;
+		(*p)++;
+	}
+	while (*p < end && **p >= '0' && **p <= '9' && v < 100000000) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		any = true;
+	}
+	if (!any || *p >= end || **p != stop)
+		return false;
+	(*p)++;
+	*out = neg ? -v : v;
+	return true;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	return strcmp((*(gsym_cache_tree *const *)a)->name,
+		(*(gsym_cache_tree *const *)b)->name);
+}
+
+static int parse_node(gsym_cache_tree **out, const unsigned char **p,
+	const unsigned char *end, unsigned int depth)
+{
+	const unsigned char *nul;
+	gsym_cache_tree *t;
+	long count, nsub, i;
+
+	*out = NULL;
+	if (depth > CACHE_TREE_MAX_DEPTH || *p >= end ||
+		!(nul = memchr(*p, '\0', (size_t)(end - *p))))
+		return unsupported("bad cache-tree");
+	t = gsym_calloc(1, sizeof(*t));
+	*out = t;
+	t->name = gsym_malloc((size_t)(nul - *p) + 1);
+	memcpy(t->name, *p, (size_t)(nul - *p) + 1);
+	*p = nul + 1;
+	if (!decimal(&count, p, end, ' ') || !decimal(&nsub, p, end, '\n') ||
+		nsub < 0 || nsub > (end - *p))
+		return unsupported("bad cache-tree");
+	if (count >= 0) {
+		if (end - *p < GSYM_OID_RAWSZ)
+			return unsupported("bad cache-tree");
+		t->valid = true;
+		memcpy(t->id, *p, GSYM_OID_RAWSZ);
+		*p += GSYM_OID_RAWSZ;
+	}
+	t->sub = gsym_calloc(nsub ? (size_t)nsub : 1, sizeof(*t->sub));
+	for (i = 0; i < nsub; i++) {
+		int error = parse_node(&t->sub[i], p, end, depth + 1);
+
+		t->nsub = (size_t)i + 1;
+		if (error < 0)
+			return error;
+	}
+	/* git orders them by length first: sort by name to search them */
+	if (t->nsub > 1)
+		qsort(t->sub, t->nsub, sizeof(*t->sub), cmp_node);
+	return 0;
+}
+
+int gsym_cache_tree_read(gsym_cache_tree **out, const gsym_index_file *f)
+{
+	const unsigned char *p = f->tree;
+	int error;
+
+	*out = NULL;
+	if (!p)
+		return 0;
+	error = parse_node(out, &p, f->tree + f->tree_size, 0);
+	if (error < 0) {
+		gsym_cache_tree_free(*out);
+		*out = NULL;
+	}
+	return error;
+}
+
+const gsym_cache_tree *gsym_cache_tree_child(const gsym_cache_tree *t,
+	const char *name, size_t len)
+{
+	size_t lo = 0, hi = t ? t->nsub : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *n = t->sub[mid]->name;
+		int c = strncmp(n, name, len);
+
+		if (c == 0 && n[len] == '\0')
+			return t->sub[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void gsym_cache_tree_free(gsym_cache_tree *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nsub; i++)
+		gsym_cache_tree_free(t->sub[i]);
+	free(t->sub);
+	free(t->name);
+	free(t);
+}

@@ -1,0 +1,25 @@
+/*
+ * Record: make git's view of each changed entry right. The index entry
+ * keeps mode 120000 and its blob; its stat data is stamped from what is
+ * now on disk, and the skip-worktree bit is set for fallbacks (and only
+ * cleared where this tool set it).
+ */
+#ifndef INCLUDE_git_record_h__
+#define INCLUDE_git_record_h__
+
+#include <git2.h>
+
+#include "pipeline/entry.h"
+
+/* Copy lstat data into an index entry's stat fields (the stat stamp). */
+void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st);
+
+/*
+ * Stamp the index entry of `e` (GSYM_ENTRY_RECORD set) from e->result.
+ * `ours` says the tool manages the entry's skip-worktree bit. Sets
+ * `*changed` when the index changed.
+ */
+int gsym_record_entry(git_index *index, const gsym_entry *e, bool ours,
+	bool *changed);
+
+#endif

@@ -1,0 +1,466 @@
+#include "git/state.h"
+#include "util/alloc.h"
+#include "pipeline/copy.h"
+#include "util/error.h"
+#include "util/util.h"
+#include "platform/platform.h"
+
+#include <stdio.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define STATE_HEADER "# git-symlinks state 1\n"
+
+static int cmp_rec(const void *a, const void *b)
+{
+	return strcmp(((const gsym_record *)a)->path,
+		((const gsym_record *)b)->path);
+}
+
+gsym_record *gsym_state_find(gsym_state_file *st, const char *path)
+{
+	gsym_record key;
+
+	if (!st->n)
+		return NULL;
+	key.path = (char *)path;
+	return bsearch(&key, st->v, st->n, sizeof(gsym_record), cmp_rec);
+}
+
+void gsym_state_put(gsym_state_file *st, const gsym_record *rec)
+{
+	gsym_record *old = gsym_state_find(st, rec->path);
+	size_t at;
+
+	st->dirty = true;
+	if (old) {
+		char *path = old->path;
+
+		free(old->src);
+		*old = *rec;
+		old->path = path;
+		old->src = rec->src ? gsym_strdup(rec->src) : NULL;
+		return;
+	}
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->v = gsym_reallocarray(st->v, st->cap, sizeof(gsym_record));
+	}
+	for (at = st->n; at > 0 && strcmp(st->v[at - 1].path, rec->path) > 0;
+		at--)
+		;
+	if (at < st->n)
+		memmove(&st->v[at + 1], &st->v[at],
+			(st->n - at) * sizeof(*st->v));
+	st->v[at] = *rec;
+	st->v[at].path = gsym_strdup(rec->path);
+	st->v[at].src = rec->src ? gsym_strdup(rec->src) : NULL;
+	st->n++;
+}
+
+void gsym_state_remove(gsym_state_file *st, const char *path)
+{
+	gsym_record *r = gsym_state_find(st, path);
+	size_t at;
+
+	if (!r)
+		return;
+	at = (size_t)(r - st->v);
+	free(r->path);
+	free(r->src);
+	if (at + 1 < st->n)
+		memmove(&st->v[at], &st->v[at + 1],
+			(st->n - at - 1) * sizeof(*r));
+	st->n--;
+	st->dirty = true;
+}
+
+/* Paths are written with '\\', '\n' and '\t' escaped, last on the line. */
+static void put_escaped(gsym_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			gsym_buf_puts(out, "\\\\");
+		else if (*s == '\n')
+			gsym_buf_puts(out, "\\n");
+		else if (*s == '\t')
+			gsym_buf_puts(out, "\\t");
+		else
+			gsym_buf_putc(out, *s);
+	}
+}
+
+static char *unescape(const char *s, size_t len)
+{
+	gsym_buf out = GSYM_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len) {
+			i++;
+			gsym_buf_putc(&out,
+				s[i] == 'n'         ? '\n' :
+					s[i] == 't' ? '\t' :
+						      s[i]);
+		} else {
+			gsym_buf_putc(&out, s[i]);
+		}
+	}
+	return gsym_buf_detach(&out);
+}
+
+static void format_record(gsym_buf *out, const gsym_record *r)
+{
+	gsym_buf_printf(out, "%s\t%s\t", gsym_kind_name(r->kind),
+		gsym_type_name(r->type));
+	gsym_hex(out, r->blob, GSYM_OID_RAWSZ);
+	gsym_buf_putc(out, '\t');
+	gsym_hex(out, r->hash, GSYM_OID_RAWSZ);
+	gsym_buf_printf(out, "\t%llu/%lld.%09u/%llu\t",
+		(unsigned long long)r->size, (long long)r->mtime_sec,
+		r->mtime_nsec, (unsigned long long)r->ino);
+	put_escaped(out, r->src ? r->src : "");
+	gsym_buf_putc(out, '\t');
+	put_escaped(out, r->path);
+	gsym_buf_putc(out, '\n');
+}
+
+/* Parse one record line; false when it is not one. */
+static bool parse_record(gsym_record *r, const char *line, size_t len)
+{
+	const char *f[7];
+	size_t flen[7], i = 0, start = 0, k;
+	unsigned long long size, ino;
+	long long sec;
+	unsigned int nsec;
+	char stat[96];
+
+	for (k = 0; k <= len && i < 7; k++) {
+		if (k == len || (line[k] == '\t' && i < 6)) {
+			f[i] = line + start;
+			flen[i++] = k - start;
+			start = k + 1;
+		}
+	}
+	if (i != 7 || flen[2] != 40 || flen[3] != 40 || flen[6] == 0 ||
+		flen[4] >= sizeof(stat))
+		return false;
+	memcpy(stat, f[4], flen[4]);
+	stat[flen[4]] = '\0';
+	if (sscanf(stat, "%llu/%lld.%u/%llu", &size, &sec, &nsec, &ino) != 4)
+		return false;
+	r->size = size;
+	r->mtime_sec = sec;
+	r->mtime_nsec = nsec;
+	r->ino = ino;
+	if (flen[0] == 4 && !memcmp(f[0], "copy", 4))
+		r->kind = GSYM_KIND_COPY;
+	else if (flen[0] == 8 && !memcmp(f[0], "hardlink", 8))
+		r->kind = GSYM_KIND_HARDLINK;
+	else if (flen[0] == 8 && !memcmp(f[0], "junction", 8))
+		r->kind = GSYM_KIND_JUNCTION;
+	else
+		return false;
+	if (flen[1] == 4 && !memcmp(f[1], "file", 4))
+		r->type = GSYM_TYPE_FILE;
+	else if (flen[1] == 3 && !memcmp(f[1], "dir", 3))
+		r->type = GSYM_TYPE_DIR;
+	else
+		return false;
+	if (gsym_unhex(r->blob, f[2], GSYM_OID_RAWSZ) < 0 ||
+		gsym_unhex(r->hash, f[3], GSYM_OID_RAWSZ) < 0)
+		return false;
+	r->src = flen[5] ? unescape(f[5], flen[5]) : NULL;
+	r->path = unescape(f[6], flen[6]);
+	return true;
+}
+
+static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
+{
+	const char *p = gsym_buf_cstr(b), *end = p + b->size;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		gsym_record r;
+
+		if (!nl)
+			break; /* a torn last line from a crash: ignore it */
+		if (len == 12 && !memcmp(p, "caps links=0", 12)) {
+			st->links_unsupported = true;
+		} else if (journal && len > 6 && !memcmp(p, "touch\t", 6)) {
+			st->touched = gsym_reallocarray(st->touched,
+				st->ntouched + 1, sizeof(char *));
+			st->touched[st->ntouched++] = unescape(p + 6, len - 6);
+		} else if (parse_record(&r, p, len)) {
+			gsym_state_put(st, &r);
+			free(r.path);
+			free(r.src);
+		}
+		p = nl + 1;
+	}
+}
+
+static void file_path(gsym_buf *out, const gsym_state_file *st,
+	const char *name)
+{
+	gsym_buf_sets(out, st->dir);
+	gsym_buf_puts(out, name);
+}
+
+int gsym_state_load(gsym_state_file *out, const char *gitdir)
+{
+	gsym_buf path = GSYM_BUF_INIT, content = GSYM_BUF_INIT;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	gsym_buf_printf(&path, "%ssymlinks/", gitdir);
+	out->dir = gsym_buf_detach(&path);
+
+	file_path(&path, out, "state");
+	error = gsym_platform_read_file(&content, path.ptr, 1 << 30);
+	if (error == GSYM_ENOTFOUND)
+		error = 0;
+	else if (!error)
+		parse_file(out, &content, false);
+	out->dirty = false; /* read as it is on disk: nothing to write */
+	gsym_buf_clear(&content);
+	file_path(&path, out, "journal");
+	if (!error) {
+		int jerr = gsym_platform_read_file(&content, path.ptr, 1 << 30);
+
+		if (!jerr) {
+			parse_file(out, &content, true);
+			out->dirty = true; /* fold the journal in */
+		} else if (jerr != GSYM_ENOTFOUND) {
+			error = jerr;
+		}
+	}
+	out->dirty = out->dirty && !error;
+	gsym_buf_dispose(&path);
+	gsym_buf_dispose(&content);
+	return error;
+}
+
+static int ensure_dir(const char *dir)
+{
+	int error = gsym_platform_mkdir(dir);
+
+	return error == GSYM_EEXISTS ? 0 : error;
+}
+
+/* Append one line to the journal (one write: a kill leaves whole lines or
+ * a torn last one, which the next load ignores). */
+static int journal_line(gsym_state_file *st, const gsym_buf *line)
+{
+	gsym_buf path = GSYM_BUF_INIT;
+	int error;
+
+	if ((error = ensure_dir(st->dir)) < 0)
+		return error;
+	file_path(&path, st, "journal");
+	error = gsym_platform_append(path.ptr, line->ptr, line->size);
+	st->dirty = true; /* the next save drops the journal */
+	gsym_buf_dispose(&path);
+	return error;
+}
+
+int gsym_state_journal(gsym_state_file *st, const gsym_record *rec)
+{
+	gsym_buf line = GSYM_BUF_INIT;
+	int error;
+
+	format_record(&line, rec);
+	error = journal_line(st, &line);
+	gsym_buf_dispose(&line);
+	return error;
+}
+
+int gsym_state_journal_touch(gsym_state_file *st, const char *path)
+{
+	gsym_buf line = GSYM_BUF_INIT;
+	int error;
+
+	gsym_buf_puts(&line, "touch\t");
+	put_escaped(&line, path);
+	gsym_buf_putc(&line, '\n');
+	error = journal_line(st, &line);
+	gsym_buf_dispose(&line);
+	return error;
+}
+
+/* Write `content` to `path` through `path.lock` and a rename. */
+static int write_atomic(const char *path, const gsym_buf *content)
+{
+	gsym_buf lock = GSYM_BUF_INIT;
+	int error;
+
+	gsym_buf_printf(&lock, "%s.lock", path);
+	if ((error = gsym_platform_lock(lock.ptr, NULL)) < 0)
+		goto done;
+	gsym_platform_remove(lock.ptr);
+	if ((error = gsym_platform_write_new(lock.ptr, gsym_buf_cstr(content),
+		     content->size)) < 0 ||
+		(error = gsym_platform_rename(lock.ptr, path)) < 0)
+		gsym_copy_discard(lock.ptr);
+done:
+	gsym_buf_dispose(&lock);
+	return error;
+}
+
+int gsym_state_save(gsym_state_file *st)
+{
+	gsym_buf path = GSYM_BUF_INIT, content = GSYM_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	if (!st->dirty)
+		return 0;
+	file_path(&path, st, "state");
+	if (st->n == 0 && !st->links_unsupported) {
+		error = gsym_platform_remove(path.ptr);
+		if (error == GSYM_ENOTFOUND)
+			error = 0;
+	} else {
+		gsym_buf_puts(&content, STATE_HEADER);
+		if (st->links_unsupported)
+			gsym_buf_puts(&content, "caps links=0\n");
+		for (i = 0; i < st->n; i++)
+			format_record(&content, &st->v[i]);
+		if (!(error = ensure_dir(st->dir)))
+			error = write_atomic(path.ptr, &content);
+	}
+	if (!error) {
+		file_path(&path, st, "journal");
+		if (gsym_platform_remove(path.ptr) == GSYM_ENOTFOUND)
+			gsym_error_clear();
+		st->dirty = false;
+	}
+	gsym_buf_dispose(&path);
+	gsym_buf_dispose(&content);
+	return error;
+}
+
+void gsym_state_dispose(gsym_state_file *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		free(st->v[i].path);
+		free(st->v[i].src);
+	}
+	free(st->v);
+	for (i = 0; i < st->ntouched; i++)
+		free(st->touched[i]);
+	free(st->touched);
+	free(st->dir);
+	memset(st, 0, sizeof(*st));
+}
+
+void gsym_pattern_line(gsym_buf *out, const char *prefix, const char *path)
+{
+	gsym_buf_puts(out, prefix);
+	gsym_buf_putc(out, '/');
+	for (; *path; path++) {
+		if (strchr("*?[\\!# ", *path))
+			gsym_buf_putc(out, '\\');
+		gsym_buf_putc(out, *path);
+	}
+	gsym_buf_putc(out, '\n');
+}
+
+int gsym_block_sync(bool *out_changed, const char *file, const char *id,
+	const gsym_buf *lines, bool remove_if_empty, bool any_id)
+{
+	gsym_buf old = GSYM_BUF_INIT, out = GSYM_BUF_INIT,
+		 begin = GSYM_BUF_INIT, end = GSYM_BUF_INIT,
+		 dir = GSYM_BUF_INIT;
+	const char *p, *stop;
+	bool inside = false;
+	int error;
+
+	*out_changed = false;
+	gsym_buf_printf(&begin,
+		"# BEGIN git-symlinks %s (managed, do not "
+		"edit)",
+		id);
+	gsym_buf_printf(&end, "# END git-symlinks %s", id);
+	error = gsym_platform_read_file(&old, file, 1 << 24);
+	if (error == GSYM_ENOTFOUND) {
+		error = 0;
+		if (!lines->size)
+			goto done;
+	}
+	if (error)
+		goto done;
+
+	/* keep every line outside our block */
+	for (p = gsym_buf_cstr(&old), stop = p + old.size; p < stop;) {
+		const char *nl = memchr(p, '\n', (size_t)(stop - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(stop - p);
+
+		if (any_id ? len > 22 && !memcmp(p, begin.ptr, 22) :
+			     len == begin.size && !memcmp(p, begin.ptr, len))
+			inside = true;
+		else if (inside &&
+			(any_id ? len > 20 && !memcmp(p, end.ptr, 20) :
+				  len == end.size && !memcmp(p, end.ptr, len)))
+			inside = false;
+		else if (!inside) {
+			gsym_buf_put(&out, p, len);
+			gsym_buf_putc(&out, '\n');
+		}
+		p = nl ? nl + 1 : stop;
+	}
+	/* a block torn by a crash ended where the file did */
+	if (lines->size) {
+		gsym_buf_put(&out, begin.ptr, begin.size);
+		gsym_buf_putc(&out, '\n');
+		gsym_buf_put(&out, lines->ptr, lines->size);
+		gsym_buf_put(&out, end.ptr, end.size);
+		gsym_buf_putc(&out, '\n');
+	}
+	if (out.size == old.size &&
+		!memcmp(gsym_buf_cstr(&out), gsym_buf_cstr(&old), out.size))
+		goto done;
+	*out_changed = true;
+	if (!out.size && remove_if_empty) {
+		error = gsym_platform_remove(file);
+		goto done;
+	}
+	gsym_buf_put(&dir, file, gsym_path_dirlen(file));
+	if ((error = ensure_dir(dir.ptr)) < 0)
+		goto done;
+	error = write_atomic(file, &out);
+done:
+	gsym_buf_dispose(&old);
+	gsym_buf_dispose(&out);
+	gsym_buf_dispose(&begin);
+	gsym_buf_dispose(&end);
+	gsym_buf_dispose(&dir);
+	return error;
+}
+
+int gsym_exclude_sync(const char *exclude_path, const char *id,
+	const gsym_state_file *st)
+{
+	gsym_buf lines = GSYM_BUF_INIT;
+	bool changed;
+	size_t i;
+	int error;
+
+	/*
+	 * "/dl", not "/dl/": git 2.39 asks whether the path of a deleted
+	 * link entry is ignored with the entry's type (a link), and only a
+	 * pattern for any type says yes (unpack-trees.c check_ok_to_remove),
+	 * so the switch can go on instead of "would lose untracked files".
+	 */
+	for (i = 0; i < st->n; i++)
+		if (st->v[i].type == GSYM_TYPE_DIR)
+			gsym_pattern_line(&lines, "", st->v[i].path);
+	error = gsym_block_sync(&changed, exclude_path, id, &lines, false,
+		false);
+	gsym_buf_dispose(&lines);
+	return error;
+}

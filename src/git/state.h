@@ -1,0 +1,73 @@
+/*
+ * The state file ($GIT_DIR/symlinks/state, per worktree): the fallbacks
+ * this tool made, so that only what is provably ours is ever replaced.
+ * A journal beside it gets a line before each fallback is put in place,
+ * so a run killed at any point still knows what it made.
+ */
+#ifndef INCLUDE_git_state_h__
+#define INCLUDE_git_state_h__
+
+#include "pipeline/plan.h"
+
+typedef struct {
+	gsym_record *v; /* sorted by path */
+	size_t n, cap;
+	bool links_unsupported; /* learnt by an earlier restore */
+	char **touched; /* paths a killed run was replacing (journal) */
+	size_t ntouched;
+	bool dirty;
+	char *dir; /* $GIT_DIR/symlinks/ */
+} gsym_state_file;
+
+/* Load the state and the journal of `gitdir` (missing files are empty). */
+int gsym_state_load(gsym_state_file *out, const char *gitdir);
+
+/* The record for `path`, or NULL. */
+gsym_record *gsym_state_find(gsym_state_file *st, const char *path);
+
+/* Add or replace the record for `rec->path` (copied). */
+void gsym_state_put(gsym_state_file *st, const gsym_record *rec);
+
+/* Drop the record for `path`, if any. */
+void gsym_state_remove(gsym_state_file *st, const char *path);
+
+/* Append `rec` to the journal before the fallback is put in place. */
+int gsym_state_journal(gsym_state_file *st, const gsym_record *rec);
+
+/* Note in the journal that `path` is about to be replaced in two steps. */
+int gsym_state_journal_touch(gsym_state_file *st, const char *path);
+
+/* Write the state atomically (lock file, rename) and drop the journal;
+ * with no records left, remove the file. */
+int gsym_state_save(gsym_state_file *st);
+
+/* Free the records. */
+void gsym_state_dispose(gsym_state_file *st);
+
+/*
+ * Make the block this tool keeps in `exclude_path` (info/exclude) list
+ * exactly the directory fallbacks in `st` for worktree `id`; write it
+ * atomically, and only when it changes.
+ */
+int gsym_exclude_sync(const char *exclude_path, const char *id,
+	const gsym_state_file *st);
+
+/*
+ * Append to `out` a gitignore-style line matching exactly `path` (any
+ * type), anchored at the top, special characters escaped, after
+ * `prefix` ("" or "!").
+ */
+void gsym_pattern_line(gsym_buf *out, const char *prefix, const char *path);
+
+/*
+ * Make the block this tool keeps in `file` for worktree `id` hold exactly
+ * `lines` (no block when empty), keeping every other line; write it
+ * atomically, and only when it changes (`out_changed`). With
+ * `remove_if_empty`, a file left with nothing is removed; with `any_id`,
+ * a block of any worktree is ours to replace (a per-worktree file that
+ * git copied from another worktree).
+ */
+int gsym_block_sync(bool *out_changed, const char *file, const char *id,
+	const gsym_buf *lines, bool remove_if_empty, bool any_id);
+
+#endif

@@ -1,0 +1,220 @@
+#include "git/view_repo.h"
+#include "util/alloc.h"
+#include "pipeline/copy.h"
+#include "pipeline/scan.h"
+#include "util/error.h"
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static gsym_repo_view *rv_of(const gsym_view *view)
+{
+	return view->payload;
+}
+
+/* Absolute path of a working-tree path, in the scratch buffer. */
+static const char *abs_path(gsym_repo_view *rv, const char *path)
+{
+	gsym_buf_sets(&rv->scratch, rv->repo->workdir);
+	gsym_buf_puts(&rv->scratch, path);
+	return rv->scratch.ptr;
+}
+
+/* The link entry's text, read from the object database once. */
+static void load_target(gsym_repo_view *rv, const gsym_entry *e,
+	gsym_target_cache *c)
+{
+	git_odb_object *obj = NULL;
+	git_oid oid;
+
+	if (c->state)
+		return;
+	memcpy(oid.id, e->id, GSYM_OID_RAWSZ);
+	if (git_odb_read(&obj, rv->repo->odb, &oid) < 0 ||
+		git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+		c->state = -1;
+		git_odb_object_free(obj);
+		return;
+	}
+	c->len = git_odb_object_size(obj);
+	c->text = gsym_malloc(c->len + 1);
+	memcpy(c->text, git_odb_object_data(obj), c->len);
+	c->text[c->len] = '\0';
+	c->state = 1;
+	git_odb_object_free(obj);
+}
+
+static int disk_node(gsym_node *out, gsym_repo_view *rv, const char *path)
+{
+	gsym_stat st;
+	int error = gsym_platform_lstat(&st, abs_path(rv, path));
+
+	if (error == GSYM_ENOTFOUND)
+		return 0;
+	if (error < 0)
+		return error;
+	switch (st.type) {
+	case GSYM_FT_FILE: out->type = GSYM_NODE_FILE; break;
+	case GSYM_FT_DIR: out->type = GSYM_NODE_DIR; break;
+	case GSYM_FT_LINK:
+	case GSYM_FT_JUNCTION: {
+		gsym_buf text = GSYM_BUF_INIT;
+
+		if ((error = gsym_platform_readlink(&text,
+			     abs_path(rv, path))) < 0)
+			return error;
+		out->type = GSYM_NODE_LINK;
+		out->target_len = text.size;
+		out->target = gsym_buf_detach(&text);
+		break;
+	}
+	default: out->type = GSYM_NODE_OTHER;
+	}
+	return 0;
+}
+
+static int lookup(gsym_node *out, const gsym_view *view, const char *path)
+{
+	gsym_repo_view *rv = rv_of(view);
+	gsym_entry *e;
+	ptrdiff_t pos;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (!*path) {
+		out->type = GSYM_NODE_DIR;
+		out->tracked = true;
+		return 0;
+	}
+	if ((e = gsym_entries_find(rv->entries, path)) != NULL) {
+		gsym_target_cache *c = &rv->cache[e - rv->entries->v];
+
+		load_target(rv, e, c);
+		out->type = GSYM_NODE_LINK;
+		out->tracked = true;
+		out->target = c->state > 0 ? c->text : NULL;
+		out->target_len = c->state > 0 ? c->len : 0;
+		return 0;
+	}
+	if ((pos = gsym_index_file_find(&rv->repo->file, path)) >= 0) {
+		uint32_t mode = gsym_index_item_mode(&rv->repo->file.v[pos]);
+
+		out->tracked = true;
+		out->type = (mode & 0170000) == 0160000 ? GSYM_NODE_DIR :
+							  GSYM_NODE_FILE;
+		return 0;
+	}
+	gsym_buf_sets(&rv->scratch, path);
+	gsym_buf_putc(&rv->scratch, '/');
+	if (gsym_index_file_has_prefix(&rv->repo->file, rv->scratch.ptr)) {
+		out->tracked = true;
+		out->type = GSYM_NODE_DIR;
+		return 0;
+	}
+	if ((error = disk_node(out, rv, path)) < 0)
+		return error;
+	if (out->type == GSYM_NODE_LINK) {
+		/* texts of untracked links live as long as the view */
+		rv->untracked = gsym_reallocarray(rv->untracked,
+			rv->nuntracked + 1, sizeof(char *));
+		rv->untracked[rv->nuntracked++] = (char *)out->target;
+	}
+	return 0;
+}
+
+static int view_lstat(gsym_stat *out, const gsym_view *view, const char *path)
+{
+	return gsym_platform_lstat(out, abs_path(rv_of(view), path));
+}
+
+static int view_readlink(gsym_buf *out, const gsym_view *view, const char *path)
+{
+	return gsym_platform_readlink(out, abs_path(rv_of(view), path));
+}
+
+static int view_read(gsym_buf *out, const gsym_view *view, const char *path,
+	size_t max)
+{
+	return gsym_platform_read_file(out, abs_path(rv_of(view), path), max);
+}
+
+static int view_hash(unsigned char *out, const gsym_view *view,
+	const char *path, gsym_type type)
+{
+	gsym_buf content = GSYM_BUF_INIT;
+	git_oid oid;
+	int error;
+
+	if (type == GSYM_TYPE_DIR)
+		return gsym_copy_dir(out, view, path, NULL);
+	/* read without following a link at the path, then hash as a blob */
+	error = gsym_platform_read_file(&content, abs_path(rv_of(view), path),
+		(size_t)GSYM_COPY_MAX_BYTES);
+	if (!error &&
+		git_odb_hash(&oid, gsym_buf_cstr(&content), content.size,
+			GIT_OBJECT_BLOB) < 0)
+		error = gsym_error_set("could not hash '%s'", path);
+	if (!error)
+		memcpy(out, oid.id, GSYM_OID_RAWSZ);
+	gsym_buf_dispose(&content);
+	return error;
+}
+
+static int view_attr(gsym_type *out, const gsym_view *view, const char *path)
+{
+	const char *value = NULL;
+
+	*out = GSYM_TYPE_UNKNOWN;
+	if (git_attr_get(&value, rv_of(view)->repo->repo,
+		    GIT_ATTR_CHECK_FILE_THEN_INDEX, path, "symlink") < 0)
+		return gsym_repo_git_error("could not read gitattributes");
+	if (value && !strcmp(value, "dir"))
+		*out = GSYM_TYPE_DIR;
+	else if (value && !strcmp(value, "file"))
+		*out = GSYM_TYPE_FILE;
+	return 0;
+}
+
+static int view_readdir(const gsym_view *view, const char *path,
+	int (*cb)(const char *name, void *payload), void *payload)
+{
+	gsym_repo_view *rv = rv_of(view);
+	char *dir = gsym_strdup(abs_path(rv, path));
+	int error = gsym_platform_readdir(dir, cb, payload);
+
+	free(dir);
+	return error;
+}
+
+void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
+	const gsym_entries *entries)
+{
+	memset(rv, 0, sizeof(*rv));
+	rv->repo = repo;
+	rv->entries = entries;
+	rv->cache = gsym_calloc(entries->n ? entries->n : 1,
+		sizeof(gsym_target_cache));
+	view->lookup = lookup;
+	view->lstat = view_lstat;
+	view->readlink = view_readlink;
+	view->read = view_read;
+	view->hash = view_hash;
+	view->attr = view_attr;
+	view->readdir = view_readdir;
+	view->workdir = repo->workdir;
+	view->payload = rv;
+}
+
+void gsym_view_repo_dispose(gsym_repo_view *rv)
+{
+	size_t i;
+
+	for (i = 0; rv->entries && i < rv->entries->n; i++)
+		free(rv->cache[i].text);
+	free(rv->cache);
+	for (i = 0; i < rv->nuntracked; i++)
+		free(rv->untracked[i]);
+	free(rv->untracked);
+	gsym_buf_dispose(&rv->scratch);
+}

@@ -1,0 +1,441 @@
+#include "pipeline/apply.h"
+#include "util/alloc.h"
+#include "pipeline/copy.h"
+#include "util/error.h"
+#include "util/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Seconds the mtime of what we make is set back, so it is never racy. */
+#define STAMP_AGE 5
+
+/* "<dir>/.<base>.gsym-<what>": our temporary names, never tracked. */
+static void tmp_name(gsym_buf *out, const char *abs, const char *what)
+{
+	size_t dl = gsym_path_dirlen(abs);
+
+	gsym_buf_clear(out);
+	gsym_buf_put(out, abs, dl);
+	gsym_buf_puts(out, "/.");
+	gsym_buf_puts(out, abs + dl + 1);
+	gsym_buf_puts(out, ".gsym-");
+	gsym_buf_puts(out, what);
+}
+
+static int check_parents(const char *workdir, const char *path, bool create);
+
+int gsym_apply_check_parents(const char *workdir, const char *path)
+{
+	return check_parents(workdir, path, true);
+}
+
+/* The same check, creating nothing: GSYM_ENOTFOUND when one is missing. */
+static int check_parents_exist(const char *workdir, const char *path)
+{
+	return check_parents(workdir, path, false);
+}
+
+static int check_parents(const char *workdir, const char *path, bool create)
+{
+	gsym_buf p = GSYM_BUF_INIT;
+	const char *slash, *comp = path;
+	gsym_stat st;
+	int error = 0;
+
+	gsym_buf_puts(&p, workdir);
+	while ((slash = strchr(comp, '/')) != NULL) {
+		gsym_buf_put(&p, comp, (size_t)(slash - comp));
+		/* no cache: an earlier step may have made a link here */
+		error = gsym_platform_lstat(&st, p.ptr);
+		if (error == GSYM_ENOTFOUND) {
+			if (!create || (error = gsym_platform_mkdir(p.ptr)) < 0)
+				break;
+		} else if (error < 0) {
+			break;
+		} else if (st.type != GSYM_FT_DIR) {
+			error = gsym_error_setc(GSYM_EUNSAFE,
+				"refusing to write '%s': leading path '%.*s' "
+				"is %s",
+				path, (int)(slash - path), path,
+				st.type == GSYM_FT_FILE ? "a file" :
+							  "a link or junction");
+			break;
+		}
+		gsym_buf_putc(&p, '/');
+		comp = slash + 1;
+	}
+	gsym_buf_dispose(&p);
+	return error;
+}
+
+/* Move what is at `abs` into the backup directory before --force. */
+static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	gsym_buf dst = GSYM_BUF_INIT, rel = GSYM_BUF_INIT;
+	gsym_stat st;
+	int error, n = 0;
+
+	do {
+		gsym_buf_clear(&rel);
+		gsym_buf_puts(&rel, e->path);
+		if (n)
+			gsym_buf_printf(&rel, ".%d", n);
+		gsym_buf_sets(&dst, ctx->backup_dir);
+		gsym_buf_puts(&dst, rel.ptr);
+		n++;
+	} while (gsym_platform_lstat(&st, dst.ptr) == 0);
+	if ((error = gsym_mkdirs(ctx->backup_dir)) < 0 ||
+		(error = gsym_apply_check_parents(ctx->backup_dir, rel.ptr)) <
+			0)
+		goto failed;
+	/*
+	 * A file is copied, so the path keeps it until the new form is
+	 * renamed over it; a link or directory is moved (a directory cannot
+	 * be replaced by a rename anyway).
+	 */
+	if ((error = gsym_platform_lstat(&st, abs)) == 0)
+		error = st.type == GSYM_FT_FILE ?
+			gsym_platform_copy_file(abs, dst.ptr) :
+			gsym_platform_rename(abs, dst.ptr);
+failed:
+	if (error < 0) {
+		char *why = gsym_strdup(gsym_error_last());
+
+		error = gsym_error_set("could not back up '%s' before --force "
+				       "(%s); nothing was replaced",
+			e->path, why);
+		free(why);
+	}
+	gsym_buf_dispose(&dst);
+	gsym_buf_dispose(&rel);
+	return error;
+}
+
+static bool is_dirlike(gsym_ftype t)
+{
+	return t == GSYM_FT_DIR || t == GSYM_FT_JUNCTION;
+}
+
+/*
+ * Put `tmp` (of type `made`) at `abs` (holding `at`, as planned): one
+ * rename, or two when a directory is on either side (a rename cannot
+ * replace a directory by a file, nor a file by a directory).
+ */
+static int replace(gsym_apply_ctx *ctx, const char *path, const char *tmp,
+	gsym_ftype made, const char *abs, gsym_ftype at)
+{
+	gsym_buf old = GSYM_BUF_INIT;
+	int error;
+
+	if (!is_dirlike(at) && !is_dirlike(made))
+		return gsym_platform_rename(tmp, abs);
+	if (at == GSYM_FT_NONE)
+		return gsym_platform_rename(tmp, abs);
+
+	/* two steps: a killed run must leave a note to clean up after it */
+	if ((error = gsym_state_journal_touch(ctx->state, path)) < 0)
+		return error;
+	tmp_name(&old, abs, "old");
+	if ((error = gsym_copy_remove(old.ptr)) < 0 ||
+		(error = gsym_platform_rename(abs, old.ptr)) < 0)
+		goto done;
+	if ((error = gsym_platform_rename(tmp, abs)) < 0) {
+		gsym_error_saved saved;
+
+		gsym_error_save(&saved);
+		gsym_platform_rename(old.ptr, abs); /* put it back */
+		error = gsym_error_restore(&saved, error);
+		goto done;
+	}
+	error = gsym_copy_remove(old.ptr);
+done:
+	gsym_buf_dispose(&old);
+	return error;
+}
+
+static bool is_unavailable(int error)
+{
+	return error == GSYM_EPRIVILEGE || error == GSYM_EUNSUPPORTED;
+}
+
+/* Make one form of the link at `tmp`; unavailable codes mean "next". */
+static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
+	const char *tmp)
+{
+	gsym_buf src = GSYM_BUF_INIT;
+	int error = 0;
+
+	if (how != GSYM_HOW_SYMLINK)
+		gsym_path_join(&src, ctx->workdir, e->resolved);
+	switch (how) {
+	case GSYM_HOW_SYMLINK:
+		error = gsym_platform_symlink(e->target, tmp, e->link_kind);
+		break;
+	case GSYM_HOW_JUNCTION:
+		error = gsym_platform_junction(src.ptr, tmp);
+		break;
+	case GSYM_HOW_HARDLINK:
+		if (!(error = gsym_platform_hardlink(src.ptr, tmp)))
+			error = ctx->view->hash(e->hash, ctx->view, e->resolved,
+				GSYM_TYPE_FILE);
+		break;
+	case GSYM_HOW_COPY:
+		if (e->type == GSYM_TYPE_DIR) {
+			error = gsym_copy_dir(e->hash, ctx->view, e->resolved,
+				tmp);
+			if (error < 0)
+				/* never leave half a copy behind */
+				gsym_copy_discard(tmp);
+			if (is_unavailable(error))
+				error = GSYM_ERROR;
+		} else if (!(error = gsym_platform_copy_file(src.ptr, tmp))) {
+			error = ctx->view->hash(e->hash, ctx->view, e->resolved,
+				GSYM_TYPE_FILE);
+		}
+		break;
+	default: error = gsym_error_set("unknown way to make a link");
+	}
+	if (error < 0 && how != GSYM_HOW_SYMLINK && how != GSYM_HOW_COPY)
+		gsym_copy_discard(tmp);
+	gsym_buf_dispose(&src);
+	return error;
+}
+
+static gsym_kind kind_of(gsym_how how)
+{
+	static const gsym_kind kinds[] = { GSYM_KIND_SYMLINK,
+		GSYM_KIND_JUNCTION, GSYM_KIND_HARDLINK, GSYM_KIND_COPY };
+
+	return kinds[how];
+}
+
+static void fail(gsym_entry *e, gsym_state state)
+{
+	free(e->message);
+	e->message = gsym_strdup(gsym_error_last());
+	e->state = state;
+}
+
+static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	gsym_buf tmp = GSYM_BUF_INIT;
+	gsym_record rec;
+	gsym_stat made_st;
+	unsigned int i;
+	int error = GSYM_EUNSUPPORTED;
+	bool made = false;
+
+	if ((e->flags & GSYM_ENTRY_BACKUP) && e->kind != GSYM_KIND_MISSING &&
+		(error = backup(ctx, e, abs)) < 0)
+		goto failed;
+	tmp_name(&tmp, abs, "new");
+	for (i = 0; i < e->nhows && !made; i++) {
+		error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr);
+		if (error == GSYM_EEXISTS) {
+			/* a leftover of a killed run: ours by its name */
+			if ((error = gsym_copy_remove(tmp.ptr)) < 0)
+				goto failed;
+			error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr);
+		}
+		if (!error) {
+			made = true;
+			e->made = (gsym_how)e->hows[i];
+		} else if (!is_unavailable(error)) {
+			goto failed;
+		} else if (e->hows[i] == GSYM_HOW_SYMLINK) {
+			/*
+			 * Whether links are impossible in the whole tree is
+			 * the run's to find out (and then to plan again),
+			 * not ours to guess from one path.
+			 */
+			e->flags |= GSYM_ENTRY_LINKS_REFUSED;
+			goto failed;
+		}
+	}
+	if (!made)
+		goto failed; /* every form was unavailable: say the last */
+	if (e->made != GSYM_HOW_HARDLINK &&
+		(error = gsym_platform_set_mtime(tmp.ptr,
+			 gsym_platform_now() - STAMP_AGE,
+			 /* only a link is known by the mark; a fallback by
+			    its record */
+			 e->made == GSYM_HOW_SYMLINK ?
+				 gsym_stamp_mark(e->path) :
+				 0)) < 0)
+		goto failed;
+	if (e->made != GSYM_HOW_SYMLINK) {
+		/* what the rename will put in place: its stat proves it later */
+		if ((error = gsym_platform_lstat(&made_st, tmp.ptr)) < 0)
+			goto failed;
+		memset(&rec, 0, sizeof(rec));
+		rec.kind = kind_of(e->made);
+		rec.type = e->type;
+		memcpy(rec.blob, e->id, GSYM_OID_RAWSZ);
+		memcpy(rec.hash, e->hash, GSYM_OID_RAWSZ);
+		rec.size = made_st.size;
+		rec.mtime_sec = made_st.mtime_sec;
+		rec.mtime_nsec = made_st.mtime_nsec;
+		rec.ino = made_st.ino;
+		rec.src = e->resolved;
+		rec.path = e->path;
+		/* journaled before it is in place: a kill leaves it provable */
+		if ((error = gsym_state_journal(ctx->state, &rec)) < 0)
+			goto failed;
+	}
+	if ((error = replace(ctx, e->path, tmp.ptr,
+		     e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR ?
+			     GSYM_FT_DIR :
+			     e->made == GSYM_HOW_JUNCTION ? GSYM_FT_JUNCTION :
+							    GSYM_FT_FILE,
+		     abs,
+		     /* a backed-up file is still there; the rest moved */
+		     !(e->flags & GSYM_ENTRY_BACKUP) ||
+				     e->disk.type == GSYM_FT_FILE ?
+			     e->disk.type :
+			     GSYM_FT_NONE)) < 0 ||
+		(error = gsym_platform_lstat(&e->result, abs)) < 0)
+		goto failed;
+
+	if (e->made == GSYM_HOW_SYMLINK)
+		gsym_state_remove(ctx->state, e->path);
+	else
+		gsym_state_put(ctx->state, &rec);
+	e->kind = kind_of(e->made);
+	e->state = e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
+						  GSYM_STATE_RESTORED;
+	e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
+	goto done;
+
+failed:
+	fail(e, GSYM_STATE_ERROR);
+	gsym_copy_discard(tmp.ptr);
+done:
+	gsym_buf_dispose(&tmp);
+	return 0;
+}
+
+static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	gsym_buf tmp = GSYM_BUF_INIT;
+	int error;
+
+	tmp_name(&tmp, abs, "new");
+	if ((error = gsym_copy_remove(tmp.ptr)) < 0 ||
+		(error = gsym_platform_write_new(tmp.ptr, e->target,
+			 e->target_len)) < 0 ||
+		(error = replace(ctx, e->path, tmp.ptr, GSYM_FT_FILE, abs,
+			 e->disk.type)) < 0 ||
+		(error = gsym_platform_lstat(&e->result, abs)) < 0) {
+		fail(e, GSYM_STATE_ERROR);
+		gsym_copy_discard(tmp.ptr);
+	} else {
+		gsym_state_remove(ctx->state, e->path);
+		e->kind = GSYM_KIND_PLACEHOLDER;
+		e->state = GSYM_STATE_OK;
+		e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
+	}
+	gsym_buf_dispose(&tmp);
+	return 0;
+}
+
+int gsym_apply_cleanup(gsym_apply_ctx *ctx, const char *path)
+{
+	static const char *whats[] = { "new", "old" };
+	gsym_buf abs = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
+	size_t i;
+	int error = 0;
+
+	if (check_parents_exist(ctx->workdir, path) < 0)
+		goto done; /* never reach through a link to clean up */
+	gsym_path_join(&abs, ctx->workdir, path);
+	for (i = 0; i < GSYM_ARRAY_SIZE(whats) && !error; i++) {
+		tmp_name(&tmp, abs.ptr, whats[i]);
+		error = gsym_copy_remove(tmp.ptr);
+	}
+done:
+	gsym_buf_dispose(&abs);
+	gsym_buf_dispose(&tmp);
+	return error;
+}
+
+int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
+	const gsym_record *rec, bool remove)
+{
+	gsym_buf abs = GSYM_BUF_INIT;
+	gsym_ftype want;
+	gsym_stat st;
+	bool ours = false;
+	int error = 0;
+
+	*out_kept = false;
+	if (ctx->dry_run || check_parents_exist(ctx->workdir, rec->path) < 0 ||
+		ctx->view->lstat(&st, ctx->view, rec->path) < 0)
+		goto done; /* nothing of ours there any more */
+	if ((error = gsym_plan_owned(&ours, ctx->view, rec, &st)) < 0)
+		goto done;
+	if (!remove) {
+		/* staged over by the user: still ours while unedited */
+		*out_kept = ours;
+		goto done;
+	}
+	want = rec->kind == GSYM_KIND_JUNCTION ? GSYM_FT_JUNCTION :
+		rec->type == GSYM_TYPE_DIR     ? GSYM_FT_DIR :
+						 GSYM_FT_FILE;
+	if (!ours) {
+		/* edited: left, and kept on record; else git's now */
+		if ((*out_kept = st.type == want))
+			gsym_error_printf("'%s' is no longer a link, but its "
+					  "copy there was edited: left as it "
+					  "is; move it away",
+				rec->path);
+		goto done;
+	}
+	gsym_path_join(&abs, ctx->workdir, rec->path);
+	error = gsym_copy_remove(abs.ptr);
+done:
+	gsym_error_clear();
+	gsym_buf_dispose(&abs);
+	return error;
+}
+
+int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
+{
+	gsym_buf abs = GSYM_BUF_INIT;
+	int error;
+
+	if (e->action == GSYM_ACT_NONE || ctx->dry_run)
+		return 0;
+	gsym_path_join(&abs, ctx->workdir, e->path);
+	if (e->action == GSYM_ACT_DISOWN) {
+		/* a copy kept before git sees it; the record goes */
+		if (e->disk.type == GSYM_FT_FILE && ctx->backup_dir &&
+			backup(ctx, e, abs.ptr) < 0)
+			fail(e, GSYM_STATE_ERROR);
+		else
+			e->flags |= GSYM_ENTRY_RECORD;
+		gsym_state_remove(ctx->state, e->path);
+		goto done;
+	}
+	if (e->action == GSYM_ACT_STAMP) {
+		if (gsym_platform_lstat(&e->result, abs.ptr) < 0)
+			fail(e, GSYM_STATE_ERROR);
+		else
+			e->flags |= GSYM_ENTRY_RECORD;
+		goto done;
+	}
+	if ((error = gsym_apply_check_parents(ctx->workdir, e->path)) < 0) {
+		fail(e,
+			error == GSYM_EUNSAFE ? GSYM_STATE_UNSAFE :
+						GSYM_STATE_ERROR);
+		goto done;
+	}
+	if (e->action == GSYM_ACT_CREATE)
+		create(ctx, e, abs.ptr);
+	else if (e->action == GSYM_ACT_PLACEHOLDER)
+		placeholder(ctx, e, abs.ptr);
+done:
+	gsym_buf_dispose(&abs);
+	return 0;
+}

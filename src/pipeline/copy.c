@@ -1,0 +1,252 @@
+#include "pipeline/copy.h"
+#include "util/alloc.h"
+#include "pipeline/resolve.h"
+#include "pipeline/validate.h"
+#include "util/error.h"
+#include "util/util.h"
+
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	const gsym_view *view;
+	gsym_buf manifest;
+	size_t files;
+	uint64_t bytes;
+	const char *stack[GSYM_COPY_MAX_DEPTH + 1]; /* dirs being copied */
+	unsigned int depth;
+} walk_ctx;
+
+typedef struct {
+	char **v;
+	size_t n, cap;
+} names;
+
+static int collect(const char *name, void *payload)
+{
+	names *ns = payload;
+
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? ns->cap * 2 : 16;
+		ns->v = gsym_reallocarray(ns->v, ns->cap, sizeof(char *));
+	}
+	ns->v[ns->n++] = gsym_strdup(name);
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_free(names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+}
+
+/* Is `dir` one of the directories being copied, or above one? */
+static bool loops(const walk_ctx *w, const char *dir)
+{
+	size_t len = strlen(dir);
+	unsigned int i;
+
+	for (i = 0; i < w->depth; i++) {
+		const char *s = w->stack[i];
+
+		if (len == 0 || !strcmp(s, dir) ||
+			(!strncmp(s, dir, len) && s[len] == '/'))
+			return true;
+	}
+	return false;
+}
+
+static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst);
+
+static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
+{
+	unsigned char id[GSYM_OID_RAWSZ];
+	gsym_buf abs = GSYM_BUF_INIT;
+	gsym_stat st;
+	int error;
+
+	if ((error = w->view->lstat(&st, w->view, src)) < 0)
+		return error;
+	if (++w->files > GSYM_COPY_MAX_FILES)
+		return gsym_error_setc(GSYM_ELIMIT,
+			"deep copy of '%s' has more than %d files", src,
+			GSYM_COPY_MAX_FILES);
+	if ((w->bytes += st.size) > GSYM_COPY_MAX_BYTES)
+		return gsym_error_setc(GSYM_ELIMIT,
+			"deep copy of '%s' is larger than 4 GiB", src);
+	if ((error = w->view->hash(id, w->view, src, GSYM_TYPE_FILE)) < 0)
+		return error;
+	gsym_buf_printf(&w->manifest, "%c ", (st.mode & 0100) ? 'X' : 'F');
+	gsym_buf_puts(&w->manifest, rel);
+	gsym_buf_putc(&w->manifest, '\0');
+	gsym_hex(&w->manifest, id, sizeof(id));
+	gsym_buf_putc(&w->manifest, '\n');
+	if (!dst)
+		return 0;
+	gsym_path_join(&abs, w->view->workdir, src);
+	error = gsym_platform_copy_file(abs.ptr, dst);
+	gsym_buf_dispose(&abs);
+	return error;
+}
+
+static int child(walk_ctx *w, const char *src, const char *rel, const char *dst)
+{
+	gsym_resolution res = { GSYM_TYPE_UNKNOWN, 0, 0, GSYM_BUF_INIT };
+	gsym_node node;
+	gsym_stat st;
+	int error;
+
+	if ((error = w->view->lookup(&node, w->view, src)) < 0)
+		return error;
+	if (node.type == GSYM_NODE_LINK) {
+		if (!node.target)
+			goto skip;
+		if ((error = gsym_resolve(&res, w->view, src, node.target,
+			     node.target_len)) < 0)
+			goto done;
+		if (res.flags &
+			(GSYM_RESOLVE_OUTSIDE | GSYM_RESOLVE_IN_GIT |
+				GSYM_RESOLVE_LOOP))
+			goto skip;
+		if (res.type == GSYM_TYPE_FILE)
+			error = file(w, res.path.ptr, rel, dst);
+		else if (res.type == GSYM_TYPE_DIR &&
+			!loops(w, gsym_buf_cstr(&res.path)))
+			error = walk(w, gsym_buf_cstr(&res.path), rel, dst);
+		else
+			goto skip;
+		goto done;
+	}
+	error = w->view->lstat(&st, w->view, src);
+	if (error == GSYM_ENOTFOUND)
+		goto skip;
+	if (error < 0)
+		goto done;
+	if (st.type == GSYM_FT_FILE)
+		error = file(w, src, rel, dst);
+	else if (st.type == GSYM_FT_DIR)
+		error = walk(w, src, rel, dst);
+	else
+		goto skip;
+	goto done;
+
+skip:
+	/*
+	 * Left out of the copy, and so out of its hash: the copy of a
+	 * directory holding a dangling or outside link must hash the same
+	 * as the directory it was made from, or it would look edited.
+	 */
+	error = 0;
+done:
+	gsym_resolution_dispose(&res);
+	return error;
+}
+
+static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
+{
+	names ns = { NULL, 0, 0 };
+	gsym_buf csrc = GSYM_BUF_INIT, crel = GSYM_BUF_INIT,
+		 cdst = GSYM_BUF_INIT;
+	size_t i;
+	int error;
+
+	if (w->depth >= GSYM_COPY_MAX_DEPTH)
+		return gsym_error_setc(GSYM_ELIMIT,
+			"deep copy of '%s' is more than %d levels deep", src,
+			GSYM_COPY_MAX_DEPTH);
+	if (dst && (error = gsym_platform_mkdir(dst)) < 0)
+		return error;
+	gsym_buf_puts(&w->manifest, "D ");
+	gsym_buf_puts(&w->manifest, rel);
+	gsym_buf_putc(&w->manifest, '\n');
+
+	if ((error = w->view->readdir(w->view, src, collect, &ns)) < 0)
+		goto done;
+	if (ns.n > 1)
+		qsort(ns.v, ns.n, sizeof(char *), cmp_name);
+	w->stack[w->depth++] = src;
+	for (i = 0; i < ns.n && !error; i++) {
+		if (gsym_is_dotgit(ns.v[i], strlen(ns.v[i])))
+			continue;
+		gsym_buf_clear(&csrc);
+		gsym_path_join(&csrc, src, ns.v[i]);
+		gsym_buf_clear(&crel);
+		gsym_path_join(&crel, rel, ns.v[i]);
+		if (dst) {
+			gsym_buf_clear(&cdst);
+			gsym_path_join(&cdst, dst, ns.v[i]);
+		}
+		error = child(w, csrc.ptr, crel.ptr, dst ? cdst.ptr : NULL);
+	}
+	w->depth--;
+done:
+	names_free(&ns);
+	gsym_buf_dispose(&csrc);
+	gsym_buf_dispose(&crel);
+	gsym_buf_dispose(&cdst);
+	return error;
+}
+
+int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
+	const char *dst)
+{
+	walk_ctx w;
+	git_oid oid;
+	int error;
+
+	memset(&w, 0, sizeof(w));
+	w.view = view;
+	error = walk(&w, src, "", dst);
+	if (!error &&
+		git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
+			GIT_OBJECT_BLOB) < 0)
+		error = gsym_error_set("could not hash the copy of '%s'", src);
+	if (!error)
+		memcpy(hash, oid.id, GSYM_OID_RAWSZ);
+	gsym_buf_dispose(&w.manifest);
+	return error;
+}
+
+static int remove_child(const char *name, void *payload)
+{
+	gsym_buf p = GSYM_BUF_INIT;
+	int error;
+
+	gsym_path_join(&p, payload, name);
+	error = gsym_copy_remove(p.ptr);
+	gsym_buf_dispose(&p);
+	return error;
+}
+
+int gsym_copy_remove(const char *abs_path)
+{
+	gsym_stat st;
+	int error;
+
+	if ((error = gsym_platform_lstat(&st, abs_path)) < 0)
+		return error == GSYM_ENOTFOUND ? 0 : error;
+	/* a link or junction goes as itself; only real directories recurse */
+	if (st.type == GSYM_FT_DIR &&
+		(error = gsym_platform_readdir(abs_path, remove_child,
+			 (void *)abs_path)) < 0)
+		return error;
+	return gsym_platform_remove(abs_path);
+}
+
+void gsym_copy_discard(const char *abs_path)
+{
+	gsym_error_saved saved;
+
+	gsym_error_save(&saved);
+	gsym_copy_remove(abs_path);
+	gsym_error_restore(&saved, 0);
+}

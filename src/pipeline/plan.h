@@ -1,0 +1,101 @@
+/*
+ * The planner: one decision per link entry. Pure: it sees the index and
+ * the working tree only through a gsym_view, and the state file through
+ * the record passed in.
+ */
+#ifndef INCLUDE_pipeline_plan_h__
+#define INCLUDE_pipeline_plan_h__
+
+#include "pipeline/entry.h"
+#include "pipeline/view.h"
+
+typedef enum {
+	GSYM_MODE_RESTORE = 0,
+	GSYM_MODE_STATUS,
+	GSYM_MODE_RESET
+} gsym_mode;
+
+/* A fallback the tool made earlier, as kept in the state file. */
+typedef struct {
+	gsym_kind kind; /* COPY, HARDLINK or JUNCTION */
+	gsym_type type; /* FILE or DIR */
+	unsigned char blob[GSYM_OID_RAWSZ]; /* the link entry's blob then */
+	unsigned char hash[GSYM_OID_RAWSZ]; /* what was written */
+	/* lstat of what was put in place: a match proves it is untouched */
+	uint64_t size;
+	int64_t mtime_sec;
+	uint32_t mtime_nsec;
+	uint64_t ino;
+	char *src; /* the resolved target it was made from */
+	char *path;
+} gsym_record;
+
+typedef struct {
+	gsym_mode mode;
+	bool force;
+	bool allow_outside;
+	/*
+	 * links are known not to work here: the state file says so, or the
+	 * run learnt it (see plan_forms in plan.c, where every form is decided)
+	 */
+	bool links_unsupported;
+	/* report type and target even for entries that are already right */
+	bool details;
+	unsigned char fallbacks[GSYM_HOW__COUNT];
+	unsigned int nfallbacks;
+	unsigned int validate_flags;
+	const gsym_platform_info *platform;
+} gsym_plan_opts;
+
+/*
+ * Decide what to do with `e` (scan fields filled in): fills the plan
+ * fields. `rec` is the state file's record for the path, or NULL.
+ * Returns 0, or a negative code when the view failed fatally.
+ */
+int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, const gsym_plan_opts *opts);
+
+/*
+ * Is `disk` (the lstat of rec->path) exactly the fallback `rec` records,
+ * unedited? Proven by the stat recorded with it, a hard link by sharing
+ * its target's inode, else by hashing. Returns 0 or a view error.
+ */
+int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
+	const gsym_stat *disk);
+
+/*
+ * Cheaply prove an entry needs nothing (hook mode, when neither the entry
+ * nor, for a fallback, its target changed): an index stamp carrying the
+ * mark of a link made here (no lstat needed: git rewrites the stamp of
+ * whatever it puts at the path), a link still carrying our stamp, or a
+ * fallback still carrying its recorded stat. Returns true and sets the
+ * state OK; false means plan it fully.
+ */
+bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, bool source_changed);
+
+/*
+ * THE decision of an entry's form: the ordered list of ways to put
+ * something at its path (e->hows), best first, from these inputs only:
+ *
+ *  - whether links can be made in this tree: opts->links_unsupported,
+ *    from the state file or learnt by this run when the platform refused
+ *    one and a probe at the top of the tree confirmed it (run.c);
+ *  - the configured fallbacks, in order: opts->fallbacks
+ *    (--fallback, symlinks.fallback, else the platform's default);
+ *  - the entry's target: its resolved type (e->type: a junction or a
+ *    deep copy only for a directory, a hard link only for a file) and
+ *    the resolution flags (e->resolve_flags: no fallback for a target
+ *    outside the tree, absolute, in .git, looping, an ancestor);
+ *  - the platform's abilities: opts->platform (junctions exist; a link
+ *    leaving the tree needs --allow-outside, opts->allow_outside).
+ *
+ * Apply tries the list in order and reports what failed; an empty list
+ * means the placeholder stays (settle() says why).
+ */
+void gsym_plan_forms(gsym_entry *e, const gsym_plan_opts *opts);
+
+/* True when the lstat data equals what the index entry holds. */
+bool gsym_stat_matches(const gsym_istat *is, const gsym_stat *st);
+
+#endif

@@ -1,0 +1,771 @@
+#include "pipeline/run.h"
+#include "util/alloc.h"
+#include "pipeline/apply.h"
+#include "util/error.h"
+#include "git/record.h"
+#include "git/repo.h"
+#include "pipeline/scan.h"
+#include "git/sparse.h"
+#include "git/changes.h"
+#include "git/state.h"
+#include "util/util.h"
+#include "pipeline/validate.h"
+#include "git/view_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list)
+{
+	const char *p = list;
+
+	opts->nfallbacks = 0;
+	if (!strcmp(list, "none") || !*list)
+		return 0;
+	while (*p) {
+		size_t len = strcspn(p, ", ");
+		int how = gsym_how_parse(p, len);
+		unsigned int i;
+
+		if (how < 0)
+			return gsym_error_set(
+				"unknown fallback '%.*s' in '%s'; "
+				"use junction, hardlink, copy or "
+				"none",
+				(int)len, p, list);
+		for (i = 0; i < opts->nfallbacks; i++)
+			if (opts->fallbacks[i] == how)
+				break;
+		if (i == opts->nfallbacks)
+			opts->fallbacks[opts->nfallbacks++] =
+				(unsigned char)how;
+		p += len;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * symlinks.fallback, symlinks.allowOutside, symlinks.jobs and (when
+ * `*recurse` is -1) submodule.recurse from git config, in one snapshot.
+ */
+static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
+	gsym_repo *repo, int *recurse, unsigned int *jobs)
+{
+	git_config *cfg = NULL;
+	git_buf value = { NULL, 0, 0 };
+	const char *fallback = o->fallback;
+	int flag = 0, error = 0;
+
+	if (git_repository_config_snapshot(&cfg, repo->repo) < 0)
+		return gsym_repo_git_error("could not read the git config");
+	if (!fallback &&
+		git_config_get_string_buf(&value, cfg, "symlinks.fallback") ==
+			0)
+		fallback = value.ptr;
+	if (!fallback)
+		fallback = plan->platform->default_fallback;
+	if (gsym_run_parse_fallback(plan, fallback) < 0)
+		error = gsym_error_set("bad symlinks.fallback: %s",
+			gsym_error_last());
+	if (git_config_get_bool(&flag, cfg, "symlinks.allowOutside") == 0)
+		plan->allow_outside = plan->allow_outside || flag;
+	if (*recurse < 0)
+		*recurse = git_config_get_bool(&flag, cfg,
+				   "submodule.recurse") == 0 &&
+			flag;
+	/* threads that look at the tree; 0 or unset: one per processor */
+	*jobs = o->jobs;
+	if (!*jobs && git_config_get_int32(&flag, cfg, "symlinks.jobs") == 0 &&
+		flag > 0)
+		*jobs = (unsigned int)flag;
+	if (!*jobs)
+		*jobs = gsym_platform_cpus();
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	return error;
+}
+
+/* "main", or the name of a linked worktree's git directory. */
+static char *worktree_id(const gsym_repo *repo)
+{
+	gsym_buf b = GSYM_BUF_INIT;
+	size_t len = strlen(repo->gitdir) - 1, start;
+
+	if (!strcmp(repo->gitdir, repo->commondir))
+		return gsym_strdup("main");
+	for (start = len; start > 0 && repo->gitdir[start - 1] != '/'; start--)
+		;
+	gsym_buf_put(&b, repo->gitdir + start, len - start);
+	return gsym_buf_detach(&b);
+}
+
+/* Has `path` entries of a merge conflict (stages 1-3) in the index? */
+static bool in_conflict(const gsym_index_file *f, const char *path)
+{
+	size_t i;
+
+	for (i = gsym_index_file_lower(f, path);
+		i < f->n && !strcmp(f->v[i].path, path); i++)
+		if (gsym_index_item_stage(&f->v[i]) != 0)
+			return true;
+	return false;
+}
+
+/* Does HEAD's tree have an entry at `path`? */
+static bool head_has(const gsym_repo *repo, const char *path)
+{
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	bool has;
+
+	has = git_revparse_single(&head, repo->repo, "HEAD") == 0 &&
+		git_object_peel((git_object **)&tree, head, GIT_OBJECT_TREE) ==
+			0 &&
+		git_tree_entry_bypath(&entry, tree, path) == 0;
+	git_error_clear();
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_object_free(head);
+	return has;
+}
+
+/*
+ * The record of a path that is no longer a link entry. Gone from the
+ * index (the link was deleted), or replaced by entries our sparse block
+ * hid from git: what is left there is our leftover, removed while ours.
+ * Replaced by entries git sees (the user staged our copy as a file, or
+ * git wrote the new file): the record stays while our unedited fallback
+ * is there, for the pre-commit guard, and goes once git's file is.
+ */
+static int settle_record(bool *keep, gsym_apply_ctx *actx,
+	const gsym_repo *repo, const gsym_sparse *sparse,
+	const gsym_record *rec)
+{
+	const gsym_index_file *f = &repo->file;
+	ptrdiff_t pos = gsym_index_file_find(f, rec->path);
+	gsym_buf below = GSYM_BUF_INIT;
+	size_t first;
+	bool hidden;
+
+	if (in_conflict(f, rec->path)) {
+		*keep = true; /* until the conflict is resolved */
+		return 0;
+	}
+	gsym_buf_printf(&below, "%s/", rec->path);
+	first = gsym_index_file_lower(f, below.ptr);
+	if (pos < 0 && !gsym_index_file_has_prefix(f, below.ptr)) {
+		gsym_buf_dispose(&below);
+		/*
+		 * HEAD still has it: a deletion staged by hand (`git rm
+		 * --cached`), which keeps the file; the guard sees to the
+		 * commit. Else a checkout deleted the link and left this.
+		 */
+		return gsym_apply_leftover(keep, actx, rec,
+			!head_has(repo, rec->path));
+	}
+	hidden = gsym_sparse_hides(sparse, rec->path) &&
+		(pos >= 0                    ? f->v[pos].ext_flags :
+				first < f->n ? f->v[first].ext_flags :
+					       0) &
+			GSYM_INDEX_SKIP_WORKTREE;
+	gsym_buf_dispose(&below);
+	return gsym_apply_leftover(keep, actx, rec, hidden);
+}
+
+/* Record every changed entry in the index; drop records gone stale. */
+static int record_all(gsym_repo *repo, gsym_entries *entries,
+	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
+	const gsym_run_opts *o, bool *changed)
+{
+	git_index *index = NULL;
+	size_t i;
+	int error;
+
+	for (i = 0; i < entries->n; i++) {
+		gsym_entry *e = &entries->v[i];
+		gsym_record *rec = gsym_state_find(state, e->path);
+		bool ours = rec != NULL || (e->flags & GSYM_ENTRY_CHANGED);
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED))
+			continue;
+		/* a record for a path that is now a link or placeholder */
+		if (rec &&
+			(e->kind == GSYM_KIND_SYMLINK ||
+				e->kind == GSYM_KIND_PLACEHOLDER)) {
+			gsym_state_remove(state, e->path);
+			/* clear the bit this tool set for the fallback */
+			if (e->flags & GSYM_ENTRY_SKIP_WORKTREE)
+				e->flags |= GSYM_ENTRY_RECORD;
+		}
+		if (!(e->flags & GSYM_ENTRY_RECORD))
+			continue;
+		/*
+		 * A hook leaves a real link unstamped: git finds the link
+		 * clean by its content and refreshes the stamp itself, and
+		 * writing the whole index for a few stamps would cost more
+		 * than the rest of the hook. The next restore stamps it.
+		 */
+		if (o->hook && e->kind == GSYM_KIND_SYMLINK && !rec &&
+			!(e->flags & GSYM_ENTRY_SKIP_WORKTREE))
+			continue;
+		if (!(e->flags & GSYM_ENTRY_CHANGED) &&
+			e->action != GSYM_ACT_STAMP)
+			e->result = e->disk;
+		else if (e->kind == GSYM_KIND_HARDLINK &&
+			(error = actx->view->lstat(&e->result, actx->view,
+				 e->path)) < 0)
+			return error; /* later links to its inode moved ctime */
+		if ((!index && (error = gsym_repo_index(&index, repo)) < 0) ||
+			(error = gsym_record_entry(index, e, ours, changed)) <
+				0)
+			return error;
+	}
+	/* records of paths that are no longer link entries */
+	for (i = 0; i < state->n && !o->npathspec;) {
+		bool kept = true;
+
+		if (!gsym_entries_find(entries, state->v[i].path) &&
+			(error = settle_record(&kept, actx, repo, sparse,
+				 &state->v[i])) < 0)
+			return error;
+		if (!kept)
+			gsym_state_remove(state, state->v[i].path);
+		else
+			i++;
+	}
+	return 0;
+}
+
+/* Below this many entries threads cost more than they save. */
+#define LSTAT_AHEAD_MIN 512
+
+typedef struct {
+	gsym_entries *entries;
+	const char *workdir;
+	unsigned int validate_flags;
+} ahead_ctx;
+
+/* One lstat() gathered ahead, for what the planner will look at. */
+static void lstat_one(void *payload, size_t i)
+{
+	ahead_ctx *ctx = payload;
+	gsym_entry *e = &ctx->entries->v[i];
+	gsym_buf path = GSYM_BUF_INIT;
+	int error;
+
+	if (!(e->flags & GSYM_ENTRY_SELECTED) ||
+		gsym_validate_path(e->path, ctx->validate_flags))
+		return; /* never looked at, or refused unlooked */
+	gsym_buf_sets(&path, ctx->workdir);
+	gsym_buf_puts(&path, e->path);
+	error = gsym_platform_lstat(&e->disk, path.ptr);
+	if (error == GSYM_ENOTFOUND)
+		e->disk.type = GSYM_FT_NONE;
+	if (error == 0 || error == GSYM_ENOTFOUND)
+		e->flags |= GSYM_ENTRY_DISK_KNOWN;
+	gsym_buf_dispose(&path);
+}
+
+/*
+ * lstat() every selected entry on `jobs` threads, as git's preload-index
+ * does: the kernel's path walks run side by side, and the planner finds
+ * the answers waiting.
+ */
+static void lstat_ahead(gsym_entries *entries, const gsym_repo *repo,
+	unsigned int validate_flags, unsigned int jobs)
+{
+	ahead_ctx ctx;
+
+	ctx.entries = entries;
+	ctx.workdir = repo->workdir;
+	ctx.validate_flags = validate_flags;
+	gsym_parallel(entries->n, jobs, lstat_one, &ctx);
+}
+
+/* Can a symbolic link be made at the top of the working tree now? */
+static bool links_work(const char *workdir)
+{
+	gsym_buf probe = GSYM_BUF_INIT;
+	bool ok;
+
+	gsym_buf_printf(&probe, "%s.gsym-probe-%ld", workdir,
+		(long)gsym_platform_now());
+	gsym_platform_remove(probe.ptr);
+	ok = gsym_platform_symlink("probe", probe.ptr, GSYM_LINK_FILE) == 0;
+	if (ok)
+		gsym_platform_remove(probe.ptr);
+	gsym_error_clear();
+	gsym_buf_dispose(&probe);
+	return ok;
+}
+
+int gsym_run_apply(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
+{
+	gsym_apply_ctx *actx = rc->apply;
+
+	/* planned before the run learnt that links do not work here */
+	if (rc->plan->links_unsupported && e->action == GSYM_ACT_CREATE &&
+		e->nhows && e->hows[0] == GSYM_HOW_SYMLINK) {
+		e->flags &= ~GSYM_ENTRY_LINKS_REFUSED;
+		free(e->message);
+		e->message = NULL;
+		if (gsym_plan_entry(e, actx->view, rec, rc->plan) < 0)
+			return GSYM_ERROR;
+	}
+	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED) &&
+		gsym_apply_entry(actx, e) < 0)
+		return GSYM_ERROR;
+	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED))
+		return 0;
+	e->flags &= ~GSYM_ENTRY_LINKS_REFUSED;
+	if (rc->links_work || links_work(actx->workdir)) {
+		/* links work at the top: the refusal is this path's own */
+		rc->links_work = true;
+		return 0;
+	}
+	rc->plan->links_unsupported = true;
+	if (!actx->state->links_unsupported) {
+		actx->state->links_unsupported = true;
+		actx->state->dirty = true;
+	}
+	free(e->message);
+	e->message = NULL;
+	if (gsym_plan_entry(e, actx->view, rec, rc->plan) < 0 ||
+		gsym_apply_entry(actx, e) < 0)
+		return GSYM_ERROR;
+	return 0;
+}
+
+int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
+{
+	if (gsym_plan_entry(e, rc->apply->view, rec, rc->plan) < 0)
+		return GSYM_ERROR;
+	return gsym_run_apply(rc, e, rec);
+}
+
+static void flush(gsym_buf *b, FILE *f)
+{
+	if (b->size)
+		fwrite(b->ptr, 1, b->size, f);
+	fflush(f);
+}
+
+/* Paths of the checked-out submodules (gitlink entries with a .git). */
+static void find_submodules(gsym_pathset *out, gsym_repo *repo)
+{
+	gsym_buf p = GSYM_BUF_INIT;
+	gsym_stat st;
+	size_t i;
+
+	for (i = 0; i < repo->file.n; i++) {
+		const gsym_index_item *item = &repo->file.v[i];
+
+		if ((gsym_index_item_mode(item) & 0170000) != 0160000 ||
+			gsym_index_item_stage(item) != 0)
+			continue;
+		gsym_buf_sets(&p, repo->workdir);
+		gsym_buf_puts(&p, item->path);
+		gsym_buf_puts(&p, "/.git");
+		if (gsym_platform_lstat(&st, p.ptr) == 0)
+			gsym_pathset_add(out, item->path);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&p);
+}
+
+/* One run over one repository, from opening it to the report. */
+typedef struct {
+	const gsym_run_opts *o;
+	gsym_repo repo;
+	gsym_entries entries;
+	gsym_state_file state;
+	gsym_sparse sparse;
+	gsym_repo_view rv;
+	gsym_view view;
+	gsym_plan_opts plan;
+	gsym_apply_ctx actx;
+	gsym_run_ctx rctx;
+	gsym_buf backup_dir;
+	gsym_pathset changed; /* what a branch switch changed */
+	gsym_pathset subs; /* checked-out submodules to descend into */
+	char *id; /* the worktree's name in exclude and sparse blocks */
+	bool writes; /* restore or reset, not a dry run */
+	bool quick; /* a branch switch: only what it changed */
+	unsigned int jobs;
+} run;
+
+/*
+ * Prepare: open the repository (locking the index when writing), read
+ * the config, the state, the sparse block and the link entries; know
+ * whether links work here; finish what a killed run left half done.
+ */
+static int prepare(run *r)
+{
+	const gsym_run_opts *o = r->o;
+	int recurse_subs = o->recurse_submodules, error;
+	size_t i;
+
+	if ((error = gsym_repo_open(&r->repo, r->writes)) < 0)
+		return error;
+	r->plan.mode = o->mode;
+	r->plan.force = o->force;
+	r->plan.allow_outside = o->allow_outside;
+	r->plan.platform = gsym_platform_info_get();
+	r->plan.details = o->mode != GSYM_MODE_RESTORE || o->verbose ||
+		o->format != GSYM_REPORT_TEXT || o->dry_run;
+	r->plan.validate_flags =
+		r->plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
+	if ((error = read_config(&r->plan, o, &r->repo, &recurse_subs,
+		     &r->jobs)) < 0 ||
+		(error = gsym_state_load(&r->state, r->repo.gitdir)) < 0 ||
+		(error = gsym_scan(&r->entries, &r->repo.file, r->repo.prefix,
+			 o->pathspec, o->npathspec)) < 0)
+		return error;
+	r->id = worktree_id(&r->repo);
+	if ((error = gsym_sparse_load(&r->sparse, &r->repo, r->id)) < 0)
+		return error;
+	if (recurse_subs && o->format != GSYM_REPORT_JSON)
+		find_submodules(&r->subs, &r->repo);
+
+	/*
+	 * What an earlier restore learnt about links here; a restore that
+	 * will write checks it once (links may work now), so a tree of copies
+	 * does not retry a link per entry on every run.
+	 */
+	r->plan.links_unsupported = r->state.links_unsupported;
+	if (r->writes && o->mode == GSYM_MODE_RESTORE &&
+		r->state.links_unsupported && links_work(r->repo.workdir)) {
+		r->plan.links_unsupported = false;
+		r->state.links_unsupported = false;
+		r->state.dirty = true;
+	}
+
+	gsym_view_repo_init(&r->view, &r->rv, &r->repo, &r->entries);
+	/* replacing an edited thing (--force), or showing one to git */
+	gsym_buf_printf(&r->backup_dir, "%ssymlinks/backup/", r->repo.gitdir);
+	r->actx.view = &r->view;
+	r->actx.state = &r->state;
+	r->actx.workdir = r->repo.workdir;
+	r->actx.backup_dir = r->backup_dir.ptr;
+	r->actx.opts = &r->plan;
+	r->actx.dry_run = !r->writes;
+	r->rctx.plan = &r->plan;
+	r->rctx.apply = &r->actx;
+
+	/*
+	 * A branch switch: plan in full only what changed or lost its stamp.
+	 * What the switch changed carries git's stamp now, not ours, so the
+	 * quick check sends it on; only fallbacks, whose targets may change
+	 * under them, need the diff of the two trees.
+	 */
+	r->quick = o->old_commit && o->new_commit && !o->npathspec;
+	if (r->quick && r->state.n &&
+		gsym_changes_between(&r->changed, &r->repo, o->old_commit,
+			o->new_commit) < 0)
+		r->quick = false;
+	gsym_error_clear();
+
+	/* a hook's quick check spares the lstat: gathering them would not */
+	if (!r->quick && r->jobs > 1 && r->entries.n >= LSTAT_AHEAD_MIN)
+		lstat_ahead(&r->entries, &r->repo, r->plan.validate_flags,
+			r->jobs);
+
+	/* finish what a killed run left half done */
+	for (i = 0; r->writes && i < r->state.ntouched; i++)
+		if ((error = gsym_apply_cleanup(&r->actx,
+			     r->state.touched[i])) < 0)
+			return error;
+	return 0;
+}
+
+/* Below this many links, threads cost more than they save. */
+#define CREATE_AHEAD_MIN 64
+
+/*
+ * Can this entry's link be made on another thread? Only a link (its best
+ * form) over git's placeholder, with no record and nothing to back up:
+ * no view, no state, no new directory is touched on the way.
+ */
+static bool parallel_ok(const gsym_entry *e, const gsym_record *rec)
+{
+	return e->action == GSYM_ACT_CREATE && e->nhows > 0 &&
+		e->hows[0] == GSYM_HOW_SYMLINK &&
+		e->disk.type == GSYM_FT_FILE && !rec &&
+		!(e->flags & GSYM_ENTRY_BACKUP);
+}
+
+typedef struct {
+	gsym_apply_ctx *actx;
+	gsym_entry **v; /* the links to make, in index order */
+	size_t *group; /* where each directory's run of them starts */
+} create_ctx;
+
+/* Make the links of one directory: no two threads in one directory. */
+static void create_group(void *payload, size_t g)
+{
+	create_ctx *c = payload;
+	size_t i;
+
+	for (i = c->group[g]; i < c->group[g + 1]; i++)
+		gsym_apply_entry(c->actx, c->v[i]);
+}
+
+/*
+ * Make the planned links on `jobs` threads, a directory to a thread; the
+ * index and the state are recorded afterwards, in index order, as for
+ * links made one by one. Refusals are left flagged for the run.
+ */
+static void create_ahead(run *r, gsym_entry **v, size_t n)
+{
+	create_ctx c;
+	size_t i, ngroups = 0;
+
+	c.actx = &r->actx;
+	c.v = v;
+	c.group = gsym_calloc(n + 1, sizeof(size_t));
+	for (i = 0; i < n; i++)
+		if (i == 0 ||
+			gsym_path_dirlen(v[i]->path) !=
+				gsym_path_dirlen(v[i - 1]->path) ||
+			strncmp(v[i]->path, v[i - 1]->path,
+				gsym_path_dirlen(v[i]->path)))
+			c.group[ngroups++] = i;
+	c.group[ngroups] = n;
+	gsym_parallel(ngroups, r->jobs, create_group, &c);
+	free(c.group);
+}
+
+/*
+ * Plan and apply: one decision per selected link entry, then carried
+ * out. Links over git's placeholders are made on several threads when
+ * there are many; everything else, and what the threads learnt (links
+ * refused), one by one in index order.
+ */
+static int plan_and_apply(run *r)
+{
+	const gsym_run_opts *o = r->o;
+	gsym_entry **ahead = NULL;
+	size_t i, nahead = 0;
+	int error = 0;
+
+	if (r->writes && r->jobs > 1 && !r->plan.links_unsupported)
+		ahead = gsym_calloc(r->entries.n, sizeof(gsym_entry *));
+	for (i = 0; i < r->entries.n; i++) {
+		gsym_entry *e = &r->entries.v[i];
+		gsym_record *rec;
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED))
+			continue;
+		rec = gsym_state_find(&r->state, e->path);
+		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
+			gsym_sparse_hides(&r->sparse, e->path))
+			e->flags |= GSYM_ENTRY_HIDDEN;
+		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
+			gsym_plan_quick(e, &r->view, rec,
+				rec &&
+					gsym_pathset_touches(&r->changed,
+						rec->src)))
+			continue;
+		if (o->progress && (i % 256 == 0 || i + 1 == r->entries.n))
+			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
+				r->entries.n);
+		if ((error = gsym_plan_entry(e, &r->view, rec, &r->plan)) < 0)
+			goto done;
+		if (ahead && parallel_ok(e, rec))
+			ahead[nahead++] = e;
+	}
+	if (o->progress && r->entries.n)
+		fprintf(stderr, ", done\n");
+
+	if (nahead >= CREATE_AHEAD_MIN)
+		create_ahead(r, ahead, nahead);
+	else
+		nahead = 0;
+	for (i = 0; i < r->entries.n; i++) {
+		gsym_entry *e = &r->entries.v[i];
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED) ||
+			(nahead && parallel_ok(e, NULL) &&
+				!(e->flags & GSYM_ENTRY_LINKS_REFUSED) &&
+				!gsym_state_find(&r->state, e->path)))
+			continue; /* made ahead (or nothing to do) */
+		if ((error = gsym_run_apply(&r->rctx, e,
+			     gsym_state_find(&r->state, e->path))) < 0)
+			goto done;
+	}
+done:
+	free(ahead);
+	return error;
+}
+
+/*
+ * Record: index stamps and bits, files our sparse block hid, the index
+ * written under our lock, then the sparse block, the state file and the
+ * exclude lines.
+ */
+static int record(run *r)
+{
+	gsym_buf exclude = GSYM_BUF_INIT;
+	bool index_changed = false;
+	int error;
+
+	if ((error = record_all(&r->repo, &r->entries, &r->state, &r->actx,
+		     &r->sparse, r->o, &index_changed)) < 0 ||
+		(error = gsym_sparse_unhide(&r->sparse, &r->repo,
+			 &index_changed)) < 0 ||
+		(index_changed &&
+			(error = gsym_repo_write_index(&r->repo)) < 0))
+		goto done;
+	gsym_repo_unlock(&r->repo);
+	if (r->o->mode == GSYM_MODE_RESET && !r->o->npathspec) {
+		r->state.links_unsupported = false;
+		r->state.dirty = true;
+	}
+	gsym_buf_printf(&exclude, "%sinfo/exclude", r->repo.commondir);
+	if ((error = gsym_sparse_sync(&r->sparse, &r->repo, r->id, &r->state)) <
+			0 ||
+		(error = gsym_state_save(&r->state)) < 0)
+		goto done;
+	error = gsym_exclude_sync(exclude.ptr, r->id, &r->state);
+done:
+	gsym_buf_dispose(&exclude);
+	return error;
+}
+
+/* Report: print the entries; GSYM_PARTIAL when some were left alone. */
+static int report(run *r)
+{
+	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT;
+	gsym_report_opts ropts;
+	size_t bad;
+
+	ropts.format = r->o->format;
+	ropts.mode = r->o->mode;
+	ropts.dry_run = r->o->dry_run;
+	ropts.quiet = r->o->quiet;
+	ropts.verbose = r->o->verbose;
+	bad = gsym_report(&out, &err, &r->entries, &ropts);
+	flush(&out, stdout);
+	flush(&err, stderr);
+	gsym_buf_dispose(&out);
+	gsym_buf_dispose(&err);
+	return bad ? GSYM_PARTIAL : GSYM_OK;
+}
+
+static void run_dispose(run *r)
+{
+	gsym_pathset_dispose(&r->changed);
+	gsym_view_repo_dispose(&r->rv);
+	gsym_state_dispose(&r->state);
+	gsym_sparse_dispose(&r->sparse);
+	gsym_entries_dispose(&r->entries);
+	gsym_repo_close(&r->repo);
+	gsym_buf_dispose(&r->backup_dir);
+	free(r->id);
+}
+
+/* One repository; the checked-out submodules it has go to `subs`. */
+static int run_repository(const gsym_run_opts *o, gsym_pathset *subs,
+	char **workdir)
+{
+	run r;
+	gsym_error_saved saved;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
+	r.jobs = 1;
+	git_libgit2_init();
+	error = prepare(&r);
+	/*
+	 * git holds the index (post-index-change inside `git commit`, which
+	 * writes index.lock and keeps it): its next hook or command sees to
+	 * it
+	 */
+	if (error == GSYM_ELOCKED && o->hook) {
+		error = GSYM_OK;
+		goto done;
+	}
+	if (error < 0 || (error = plan_and_apply(&r)) < 0 ||
+		(r.writes && (error = record(&r)) < 0))
+		goto done;
+	error = report(&r);
+	*subs = r.subs;
+	r.subs.v = NULL;
+	r.subs.n = 0;
+	if (subs->n)
+		*workdir = gsym_strdup(r.repo.workdir);
+done:
+	gsym_error_save(&saved); /* the cleanup keeps the failure's message */
+	gsym_pathset_dispose(&r.subs);
+	run_dispose(&r);
+	git_libgit2_shutdown();
+	return gsym_error_restore(&saved, error);
+}
+
+/* The worse of two results: an error, else some left alone, else OK. */
+static int worse(int a, int b)
+{
+	if (a < 0 || b < 0)
+		return a < 0 ? a : b;
+	return a > b ? a : b;
+}
+
+/* Run the same command in each submodule; returns the worst result. */
+static int recurse(const gsym_run_opts *o, const char *workdir,
+	const gsym_pathset *subs)
+{
+	static const char *vars[] = { "GIT_DIR", "GIT_WORK_TREE",
+		"GIT_INDEX_FILE", "GIT_COMMON_DIR" };
+	gsym_run_opts sub = *o;
+	gsym_buf cwd = GSYM_BUF_INIT, dir = GSYM_BUF_INIT;
+	size_t i;
+	int worst = GSYM_OK, error;
+
+	sub.pathspec = NULL;
+	sub.npathspec = 0;
+	sub.old_commit = sub.new_commit = NULL;
+	gsym_platform_realpath(&cwd, ".");
+	/* a hook's environment names the superproject, not the submodule */
+	for (i = 0; i < GSYM_ARRAY_SIZE(vars); i++)
+		gsym_platform_setenv(vars[i], NULL);
+	for (i = 0; i < subs->n; i++) {
+		gsym_buf_sets(&dir, workdir);
+		gsym_buf_puts(&dir, subs->v[i]);
+		if ((error = gsym_platform_chdir(dir.ptr)) < 0) {
+			gsym_error_print();
+			worst = worse(worst, GSYM_PARTIAL);
+			continue;
+		}
+		if (o->format == GSYM_REPORT_TEXT && !o->quiet)
+			printf("Entering '%s'\n", subs->v[i]);
+		error = gsym_run(&sub);
+		if (error < 0)
+			gsym_error_print();
+		worst = worse(worst, error < 0 ? GSYM_PARTIAL : error);
+	}
+	if (cwd.size)
+		gsym_platform_chdir(cwd.ptr);
+	gsym_buf_dispose(&cwd);
+	gsym_buf_dispose(&dir);
+	return worst;
+}
+
+int gsym_run(const gsym_run_opts *o)
+{
+	gsym_pathset subs = { NULL, 0, 0 };
+	char *workdir = NULL;
+	int error;
+
+	error = run_repository(o, &subs, &workdir);
+	if (error >= 0 && subs.n)
+		error = worse(error, recurse(o, workdir, &subs));
+	gsym_pathset_dispose(&subs);
+	free(workdir);
+	return error;
+}

@@ -1,0 +1,68 @@
+/*
+ * The engine behind restore, status and reset: open the repository, scan
+ * the index once, plan and apply each selected entry, record, report.
+ */
+#ifndef INCLUDE_pipeline_run_h__
+#define INCLUDE_pipeline_run_h__
+
+#include "pipeline/apply.h"
+#include "pipeline/plan.h"
+#include "pipeline/report.h"
+
+typedef struct {
+	gsym_mode mode;
+	gsym_report_format format;
+	bool dry_run;
+	bool force;
+	bool allow_outside;
+	bool quiet;
+	bool verbose;
+	bool progress;
+	const char *fallback; /* --fallback, or NULL for the config */
+	unsigned int jobs; /* --jobs, or 0 for symlinks.jobs */
+	bool hook; /* run by a git hook */
+	/* descend into checked-out submodules: 1 yes, 0 no, -1 config */
+	int recurse_submodules;
+	/* post-checkout of a branch switch: only what changed, and stamps */
+	const char *old_commit;
+	const char *new_commit;
+	char **pathspec;
+	size_t npathspec;
+} gsym_run_opts;
+
+/*
+ * Parse a fallback list ("junction,hardlink,copy" or "none") into
+ * `opts`. Returns 0, or -1 with the message set.
+ */
+int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list);
+
+/* What the run knows while it goes through the entries. */
+typedef struct {
+	gsym_plan_opts *plan; /* links_unsupported may be learnt */
+	gsym_apply_ctx *apply;
+	bool links_work; /* a probe showed links work at the top */
+} gsym_run_ctx;
+
+/*
+ * Plan and apply one entry. When the platform refuses a link as
+ * impossible, a probe at the top of the tree tells whether that holds
+ * for the whole tree (no privilege, a file system without links): then
+ * the run learns it (no further link is tried, and the state file keeps
+ * it for later runs) and plans the entry again for its fallbacks.
+ * Otherwise the refusal was this path's own (a directory that refuses
+ * it) and stays the entry's error. Returns 0, or a fatal error.
+ */
+int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec);
+
+/* The same for an entry already planned: apply, and learn from it. */
+int gsym_run_apply(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec);
+
+/*
+ * Run one command over the repository (and, when asked, its checked-out
+ * submodules): prepare, plan and apply, record, report. Returns GSYM_OK,
+ * GSYM_PARTIAL when some entries were left alone (and listed), or a
+ * negative error with its message set; src/cli/ makes that an exit code.
+ */
+int gsym_run(const gsym_run_opts *opts);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * The narrow, read-only view of the index and the working tree through
+ * which resolution and the planner see the world. The real one
+ * (view_repo.c) reads libgit2's index and lstat()s the tree; unit tests
+ * pass a table.
+ */
+#ifndef INCLUDE_pipeline_view_h__
+#define INCLUDE_pipeline_view_h__
+
+#include "util/common.h"
+#include "util/buf.h"
+#include "pipeline/entry.h"
+#include "platform/platform.h"
+
+typedef enum {
+	GSYM_NODE_NONE = 0,
+	GSYM_NODE_FILE,
+	GSYM_NODE_DIR,
+	GSYM_NODE_LINK,
+	GSYM_NODE_OTHER
+} gsym_node_type;
+
+typedef struct {
+	gsym_node_type type;
+	bool tracked; /* known from the index, not the disk */
+	const char *target; /* for a link: its text, owned by the view */
+	size_t target_len;
+} gsym_node;
+
+typedef struct gsym_view gsym_view;
+
+struct gsym_view {
+	/*
+	 * What is at the repository-relative `path` ("" is the top): the
+	 * index first (a link entry, a file, a directory holding entries),
+	 * then the working tree for untracked paths.
+	 */
+	int (*lookup)(gsym_node *out, const gsym_view *view, const char *path);
+
+	/* lstat() of a path in the working tree. */
+	int (*lstat)(gsym_stat *out, const gsym_view *view, const char *path);
+
+	/* Target text of a link or junction in the working tree. */
+	int (*readlink)(gsym_buf *out, const gsym_view *view, const char *path);
+
+	/* Read at most `max` bytes of a working-tree file. */
+	int (*read)(gsym_buf *out, const gsym_view *view, const char *path,
+		size_t max);
+
+	/*
+	 * Hash of what is at a working-tree path: a file's blob id, or for
+	 * a directory the hash of what a deep copy of it holds (copy.h).
+	 */
+	int (*hash)(unsigned char *out, const gsym_view *view, const char *path,
+		gsym_type type);
+
+	/*
+	 * The `symlink` gitattribute of `path`: GSYM_TYPE_FILE for "file",
+	 * GSYM_TYPE_DIR for "dir", GSYM_TYPE_UNKNOWN when unset.
+	 */
+	int (*attr)(gsym_type *out, const gsym_view *view, const char *path);
+
+	/* Call `cb` for each name in a working-tree directory. */
+	int (*readdir)(const gsym_view *view, const char *path,
+		int (*cb)(const char *name, void *payload), void *payload);
+
+	/* Absolute path of the working tree, ending with '/' ("" in tests). */
+	const char *workdir;
+
+	void *payload;
+};
+
+#endif

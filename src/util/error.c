@@ -1,0 +1,72 @@
+#include "util/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* per thread: gsym_parallel runs platform calls on several */
+static _Thread_local char message[GSYM_ERROR_MAX];
+
+static void vset(const char *fmt, va_list ap)
+{
+	vsnprintf(message, sizeof(message), fmt, ap);
+}
+
+int gsym_error_set(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(fmt, ap);
+	va_end(ap);
+	return GSYM_ERROR;
+}
+
+int gsym_error_setc(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *gsym_error_last(void)
+{
+	return message[0] ? message : "unknown error";
+}
+
+void gsym_error_clear(void)
+{
+	message[0] = '\0';
+}
+
+void gsym_error_save(gsym_error_saved *out)
+{
+	memcpy(out->text, message, sizeof(message));
+}
+
+int gsym_error_restore(const gsym_error_saved *saved, int code)
+{
+	memcpy(message, saved->text, sizeof(message));
+	return code;
+}
+
+#define GSYM_PREFIX "git-symlinks: "
+
+void gsym_error_print(void)
+{
+	fprintf(stderr, GSYM_PREFIX "%s\n", gsym_error_last());
+}
+
+void gsym_error_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(GSYM_PREFIX, stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

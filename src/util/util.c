@@ -1,0 +1,228 @@
+#include "util/util.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "platform/platform.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void gsym_path_join(gsym_buf *out, const char *a, const char *b)
+{
+	gsym_buf_puts(out, a);
+	if (*a && a[strlen(a) - 1] != '/' && *b)
+		gsym_buf_putc(out, '/');
+	gsym_buf_puts(out, b);
+}
+
+size_t gsym_path_dirlen(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+static bool is_sep(char c)
+{
+	return c == '/' || c == '\\';
+}
+
+bool gsym_target_is_absolute(const char *t, size_t len)
+{
+	if (len == 0)
+		return false;
+	if (is_sep(t[0]))
+		return true; /* /abs, \abs, //unc, \\unc, \??\, \\?\ */
+	if (len >= 2 && t[1] == ':' &&
+		((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= 'A' && t[0] <= 'Z')))
+		return true; /* C:, C:\, C:rel (drive-relative) */
+	return false;
+}
+
+void gsym_quote_path(gsym_buf *out, const char *str, bool high)
+{
+	const unsigned char *p;
+	bool need = false;
+
+	for (p = (const unsigned char *)str; *p; p++)
+		if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f ||
+			(high && *p > 0x7f))
+			need = true;
+	if (!need) {
+		gsym_buf_puts(out, str);
+		return;
+	}
+	gsym_buf_putc(out, '"');
+	for (p = (const unsigned char *)str; *p; p++) {
+		switch (*p) {
+		case '"': gsym_buf_puts(out, "\\\""); break;
+		case '\\': gsym_buf_puts(out, "\\\\"); break;
+		case '\n': gsym_buf_puts(out, "\\n"); break;
+		case '\t': gsym_buf_puts(out, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f || (high && *p > 0x7f))
+				gsym_buf_printf(out, "\\%03o", *p);
+			else
+				gsym_buf_putc(out, (char)*p);
+		}
+	}
+	gsym_buf_putc(out, '"');
+}
+
+void gsym_json_string(gsym_buf *out, const char *data, size_t len)
+{
+	size_t i;
+
+	gsym_buf_putc(out, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (c == '"' || c == '\\') {
+			gsym_buf_putc(out, '\\');
+			gsym_buf_putc(out, (char)c);
+		} else if (c == '\n') {
+			gsym_buf_puts(out, "\\n");
+		} else if (c == '\t') {
+			gsym_buf_puts(out, "\\t");
+		} else if (c < 0x20 || c == 0x7f) {
+			gsym_buf_printf(out, "\\u%04x", c);
+		} else {
+			gsym_buf_putc(out, (char)c);
+		}
+	}
+	gsym_buf_putc(out, '"');
+}
+
+void gsym_hex(gsym_buf *out, const unsigned char *raw, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		gsym_buf_putc(out, digits[raw[i] >> 4]);
+		gsym_buf_putc(out, digits[raw[i] & 15]);
+	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int gsym_unhex(unsigned char *out, const char *hex, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int hi = hexval(hex[2 * i]), lo;
+
+		if (hi < 0 || (lo = hexval(hex[2 * i + 1])) < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* Fold "a/./b" and "a/x/../b" the way git's prefix_path() does. */
+int gsym_path_normalize(gsym_buf *out, const char *in)
+{
+	const char *p = in;
+
+	gsym_buf_clear(out);
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (!out->size)
+				return gsym_error_set("'%s' is outside the "
+						      "repository",
+					in);
+			gsym_buf_truncate(out, gsym_path_dirlen(out->ptr));
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			if (out->size)
+				gsym_buf_putc(out, '/');
+			gsym_buf_put(out, p, len);
+		}
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+int gsym_mkdirs(const char *dir)
+{
+	gsym_buf p = GSYM_BUF_INIT;
+	const char *s = dir + 1;
+	int error = 0;
+
+	for (;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		gsym_buf_clear(&p);
+		gsym_buf_put(&p, dir, (size_t)(s - dir));
+		/* a drive ("C:") or an existing directory is fine */
+		if (p.size > 2 || p.ptr[p.size - 1] != ':') {
+			error = gsym_platform_mkdir(p.ptr);
+			if (error == GSYM_EEXISTS)
+				error = 0;
+		}
+		if (error || !*s || !s[1])
+			break;
+	}
+	gsym_buf_dispose(&p);
+	return error;
+}
+
+typedef struct {
+	size_t from, to;
+	void (*fn)(void *arg, size_t i);
+	void *arg;
+	gsym_thread *thread;
+} share;
+
+static void run_share(void *payload)
+{
+	share *s = payload;
+	size_t i;
+
+	for (i = s->from; i < s->to; i++)
+		s->fn(s->arg, i);
+}
+
+void gsym_parallel(size_t n, unsigned int jobs, void (*fn)(void *arg, size_t i),
+	void *arg)
+{
+	share *shares;
+	unsigned int t;
+
+	if (jobs < 2 || n < 2) {
+		jobs = 1;
+	} else if (jobs > n) {
+		jobs = (unsigned int)n;
+	}
+	shares = gsym_calloc(jobs, sizeof(*shares));
+	for (t = 0; t < jobs; t++) {
+		shares[t].from = n / jobs * t;
+		shares[t].to = t + 1 == jobs ? n : n / jobs * (t + 1);
+		shares[t].fn = fn;
+		shares[t].arg = arg;
+	}
+	for (t = 1; t < jobs; t++)
+		gsym_platform_thread_start(&shares[t].thread, run_share,
+			&shares[t]);
+	run_share(&shares[0]);
+	for (t = 1; t < jobs; t++) {
+		if (shares[t].thread)
+			gsym_platform_thread_join(shares[t].thread);
+		else
+			run_share(&shares[t]);
+	}
+	free(shares);
+	gsym_error_clear();
+}
