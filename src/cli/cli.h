@@ -17,6 +17,42 @@ enum {
 	GSYM_EXIT_USAGE = 129
 };
 
+/*
+ * Options that restore, status and reset share, for their tables over a
+ * gsym_run_opts `o`.
+ */
+#define GSYM_OPT_RUN_DRY_RUN(o)                                       \
+	{                                                             \
+		GSYM_OPT_BOOL, &(o).dry_run, 0, 'n', "dry-run", NULL, \
+			"print what would change, change nothing", 0  \
+	}
+#define GSYM_OPT_RUN_JSON(o, help)                                         \
+	{                                                                  \
+		GSYM_OPT_SWITCH, &(o).format, GSYM_REPORT_JSON, 0, "json", \
+			NULL, help, 0                                      \
+	}
+#define GSYM_OPT_RUN_QUIET(o, help)                                       \
+	{                                                                 \
+		GSYM_OPT_BOOL, &(o).quiet, 0, 'q', "quiet", NULL, help, 0 \
+	}
+#define GSYM_OPT_RUN_VERBOSE(o, help)                                         \
+	{                                                                     \
+		GSYM_OPT_BOOL, &(o).verbose, 0, 'v', "verbose", NULL, help, 0 \
+	}
+#define GSYM_OPT_RUN_RECURSE(o)                                              \
+	{ GSYM_OPT_SWITCH, &(o).recurse_submodules, 1, 0,                    \
+		"recurse-submodules", NULL,                                  \
+		"also in checked-out submodules (submodule.recurse)", 0 },   \
+	{                                                                    \
+		GSYM_OPT_SWITCH, &(o).recurse_submodules, 0, 0,              \
+			"no-recurse-submodules", NULL, NULL, GSYM_OPT_HIDDEN \
+	}
+#define GSYM_OPT_RUN_PATHSPEC(args)                                       \
+	{ GSYM_OPT_ARGS, &(args), 0, 0, "<pathspec>...", NULL, NULL, 0 }, \
+	{                                                                 \
+		GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0             \
+	}
+
 /* The commands' functions: `int cmd_<name>(int argc, char **argv)`. */
 int cmd_restore(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -5,28 +5,21 @@
 static gsym_run_opts o;
 static gsym_opt_args paths;
 
-static const gsym_opt_spec opts[] = { { GSYM_OPT_SWITCH, &o.format,
-					      GSYM_REPORT_JSON, 0, "json", NULL,
-					      "machine-readable report", 0 },
+static const gsym_opt_spec opts[] = {
+	GSYM_OPT_RUN_JSON(o, "machine-readable report"),
 	{ GSYM_OPT_SWITCH, &o.format, GSYM_REPORT_PORCELAIN, 0, "porcelain",
 		NULL, "one line per entry: state kind type path", 0 },
-	{ GSYM_OPT_BOOL, &o.quiet, 0, 'q', "quiet", NULL,
-		"print nothing, exit code only", 0 },
-	{ GSYM_OPT_BOOL, &o.verbose, 0, 'v', "verbose", NULL,
-		"print every entry, not only those needing work", 0 },
+	GSYM_OPT_RUN_QUIET(o, "print nothing, exit code only"),
+	GSYM_OPT_RUN_VERBOSE(o,
+		"print every entry, not only those needing "
+		"work"),
 	{ GSYM_OPT_VALUE, &o.fallback, 0, 0, "fallback", "list",
 		"judge entries as restore --fallback would", 0 },
 	{ GSYM_OPT_BOOL, &o.allow_outside, 0, 0, "allow-outside", NULL,
 		"judge entries as restore --allow-outside would", 0 },
-	{ GSYM_OPT_SWITCH, &o.recurse_submodules, 1, 0, "recurse-submodules",
-		NULL,
-		"also in checked-out submodules (default: "
-		"submodule.recurse)",
-		0 },
-	{ GSYM_OPT_SWITCH, &o.recurse_submodules, 0, 0, "no-recurse-submodules",
-		NULL, NULL, GSYM_OPT_HIDDEN },
-	{ GSYM_OPT_ARGS, &paths, 0, 0, "<pathspec>...", NULL, NULL, 0 },
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+	GSYM_OPT_RUN_RECURSE(o),
+	GSYM_OPT_RUN_PATHSPEC(paths),
+};
 
 const gsym_cmd gsym_cmd_status = { "status", cmd_status,
 	"report each link entry's state, change nothing",
