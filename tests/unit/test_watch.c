@@ -60,18 +60,23 @@ static const char *at(const char *rel)
 	return path.ptr;
 }
 
-/* Wait up to 3 s until `name` is seen; true when it was. */
-static bool wait_for(const char *name)
+/*
+ * Watch the temporary directory, write `name` in it, and see it come
+ * back (within 3 s) with the directory's id.
+ */
+static void expect_seen(const char *name)
 {
 	uint64_t end = gsym_platform_clock_ms() + 3000;
+	int id = -1;
 
-	while (gsym_platform_clock_ms() < end) {
+	assert_int_equal(0, gsym_platform_watch_add(&id, w, at("")));
+	tmpdir_write(at(name), "int x;\n");
+	while (gsym_platform_clock_ms() < end &&
+		!(s.count && !strcmp(s.name, name)))
 		assert_int_equal(0,
 			gsym_platform_watch_wait(w, 100, on_change, &s));
-		if (s.count && !strcmp(s.name, name))
-			return true;
-	}
-	return false;
+	assert_string_equal(name, s.name);
+	assert_int_equal(id, s.id);
 }
 
 /* Pass on what comes in `ms` milliseconds. */
@@ -86,13 +91,8 @@ static void listen(unsigned int ms)
 
 static void test_watch__a_name_written_in_the_directory(void **state)
 {
-	int id = -1;
-
 	(void)state;
-	assert_int_equal(0, gsym_platform_watch_add(&id, w, at("")));
-	tmpdir_write(at("target.h"), "int x;\n");
-	assert_true(wait_for("target.h"));
-	assert_int_equal(id, s.id);
+	expect_seen("target.h");
 }
 
 static void test_watch__nothing_from_below_or_after_removal(void **state)
@@ -116,10 +116,7 @@ static void test_watch__nothing_from_below_or_after_removal(void **state)
 	assert_int_equal(0, s.count);
 
 	/* and watched again: an id that works */
-	assert_int_equal(0, gsym_platform_watch_add(&id, w, at("")));
-	tmpdir_write(at("again.h"), "int z;\n");
-	assert_true(wait_for("again.h"));
-	assert_int_equal(id, s.id);
+	expect_seen("again.h");
 }
 
 static void test_watch__a_missing_directory_is_not_found(void **state)
