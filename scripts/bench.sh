@@ -1,20 +1,64 @@
 #!/bin/sh
-# Measure git-symlinks on a synthetic repository.
-# Usage: scripts/bench.sh [FILES] [LINKS] [RUNS]   (default 50000 5000 5)
-# Builds FILES regular files and LINKS links spread over many directories
-# (with git fast-import), clones it with core.symlinks=false, and prints
-# the median wall time of RUNS runs of each step, with `git status` on the
-# same tree as the baseline measured in the same run.
+# Measure git-symlinks on a synthetic repository, next to git's own work
+# measured in the same run, and print each ratio next to its goal.
+# Usage: scripts/bench.sh [FILES LINKS | 50k | 100k | 1m] [RUNS]
+#   50k = 50000 files, 5000 links (the default); 100k = 100000, 10000;
+#   1m = 1000000, 50000 (fixtures/make-synthetic.sh); RUNS defaults to 5.
+# Steps that can be repeated as they are (a no-op restore, git status, the
+# hook after a switch, the guard, a commit) are timed with hyperfine, with
+# --prepare where the step needs its input set up first. Steps that destroy
+# their own input (restore from placeholders against git's own way to the
+# same links; on exFAT a restore of copies against cp -r of the same trees)
+# are timed alternated in one loop. Peak memory: /usr/bin/time -v.
+# Environment: BENCH_DIR work directory (removed unless BENCH_KEEP is set),
+# BENCH_BIN the binary (default: build/git-symlinks, built if missing),
+# BENCH_EXFAT=0 skips the exFAT step (it needs root, FUSE and a loop device),
+# BENCH_JOBS="1 2 4" also times restore from placeholders with each
+# symlinks.jobs (in the same alternated loop).
+# Under CI=true a missing prerequisite fails; otherwise the run skips (77).
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
-files=${1:-50000}
-links=${2:-5000}
-runs=${3:-5}
-[ -x build/git-symlinks ] || ./scripts/build.sh >/dev/null
-bin=$root/build/git-symlinks
+case ${1:-50k} in
+50k) files=50000 links=5000 ;;
+100k) files=100000 links=10000 ;;
+1m) files=1000000 links=50000 ;;
+*) files=$1 links=${2:?"usage: scripts/bench.sh [FILES LINKS | 50k | 100k | 1m] [RUNS]"}
+	shift ;;
+esac
+[ $# -eq 0 ] || shift
+runs=${1:-5}
+[ "$runs" -ge 2 ] || runs=2 # hyperfine's least
+
+missing() {
+	if [ "${CI:-}" = true ]; then
+		echo "bench: FAIL - $1 (under CI nothing is skipped)" >&2
+		exit 1
+	fi
+	echo "bench: SKIP - $1" >&2
+	exit 77
+}
+[ "$(id -u)" != 0 ] || ./scripts/deps.sh bench >/dev/null ||
+	missing "could not install hyperfine and time"
+for tool in hyperfine python3 git; do
+	command -v "$tool" >/dev/null 2>&1 || missing "$tool not installed (scripts/deps.sh bench)"
+done
+[ -x /usr/bin/time ] || missing "/usr/bin/time not installed (scripts/deps.sh bench)"
+
+bin=${BENCH_BIN:-$root/build/git-symlinks}
+[ -x "$bin" ] || ./scripts/build.sh >/dev/null
 work=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/gsym-bench.XXXXXX")}
-[ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"
+exfat_dir="" exfat_loop=""
+cleanup() {
+	if [ -n "$exfat_dir" ] && mountpoint -q "$exfat_dir" 2>/dev/null; then
+		fusermount -u "$exfat_dir" 2>/dev/null || umount -l "$exfat_dir" 2>/dev/null || true
+	fi
+	[ -z "$exfat_loop" ] || losetup -d "$exfat_loop" 2>/dev/null || true
+	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 export GIT_CONFIG_NOSYSTEM=1 HOME=$work/home
 mkdir -p "$HOME"
@@ -23,74 +67,199 @@ git config --global user.email bench@example.invalid
 
 # --- the repository -------------------------------------------------------
 "$root/fixtures/make-synthetic.sh" "$work/src" "$files" "$links" 10
+rm -rf "$work/c"
 git clone -q -c core.symlinks=false --branch main "$work/src" "$work/c"
 c=$work/c
 
 now_ns() { date +%s%N; }
+# median of the numbers on stdin (ns), in ms
 median() { sort -n | awk '{ a[NR] = $1 } END { m = a[int((NR + 1) / 2)]; printf "%.1f", m / 1e6 }'; }
 
 time_it() { # time_it SETUP CMD...: run SETUP untimed, CMD timed; prints ns
-	setup=$1
+	eval "$1" >/dev/null 2>&1 || true
 	shift
-	eval "$setup" >/dev/null 2>&1
 	t0=$(now_ns)
 	"$@" >/dev/null 2>&1 || true
 	t1=$(now_ns)
 	echo $((t1 - t0))
 }
 
+# hf NAME [hyperfine options...] CMD: the median in ms of RUNS runs
+hf() {
+	name=$1
+	shift
+	hyperfine --style none --ignore-failure --runs "$runs" \
+		--export-json "$work/$name.json" "$@" >/dev/null 2>"$work/$name.err" || {
+		cat "$work/$name.err" >&2
+		echo "bench: hyperfine failed for $name" >&2
+		exit 1
+	}
+	python3 -c 'import json, sys
+print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$work/$name.json"
+}
+
+# peak_kb CMD...: the largest resident set of one run, in kB
+peak_kb() {
+	/usr/bin/time -v "$@" 2>&1 >/dev/null |
+		awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+row() { printf '%-50s %10s\n' "$1" "$2"; }
+
+goals=""
+goal() { # goal DESC RATIO LIMIT: one line of the goal table
+	met=$(awk -v r="$2" -v g="$3" 'BEGIN { print (r != "n/a" && r <= g) ? "yes" : "NO" }')
+	goals="$goals$(printf '%-50s %7s  <= %-5s %s' "$1" "$2" "$3" "$met")
+"
+}
+
 git -C "$c" ls-files -s | awk '$1 == "120000" { print $4 }' >"$work/links.txt"
 # git's own way to the same end: remove the placeholders, check out links
 git_links() { (cd "$c" && xargs rm -f <"$work/links.txt" && git -c core.symlinks=true checkout -q -- .); }
 
-restore_runs="" noop_runs="" status_runs="" status_ph_runs="" git_runs=""
+# --- destroying their input: alternated in one loop -------------------------
+git_runs="" restore_runs=""
 i=0
 while [ "$i" -lt "$runs" ]; do
 	git_runs="$git_runs $(time_it "$bin -C $c reset -q" git_links)"
-	status_ph_runs="$status_ph_runs $(time_it "$bin -C $c reset -q" git -C "$c" status --porcelain)"
-	restore_runs="$restore_runs $(time_it ":" "$bin" -C "$c" restore -q)"
-	noop_runs="$noop_runs $(time_it ":" "$bin" -C "$c" restore -q)"
-	status_runs="$status_runs $(time_it ":" git -C "$c" status --porcelain)"
+	restore_runs="$restore_runs $(time_it "$bin -C $c reset -q" "$bin" -C "$c" restore -q)"
+	for j in ${BENCH_JOBS:-}; do
+		time_it "$bin -C $c reset -q && git -C $c config symlinks.jobs $j" \
+			"$bin" -C "$c" restore -q >>"$work/restore-jobs$j.ns"
+		git -C "$c" config --unset symlinks.jobs
+	done
 	i=$((i + 1))
 done
+git_ms=$(echo $git_runs | tr ' ' '\n' | median)
+restore_ms=$(echo $restore_runs | tr ' ' '\n' | median)
 
+# --- repeatable: hyperfine ---------------------------------------------------
+"$bin" -C "$c" reset -q
+status_ph_ms=$(hf status-placeholders --warmup 1 "git -C $c status --porcelain")
+mem_restore=$(peak_kb "$bin" -C "$c" restore -q)
 [ -z "$(git -C "$c" status --porcelain)" ] || echo "WARNING: git status not clean after restore" >&2
+mem_status=$(peak_kb git -C "$c" status --porcelain)
+mem_noop=$(peak_kb "$bin" -C "$c" restore -q)
+ls_ms=$(hf ls-files --warmup 1 "git -C $c ls-files -s")
+status_ms=$(hf status --warmup 1 "git -C $c status --porcelain")
 
 # a branch switch that changes 10 links: git's checkout, then the hook
 old=$(git -C "$c" rev-parse HEAD)
 new=$(git -C "$c" rev-parse origin/changed)
-switch_git_runs="" switch_hook_runs="" full_runs=""
-i=0
-while [ "$i" -lt "$runs" ]; do
-	switch_git_runs="$switch_git_runs $(time_it : git -C "$c" checkout -q "$new")"
-	switch_hook_runs="$switch_hook_runs $(time_it : "$bin" -C "$c" hook post-checkout "$old" "$new" 1)"
-	git -C "$c" checkout -q "$old" && "$bin" -C "$c" hook post-checkout "$new" "$old" 1
-	# the hook leaves its links for git to restamp: settle, then a no-op
-	full_runs="$full_runs $(time_it "$bin -C $c restore -q" "$bin" -C "$c" restore -q)"
-	i=$((i + 1))
-done
+back="git -C $c checkout -q $old && $bin -C $c hook post-checkout $new $old 1"
+switch_git_ms=$(hf switch-git --prepare "$back" "git -C $c checkout -q $new")
+switch_hook_ms=$(hf switch-hook --prepare "$back && git -C $c checkout -q $new" \
+	"$bin -C $c hook post-checkout $old $new 1")
+eval "$back"
+"$bin" -C "$c" restore -q # the hook leaves its links for git to restamp
+noop_ms=$(hf noop --warmup 1 "$bin -C $c restore -q")
 [ -z "$(git -C "$c" status --porcelain)" ] || echo "WARNING: git status not clean after the switches" >&2
 
-# a commit of one unrelated file: git's commit, then the pre-commit guard
+# a commit of one unrelated file: the pre-commit guard, then git's commit
 one=$(git -C "$c" ls-files '*.txt' | head -n 1)
-commit_runs="" guard_runs=""
-i=0
-while [ "$i" -lt "$runs" ]; do
-	echo "$i" >>"$c/$one" && git -C "$c" add "$one"
-	guard_runs="$guard_runs $(time_it : "$bin" -C "$c" hook pre-commit)"
-	commit_runs="$commit_runs $(time_it : git -C "$c" -c core.hooksPath=/dev/null commit -q -m "bench $i")"
-	i=$((i + 1))
-done
+stage="echo x >>$c/$one && git -C $c add $one"
+eval "$stage"
+guard_ms=$(hf guard --warmup 1 "$bin -C $c hook pre-commit")
+commit_ms=$(hf commit --prepare "$stage" "git -C $c -c core.hooksPath=/dev/null commit -q -m bench")
 
+# --- exFAT: a restore of copies against cp -r of the same trees --------------
+exfat_note=""
+exfat_restore_ms="" exfat_cp_ms=""
+exfat_step() {
+	why=""
+	for tool in mkfs.exfat mount.exfat-fuse losetup fusermount mountpoint; do
+		command -v "$tool" >/dev/null 2>&1 || why="$tool not installed (scripts/deps.sh exfat)"
+	done
+	[ -e /dev/fuse ] || why="/dev/fuse missing"
+	[ "$(id -u)" = 0 ] || why="needs root for losetup"
+	if [ -n "$why" ]; then
+		[ "${CI:-}" != true ] || missing "exFAT step: $why"
+		exfat_note="exFAT step skipped: $why"
+		return 0
+	fi
+	exfat_dir=$work/exfat
+	mkdir -p "$exfat_dir"
+	# small clusters: tens of thousands of small files fit
+	truncate -s "$((files / 1000 * 20 + 512))M" "$work/exfat.img"
+	mkfs.exfat -c 4K "$work/exfat.img" >/dev/null
+	exfat_loop=$(losetup -f --show "$work/exfat.img")
+	mount.exfat-fuse "$exfat_loop" "$exfat_dir" >/dev/null
+	e=$exfat_dir/c
+	# git's clone probe finds no links here and sets core.symlinks=false
+	git clone -q --branch main "$work/src" "$e"
+	"$bin" -C "$e" restore -q || true
+	# the resolved target of every link (the trees its copy holds)
+	git -C "$e" ls-files -s | awk '$1 == "120000"' | python3 -c '
+import os, subprocess, sys
+rows = [l.split(None, 3) for l in sys.stdin]
+blobs = subprocess.run(["git", "-C", sys.argv[1], "cat-file", "--batch"],
+	input="".join(r[1] + "\n" for r in rows).encode(), capture_output=True).stdout
+p = 0
+for r in rows:
+	head = blobs[p:blobs.index(b"\n", p)].split()
+	size = int(head[2])
+	p = blobs.index(b"\n", p) + 1
+	target = blobs[p:p + size].decode()
+	p += size + 1
+	path = r[3].rstrip("\n")
+	print(os.path.normpath(os.path.join(os.path.dirname(path), target)))
+' "$e" >"$work/targets.txt"
+	copy_runs="" cp_runs=""
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		copy_runs="$copy_runs $(time_it "$bin -C $e reset -q" "$bin" -C "$e" restore -q)"
+		cp_runs="$cp_runs $(time_it "rm -rf $exfat_dir/cp && mkdir $exfat_dir/cp" \
+			sh -c "cd '$e' && xargs cp -r --parents -t '$exfat_dir/cp' <'$work/targets.txt'")"
+		i=$((i + 1))
+	done
+	[ -z "$(git -C "$e" status --porcelain)" ] ||
+		echo "WARNING: git status not clean after the exFAT restore" >&2
+	exfat_restore_ms=$(echo $copy_runs | tr ' ' '\n' | median)
+	exfat_cp_ms=$(echo $cp_runs | tr ' ' '\n' | median)
+}
+if [ "${BENCH_EXFAT:-1}" != 0 ]; then
+	exfat_step
+else
+	exfat_note="exFAT step skipped: BENCH_EXFAT=0"
+fi
+
+# --- the report -------------------------------------------------------------
 echo "repository: $files files, $links links ($(git -C "$c" ls-files | wc -l) index entries), $runs runs, median ms"
-printf '%-44s %10s\n' "step" "median ms"
-printf '%-44s %10s\n' "git status (placeholders, baseline)" "$(echo $status_ph_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "rm placeholders + git checkout of the links" "$(echo $git_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "git-symlinks restore (from placeholders)" "$(echo $restore_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "git-symlinks restore (no-op)" "$(echo $noop_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "git status (after restore)" "$(echo $status_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "git checkout changing 10 links (git's work)" "$(echo $switch_git_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "post-checkout hook after it (incremental)" "$(echo $switch_hook_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "full no-op restore, same tree" "$(echo $full_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "git commit of one file (git's work)" "$(echo $commit_runs | tr ' ' '\n' | median)"
-printf '%-44s %10s\n' "pre-commit guard before it" "$(echo $guard_runs | tr ' ' '\n' | median)"
+row "step" "median ms"
+row "git status (placeholders, baseline)" "$status_ph_ms"
+row "rm placeholders + git checkout of the links" "$git_ms"
+row "git-symlinks restore (from placeholders)" "$restore_ms"
+for j in ${BENCH_JOBS:-}; do
+	row "git-symlinks restore, symlinks.jobs=$j" "$(median <"$work/restore-jobs$j.ns")"
+done
+row "git ls-files -s" "$ls_ms"
+row "git status (after restore)" "$status_ms"
+row "git checkout changing 10 links (git's work)" "$switch_git_ms"
+row "post-checkout hook after it (incremental)" "$switch_hook_ms"
+row "full no-op restore, same tree" "$noop_ms"
+row "git commit of one file (git's work)" "$commit_ms"
+row "pre-commit guard before it" "$guard_ms"
+if [ -n "$exfat_restore_ms" ]; then
+	row "exFAT: restore of copies (from placeholders)" "$exfat_restore_ms"
+	row "exFAT: cp -r of the same trees" "$exfat_cp_ms"
+fi
+row "peak memory kB: restore (from placeholders)" "$mem_restore"
+row "peak memory kB: no-op restore" "$mem_noop"
+row "peak memory kB: git status" "$mem_status"
+[ -z "$exfat_note" ] || echo "$exfat_note"
+
+goal "restore / git's own way to the links" "$(ratio "$restore_ms" "$git_ms")" 0.7
+for j in ${BENCH_JOBS:-}; do
+	goal "restore (symlinks.jobs=$j) / git's own way" \
+		"$(ratio "$(median <"$work/restore-jobs$j.ns")" "$git_ms")" 0.7
+done
+[ -z "$exfat_restore_ms" ] ||
+	goal "exFAT: restore of copies / cp -r" "$(ratio "$exfat_restore_ms" "$exfat_cp_ms")" 1.2
+goal "peak memory: restore / git status" "$(ratio "$mem_restore" "$mem_status")" 1.0
+goal "no-op restore / git ls-files -s" "$(ratio "$noop_ms" "$ls_ms")" 1.0
+goal "hook after a switch / git's checkout" "$(ratio "$switch_hook_ms" "$switch_git_ms")" 1.0
+echo
+printf '%-50s %7s  %-8s %s\n' "goal (issue 13)" "ratio" "goal" "met"
+printf '%s' "$goals"

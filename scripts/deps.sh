@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install what building and testing need, from Debian's archive, only when
 # something is missing. Usage: scripts/deps.sh [build|test|exfat|docs|
-# package|install|wine|fuzz|valgrind]...
+# package|install|wine|fuzz|valgrind|bench]...
 set -eu
 
 need=""
@@ -21,6 +21,7 @@ for what in "${@:-build}"; do
 	# what tests/e2e/test_install.sh uses the installed files with
 	install) for p in man-db bash-completion; do want "$p"; done ;;
 	wine) for p in gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64; do want "$p"; done ;;
+	bench) for p in hyperfine time python3 git; do want "$p"; done ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac
 done

@@ -14,7 +14,7 @@ root=$(pwd)
 if [ "${CI:-}" = true ]; then fuzz_default=60; else fuzz_default=10; fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-$fuzz_default}
 
-./scripts/deps.sh build test exfat fuzz valgrind docs install package || exit 1
+./scripts/deps.sh build test exfat fuzz valgrind docs install package bench || exit 1
 
 passed=0 failed=0 stages=""
 stage() { # stage NAME CMD...: run one stage, count its ctest results

@@ -63,11 +63,12 @@ int cmd_install_hooks(int argc, char **argv);
 int cmd_uninstall_hooks(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* The commands, each defined in its cmd_<name>.c. */
 extern const gsym_cmd gsym_cmd_restore, gsym_cmd_status, gsym_cmd_reset,
 	gsym_cmd_add, gsym_cmd_install_hooks, gsym_cmd_uninstall_hooks,
-	gsym_cmd_hook, gsym_cmd_help, gsym_cmd_doctor;
+	gsym_cmd_hook, gsym_cmd_help, gsym_cmd_doctor, gsym_cmd_watch;
 
 /* The command table (NULL-terminated), in main.c. */
 extern const gsym_cmd *const gsym_commands[];

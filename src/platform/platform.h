@@ -238,4 +238,53 @@ int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 /* Wait for the thread to finish, and release it. */
 void gsym_platform_thread_join(gsym_thread *thread);
 
+/* --- watching directories (watch) --------------------------------------- */
+
+typedef struct gsym_watcher gsym_watcher;
+
+/*
+ * Called by gsym_platform_watch_wait for each change: `name` changed in
+ * the directory watched as `id`. `name` is NULL when the names were lost
+ * (the directory itself went away, or its events overflowed: anything in
+ * it may have changed); `id` is -1 when every directory's were lost.
+ */
+typedef void (*gsym_watch_cb)(void *payload, int id, const char *name);
+
+/* Start a watcher that watches nothing yet. */
+int gsym_platform_watch_open(gsym_watcher **out);
+
+/*
+ * Watch the names in the directory `dir` (absolute; not below it): files
+ * written, created, deleted or renamed. `*out` is the id its changes
+ * carry. GSYM_ENOTFOUND when `dir` is not there.
+ */
+int gsym_platform_watch_add(int *out, gsym_watcher *w, const char *dir);
+
+/* Stop watching the directory `id`. */
+void gsym_platform_watch_remove(gsym_watcher *w, int id);
+
+/*
+ * Wait at most `timeout_ms` (-1: for ever) for changes and pass each to
+ * `cb`. Returns 0 (also on timeout, and as soon as a stop is requested:
+ * see gsym_platform_stop_on_signal), or an error.
+ */
+int gsym_platform_watch_wait(gsym_watcher *w, int timeout_ms, gsym_watch_cb cb,
+	void *payload);
+
+/* Stop watching everything and release the watcher. */
+void gsym_platform_watch_close(gsym_watcher *w);
+
+/*
+ * From now on, Ctrl-C and SIGTERM (on Windows: Ctrl-C, Ctrl-Break and
+ * closing the console) ask this process to stop instead of killing it:
+ * gsym_platform_stop_requested() turns true and a waiting watcher returns.
+ */
+int gsym_platform_stop_on_signal(void);
+
+/* True once a stop was asked for. */
+bool gsym_platform_stop_requested(void);
+
+/* Milliseconds on a clock that never goes back. */
+uint64_t gsym_platform_clock_ms(void);
+
 #endif

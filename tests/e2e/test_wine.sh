@@ -246,4 +246,41 @@ check "wine doctor --json: the Windows facts" python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 assert d["links"]["ok"] is False and d["windows"]["developer_mode"] is not None' "$TMP/doc.json"
 
+
+# --- watch: ReadDirectoryChangesW and Ctrl-C, as far as Wine runs them --------
+clone_placeholders "$TMP/src" "$TMP/wt"
+w=$TMP/wt
+win "$w" restore -q >/dev/null 2>&1
+poll() { # poll SECONDS CMD...: until CMD succeeds, every 50 ms
+	n=$(($1 * 20))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}
+(cd "$w" && exec "$ROOT/scripts/wine-run.sh" "$EXE" watch >"$TMP/wwatch.out" 2>"$TMP/wwatch.err") &
+wpid=$!
+check "wine: watch starts" poll 30 grep -q "^watching" "$TMP/wwatch.out"
+printf 'int lib(long);\n' >"$w/lib/include/lib.h"
+check "wine: a saved target refreshes its copy" \
+	poll 3 sh -c "[ \"\$(cat '$w/file-link')\" = 'int lib(long);' ]"
+check "wine: and the deep copy" \
+	poll 3 sh -c "[ \"\$(cat '$w/dir-link/include/lib.h')\" = 'int lib(long);' ]"
+printf 'my edit\n' >"$w/tool-link"
+printf '#!/bin/sh\necho tool 2\n' >"$w/lib/tool.sh"
+check "wine: an edited copy is reported" poll 3 grep -q "^left alone tool-link" "$TMP/wwatch.err"
+expect_eq "wine: and left alone" "my edit" "$(cat "$w/tool-link")"
+sleep 0.5
+poll 3 test ! -e "$w/.git/index.lock"
+check "wine: checkout of the targets" git -C "$w" checkout -q -- lib
+check "wine: a checkout of the targets refreshes the copies" \
+	poll 3 sh -c "[ \"\$(cat '$w/file-link')\" = 'int lib(void);' ]"
+sleep 0.5
+kill -INT "$wpid"
+wait "$wpid"
+expect_eq "wine: Ctrl-C (SetConsoleCtrlHandler) exits 0" 0 $?
+check "wine: no index.lock left" test ! -e "$w/.git/index.lock"
+check "wine: linux git status clean" git_clean "$w"
 finish
