@@ -14,8 +14,7 @@
 const gsym_cmd *const gsym_commands[] = { &gsym_cmd_restore, &gsym_cmd_status,
 	&gsym_cmd_reset, &gsym_cmd_watch, &gsym_cmd_add,
 	&gsym_cmd_install_hooks, &gsym_cmd_uninstall_hooks, &gsym_cmd_doctor,
-	&gsym_cmd_hook,
-	&gsym_cmd_help, NULL };
+	&gsym_cmd_hook, &gsym_cmd_help, NULL };
 
 int main(int argc, char **argv)
 {

@@ -99,8 +99,7 @@ typedef struct {
  * one after another: a large file made of a few changes to another's
  * bytes, without assembling it in memory first.
  */
-int gsym_platform_write_slices(const char *path, const gsym_slice *v,
-	size_t n);
+int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n);
 
 /* Append `data` to `path` (created if missing) in one write. */
 int gsym_platform_append(const char *path, const char *data, size_t len);

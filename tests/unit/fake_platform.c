@@ -279,8 +279,7 @@ int gsym_platform_write_new(const char *path, const char *data, size_t len)
 	return add(path, GSYM_FT_FILE, data, len);
 }
 
-int gsym_platform_write_slices(const char *path, const gsym_slice *v,
-	size_t n)
+int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n)
 {
 	gsym_buf b = GSYM_BUF_INIT;
 	size_t i;

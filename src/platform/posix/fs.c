@@ -228,8 +228,7 @@ int gsym_platform_write_new(const char *path, const char *data, size_t len)
 	return write_file(path, &one, 1, O_EXCL);
 }
 
-int gsym_platform_write_slices(const char *path, const gsym_slice *v,
-	size_t n)
+int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n)
 {
 	return write_file(path, v, n, O_EXCL);
 }

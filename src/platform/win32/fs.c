@@ -326,8 +326,7 @@ int gsym_platform_write_new(const char *path, const char *data, size_t len)
 	return write_file(path, &one, 1, CREATE_NEW, GENERIC_WRITE);
 }
 
-int gsym_platform_write_slices(const char *path, const gsym_slice *v,
-	size_t n)
+int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n)
 {
 	return write_file(path, v, n, CREATE_NEW, GENERIC_WRITE);
 }
