@@ -4,7 +4,7 @@
 
 _git_symlinks ()
 {
-	local subcommands="restore status reset add install-hooks uninstall-hooks doctor help"
+	local subcommands="restore status reset watch add install-hooks uninstall-hooks doctor help"
 	local subcommand
 	subcommand="$(__git_find_on_cmdline "$subcommands")"
 	if [ -z "$subcommand" ]; then
@@ -32,6 +32,9 @@ _git_symlinks ()
 	reset,-*)
 		__gitcomp "--dry-run --json --quiet --verbose
 			--recurse-submodules --no-recurse-submodules --help"
+		;;
+	watch,-*)
+		__gitcomp "--quiet --help"
 		;;
 	add,-*)
 		__gitcomp "--target= --allow-outside --help"
