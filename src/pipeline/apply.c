@@ -373,6 +373,47 @@ done:
 	return error;
 }
 
+/*
+ * An edited copy stays as it is, but git may still write over it (a
+ * merge conflict on its link writes the link with force): keep a copy of
+ * the edit under the backup directory, once per version of it (a file's
+ * backup carries its mtime; a directory's is made once).
+ */
+static void keep_edit(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	gsym_buf dst = GSYM_BUF_INIT;
+	unsigned char hash[GSYM_OID_RAWSZ];
+	gsym_stat st;
+	int error;
+
+	if (!ctx->backup_dir)
+		return;
+	gsym_path_join(&dst, ctx->backup_dir, e->path);
+	if (gsym_platform_lstat(&st, dst.ptr) == 0 &&
+		(st.type == GSYM_FT_DIR ||
+			(st.size == e->disk.size &&
+				st.mtime_sec == e->disk.mtime_sec &&
+				st.mtime_nsec == e->disk.mtime_nsec)))
+		goto done; /* this version is kept already */
+	if ((error = gsym_mkdirs(ctx->backup_dir)) < 0 ||
+		(error = gsym_apply_check_parents(ctx->backup_dir, e->path)) <
+			0 ||
+		(error = gsym_copy_remove(dst.ptr)) < 0)
+		goto done;
+	if (e->disk.type == GSYM_FT_DIR)
+		error = gsym_copy_dir(hash, ctx->view, e->path, dst.ptr);
+	else if (!(error = gsym_platform_copy_file(abs, dst.ptr)))
+		error = gsym_platform_set_mtime(dst.ptr, e->disk.mtime_sec,
+			e->disk.mtime_nsec);
+	if (!error)
+		gsym_error_printf("'%s' is an edited copy: the edit is kept "
+				  "in '%s' too",
+			e->path, dst.ptr);
+done:
+	gsym_error_clear();
+	gsym_buf_dispose(&dst);
+}
+
 int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
 	const gsym_record *rec, bool remove)
 {
@@ -421,6 +462,10 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 	if (e->action == GSYM_ACT_NONE || ctx->dry_run)
 		return 0;
 	gsym_path_join(&abs, ctx->workdir, e->path);
+	if (e->action == GSYM_ACT_KEEP_EDIT) {
+		keep_edit(ctx, e, abs.ptr);
+		goto done;
+	}
 	if (e->action == GSYM_ACT_DISOWN) {
 		/* a copy kept before git sees it; the record goes */
 		if (e->disk.type == GSYM_FT_FILE && ctx->backup_dir &&

@@ -66,7 +66,8 @@ typedef enum {
 	GSYM_ACT_STAMP, /* the disk is right: refresh the index stamp */
 	GSYM_ACT_CREATE, /* put the best form at the path */
 	GSYM_ACT_PLACEHOLDER, /* put git's placeholder back (reset) */
-	GSYM_ACT_DISOWN /* not our fallback any more: let git see it */
+	GSYM_ACT_DISOWN, /* not our fallback any more: let git see it */
+	GSYM_ACT_KEEP_EDIT /* an edited copy: keep a copy of the edit */
 } gsym_action;
 
 /* Bits of gsym_entry.flags. */

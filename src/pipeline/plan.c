@@ -306,15 +306,24 @@ static int fallback_behind(const char **out, gsym_entry *e,
 }
 
 /* Something not ours, or no longer ours, that is not a placeholder. */
-static void plan_edited(gsym_entry *e, const gsym_plan_opts *opts,
-	const char *what)
+static void plan_edited(gsym_entry *e, const gsym_record *rec,
+	const gsym_plan_opts *opts, const char *what)
 {
 	e->flags |= GSYM_ENTRY_BACKUP;
 	if (opts->force && opts->mode == GSYM_MODE_RESTORE)
 		plan_create(e, opts, GSYM_STATE_MODIFIED,
 			"edited; replaced after a backup (--force)");
 	else
-		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE, what);
+		/*
+		 * an edited copy of ours: git may still write over it (a
+		 * conflict on its link), so the edit is kept aside now
+		 */
+		set(e, GSYM_STATE_MODIFIED,
+			rec && opts->mode == GSYM_MODE_RESTORE &&
+					(e->kind == GSYM_KIND_COPY) ?
+				GSYM_ACT_KEEP_EDIT :
+				GSYM_ACT_NONE,
+			what);
 }
 
 /* lstat() of the entry's path: the one gathered ahead, if it was. */
@@ -498,7 +507,7 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 	case GSYM_FT_LINK:
 		e->kind = GSYM_KIND_SYMLINK;
 		if (!f->link_matches)
-			plan_edited(e, opts,
+			plan_edited(e, rec, opts,
 				"link points elsewhere; use --force");
 		else if (opts->mode == GSYM_MODE_RESET)
 			set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
@@ -528,7 +537,7 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 					GSYM_KIND_JUNCTION :
 					GSYM_KIND_OTHER;
 			if (rec)
-				plan_edited(e, opts,
+				plan_edited(e, rec, opts,
 					"the copy was edited; use --force");
 			else
 				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
@@ -551,7 +560,7 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 				"checkout -- <path>' puts it back");
 		} else if (!f->placeholder) {
 			e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
-			plan_edited(e, opts,
+			plan_edited(e, rec, opts,
 				rec ? "the copy was edited; use --force" :
 				      "placeholder was edited; use --force");
 		} else {

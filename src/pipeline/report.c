@@ -69,6 +69,13 @@ typedef struct {
 	size_t total, changed, left_alone;
 } tally;
 
+/* Does the entry's action bring it to its best state? */
+static bool fixes(const gsym_entry *e)
+{
+	return e->action == GSYM_ACT_CREATE || e->action == GSYM_ACT_STAMP ||
+		e->action == GSYM_ACT_PLACEHOLDER;
+}
+
 /*
  * The exit decision for one entry: is it left alone? For reset, the
  * modified, unsafe and failed ones; else every one not in its best
@@ -80,8 +87,7 @@ static bool left_alone(const gsym_entry *e, const gsym_report_opts *opts)
 		return e->state == GSYM_STATE_MODIFIED ||
 			e->state == GSYM_STATE_ERROR ||
 			e->state == GSYM_STATE_UNSAFE;
-	return !gsym_state_is_good(e->state) &&
-		!(opts->dry_run && e->action != GSYM_ACT_NONE);
+	return !gsym_state_is_good(e->state) && !(opts->dry_run && fixes(e));
 }
 
 static void count(tally *t, const gsym_entries *entries,
@@ -125,8 +131,7 @@ static void format_entry(gsym_buf *out, gsym_buf *err, const gsym_entry *e,
 		gsym_buf_putc(out, '\n');
 		break;
 	default:
-		if (opts->dry_run && e->action != GSYM_ACT_NONE &&
-			!opts->quiet) {
+		if (opts->dry_run && fixes(e) && !opts->quiet) {
 			gsym_buf_puts(out, "would ");
 			text_line(out, e,
 				e->action == GSYM_ACT_CREATE ? "restore" :

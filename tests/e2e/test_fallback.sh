@@ -70,6 +70,8 @@ printf 'my edit\n' > "$c/tool-link"
 echo extra > "$c/dir-link/extra.txt"
 expect_rc "edited copies are left alone (exit 1)" 1 "$GSYM" -C "$c" restore
 expect_eq "edited file copy kept" "my edit" "$(cat "$c/tool-link")"
+expect_eq "and its edit kept aside too (git may still write over it)" "my edit" "$(cat "$c/.git/symlinks/backup/tool-link")"
+check "the edited deep copy kept aside too" test -f "$c/.git/symlinks/backup/dir-link/extra.txt"
 check "edited deep copy kept" test -f "$c/dir-link/extra.txt"
 "$GSYM" -C "$c" status --json >"$TMP/st.json"
 expect_eq "edited copy is modified" "copy modified" "$(jget tool-link)"

@@ -115,6 +115,19 @@ check "mark it resolved" git -C "$c" add fl
 g "commit the merge" commit -q --no-edit
 expect_eq "resolved: file copy" "g1" "$(cat "$c/fl")"
 expect_eq "resolved link kept as a link" "120000" "$(git -C "$c" ls-files -s fl | cut -c1-6)"
+# an edited copy whose link then gets a conflict: git writes the link with
+# force, but the hook that ran after the next index write kept the edit
+# (copies only: a hard link's edit is its target's, as a real link's is)
+if [ -z "$2" ]; then
+	git -C "$c" checkout -q -b cf2 retarget
+	echo "my edit" >"$c/fl"
+	echo more >>"$c/README" && check "an index write after the edit" git -C "$c" add README
+	git -C "$c" commit -q -m "local change"
+	check_fails "a conflict on the edited copy's link" git -C "$c" merge -q --no-edit conflict
+	expect_eq "the edit was kept aside" "my edit" "$(cat "$c/.git/symlinks/backup/fl")"
+	g "merge --abort" merge --abort
+	check "and the copy itself back" "$GSYM" -C "$c" restore -q --force
+fi
 git -C "$c" checkout -q -b rb retarget
 g "rebase a pick that changes links" rebase -q side
 expect_eq "rebased: file copy" "h1" "$(cat "$c/fl")"

@@ -25,7 +25,7 @@ static inline const char *unit_name(char *buf, size_t size, int value,
 static inline const char *unit_action_name(int a)
 {
 	static const char *const names[] = { "none", "stamp", "create",
-		"placeholder", "disown" };
+		"placeholder", "disown", "keep-edit" };
 
 	return names[a];
 }
@@ -73,7 +73,7 @@ static inline const char *unit_link_kind_name(int k)
 	unit_assert_named(a, b, GSYM_HOW__COUNT - 1, gsym_how_name)
 /* Names of this file. */
 #define assert_action_equal(a, b) \
-	unit_assert_named(a, b, GSYM_ACT_DISOWN, unit_action_name)
+	unit_assert_named(a, b, GSYM_ACT_KEEP_EDIT, unit_action_name)
 #define assert_ftype_equal(a, b) \
 	unit_assert_named(a, b, GSYM_FT_OTHER, unit_ftype_name)
 #define assert_link_kind_equal(a, b) \

@@ -371,7 +371,8 @@ static void test_plan__recorded_copy(void **state)
 	e = entry("fl");
 	plan(&e, &rec, &o);
 	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
-	assert_action_equal(GSYM_ACT_NONE, e.action);
+	/* left as it is, and a copy of the edit kept aside */
+	assert_action_equal(GSYM_ACT_KEEP_EDIT, e.action);
 	done(&e);
 
 	/* a checkout changed the link but left our unedited copy */
@@ -396,7 +397,7 @@ static void test_plan__recorded_copy(void **state)
 	e = entry("fl");
 	plan(&e, &rec, &o);
 	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
-	assert_action_equal(GSYM_ACT_NONE, e.action);
+	assert_action_equal(GSYM_ACT_KEEP_EDIT, e.action);
 	done(&e);
 }
 
