@@ -81,8 +81,13 @@ static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 	if (!*jobs && git_config_get_int32(&flag, cfg, "symlinks.jobs") == 0 &&
 		flag > 0)
 		*jobs = (unsigned int)flag;
+	/*
+	 * unset: one per processor, and at least 4: making links waits on
+	 * the disk more than on a processor (git's preload-index, for the
+	 * same reason, uses up to 20 threads whatever the processors)
+	 */
 	if (!*jobs)
-		*jobs = gsym_platform_cpus();
+		*jobs = gsym_platform_cpus() > 4 ? gsym_platform_cpus() : 4;
 	git_buf_dispose(&value);
 	git_config_free(cfg);
 	return error;
