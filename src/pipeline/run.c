@@ -181,6 +181,54 @@ static int settle_record(bool *keep, gsym_apply_ctx *actx,
 	return gsym_apply_leftover(keep, actx, rec, hidden);
 }
 
+/*
+ * A hard link made to a tracked file moved that file's ctime (its link
+ * count changed): git would take the file for changed and refuse a merge
+ * that touches it. Its stamp is renewed, only when nothing but the ctime
+ * differs from what the index holds.
+ */
+static int restamp_target(gsym_repo *repo, gsym_apply_ctx *actx,
+	const char *target, bool *changed)
+{
+	ptrdiff_t pos;
+	gsym_istat is;
+	gsym_stat st;
+	int error;
+
+	if (!target || (pos = gsym_index_file_find(&repo->file, target)) < 0 ||
+		actx->view->lstat(&st, actx->view, target) < 0) {
+		gsym_error_clear();
+		return 0;
+	}
+	gsym_index_item_istat(&is, &repo->file.v[pos]);
+	if (is.mtime_sec != (uint32_t)st.mtime_sec ||
+		is.mtime_nsec != st.mtime_nsec ||
+		is.size != (uint32_t)st.size || is.ino != (uint32_t)st.ino ||
+		is.dev != (uint32_t)st.dev ||
+		is.ctime_sec == (uint32_t)st.ctime_sec)
+		return 0;
+	if ((error = gsym_repo_patch(repo, target, &st, -1, changed)) ==
+		GSYM_EUNSUPPORTED) {
+		git_index *index;
+		const git_index_entry *ie;
+		git_index_entry copy;
+
+		if ((error = gsym_repo_index(&index, repo)) < 0)
+			return error;
+		if (!(ie = git_index_get_bypath(index, target, 0)))
+			return 0;
+		copy = *ie;
+		copy.ctime.seconds = (int32_t)st.ctime_sec;
+		copy.ctime.nanoseconds = st.ctime_nsec;
+		if (git_index_add(index, &copy) < 0)
+			return gsym_repo_git_error(
+				"could not update the index");
+		*changed = true;
+		error = 0;
+	}
+	return error;
+}
+
 /* Record every changed entry in the index; drop records gone stale. */
 static int record_all(gsym_repo *repo, gsym_entries *entries,
 	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
@@ -223,7 +271,11 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 			(error = actx->view->lstat(&e->result, actx->view,
 				 e->path)) < 0)
 			return error; /* later links to its inode moved ctime */
-		if ((error = gsym_record_entry(repo, e, ours, changed)) < 0)
+		if ((error = gsym_record_entry(repo, e, ours, changed)) < 0 ||
+			(e->kind == GSYM_KIND_HARDLINK &&
+				(e->flags & GSYM_ENTRY_CHANGED) &&
+				(error = restamp_target(repo, actx, e->resolved,
+					 changed)) < 0))
 			return error;
 	}
 	/* records of paths that are no longer link entries */
