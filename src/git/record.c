@@ -17,32 +17,25 @@ void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st)
 	entry->file_size = (uint32_t)st->size;
 }
 
-int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
-	bool *changed)
+int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
+	int skip, bool *changed)
 {
 	const git_index_entry *ie;
 	git_index_entry copy;
 	git_index *index;
-	const gsym_stat *st = &e->result;
-	bool fallback = e->kind == GSYM_KIND_COPY ||
-		e->kind == GSYM_KIND_HARDLINK || e->kind == GSYM_KIND_JUNCTION;
-	bool disown = e->action == GSYM_ACT_DISOWN;
-	/* the bit: ours to set on a fallback, to clear when no longer one */
-	int skip = disown || (!fallback && ours) ? 0 : fallback ? 1 : -1;
 	int error;
 
-	/* in place when it can be (no stamp: git must see the difference) */
-	error = gsym_repo_patch(repo, e->path, disown ? NULL : st, skip,
-		changed);
+	/* in place when it can be, else through libgit2's index */
+	error = gsym_repo_patch(repo, path, st, skip, changed);
 	if (error != GSYM_EUNSUPPORTED)
 		return error;
 	if ((error = gsym_repo_index(&index, repo)) < 0)
 		return error;
-	if (!(ie = git_index_get_bypath(index, e->path, 0)))
+	if (!(ie = git_index_get_bypath(index, path, 0)))
 		return gsym_error_set("'%s' left the index during the run",
-			e->path);
+			path);
 	copy = *ie;
-	if (!disown)
+	if (st)
 		gsym_record_stamp(&copy, st);
 	if (skip == 1)
 		copy.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
@@ -54,4 +47,18 @@ int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 		return gsym_repo_git_error("could not update the index");
 	*changed = true;
 	return 0;
+}
+
+int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
+	bool *changed)
+{
+	bool fallback = e->kind == GSYM_KIND_COPY ||
+		e->kind == GSYM_KIND_HARDLINK || e->kind == GSYM_KIND_JUNCTION;
+	bool disown = e->action == GSYM_ACT_DISOWN;
+	/* the bit: ours to set on a fallback, to clear when no longer one */
+	int skip = disown || (!fallback && ours) ? 0 : fallback ? 1 : -1;
+
+	/* no stamp when disowned: git must find the difference by itself */
+	return gsym_record_path(repo, e->path, disown ? NULL : &e->result, skip,
+		changed);
 }

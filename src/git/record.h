@@ -16,6 +16,15 @@
 void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st);
 
 /*
+ * Put the stat data `st` (NULL: keep it) and the skip-worktree bit
+ * (`skip`: 1 set, 0 clear, -1 keep) into the index entry of `path`: in
+ * place in the index's bytes where that can be, else in libgit2's index.
+ * Sets `*changed` when the index changed.
+ */
+int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
+	int skip, bool *changed);
+
+/*
  * Stamp the index entry of `e` (GSYM_ENTRY_RECORD set) from e->result,
  * in place in the index's bytes where that can be, else in libgit2's
  * index. `ours` says the tool manages the entry's skip-worktree bit.

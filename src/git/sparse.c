@@ -48,32 +48,24 @@ static bool config_bool(git_config *cfg, const char *name)
 	return git_config_get_bool(&v, cfg, name) == 0 && v;
 }
 
-int gsym_sparse_load(gsym_sparse *out, gsym_repo *repo, const char *id)
+int gsym_sparse_load(gsym_sparse *out, const gsym_repo *repo, git_config *cfg)
 {
-	gsym_buf content = GSYM_BUF_INIT, begin = GSYM_BUF_INIT;
-	git_config *cfg = NULL;
+	gsym_buf content = GSYM_BUF_INIT;
 	const char *p, *stop;
 	bool inside = false;
 	size_t cap = 0;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	/* any worktree's: `git worktree add` copies the file */
-	(void)id;
-	gsym_buf_puts(&begin, BEGIN);
-	out->file = NULL;
 	{
 		gsym_buf f = GSYM_BUF_INIT;
 
 		gsym_buf_printf(&f, "%sinfo/sparse-checkout", repo->gitdir);
 		out->file = gsym_buf_detach(&f);
 	}
-	if (git_repository_config_snapshot(&cfg, repo->repo) < 0)
-		return gsym_repo_git_error("could not read the git config");
 	/* the user's own sparse checkout is theirs: we never touch it */
 	out->enabled = config_bool(cfg, "core.sparseCheckout");
 	out->ours = !out->enabled || config_bool(cfg, "symlinks.sparse");
-	git_config_free(cfg);
 
 	error = gsym_platform_read_file(&content, out->file, 1 << 24);
 	if (error == GSYM_ENOTFOUND) {
@@ -87,7 +79,8 @@ int gsym_sparse_load(gsym_sparse *out, gsym_repo *repo, const char *id)
 		const char *nl = memchr(p, '\n', (size_t)(stop - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(stop - p);
 
-		if (len >= begin.size && !memcmp(p, begin.ptr, begin.size))
+		/* any worktree's block: `git worktree add` copies the file */
+		if (len >= strlen(BEGIN) && !memcmp(p, BEGIN, strlen(BEGIN)))
 			inside = true;
 		else if (inside && len >= strlen(END) &&
 			!memcmp(p, END, strlen(END)))
@@ -100,7 +93,6 @@ int gsym_sparse_load(gsym_sparse *out, gsym_repo *repo, const char *id)
 		qsort(out->paths, out->n, sizeof(char *), cmp_str);
 done:
 	gsym_buf_dispose(&content);
-	gsym_buf_dispose(&begin);
 	return error;
 }
 
@@ -229,7 +221,7 @@ int gsym_sparse_unhide(gsym_sparse *sp, gsym_repo *repo, bool *changed)
 /* Does any other worktree's sparse-checkout file hold a block of ours? */
 static bool others_use_it(gsym_repo *repo, const char *own)
 {
-	gsym_buf dir = GSYM_BUF_INIT, f = GSYM_BUF_INIT, c = GSYM_BUF_INIT;
+	gsym_buf f = GSYM_BUF_INIT, c = GSYM_BUF_INIT;
 	git_strarray names = { NULL, 0 };
 	size_t i;
 	bool found = false;
@@ -253,7 +245,6 @@ static bool others_use_it(gsym_repo *repo, const char *own)
 	}
 	gsym_error_clear();
 	git_strarray_dispose(&names);
-	gsym_buf_dispose(&dir);
 	gsym_buf_dispose(&f);
 	gsym_buf_dispose(&c);
 	return found;

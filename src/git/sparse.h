@@ -26,8 +26,11 @@ typedef struct {
 	size_t n;
 } gsym_sparse;
 
-/* Read our block of the worktree's sparse-checkout file. */
-int gsym_sparse_load(gsym_sparse *out, gsym_repo *repo, const char *id);
+/*
+ * Read our block of the worktree's sparse-checkout file, and from `cfg`
+ * (the run's config snapshot) whether sparse checkout is ours to manage.
+ */
+int gsym_sparse_load(gsym_sparse *out, const gsym_repo *repo, git_config *cfg);
 
 /* Does our block hide `path` (the path itself, or a directory above)? */
 bool gsym_sparse_hides(const gsym_sparse *sp, const char *path);

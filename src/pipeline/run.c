@@ -52,15 +52,12 @@ int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list)
  * `*recurse` is -1) submodule.recurse from git config, in one snapshot.
  */
 static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
-	gsym_repo *repo, int *recurse, unsigned int *jobs)
+	git_config *cfg, int *recurse, unsigned int *jobs)
 {
-	git_config *cfg = NULL;
 	git_buf value = { NULL, 0, 0 };
 	const char *fallback = o->fallback;
 	int flag = 0, error = 0;
 
-	if (git_repository_config_snapshot(&cfg, repo->repo) < 0)
-		return gsym_repo_git_error("could not read the git config");
 	if (!fallback &&
 		git_config_get_string_buf(&value, cfg, "symlinks.fallback") ==
 			0)
@@ -89,7 +86,6 @@ static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 	if (!*jobs)
 		*jobs = gsym_platform_cpus() > 4 ? gsym_platform_cpus() : 4;
 	git_buf_dispose(&value);
-	git_config_free(cfg);
 	return error;
 }
 
@@ -193,7 +189,6 @@ static int restamp_target(gsym_repo *repo, gsym_apply_ctx *actx,
 	ptrdiff_t pos;
 	gsym_istat is;
 	gsym_stat st;
-	int error;
 
 	if (!target || (pos = gsym_index_file_find(&repo->file, target)) < 0 ||
 		actx->view->lstat(&st, actx->view, target) < 0) {
@@ -207,26 +202,7 @@ static int restamp_target(gsym_repo *repo, gsym_apply_ctx *actx,
 		is.dev != (uint32_t)st.dev ||
 		is.ctime_sec == (uint32_t)st.ctime_sec)
 		return 0;
-	if ((error = gsym_repo_patch(repo, target, &st, -1, changed)) ==
-		GSYM_EUNSUPPORTED) {
-		git_index *index;
-		const git_index_entry *ie;
-		git_index_entry copy;
-
-		if ((error = gsym_repo_index(&index, repo)) < 0)
-			return error;
-		if (!(ie = git_index_get_bypath(index, target, 0)))
-			return 0;
-		copy = *ie;
-		copy.ctime.seconds = (int32_t)st.ctime_sec;
-		copy.ctime.nanoseconds = st.ctime_nsec;
-		if (git_index_add(index, &copy) < 0)
-			return gsym_repo_git_error(
-				"could not update the index");
-		*changed = true;
-		error = 0;
-	}
-	return error;
+	return gsym_record_path(repo, target, &st, -1, changed);
 }
 
 /* Record every changed entry in the index; drop records gone stale. */
@@ -435,6 +411,7 @@ static void find_submodules(gsym_pathset *out, gsym_repo *repo)
 typedef struct {
 	const gsym_run_opts *o;
 	gsym_repo repo;
+	git_config *cfg; /* one snapshot for the run */
 	gsym_entries entries;
 	gsym_state_file state;
 	gsym_sparse sparse;
@@ -473,14 +450,17 @@ static int prepare(run *r)
 		o->format != GSYM_REPORT_TEXT || o->dry_run;
 	r->plan.validate_flags =
 		r->plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
-	if ((error = read_config(&r->plan, o, &r->repo, &recurse_subs,
+	/* one snapshot of the config for the whole run */
+	if (git_repository_config_snapshot(&r->cfg, r->repo.repo) < 0)
+		return gsym_repo_git_error("could not read the git config");
+	if ((error = read_config(&r->plan, o, r->cfg, &recurse_subs,
 		     &r->jobs)) < 0 ||
 		(error = gsym_state_load(&r->state, r->repo.gitdir)) < 0 ||
 		(error = gsym_scan(&r->entries, &r->repo.file, r->repo.prefix,
 			 o->pathspec, o->npathspec)) < 0)
 		return error;
 	r->id = worktree_id(&r->repo);
-	if ((error = gsym_sparse_load(&r->sparse, &r->repo, r->id)) < 0)
+	if ((error = gsym_sparse_load(&r->sparse, &r->repo, r->cfg)) < 0)
 		return error;
 	if (recurse_subs && o->format != GSYM_REPORT_JSON)
 		find_submodules(&r->subs, &r->repo);
@@ -713,6 +693,7 @@ static int report(run *r)
 
 static void run_dispose(run *r)
 {
+	git_config_free(r->cfg);
 	gsym_pathset_dispose(&r->changed);
 	gsym_view_repo_dispose(&r->rv);
 	gsym_state_dispose(&r->state);
