@@ -190,13 +190,20 @@ exfat_step() {
 	# git's clone probe finds no links here and sets core.symlinks=false
 	git clone -q --branch main "$work/src" "$e"
 	"$bin" -C "$e" restore -q || true
-	# the resolved target of every link (the trees its copy holds)
+	# the resolved target of every link (the trees its copies hold), in
+	# lists cp -r --parents can take: a target that several links name
+	# is copied once per link, as restore does (one list per repeat),
+	# and files and directories go to separate trees, so a file is not
+	# copied over the same file inside a directory's copy
+	rm -rf "$work/rounds"
+	mkdir -p "$work/rounds"
 	git -C "$e" ls-files -s | awk '$1 == "120000"' | python3 -c '
 import os, subprocess, sys
 rows = [l.split(None, 3) for l in sys.stdin]
 blobs = subprocess.run(["git", "-C", sys.argv[1], "cat-file", "--batch"],
 	input="".join(r[1] + "\n" for r in rows).encode(), capture_output=True).stdout
 p = 0
+seen = {}
 for r in rows:
 	head = blobs[p:blobs.index(b"\n", p)].split()
 	size = int(head[2])
@@ -204,18 +211,45 @@ for r in rows:
 	target = blobs[p:p + size].decode()
 	p += size + 1
 	path = r[3].rstrip("\n")
-	print(os.path.normpath(os.path.join(os.path.dirname(path), target)))
-' "$e" >"$work/targets.txt"
+	t = os.path.normpath(os.path.join(os.path.dirname(path), target))
+	n = seen[t] = seen.get(t, 0) + 1
+	kind = "d" if os.path.isdir(os.path.join(sys.argv[1], t)) else "f"
+	with open(os.path.join(sys.argv[2], "%s%d" % (kind, n)), "a") as f:
+		f.write(t + "\n")
+' "$e" "$work/rounds"
+	cp_all() {
+		for list in "$work"/rounds/*; do
+			(cd "$e" && xargs cp -r --parents -t "$exfat_dir/cp/${list##*/}" <"$list") ||
+				return 1
+		done
+	}
+	cp_setup() {
+		rm -rf "$exfat_dir/cp"
+		for list in "$work"/rounds/*; do
+			mkdir -p "$exfat_dir/cp/${list##*/}"
+		done
+	}
 	copy_runs="" cp_runs=""
 	i=0
 	while [ "$i" -lt "$runs" ]; do
 		copy_runs="$copy_runs $(time_it "$bin -C $e reset -q" "$bin" -C "$e" restore -q)"
-		cp_runs="$cp_runs $(time_it "rm -rf $exfat_dir/cp && mkdir $exfat_dir/cp" \
-			sh -c "cd '$e' && xargs cp -r --parents -t '$exfat_dir/cp' <'$work/targets.txt'")"
+		for j in ${BENCH_JOBS:-}; do
+			time_it "$bin -C $e reset -q" "$bin" -C "$e" restore -q \
+				--jobs "$j" >>"$work/exfat-jobs$j.ns"
+		done
+		cp_runs="$cp_runs $(time_it cp_setup cp_all)"
 		i=$((i + 1))
 	done
 	[ -z "$(git -C "$e" status --porcelain)" ] ||
 		echo "WARNING: git status not clean after the exFAT restore" >&2
+	# both sides made the same files (a failed cp would time nothing)
+	cp_files=$(find "$exfat_dir/cp" -type f | wc -l)
+	copy_files=$(git -C "$e" ls-files -s | awk '$1 == "120000" { print $4 }' |
+		(cd "$e" && xargs sh -c 'find "$@" -type f' sh) | wc -l)
+	if [ "$cp_files" != "$copy_files" ]; then
+		echo "bench: cp -r made $cp_files files, the copies hold $copy_files" >&2
+		exit 1
+	fi
 	exfat_restore_ms=$(echo $copy_runs | tr ' ' '\n' | median)
 	exfat_cp_ms=$(echo $cp_runs | tr ' ' '\n' | median)
 }
@@ -243,6 +277,9 @@ row "git commit of one file (git's work)" "$commit_ms"
 row "pre-commit guard before it" "$guard_ms"
 if [ -n "$exfat_restore_ms" ]; then
 	row "exFAT: restore of copies (from placeholders)" "$exfat_restore_ms"
+	for j in ${BENCH_JOBS:-}; do
+		row "exFAT: restore of copies, symlinks.jobs=$j" "$(median <"$work/exfat-jobs$j.ns")"
+	done
 	row "exFAT: cp -r of the same trees" "$exfat_cp_ms"
 fi
 row "peak memory kB: restore (from placeholders)" "$mem_restore"
@@ -255,8 +292,13 @@ for j in ${BENCH_JOBS:-}; do
 	goal "restore (symlinks.jobs=$j) / git's own way" \
 		"$(ratio "$(median <"$work/restore-jobs$j.ns")" "$git_ms")" 0.7
 done
-[ -z "$exfat_restore_ms" ] ||
+if [ -n "$exfat_restore_ms" ]; then
 	goal "exFAT: restore of copies / cp -r" "$(ratio "$exfat_restore_ms" "$exfat_cp_ms")" 1.2
+	for j in ${BENCH_JOBS:-}; do
+		goal "exFAT (symlinks.jobs=$j) / cp -r" \
+			"$(ratio "$(median <"$work/exfat-jobs$j.ns")" "$exfat_cp_ms")" 1.2
+	done
+fi
 goal "peak memory: restore / git status" "$(ratio "$mem_restore" "$mem_status")" 1.0
 goal "no-op restore / git ls-files -s" "$(ratio "$noop_ms" "$ls_ms")" 1.0
 goal "hook after a switch / git's checkout" "$(ratio "$switch_hook_ms" "$switch_git_ms")" 1.0

@@ -255,13 +255,18 @@ static int ensure_dir(const char *dir)
 static int journal_line(gsym_state_file *st, const gsym_buf *line)
 {
 	gsym_buf path = GSYM_BUF_INIT;
-	int error;
+	int error = 0;
 
-	if ((error = ensure_dir(st->dir)) < 0)
-		return error;
-	file_path(&path, st, "journal");
-	error = gsym_platform_append(path.ptr, line->ptr, line->size);
+	if (!st->journal) {
+		file_path(&path, st, "journal");
+		if ((error = ensure_dir(st->dir)) < 0 ||
+			(error = gsym_platform_append_open(&st->journal,
+				 path.ptr)) < 0)
+			goto done;
+	}
+	error = gsym_platform_append(st->journal, line->ptr, line->size);
 	st->dirty = true; /* the next save drops the journal */
+done:
 	gsym_buf_dispose(&path);
 	return error;
 }
@@ -332,6 +337,8 @@ int gsym_state_save(gsym_state_file *st)
 			error = write_atomic(path.ptr, &content);
 	}
 	if (!error) {
+		gsym_platform_append_close(st->journal);
+		st->journal = NULL;
 		file_path(&path, st, "journal");
 		if (gsym_platform_remove(path.ptr) == GSYM_ENOTFOUND)
 			gsym_error_clear();
@@ -355,6 +362,7 @@ void gsym_state_dispose(gsym_state_file *st)
 		free(st->touched[i]);
 	free(st->touched);
 	free(st->dir);
+	gsym_platform_append_close(st->journal);
 	memset(st, 0, sizeof(*st));
 }
 

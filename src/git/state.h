@@ -17,6 +17,7 @@ typedef struct {
 	size_t ntouched;
 	bool dirty;
 	char *dir; /* $GIT_DIR/symlinks/ */
+	gsym_appender *journal; /* open from the run's first line to save */
 } gsym_state_file;
 
 /* Load the state and the journal of `gitdir` (missing files are empty). */

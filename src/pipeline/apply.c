@@ -25,6 +25,19 @@ static int64_t stamp_time(const gsym_apply_ctx *ctx)
 	return t;
 }
 
+/* The state is shared when entries are applied on several threads. */
+static void state_lock(const gsym_apply_ctx *ctx)
+{
+	if (ctx->lock)
+		gsym_platform_mutex_lock(ctx->lock);
+}
+
+static void state_unlock(const gsym_apply_ctx *ctx)
+{
+	if (ctx->lock)
+		gsym_platform_mutex_unlock(ctx->lock);
+}
+
 /* "<dir>/.<base>.gsym-<what>": our temporary names, never tracked. */
 static void tmp_name(gsym_buf *out, const char *abs, const char *what)
 {
@@ -111,7 +124,7 @@ static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	 */
 	if ((error = gsym_platform_lstat(&st, abs)) == 0)
 		error = st.type == GSYM_FT_FILE ?
-			gsym_platform_copy_file(abs, dst.ptr) :
+			gsym_platform_copy_file(abs, dst.ptr, NULL) :
 			gsym_platform_rename(abs, dst.ptr);
 failed:
 	if (error < 0) {
@@ -149,7 +162,10 @@ static int replace(gsym_apply_ctx *ctx, const char *path, const char *tmp,
 		return gsym_platform_rename(tmp, abs);
 
 	/* two steps: a killed run must leave a note to clean up after it */
-	if ((error = gsym_state_journal_touch(ctx->state, path)) < 0)
+	state_lock(ctx);
+	error = gsym_state_journal_touch(ctx->state, path);
+	state_unlock(ctx);
+	if (error < 0)
 		return error;
 	tmp_name(&old, abs, "old");
 	if ((error = gsym_copy_remove(old.ptr)) < 0 ||
@@ -204,9 +220,9 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 				gsym_copy_discard(tmp);
 			if (is_unavailable(error))
 				error = GSYM_ERROR;
-		} else if (!(error = gsym_platform_copy_file(src.ptr, tmp))) {
-			error = ctx->view->hash(e->hash, ctx->view, e->resolved,
-				GSYM_TYPE_FILE);
+		} else {
+			/* hashed as it is copied: what the copy holds */
+			error = gsym_platform_copy_file(src.ptr, tmp, e->hash);
 		}
 		break;
 	default: error = gsym_error_set("unknown way to make a link");
@@ -294,7 +310,10 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		rec.src = e->resolved;
 		rec.path = e->path;
 		/* journaled before it is in place: a kill leaves it provable */
-		if ((error = gsym_state_journal(ctx->state, &rec)) < 0)
+		state_lock(ctx);
+		error = gsym_state_journal(ctx->state, &rec);
+		state_unlock(ctx);
+		if (error < 0)
 			goto failed;
 	}
 	if ((error = replace(ctx, e->path, tmp.ptr,
@@ -311,10 +330,12 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		(error = gsym_platform_lstat(&e->result, abs)) < 0)
 		goto failed;
 
+	state_lock(ctx);
 	if (e->made == GSYM_HOW_SYMLINK)
 		gsym_state_remove(ctx->state, e->path);
 	else
 		gsym_state_put(ctx->state, &rec);
+	state_unlock(ctx);
 	e->kind = kind_of(e->made);
 	e->state = e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
 						  GSYM_STATE_RESTORED;
@@ -402,7 +423,7 @@ static void keep_edit(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		goto done;
 	if (e->disk.type == GSYM_FT_DIR)
 		error = gsym_copy_dir(hash, ctx->view, e->path, dst.ptr);
-	else if (!(error = gsym_platform_copy_file(abs, dst.ptr)))
+	else if (!(error = gsym_platform_copy_file(abs, dst.ptr, NULL)))
 		error = gsym_platform_set_mtime(dst.ptr, e->disk.mtime_sec,
 			e->disk.mtime_nsec);
 	if (!error)

@@ -20,6 +20,9 @@ typedef struct {
 	/* what is made is stamped before this second (0: no limit) */
 	int64_t stamp_limit;
 	bool dry_run;
+	/* set while entries are applied on several threads: held around
+	   every use of `state` (the view is then one that locks too) */
+	gsym_mutex *lock;
 } gsym_apply_ctx;
 
 /*

@@ -67,6 +67,20 @@ static bool loops(const walk_ctx *w, const char *dir)
 
 static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst);
 
+/*
+ * Our own temporary names (".<name>.gsym-new" and "-old", apply.c): a
+ * link made beside the directory being copied, on another thread, is
+ * not part of it, in the copy or in its hash.
+ */
+static bool is_temporary(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] == '.' && n > 10 &&
+		(!strcmp(name + n - 9, ".gsym-new") ||
+			!strcmp(name + n - 9, ".gsym-old"));
+}
+
 static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 {
 	unsigned char id[GSYM_OID_RAWSZ];
@@ -83,19 +97,22 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 	if ((w->bytes += st.size) > GSYM_COPY_MAX_BYTES)
 		return gsym_error_setc(GSYM_ELIMIT,
 			"deep copy of '%s' is larger than 4 GiB", src);
-	if ((error = w->view->hash(id, w->view, src, GSYM_TYPE_FILE)) < 0)
+	if (dst) {
+		/* hashed as it is copied: what the copy holds */
+		gsym_path_join(&abs, w->view->workdir, src);
+		error = gsym_platform_copy_file(abs.ptr, dst, id);
+		gsym_buf_dispose(&abs);
+	} else {
+		error = w->view->hash(id, w->view, src, GSYM_TYPE_FILE);
+	}
+	if (error < 0)
 		return error;
 	gsym_buf_printf(&w->manifest, "%c ", (st.mode & 0100) ? 'X' : 'F');
 	gsym_buf_puts(&w->manifest, rel);
 	gsym_buf_putc(&w->manifest, '\0');
 	gsym_hex(&w->manifest, id, sizeof(id));
 	gsym_buf_putc(&w->manifest, '\n');
-	if (!dst)
-		return 0;
-	gsym_path_join(&abs, w->view->workdir, src);
-	error = gsym_platform_copy_file(abs.ptr, dst);
-	gsym_buf_dispose(&abs);
-	return error;
+	return 0;
 }
 
 static int child(walk_ctx *w, const char *src, const char *rel, const char *dst)
@@ -175,7 +192,8 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 		qsort(ns.v, ns.n, sizeof(char *), cmp_name);
 	w->stack[w->depth++] = src;
 	for (i = 0; i < ns.n && !error; i++) {
-		if (gsym_is_dotgit(ns.v[i], strlen(ns.v[i])))
+		if (gsym_is_dotgit(ns.v[i], strlen(ns.v[i])) ||
+			is_temporary(ns.v[i]))
 			continue;
 		gsym_buf_clear(&csrc);
 		gsym_path_join(&csrc, src, ns.v[i]);

@@ -80,7 +80,8 @@ typedef enum {
 	GSYM_ENTRY_RECORD = (1 << 5), /* record must touch the index */
 	GSYM_ENTRY_DISK_KNOWN = (1 << 6), /* `disk` was lstat()ed ahead */
 	GSYM_ENTRY_LINKS_REFUSED = (1 << 7), /* apply: no link possible here */
-	GSYM_ENTRY_HIDDEN = (1 << 8) /* our sparse block hides it from git */
+	GSYM_ENTRY_HIDDEN = (1 << 8), /* our sparse block hides it from git */
+	GSYM_ENTRY_AHEAD = (1 << 9) /* applied on a thread, before the rest */
 } gsym_entry_flags;
 
 typedef struct {

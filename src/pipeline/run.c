@@ -521,14 +521,17 @@ static int prepare(run *r)
 #define CREATE_AHEAD_MIN 64
 
 /*
- * Can this entry's link be made on another thread? Only a link (its best
+ * Can this entry be made on another thread? A link or a copy (its best
  * form) over git's placeholder, with no record and nothing to back up:
- * no view, no state, no new directory is touched on the way.
+ * no new directory is made on the way, and what it shares (the view, the
+ * state) is locked. Hard links wait: each moves its inode's ctime, so
+ * they are stamped in order (apply.c).
  */
 static bool parallel_ok(const gsym_entry *e, const gsym_record *rec)
 {
 	return e->action == GSYM_ACT_CREATE && e->nhows > 0 &&
-		e->hows[0] == GSYM_HOW_SYMLINK &&
+		(e->hows[0] == GSYM_HOW_SYMLINK ||
+			e->hows[0] == GSYM_HOW_COPY) &&
 		e->disk.type == GSYM_FT_FILE && !rec &&
 		!(e->flags & GSYM_ENTRY_BACKUP);
 }
@@ -545,8 +548,10 @@ static void create_group(void *payload, size_t g)
 	create_ctx *c = payload;
 	size_t i;
 
-	for (i = c->group[g]; i < c->group[g + 1]; i++)
+	for (i = c->group[g]; i < c->group[g + 1]; i++) {
+		c->v[i]->flags |= GSYM_ENTRY_AHEAD;
 		gsym_apply_entry(c->actx, c->v[i]);
+	}
 }
 
 /*
@@ -556,6 +561,7 @@ static void create_group(void *payload, size_t g)
  */
 static void create_ahead(run *r, gsym_entry **v, size_t n)
 {
+	gsym_view_locked locked;
 	create_ctx c;
 	size_t i, ngroups = 0;
 
@@ -570,8 +576,52 @@ static void create_ahead(run *r, gsym_entry **v, size_t n)
 				gsym_path_dirlen(v[i]->path)))
 			c.group[ngroups++] = i;
 	c.group[ngroups] = n;
+	/* for the threads: a view and a state used one call at a time */
+	gsym_view_locked_init(&locked, &r->view);
+	r->actx.view = &locked.view;
+	r->actx.lock = gsym_platform_mutex_new();
 	gsym_parallel(ngroups, r->jobs, create_group, &c);
+	gsym_platform_mutex_free(r->actx.lock);
+	r->actx.lock = NULL;
+	r->actx.view = &r->view;
+	gsym_view_locked_dispose(&locked);
 	free(c.group);
+}
+
+/*
+ * Before links are made on threads, learn whether they can be made here
+ * at all: the first is made on this thread (a refusal makes the run probe
+ * the tree), and when links turn out impossible, the rest are planned
+ * again as their fallbacks. Drops from `v` what can no longer go ahead.
+ */
+static int learn_links(run *r, gsym_entry **v, size_t *n)
+{
+	size_t i, kept = 0;
+	int error;
+
+	for (i = 0; i < *n && !r->plan.links_unsupported && !r->rctx.links_work;
+		i++)
+		if (v[i]->hows[0] == GSYM_HOW_SYMLINK) {
+			v[i]->flags |= GSYM_ENTRY_AHEAD;
+			if ((error = gsym_run_apply(&r->rctx, v[i], NULL)) < 0)
+				return error;
+			break;
+		}
+	for (i = 0; i < *n; i++) {
+		gsym_entry *e = v[i];
+
+		if (e->flags & GSYM_ENTRY_AHEAD)
+			continue;
+		if (r->plan.links_unsupported &&
+			e->hows[0] == GSYM_HOW_SYMLINK &&
+			(error = gsym_plan_entry(e, &r->view, NULL, &r->plan)) <
+				0)
+			return error;
+		if (parallel_ok(e, NULL))
+			v[kept++] = e;
+	}
+	*n = kept;
+	return 0;
 }
 
 /*
@@ -587,7 +637,7 @@ static int plan_and_apply(run *r)
 	size_t i, nahead = 0;
 	int error = 0;
 
-	if (r->writes && r->jobs > 1 && !r->plan.links_unsupported)
+	if (r->writes && r->jobs > 1)
 		ahead = gsym_calloc(r->entries.n, sizeof(gsym_entry *));
 	for (i = 0; i < r->entries.n; i++) {
 		gsym_entry *e = &r->entries.v[i];
@@ -616,17 +666,18 @@ static int plan_and_apply(run *r)
 	if (o->progress && r->entries.n)
 		fprintf(stderr, ", done\n");
 
-	if (nahead >= CREATE_AHEAD_MIN)
-		create_ahead(r, ahead, nahead);
-	else
-		nahead = 0;
+	if (nahead >= CREATE_AHEAD_MIN) {
+		if ((error = learn_links(r, ahead, &nahead)) < 0)
+			goto done;
+		if (nahead)
+			create_ahead(r, ahead, nahead);
+	}
 	for (i = 0; i < r->entries.n; i++) {
 		gsym_entry *e = &r->entries.v[i];
 
 		if (!(e->flags & GSYM_ENTRY_SELECTED) ||
-			(nahead && parallel_ok(e, NULL) &&
-				!(e->flags & GSYM_ENTRY_LINKS_REFUSED) &&
-				!gsym_state_find(&r->state, e->path)))
+			((e->flags & GSYM_ENTRY_AHEAD) &&
+				!(e->flags & GSYM_ENTRY_LINKS_REFUSED)))
 			continue; /* made ahead (or nothing to do) */
 		if ((error = gsym_run_apply(&r->rctx, e,
 			     gsym_state_find(&r->state, e->path))) < 0)

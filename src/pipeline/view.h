@@ -70,4 +70,18 @@ struct gsym_view {
 	void *payload;
 };
 
+/*
+ * A view for several threads: the same answers as `inner`, one call at a
+ * time (a view caches what it reads, and the repository's view shares a
+ * scratch buffer). The callbacks given to readdir run under the lock.
+ */
+typedef struct {
+	gsym_view view;
+	const gsym_view *inner;
+	gsym_mutex *m;
+} gsym_view_locked;
+
+void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner);
+void gsym_view_locked_dispose(gsym_view_locked *lv);
+
 #endif

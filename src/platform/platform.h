@@ -82,8 +82,12 @@ int gsym_platform_hardlink(const char *existing, const char *path);
 /*
  * Copy the regular file `src` to the new file `dst` (which must not
  * exist), keeping the executable bit; never follows a link at `dst`.
+ * With `blob_id`, also the git blob id of what the copy holds, hashed
+ * from the bytes as they are copied where the platform copies them
+ * itself (each byte read once).
  */
-int gsym_platform_copy_file(const char *src, const char *dst);
+int gsym_platform_copy_file(const char *src, const char *dst,
+	unsigned char *blob_id);
 
 /* Create the file `path` (which must not exist) holding `data`. */
 int gsym_platform_write_new(const char *path, const char *data, size_t len);
@@ -101,8 +105,19 @@ typedef struct {
  */
 int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n);
 
-/* Append `data` to `path` (created if missing) in one write. */
-int gsym_platform_append(const char *path, const char *data, size_t len);
+typedef struct gsym_appender gsym_appender;
+
+/*
+ * Open `path` for appending, created if missing, never through a link:
+ * a journal that takes many lines in one run is opened once.
+ */
+int gsym_platform_append_open(gsym_appender **out, const char *path);
+
+/* Append `data` in one write (a kill leaves it whole or torn, not mixed). */
+int gsym_platform_append(gsym_appender *a, const char *data, size_t len);
+
+/* Close the file (NULL is fine). */
+void gsym_platform_append_close(gsym_appender *a);
 
 /* Read the whole regular file `path` into `out`, at most `max` bytes. */
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max);
@@ -236,6 +251,14 @@ int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 
 /* Wait for the thread to finish, and release it. */
 void gsym_platform_thread_join(gsym_thread *thread);
+
+typedef struct gsym_mutex gsym_mutex;
+
+/* A mutex for threads of gsym_parallel; NULL is never returned. */
+gsym_mutex *gsym_platform_mutex_new(void);
+void gsym_platform_mutex_lock(gsym_mutex *m);
+void gsym_platform_mutex_unlock(gsym_mutex *m);
+void gsym_platform_mutex_free(gsym_mutex *m);
 
 /* --- watching directories (watch) --------------------------------------- */
 

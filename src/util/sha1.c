@@ -1,5 +1,6 @@
 #include "util/sha1.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
@@ -73,4 +74,14 @@ void gsym_sha1_final(unsigned char out[20], gsym_sha1 *c)
 	gsym_sha1_update(c, pad, n + 8);
 	for (i = 0; i < 20; i++)
 		out[i] = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+void gsym_sha1_blob_init(gsym_sha1 *c, uint64_t size)
+{
+	char head[32];
+	int n = snprintf(head, sizeof(head), "blob %llu",
+		(unsigned long long)size);
+
+	gsym_sha1_init(c);
+	gsym_sha1_update(c, head, (size_t)n + 1); /* with its NUL */
 }

@@ -1,5 +1,7 @@
 #include "fake_platform.h"
+#include "util/alloc.h"
 #include "util/error.h"
+#include "util/sha1.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -258,16 +260,28 @@ int gsym_platform_hardlink(const char *existing, const char *path)
 	return add(path, GSYM_FT_FILE, src->content, strlen(src->content));
 }
 
-int gsym_platform_copy_file(const char *src, const char *dst)
+int gsym_platform_copy_file(const char *src, const char *dst,
+	unsigned char *blob_id)
 {
 	node *s;
+	size_t len;
 	int error;
 
 	if ((error = injected(FAKE_COPY_FILE, dst)) < 0)
 		return error;
 	if (!(s = find(src)) || s->type != GSYM_FT_FILE)
 		return gsym_error_setc(GSYM_ENOTFOUND, "'%s' missing", src);
-	return add(dst, GSYM_FT_FILE, s->content, strlen(s->content));
+	len = strlen(s->content);
+	if ((error = add(dst, GSYM_FT_FILE, s->content, len)) < 0)
+		return error;
+	if (blob_id) {
+		gsym_sha1 sha;
+
+		gsym_sha1_blob_init(&sha, len);
+		gsym_sha1_update(&sha, s->content, len);
+		gsym_sha1_final(blob_id, &sha);
+	}
+	return 0;
 }
 
 int gsym_platform_write_new(const char *path, const char *data, size_t len)
@@ -292,8 +306,28 @@ int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n)
 	return error;
 }
 
-int gsym_platform_append(const char *path, const char *data, size_t len)
+struct gsym_appender {
+	char *path;
+};
+
+int gsym_platform_append_open(gsym_appender **out, const char *path)
 {
+	*out = gsym_malloc(sizeof(**out));
+	(*out)->path = gsym_strdup(path);
+	return 0;
+}
+
+void gsym_platform_append_close(gsym_appender *a)
+{
+	if (!a)
+		return;
+	free(a->path);
+	free(a);
+}
+
+int gsym_platform_append(gsym_appender *a, const char *data, size_t len)
+{
+	const char *path = a->path;
 	node *n = find(path);
 	gsym_buf b = GSYM_BUF_INIT;
 
@@ -499,6 +533,31 @@ int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 void gsym_platform_thread_join(gsym_thread *thread)
 {
 	(void)thread;
+}
+
+/* No threads: a mutex that counts, so a test sees it used in pairs. */
+struct gsym_mutex {
+	int held;
+};
+
+gsym_mutex *gsym_platform_mutex_new(void)
+{
+	return gsym_calloc(1, sizeof(gsym_mutex));
+}
+
+void gsym_platform_mutex_lock(gsym_mutex *m)
+{
+	m->held++;
+}
+
+void gsym_platform_mutex_unlock(gsym_mutex *m)
+{
+	m->held--;
+}
+
+void gsym_platform_mutex_free(gsym_mutex *m)
+{
+	free(m);
 }
 
 void gsym_platform_link_facts(gsym_link_facts *out, const char *path)

@@ -56,10 +56,31 @@ static void test_sha1__vectors(void **state)
 	assert_string_equal("34aa973cd4c4daa4f61eeb2bdbad27316534016f", out);
 }
 
+/* A blob id as git computes it (`git hash-object`), empty and not. */
+static void test_sha1__blob_ids(void **state)
+{
+	unsigned char raw[20];
+	char out[41];
+	gsym_sha1 c;
+
+	(void)state;
+	gsym_sha1_blob_init(&c, 6);
+	gsym_sha1_update(&c, "hel", 3);
+	gsym_sha1_update(&c, "lo\n", 3);
+	gsym_sha1_final(raw, &c);
+	hex(out, raw);
+	assert_string_equal("ce013625030ba8dba906f756967f9e9ca394464a", out);
+	gsym_sha1_blob_init(&c, 0);
+	gsym_sha1_final(raw, &c);
+	hex(out, raw);
+	assert_string_equal("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha1__vectors),
+		cmocka_unit_test(test_sha1__blob_ids),
 	};
 
 	return cmocka_run_group_tests_name("sha1", tests, NULL, NULL);

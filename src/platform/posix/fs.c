@@ -4,6 +4,7 @@
 #include "platform/platform.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/sha1.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -158,10 +159,41 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int gsym_platform_copy_file(const char *src, const char *dst)
+/* The blob id of the `size` bytes the open file `fd` holds. */
+static int hash_fd(unsigned char *out, int fd, uint64_t size, const char *path)
+{
+	char chunk[65536];
+	gsym_sha1 sha;
+	uint64_t total = 0;
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return translate(errno, "read", path);
+	gsym_sha1_blob_init(&sha, size);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return translate(errno, "read", path);
+		}
+		gsym_sha1_update(&sha, chunk, (size_t)n);
+		total += (uint64_t)n;
+	}
+	if (total != size)
+		return gsym_error_set("could not hash '%s': it changed while "
+				      "it was read",
+			path);
+	gsym_sha1_final(out, &sha);
+	return 0;
+}
+
+int gsym_platform_copy_file(const char *src, const char *dst,
+	unsigned char *blob_id)
 {
 	char chunk[65536];
 	struct stat st;
+	gsym_sha1 sha;
+	uint64_t total = 0;
 	int in, out, error = 0;
 	ssize_t n;
 
@@ -172,13 +204,17 @@ int gsym_platform_copy_file(const char *src, const char *dst)
 		return gsym_error_set("could not copy '%s': not a regular file",
 			src);
 	}
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	/* read-write: a source that changed while it was copied is hashed
+	   again from the copy */
+	out = open(dst, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		(st.st_mode & S_IXUSR) ? 0777 : 0666);
 	if (out < 0) {
 		error = translate(errno, "create", dst);
 		close(in);
 		return error;
 	}
+	if (blob_id)
+		gsym_sha1_blob_init(&sha, (uint64_t)st.st_size);
 	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -190,8 +226,17 @@ int gsym_platform_copy_file(const char *src, const char *dst)
 			error = translate(errno, "write", dst);
 			break;
 		}
+		if (blob_id)
+			gsym_sha1_update(&sha, chunk, (size_t)n);
+		total += (uint64_t)n;
 	}
 	close(in);
+	if (!error && blob_id) {
+		if (total == (uint64_t)st.st_size)
+			gsym_sha1_final(blob_id, &sha);
+		else
+			error = hash_fd(blob_id, out, total, dst);
+	}
 	if (close(out) < 0 && !error)
 		error = translate(errno, "write", dst);
 	if (error)
@@ -233,11 +278,39 @@ int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n)
 	return write_file(path, v, n, O_EXCL);
 }
 
-int gsym_platform_append(const char *path, const char *data, size_t len)
-{
-	gsym_slice one = { data, len };
+struct gsym_appender {
+	int fd;
+	char *path;
+};
 
-	return write_file(path, &one, 1, O_APPEND);
+int gsym_platform_append_open(gsym_appender **out, const char *path)
+{
+	int fd = open(path,
+		O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0666);
+
+	*out = NULL;
+	if (fd < 0)
+		return translate(errno, "open", path);
+	*out = gsym_malloc(sizeof(**out));
+	(*out)->fd = fd;
+	(*out)->path = gsym_strdup(path);
+	return 0;
+}
+
+int gsym_platform_append(gsym_appender *a, const char *data, size_t len)
+{
+	return write_all(a->fd, data, len) < 0 ?
+		translate(errno, "write", a->path) :
+		0;
+}
+
+void gsym_platform_append_close(gsym_appender *a)
+{
+	if (!a)
+		return;
+	close(a->fd);
+	free(a->path);
+	free(a);
 }
 
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
@@ -505,4 +578,34 @@ void gsym_platform_thread_join(gsym_thread *thread)
 {
 	pthread_join(thread->id, NULL);
 	free(thread);
+}
+
+struct gsym_mutex {
+	pthread_mutex_t m;
+};
+
+gsym_mutex *gsym_platform_mutex_new(void)
+{
+	gsym_mutex *m = gsym_malloc(sizeof(*m));
+
+	pthread_mutex_init(&m->m, NULL);
+	return m;
+}
+
+void gsym_platform_mutex_lock(gsym_mutex *m)
+{
+	pthread_mutex_lock(&m->m);
+}
+
+void gsym_platform_mutex_unlock(gsym_mutex *m)
+{
+	pthread_mutex_unlock(&m->m);
+}
+
+void gsym_platform_mutex_free(gsym_mutex *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->m);
+	free(m);
 }

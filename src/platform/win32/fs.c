@@ -7,6 +7,7 @@
 #include "util/alloc.h"
 #include "platform/win32/win32.h"
 #include "util/error.h"
+#include "util/sha1.h"
 
 #include <windows.h>
 #include <winioctl.h>
@@ -260,7 +261,53 @@ int gsym_platform_hardlink(const char *existing, const char *path)
 	return error;
 }
 
-int gsym_platform_copy_file(const char *src, const char *dst)
+/* The blob id of the file at `w` (the copy just made). */
+static int hash_file(unsigned char *out, const wchar_t *w, const char *path)
+{
+	static char chunk[65536];
+	LARGE_INTEGER size;
+	gsym_sha1 sha;
+	uint64_t total = 0;
+	DWORD n;
+	HANDLE h;
+	int error = 0;
+
+	h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+		FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return fail("open", path);
+	if (!GetFileSizeEx(h, &size)) {
+		error = fail("read", path);
+		goto done;
+	}
+	gsym_sha1_blob_init(&sha, (uint64_t)size.QuadPart);
+	for (;;) {
+		if (!ReadFile(h, chunk, sizeof(chunk), &n, NULL)) {
+			error = fail("read", path);
+			goto done;
+		}
+		if (!n)
+			break;
+		gsym_sha1_update(&sha, chunk, n);
+		total += n;
+	}
+	if (total != (uint64_t)size.QuadPart)
+		error = gsym_error_set("could not hash '%s': it changed while "
+				       "it was read",
+			path);
+	else
+		gsym_sha1_final(out, &sha);
+done:
+	CloseHandle(h);
+	return error;
+}
+
+/*
+ * CopyFileExW, not a read loop: on a share the server copies (no bytes
+ * cross the network). The blob id is then read from the copy.
+ */
+int gsym_platform_copy_file(const char *src, const char *dst,
+	unsigned char *blob_id)
 {
 	wchar_t *ws = wide(src), *wd = wide(dst);
 	unsigned int n = 0;
@@ -275,6 +322,8 @@ int gsym_platform_copy_file(const char *src, const char *dst)
 				error = fail("copy to", dst);
 				break;
 			}
+	if (!error && blob_id && (error = hash_file(blob_id, wd, dst)) < 0)
+		DeleteFileW(wd);
 	free(ws);
 	free(wd);
 	return error;
@@ -331,11 +380,45 @@ int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n)
 	return write_file(path, v, n, CREATE_NEW, GENERIC_WRITE);
 }
 
-int gsym_platform_append(const char *path, const char *data, size_t len)
-{
-	gsym_slice one = { data, len };
+struct gsym_appender {
+	HANDLE h;
+	char *path;
+};
 
-	return write_file(path, &one, 1, OPEN_ALWAYS, FILE_APPEND_DATA);
+int gsym_platform_append_open(gsym_appender **out, const char *path)
+{
+	wchar_t *w = wide(path);
+	HANDLE h;
+
+	*out = NULL;
+	if (!w)
+		return GSYM_ERROR;
+	/* shared for deleting: the state's save removes the journal */
+	h = CreateFileW(w, FILE_APPEND_DATA,
+		FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+		OPEN_ALWAYS,
+		FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE)
+		return fail("open", path);
+	*out = gsym_malloc(sizeof(**out));
+	(*out)->h = h;
+	(*out)->path = gsym_strdup(path);
+	return 0;
+}
+
+int gsym_platform_append(gsym_appender *a, const char *data, size_t len)
+{
+	return write_handle(a->h, data, len) < 0 ? fail("write", a->path) : 0;
+}
+
+void gsym_platform_append_close(gsym_appender *a)
+{
+	if (!a)
+		return;
+	CloseHandle(a->h);
+	free(a->path);
+	free(a);
 }
 
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
@@ -679,4 +762,31 @@ void gsym_platform_thread_join(gsym_thread *thread)
 	WaitForSingleObject(thread->handle, INFINITE);
 	CloseHandle(thread->handle);
 	free(thread);
+}
+
+struct gsym_mutex {
+	SRWLOCK lock;
+};
+
+gsym_mutex *gsym_platform_mutex_new(void)
+{
+	gsym_mutex *m = gsym_malloc(sizeof(*m));
+
+	InitializeSRWLock(&m->lock);
+	return m;
+}
+
+void gsym_platform_mutex_lock(gsym_mutex *m)
+{
+	AcquireSRWLockExclusive(&m->lock);
+}
+
+void gsym_platform_mutex_unlock(gsym_mutex *m)
+{
+	ReleaseSRWLockExclusive(&m->lock);
+}
+
+void gsym_platform_mutex_free(gsym_mutex *m)
+{
+	free(m);
 }
