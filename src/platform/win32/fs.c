@@ -261,10 +261,12 @@ int gsym_platform_hardlink(const char *existing, const char *path)
 	return error;
 }
 
+#define HASH_CHUNK 65536
+
 /* The blob id of the file at `w` (the copy just made). */
 static int hash_file(unsigned char *out, const wchar_t *w, const char *path)
 {
-	static char chunk[65536];
+	char *chunk; /* not static: copies run on several threads */
 	LARGE_INTEGER size;
 	gsym_sha1 sha;
 	uint64_t total = 0;
@@ -276,13 +278,14 @@ static int hash_file(unsigned char *out, const wchar_t *w, const char *path)
 		FILE_FLAG_OPEN_REPARSE_POINT, NULL);
 	if (h == INVALID_HANDLE_VALUE)
 		return fail("open", path);
+	chunk = gsym_malloc(HASH_CHUNK);
 	if (!GetFileSizeEx(h, &size)) {
 		error = fail("read", path);
 		goto done;
 	}
 	gsym_sha1_blob_init(&sha, (uint64_t)size.QuadPart);
 	for (;;) {
-		if (!ReadFile(h, chunk, sizeof(chunk), &n, NULL)) {
+		if (!ReadFile(h, chunk, HASH_CHUNK, &n, NULL)) {
 			error = fail("read", path);
 			goto done;
 		}
@@ -298,6 +301,7 @@ static int hash_file(unsigned char *out, const wchar_t *w, const char *path)
 	else
 		gsym_sha1_final(out, &sha);
 done:
+	free(chunk);
 	CloseHandle(h);
 	return error;
 }
