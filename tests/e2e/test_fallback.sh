@@ -197,15 +197,16 @@ expect_eq ".git target keeps its placeholder" ".git/config" "$(cat "$EXFAT/g/cfg
 expect_eq "a path into .git keeps its placeholder" "sub/../.git" "$(cat "$EXFAT/g/g2")"
 
 # --- copies made on threads are the copies made one by one ---------------------------------
-# 100 directory links whose targets hold link entries of their own, made
-# on 4 threads while those links are made beside them; the same tree,
-# and the same records, as one thread makes
+# 100 directory links (in a0..a9, taken first by two threads) whose
+# targets d0..d9 hold 40 link entries each, made meanwhile by the other
+# threads under temporary names: the same tree, and the same records, as
+# one thread makes
 git init -q "$TMP/many"
-(cd "$TMP/many" && mkdir top && for d in 0 1 2 3 4 5 6 7 8 9; do
-	mkdir "d$d" && for f in 0 1 2 3 4; do echo "d$d f$f" >"d$d/f$f"; done
-	for l in 0 1 2 3 4 5 6 7 8 9; do ln -s "../d$(((d + l) % 10))/f$((l % 5))" "d$d/l$l"; done
-done && for k in $(seq 0 99); do ln -s "../d$((k % 10))" "top/k$k"; done &&
-	git add -A && git commit -qm m)
+(cd "$TMP/many" && for d in 0 1 2 3 4 5 6 7 8 9; do
+	mkdir "d$d" "a$d" && for f in 0 1 2 3 4; do echo "d$d f$f" >"d$d/f$f"; done
+	for l in $(seq 0 39); do ln -s "../d$(((d + l) % 10))/f$((l % 5))" "d$d/l$l"; done
+	for k in 0 1 2 3 4 5 6 7 8 9; do ln -s "../d$(((d + k) % 10))" "a$d/k$k"; done
+done && git add -A && git commit -qm m)
 for jobs in 1 4; do
 	git clone -q "$TMP/many" "$EXFAT/many$jobs"
 	expect_rc "many copies, $jobs thread(s): restore" 0 "$GSYM" -C "$EXFAT/many$jobs" restore -q --jobs "$jobs"
@@ -216,11 +217,11 @@ snapshot "$EXFAT/many1" >"$TMP/many1.snap"
 snapshot "$EXFAT/many4" >"$TMP/many4.snap"
 check "many copies: 4 threads make the tree 1 thread makes" cmp "$TMP/many1.snap" "$TMP/many4.snap"
 check "many copies: and the same records" cmp "$TMP/many1.records" "$TMP/many4.records"
-expect_eq "many copies: 200 records" 202 "$(wc -l <"$TMP/many4.records" | tr -d ' ')"
-expect_eq "a directory copy holds its links' targets" "d4 f1" "$(cat "$EXFAT/many4/top/k13/l1")"
+expect_eq "many copies: 500 records" 502 "$(wc -l <"$TMP/many4.records" | tr -d ' ')"
+expect_eq "a directory copy holds its links' targets" "d5 f1" "$(cat "$EXFAT/many4/a1/k3/l1")"
 expect_eq "no temporary name was copied" "" "$(find "$EXFAT/many4" -name '*.gsym-*')"
 "$GSYM" -C "$EXFAT/many4" status --json >"$TMP/many.json"
-expect_eq "many copies: every one a copy, and ok" "200" "$(python3 -c '
+expect_eq "many copies: every one a copy, and ok" "500" "$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(sum(e["kind"] == "copy" and e["state"] == "ok" for e in d["entries"]))' "$TMP/many.json")"
