@@ -111,7 +111,7 @@ static void test_platform__appender_keeps_lines_in_order(void **state)
 	assert_int_equal(0, gsym_platform_append_open(&ap, a.ptr));
 	for (i = 0; i < 3; i++)
 		assert_int_equal(0, gsym_platform_append(ap, "line\n", 5));
-	/* readable, and removable, while it is open */
+	/* each line is in the file at once, while it is still open */
 	assert_string_equal("before\nline\nline\nline\n",
 		tmpdir_read(&text, a.ptr));
 	gsym_platform_append_close(ap);
