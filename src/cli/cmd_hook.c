@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "workflow/fsmonitor.h"
 #include "workflow/guard.h"
 
 #include <stdio.h>
@@ -26,7 +27,9 @@ const gsym_cmd gsym_cmd_hook = { "hook", cmd_hook, "run by the installed hooks",
 	"What the installed hooks run (post-checkout, post-merge, "
 	"post-rewrite,\npost-index-change, pre-commit): restore (only what "
 	"changed, on a\nbranch switch), or the pre-commit guard that keeps "
-	"link entries from\nbeing committed as their copies.\n",
+	"link entries from\nbeing committed as their copies; and what "
+	"core.fsmonitor runs\n(fsmonitor): the paths git must look at "
+	"again.\n",
 	opts };
 
 int cmd_hook(int argc, char **argv)
@@ -69,5 +72,10 @@ int cmd_hook(int argc, char **argv)
 		return gsym_cli_exit(gsym_run(&o));
 	if (!strcmp(name, "pre-commit"))
 		return gsym_cli_exit(gsym_guard());
+	/* core.fsmonitor: VERSION TOKEN; the answer goes to git */
+	if (!strcmp(name, "fsmonitor")) {
+		rc = gsym_fsmonitor_answer(nargs ? hargs[0] : "", stdout);
+		return rc > 0 ? rc : gsym_cli_exit(rc);
+	}
 	return gsym_cli_usage_error("hook", "unknown hook '%s'", name);
 }

@@ -1,4 +1,5 @@
 #include "git/index_file.h"
+#include "git/fsmonitor.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/util.h"
@@ -55,6 +56,12 @@ static int check_extensions(gsym_index_file *f, const unsigned char *p,
 			f->tree = p + 8;
 			f->tree_size = size;
 		}
+		if (!memcmp(p, "FSMN", 4) && (size_t)(end - p - 8) >= size) {
+			f->fsmn = p;
+			f->fsmn_size = 8 + (size_t)size;
+		}
+		if (!memcmp(p, "UNTR", 4))
+			f->untracked_cache = true;
 		if (p[0] < 'A' || p[0] > 'Z') {
 			memcpy(f->extension, p, 4);
 			return unsupported("mandatory extension");
@@ -64,6 +71,21 @@ static int check_extensions(gsym_index_file *f, const unsigned char *p,
 		p += 8 + size;
 	}
 	return 0;
+}
+
+/* Which entries git's fsmonitor trusts; a bitmap it cannot read, none. */
+static void read_fsmn(gsym_index_file *f)
+{
+	gsym_fsmn m;
+	size_t i;
+
+	if (gsym_fsmn_parse(&m, f->fsmn + 8, f->fsmn_size - 8, f->n) < 0) {
+		gsym_error_clear();
+		return;
+	}
+	for (i = 0; i < f->n; i++)
+		f->v[i].fsmn_valid = !gsym_fsmn_dirty(&m, i);
+	gsym_fsmn_dispose(&m);
 }
 
 int gsym_index_file_parse(gsym_index_file *f)
@@ -170,6 +192,8 @@ int gsym_index_file_parse(gsym_index_file *f)
 			error = unsupported("entries out of order");
 	if (!error)
 		error = check_extensions(f, p, end);
+	if (!error && f->fsmn)
+		read_fsmn(f);
 	return error;
 }
 

@@ -24,6 +24,7 @@ typedef struct {
 	const char *path;
 	const unsigned char *raw;
 	uint16_t ext_flags; /* the extended flags (v3+), 0 without */
+	bool fsmn_valid; /* git's fsmonitor trusts it unchanged (fsmonitor.h) */
 } gsym_index_item;
 
 typedef struct {
@@ -37,6 +38,9 @@ typedef struct {
 	char extension[5]; /* a mandatory extension met, e.g. "link" */
 	const unsigned char *tree; /* the cache-tree extension, or NULL */
 	size_t tree_size;
+	const unsigned char *fsmn; /* the fsmonitor extension's header */
+	size_t fsmn_size; /* with its 8-byte header */
+	bool untracked_cache; /* an "UNTR" extension */
 } gsym_index_file;
 
 /*

@@ -18,17 +18,20 @@ void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st)
 }
 
 int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
-	int skip, bool *changed)
+	int hide, bool fsmn, bool *changed)
 {
 	const git_index_entry *ie;
 	git_index_entry copy;
 	git_index *index;
+	int skip = fsmn && hide >= 0 ? 0 : hide;
 	int error;
 
 	/* in place when it can be, else through libgit2's index */
-	error = gsym_repo_patch(repo, path, st, skip, changed);
+	error = gsym_repo_patch(repo, path, st, hide, fsmn, changed);
 	if (error != GSYM_EUNSUPPORTED)
 		return error;
+	if (fsmn && hide >= 0 && gsym_repo_fsmn_mark(repo, path, hide == 1))
+		*changed = true;
 	if ((error = gsym_repo_index(&index, repo)) < 0)
 		return error;
 	if (!(ie = git_index_get_bypath(index, path, 0)))
@@ -50,15 +53,21 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 }
 
 int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
-	bool *changed)
+	bool fsmn, bool *changed)
 {
 	bool fallback = e->kind == GSYM_KIND_COPY ||
 		e->kind == GSYM_KIND_HARDLINK || e->kind == GSYM_KIND_JUNCTION;
 	bool disown = e->action == GSYM_ACT_DISOWN;
 	/* the bit: ours to set on a fallback, to clear when no longer one */
-	int skip = disown || (!fallback && ours) ? 0 : fallback ? 1 : -1;
+	int hide = disown || (!fallback && ours) ? 0 : fallback ? 1 : -1;
 
-	/* no stamp when disowned: git must find the difference by itself */
-	return gsym_record_path(repo, e->path, disown ? NULL : &e->result, skip,
-		changed);
+	/*
+	 * No stamp when disowned: git must find the difference by itself.
+	 * A junction stays behind the skip-worktree bit and the sparse
+	 * block even with fsmonitor marks: git replacing a link it trusts
+	 * removes what is at the path recursively, through a junction into
+	 * its target (entry.c remove_subtree).
+	 */
+	return gsym_record_path(repo, e->path, disown ? NULL : &e->result, hide,
+		fsmn && e->kind != GSYM_KIND_JUNCTION, changed);
 }

@@ -16,21 +16,23 @@
 void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st);
 
 /*
- * Put the stat data `st` (NULL: keep it) and the skip-worktree bit
- * (`skip`: 1 set, 0 clear, -1 keep) into the index entry of `path`: in
- * place in the index's bytes where that can be, else in libgit2's index.
- * Sets `*changed` when the index changed.
+ * Put the stat data `st` (NULL: keep it) and the bit that hides the entry
+ * from git (`hide`: 1 set, 0 clear, -1 keep) into the index entry of
+ * `path`: the skip-worktree bit, or with `fsmn` git's fsmonitor mark (see
+ * fsmonitor.h). In place in the index's bytes where that can be, else in
+ * libgit2's index. Sets `*changed` when the index changed.
  */
 int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
-	int skip, bool *changed);
+	int hide, bool fsmn, bool *changed);
 
 /*
  * Stamp the index entry of `e` (GSYM_ENTRY_RECORD set) from e->result,
  * in place in the index's bytes where that can be, else in libgit2's
- * index. `ours` says the tool manages the entry's skip-worktree bit.
+ * index. `ours` says the tool manages the entry's bit; `fsmn` hides
+ * fallbacks through git's fsmonitor rather than the skip-worktree bit.
  * Sets `*changed` when the index changed.
  */
 int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
-	bool *changed);
+	bool fsmn, bool *changed);
 
 #endif

@@ -6,6 +6,7 @@
 #include "util/buf.h"
 #include "pipeline/copy.h"
 #include "git/index_file.h"
+#include "git/fsmonitor.h"
 #include "pipeline/validate.h"
 #include "platform/platform.h"
 #include "util/sha1.h"
@@ -174,31 +175,122 @@ static int keep_index_time(gsym_repo *repo, const char *copy)
 	return error;
 }
 
+/* A path to be made fsmonitor-valid or dirty when the index is written. */
+struct gsym_fsmn_mark {
+	char *path;
+	bool valid;
+};
+
+bool gsym_repo_fsmn_mark(gsym_repo *repo, const char *path, bool valid)
+{
+	ptrdiff_t pos = gsym_index_file_find(&repo->file, path);
+	struct gsym_fsmn_mark *m;
+
+	if (repo->nfsmn_marks == repo->capfsmn_marks) {
+		repo->capfsmn_marks =
+			repo->capfsmn_marks ? repo->capfsmn_marks * 2 : 16;
+		repo->fsmn_marks = gsym_reallocarray(repo->fsmn_marks,
+			repo->capfsmn_marks, sizeof(*m));
+	}
+	m = &repo->fsmn_marks[repo->nfsmn_marks++];
+	m->path = gsym_strdup(path);
+	m->valid = valid;
+	if (pos < 0)
+		return true;
+	if (repo->file.v[pos].fsmn_valid == valid)
+		return false;
+	repo->file.v[pos].fsmn_valid = valid; /* what later steps read */
+	return true;
+}
+
+/*
+ * The fsmonitor extension for the index `f` about to be written. With
+ * `same_entries` (the bytes read, patched), git's own bitmap is kept and
+ * the marks applied by position; else (libgit2 wrote the entries anew)
+ * every entry is dirty but the link entries valid in the index read
+ * (`was`), and the marks. Nothing when neither index has one nor marks.
+ */
+static bool build_fsmn(gsym_buf *out, const gsym_repo *repo,
+	const gsym_index_file *f, bool same_entries)
+{
+	const gsym_index_file *was = &repo->file;
+	gsym_fsmn m;
+	size_t i;
+
+	if (!was->fsmn && !repo->nfsmn_marks)
+		return false;
+	if (!same_entries || !was->fsmn ||
+		gsym_fsmn_parse(&m, was->fsmn + 8, was->fsmn_size - 8, f->n) <
+			0) {
+		gsym_error_clear();
+		gsym_fsmn_init(&m, f->n, "0");
+		for (i = 0; i < f->n; i++) {
+			ptrdiff_t at;
+
+			if ((gsym_index_item_mode(&f->v[i]) & 0170000) !=
+					0120000 ||
+				(at = same_entries ? (ptrdiff_t)i :
+						     gsym_index_file_find(was,
+							     f->v[i].path)) < 0)
+				continue;
+			if (was->v[at].fsmn_valid)
+				gsym_fsmn_set(&m, i, false);
+		}
+	}
+	for (i = 0; i < repo->nfsmn_marks; i++) {
+		ptrdiff_t at =
+			gsym_index_file_find(f, repo->fsmn_marks[i].path);
+
+		if (at >= 0)
+			gsym_fsmn_set(&m, (size_t)at,
+				!repo->fsmn_marks[i].valid);
+	}
+	gsym_fsmn_write(out, &m);
+	gsym_fsmn_dispose(&m);
+	return true;
+}
+
 /* An entry changed in place: its first 64 bytes (stat, id, flags). */
 struct gsym_index_patch {
 	size_t off;
 	unsigned char bytes[64];
 };
 
-/* The index's bytes with the patches, as slices, and their checksum. */
+/*
+ * The index's bytes with the patches, as slices, and their checksum; its
+ * fsmonitor extension replaced by `fsmn` when not empty.
+ */
 static gsym_slice *patched_slices(size_t *n, unsigned char *sum,
-	const gsym_repo *repo)
+	const gsym_repo *repo, const gsym_buf *fsmn)
 {
-	gsym_slice *v = gsym_calloc(2 * repo->npatches + 2, sizeof(*v));
-	size_t i, at = 0, k = 0;
+	const gsym_index_file *f = &repo->file;
+	gsym_slice *v = gsym_calloc(2 * repo->npatches + 4, sizeof(*v));
+	size_t i, at = 0, k = 0, end = f->size - 20;
 	gsym_sha1 c;
 
 	for (i = 0; i < repo->npatches; i++) {
 		const struct gsym_index_patch *p = &repo->patches[i];
 
-		v[k].data = repo->file.data + at;
+		v[k].data = f->data + at;
 		v[k++].len = p->off - at;
 		v[k].data = p->bytes;
 		v[k++].len = sizeof(p->bytes);
 		at = p->off + sizeof(p->bytes);
 	}
-	v[k].data = repo->file.data + at;
-	v[k++].len = repo->file.size - 20 - at;
+	if (fsmn->size && f->fsmn) {
+		/* the extensions before git's fsmonitor one, then after */
+		size_t off = (size_t)(f->fsmn - f->data);
+
+		v[k].data = f->data + at;
+		v[k++].len = off - at;
+		at = off + f->fsmn_size;
+	}
+	v[k].data = f->data + at;
+	v[k++].len = end - at;
+	if (fsmn->size) {
+		v[k].data = fsmn->ptr;
+		v[k++].len = fsmn->size;
+	}
 	gsym_sha1_init(&c);
 	for (i = 0; i < k; i++)
 		gsym_sha1_update(&c, v[i].data, v[i].len);
@@ -213,11 +305,66 @@ static gsym_slice *patched_slices(size_t *n, unsigned char *sum,
 static int write_patched(const gsym_repo *repo, const char *path)
 {
 	unsigned char sum[20];
+	gsym_buf fsmn = GSYM_BUF_INIT;
 	size_t n;
-	gsym_slice *v = patched_slices(&n, sum, repo);
-	int error = gsym_platform_write_slices(path, v, n);
+	gsym_slice *v;
+	int error;
 
+	build_fsmn(&fsmn, repo, &repo->file, true);
+	v = patched_slices(&n, sum, repo, &fsmn);
+	error = gsym_platform_write_slices(path, v, n);
 	free(v);
+	gsym_buf_dispose(&fsmn);
+	return error;
+}
+
+/*
+ * libgit2 drops the fsmonitor extension it does not know: add it to the
+ * index libgit2 wrote at `path`, so git keeps trusting our fallbacks.
+ */
+static int add_fsmn(const gsym_repo *repo, const char *path)
+{
+	gsym_index_file f;
+	gsym_buf fsmn = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
+	gsym_slice v[4];
+	unsigned char sum[20];
+	gsym_sha1 c;
+	size_t i, n = 0, end;
+	int error;
+
+	if (!repo->file.fsmn && !repo->nfsmn_marks)
+		return 0;
+	if ((error = gsym_index_file_read(&f, path)) < 0)
+		return error;
+	if (!build_fsmn(&fsmn, repo, &f, false))
+		goto done;
+	end = f.size - 20;
+	if (f.fsmn) {
+		v[n].data = f.data;
+		v[n++].len = (size_t)(f.fsmn - f.data);
+		v[n].data = f.fsmn + f.fsmn_size;
+		v[n++].len = (size_t)(f.data + end - (f.fsmn + f.fsmn_size));
+	} else {
+		v[n].data = f.data;
+		v[n++].len = end;
+	}
+	v[n].data = fsmn.ptr;
+	v[n++].len = fsmn.size;
+	gsym_sha1_init(&c);
+	for (i = 0; i < n; i++)
+		gsym_sha1_update(&c, v[i].data, v[i].len);
+	gsym_sha1_final(sum, &c);
+	v[n].data = sum;
+	v[n++].len = 20;
+	gsym_buf_printf(&tmp, "%s.fsmn", path);
+	gsym_copy_discard(tmp.ptr);
+	if ((error = gsym_platform_write_slices(tmp.ptr, v, n)) < 0 ||
+		(error = gsym_platform_rename(tmp.ptr, path)) < 0)
+		gsym_copy_discard(tmp.ptr);
+done:
+	gsym_index_file_dispose(&f);
+	gsym_buf_dispose(&fsmn);
+	gsym_buf_dispose(&tmp);
 	return error;
 }
 
@@ -259,12 +406,13 @@ static struct gsym_index_patch *patch_at(gsym_repo *repo, size_t off)
 }
 
 int gsym_repo_patch(gsym_repo *repo, const char *path, const gsym_stat *st,
-	int skip, bool *changed)
+	int hide, bool fsmn, bool *changed)
 {
 	const gsym_index_item *item;
 	unsigned char *p, before[64];
 	ptrdiff_t pos;
 	uint16_t flags, ext;
+	int skip = fsmn && hide >= 0 ? 0 : hide;
 
 	if (repo->index || !repo->lock_path || !repo->file.data ||
 		(pos = gsym_index_file_find(&repo->file, path)) < 0)
@@ -275,6 +423,8 @@ int gsym_repo_patch(gsym_repo *repo, const char *path, const gsym_stat *st,
 	if (skip >= 0 && !(flags & 0x4000) &&
 		(bool)skip != ((ext & GSYM_INDEX_SKIP_WORKTREE) != 0))
 		return GSYM_EUNSUPPORTED; /* the bit needs extended flags */
+	if (fsmn && hide >= 0 && gsym_repo_fsmn_mark(repo, path, hide == 1))
+		*changed = true;
 	p = patch_at(repo, (size_t)(item->raw - repo->file.data))->bytes;
 	memcpy(before, p, sizeof(before));
 	if (st) {
@@ -454,7 +604,7 @@ int gsym_repo_write_index(gsym_repo *repo)
 	gsym_buf path = GSYM_BUF_INIT;
 	int error = 0;
 
-	if (!repo->index && repo->npatches) {
+	if (!repo->index && (repo->npatches || repo->nfsmn_marks)) {
 		/*
 		 * The bytes read with the patches, under a temporary name with
 		 * the index's own mtime (its racy entries stay racy: nothing
@@ -484,7 +634,8 @@ int gsym_repo_write_index(gsym_repo *repo)
 	}
 	/* ...and the copy replaces the index while our lock is held */
 	new_index_path(&path, repo);
-	if ((error = gsym_platform_rename(path.ptr, repo->index_path)) < 0)
+	if ((error = add_fsmn(repo, path.ptr)) < 0 ||
+		(error = gsym_platform_rename(path.ptr, repo->index_path)) < 0)
 		remove_new_index(repo);
 done:
 	gsym_buf_dispose(&path);
@@ -494,12 +645,17 @@ done:
 
 void gsym_repo_close(gsym_repo *repo)
 {
+	size_t i;
+
 	if (repo->private_index && repo->lock_path)
 		remove_new_index(repo); /* read, never written */
 	gsym_repo_unlock(repo);
 	git_odb_free(repo->odb);
 	git_index_free(repo->index);
 	free(repo->patches);
+	for (i = 0; i < repo->nfsmn_marks; i++)
+		free(repo->fsmn_marks[i].path);
+	free(repo->fsmn_marks);
 	gsym_index_file_dispose(&repo->file);
 	git_repository_free(repo->repo);
 	free(repo->workdir);

@@ -28,6 +28,12 @@ typedef struct {
 	char *index_path;
 	char *lock_path; /* index_path + ".lock", while we hold it */
 	char *prefix; /* current directory within the tree: "" or "a/" */
+	/*
+	 * fsmonitor marks to write (fsmonitor.h): paths made valid or dirty
+	 * by this run, applied to git's bitmap when the index is written
+	 */
+	struct gsym_fsmn_mark *fsmn_marks;
+	size_t nfsmn_marks, capfsmn_marks;
 } gsym_repo;
 
 /*
@@ -53,8 +59,10 @@ int gsym_repo_index(git_index **out, gsym_repo *repo);
 int gsym_repo_lock(gsym_repo *repo);
 
 /*
- * Change one entry's stat data and skip-worktree bit (`skip`: 1 set, 0
- * clear, -1 keep) in place, in a copy of the index bytes as read: no
+ * Change one entry's stat data and the bit that hides it from git
+ * (`hide`: 1 set, 0 clear, -1 keep) in place, in a copy of the index
+ * bytes as read: the skip-worktree bit, or with `fsmn` git's fsmonitor
+ * mark (which also clears a skip-worktree bit left from before). No
  * libgit2 index is loaded for a run that changes nothing else (at a
  * million entries that load is most of the time and half the memory).
  * `st` NULL keeps the stat data. GSYM_EUNSUPPORTED when the change would
@@ -63,7 +71,14 @@ int gsym_repo_lock(gsym_repo *repo);
  * starts from the patched bytes.
  */
 int gsym_repo_patch(gsym_repo *repo, const char *path, const gsym_stat *st,
-	int skip, bool *changed);
+	int hide, bool fsmn, bool *changed);
+
+/*
+ * Note that `path` is to be fsmonitor-valid (`valid`) or dirty when the
+ * index is written, whichever way it is written. Returns true when that
+ * changes what the index read says.
+ */
+bool gsym_repo_fsmn_mark(gsym_repo *repo, const char *path, bool valid);
 
 /*
  * Seconds before which what this run makes must be stamped, so that git

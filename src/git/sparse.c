@@ -277,12 +277,15 @@ static int set_mode(gsym_repo *repo, bool on)
 }
 
 /* Does the state hold a fallback git cannot compare with its entry? */
-static bool needed(const gsym_state_file *state)
+static bool needed(const gsym_sparse *sp, const gsym_state_file *state)
 {
 	size_t i;
 
 	for (i = 0; i < state->n; i++)
-		if (state->v[i].type == GSYM_TYPE_DIR || state->v[i].size == 0)
+		if (sp->junctions_only ?
+				state->v[i].kind == GSYM_KIND_JUNCTION :
+				state->v[i].type == GSYM_TYPE_DIR ||
+					state->v[i].size == 0)
 			return true;
 	return false;
 }
@@ -291,7 +294,7 @@ int gsym_sparse_sync(gsym_sparse *sp, gsym_repo *repo, const char *id,
 	const gsym_state_file *state)
 {
 	gsym_buf lines = GSYM_BUF_INIT;
-	bool changed = false, on = sp->ours && needed(state);
+	bool changed = false, on = sp->ours && needed(sp, state);
 	size_t i, n;
 	int error;
 

@@ -24,6 +24,9 @@ typedef struct {
 	bool enabled; /* core.sparseCheckout is on */
 	char **paths; /* the paths our block hides now, sorted */
 	size_t n;
+	/* fallbacks are hidden through the fsmonitor (fsmonitor.h): the
+	 * block is needed for junctions only */
+	bool junctions_only;
 } gsym_sparse;
 
 /*

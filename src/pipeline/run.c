@@ -5,6 +5,7 @@
 #include "git/record.h"
 #include "git/repo.h"
 #include "pipeline/scan.h"
+#include "git/fsmonitor.h"
 #include "git/sparse.h"
 #include "git/changes.h"
 #include "git/state.h"
@@ -202,13 +203,13 @@ static int restamp_target(gsym_repo *repo, gsym_apply_ctx *actx,
 		is.dev != (uint32_t)st.dev ||
 		is.ctime_sec == (uint32_t)st.ctime_sec)
 		return 0;
-	return gsym_record_path(repo, target, &st, -1, changed);
+	return gsym_record_path(repo, target, &st, -1, false, changed);
 }
 
 /* Record every changed entry in the index; drop records gone stale. */
 static int record_all(gsym_repo *repo, gsym_entries *entries,
 	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
-	const gsym_run_opts *o, bool *changed)
+	const gsym_run_opts *o, bool fsmn, bool *changed)
 {
 	size_t i;
 	int error;
@@ -247,7 +248,8 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 			(error = actx->view->lstat(&e->result, actx->view,
 				 e->path)) < 0)
 			return error; /* later links to its inode moved ctime */
-		if ((error = gsym_record_entry(repo, e, ours, changed)) < 0 ||
+		if ((error = gsym_record_entry(repo, e, ours, fsmn, changed)) <
+				0 ||
 			(e->kind == GSYM_KIND_HARDLINK &&
 				(e->flags & GSYM_ENTRY_CHANGED) &&
 				(error = restamp_target(repo, actx, e->resolved,
@@ -426,6 +428,7 @@ typedef struct {
 	char *id; /* the worktree's name in exclude and sparse blocks */
 	bool writes; /* restore or reset, not a dry run */
 	bool quick; /* a branch switch: only what it changed */
+	bool fsmn; /* fallbacks hidden through git's fsmonitor */
 	unsigned int jobs;
 } run;
 
@@ -462,6 +465,8 @@ static int prepare(run *r)
 	r->id = worktree_id(&r->repo);
 	if ((error = gsym_sparse_load(&r->sparse, &r->repo, r->cfg)) < 0)
 		return error;
+	r->fsmn = gsym_fsmonitor_usable(r->cfg, &r->repo.file);
+	r->sparse.junctions_only = r->fsmn;
 	if (recurse_subs && o->format != GSYM_REPORT_JSON)
 		find_submodules(&r->subs, &r->repo);
 
@@ -515,6 +520,15 @@ static int prepare(run *r)
 			     r->state.touched[i])) < 0)
 			return error;
 	return 0;
+}
+
+/* Does git's fsmonitor trust the entry of `path` unchanged? */
+static bool fsmn_valid(const gsym_repo *repo, const char *path)
+{
+	ptrdiff_t pos = gsym_index_file_find(&repo->file, path);
+
+	return pos >= 0 && repo->file.v[pos].fsmn_valid &&
+		!(repo->file.v[pos].ext_flags & GSYM_INDEX_SKIP_WORKTREE);
 }
 
 /* Below this many links, threads cost more than they save. */
@@ -646,9 +660,16 @@ static int plan_and_apply(run *r)
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
 		rec = gsym_state_find(&r->state, e->path);
-		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
-			gsym_sparse_hides(&r->sparse, e->path))
+		if (r->fsmn && rec && rec->kind != GSYM_KIND_JUNCTION) {
+			/* hidden by git's fsmonitor mark, not the bit */
+			e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
+			if (fsmn_valid(&r->repo, e->path))
+				e->flags |= GSYM_ENTRY_SKIP_WORKTREE |
+					GSYM_ENTRY_HIDDEN;
+		} else if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
+			gsym_sparse_hides(&r->sparse, e->path)) {
 			e->flags |= GSYM_ENTRY_HIDDEN;
+		}
 		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
 			gsym_plan_quick(e, &r->view, rec,
 				rec &&
@@ -688,6 +709,17 @@ done:
 	return error;
 }
 
+/* Does the state hold a fallback hidden through the fsmonitor? */
+static bool fsmn_needed(const gsym_state_file *state)
+{
+	size_t i;
+
+	for (i = 0; i < state->n; i++)
+		if (state->v[i].kind != GSYM_KIND_JUNCTION)
+			return true;
+	return false;
+}
+
 /*
  * Record: index stamps and bits, files our sparse block hid, the index
  * written under our lock, then the sparse block, the state file and the
@@ -700,7 +732,7 @@ static int record(run *r)
 	int error;
 
 	if ((error = record_all(&r->repo, &r->entries, &r->state, &r->actx,
-		     &r->sparse, r->o, &index_changed)) < 0 ||
+		     &r->sparse, r->o, r->fsmn, &index_changed)) < 0 ||
 		(error = gsym_sparse_unhide(&r->sparse, &r->repo,
 			 &index_changed)) < 0 ||
 		(index_changed &&
@@ -714,6 +746,8 @@ static int record(run *r)
 	gsym_buf_printf(&exclude, "%sinfo/exclude", r->repo.commondir);
 	if ((error = gsym_sparse_sync(&r->sparse, &r->repo, r->id, &r->state)) <
 			0 ||
+		(error = gsym_fsmonitor_config(r->repo.repo, r->cfg,
+			 r->fsmn && fsmn_needed(&r->state))) < 0 ||
 		(error = gsym_state_save(&r->state)) < 0)
 		goto done;
 	error = gsym_exclude_sync(exclude.ptr, r->id, &r->state);

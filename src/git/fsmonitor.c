@@ -1,0 +1,292 @@
+#include "git/fsmonitor.h"
+#include "platform/platform.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <string.h>
+
+/*
+ * git's EWAH bitmaps (ewah/ewah_io.c): the bit count, the number of
+ * 64-bit words, the words, the position of the last marker word. A
+ * marker word holds a run (bit 0: its value; bits 1-32: how many whole
+ * words of it) followed by a count of literal words (bits 33-63); bit i
+ * of the bitmap is bit i % 64 of word i / 64.
+ */
+#define RUN_MAX 0xffffffffu
+#define LITERAL_MAX 0x7fffffffu
+#define FSMN_VERSION 2
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		(uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) << 32 | get32(p + 4);
+}
+
+static void put32(gsym_buf *out, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)(v >> 24),
+		(unsigned char)(v >> 16), (unsigned char)(v >> 8),
+		(unsigned char)v };
+
+	gsym_buf_put(out, (const char *)b, 4);
+}
+
+static void put64(gsym_buf *out, uint64_t v)
+{
+	put32(out, (uint32_t)(v >> 32));
+	put32(out, (uint32_t)v);
+}
+
+static size_t nwords(size_t n)
+{
+	return (n + 63) / 64;
+}
+
+static int malformed(void)
+{
+	return gsym_error_setc(GSYM_EUNSUPPORTED,
+		"index: an fsmonitor extension this tool does not read");
+}
+
+/* Decode the bitmap at `p` (`len` bytes) into m->dirty. */
+static int read_ewah(gsym_fsmn *m, const unsigned char *p, size_t len)
+{
+	size_t words, w, bit = 0, limit = nwords(m->n) * 64;
+
+	if (len < 12 || get32(p) > m->n)
+		return malformed();
+	words = get32(p + 4);
+	if ((len - 12) / 8 < words)
+		return malformed();
+	p += 8;
+	for (w = 0; w < words;) {
+		uint64_t rlw = get64(p + 8 * w++);
+		uint64_t run = (rlw >> 1) & RUN_MAX, lit = rlw >> 33, k;
+
+		if (run * 64 > limit - bit || lit > words - w ||
+			lit * 64 > limit - bit - run * 64)
+			return malformed();
+		for (k = 0; (rlw & 1) && k < run; k++)
+			m->dirty[bit / 64 + k] = ~(uint64_t)0;
+		bit += run * 64;
+		for (k = 0; k < lit; k++, bit += 64)
+			m->dirty[bit / 64] = get64(p + 8 * w++);
+	}
+	/* no bit past the last entry (git would stop on it) */
+	if (m->n % 64 && nwords(m->n) &&
+		(m->dirty[nwords(m->n) - 1] >> (m->n % 64)))
+		return malformed();
+	return 0;
+}
+
+int gsym_fsmn_parse(gsym_fsmn *out, const unsigned char *data, size_t size,
+	size_t n)
+{
+	const unsigned char *nul;
+	size_t ewah;
+
+	memset(out, 0, sizeof(*out));
+	if (size < 4 + 1 + 4 || get32(data) != FSMN_VERSION ||
+		!(nul = memchr(data + 4, '\0', size - 4)) ||
+		(size_t)(data + size - (nul + 1)) < 4)
+		return malformed();
+	ewah = get32(nul + 1);
+	if (ewah > (size_t)(data + size - (nul + 5)))
+		return malformed();
+	out->n = n;
+	out->dirty = gsym_calloc(nwords(n) ? nwords(n) : 1, sizeof(uint64_t));
+	if (read_ewah(out, nul + 5, ewah) < 0) {
+		gsym_fsmn_dispose(out);
+		return GSYM_EUNSUPPORTED;
+	}
+	out->token = gsym_strdup((const char *)data + 4);
+	return 0;
+}
+
+void gsym_fsmn_init(gsym_fsmn *out, size_t n, const char *token)
+{
+	size_t i;
+
+	out->n = n;
+	out->token = gsym_strdup(token);
+	out->dirty = gsym_calloc(nwords(n) ? nwords(n) : 1, sizeof(uint64_t));
+	for (i = 0; i < n; i++)
+		out->dirty[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+bool gsym_fsmn_dirty(const gsym_fsmn *m, size_t i)
+{
+	return i >= m->n || (m->dirty[i / 64] >> (i % 64) & 1);
+}
+
+bool gsym_fsmn_set(gsym_fsmn *m, size_t i, bool dirty)
+{
+	uint64_t bit = (uint64_t)1 << (i % 64);
+
+	if (i >= m->n || gsym_fsmn_dirty(m, i) == dirty)
+		return false;
+	m->dirty[i / 64] ^= bit;
+	return true;
+}
+
+static bool clean(uint64_t word)
+{
+	return word == 0 || word == ~(uint64_t)0;
+}
+
+/* Encode m->dirty as git's writer would: runs of equal whole words. */
+static void write_ewah(gsym_buf *out, const gsym_fsmn *m)
+{
+	size_t words = nwords(m->n), w = 0, count = 0, last = 0, k;
+	gsym_buf body = GSYM_BUF_INIT;
+
+	do {
+		uint64_t run = 0, lit = 0;
+		bool ones = w < words && m->dirty[w] != 0;
+
+		if (w < words && clean(m->dirty[w]))
+			while (w + run < words && run < RUN_MAX &&
+				clean(m->dirty[w + run]) &&
+				(m->dirty[w + run] != 0) == ones)
+				run++;
+		while (w + run + lit < words && lit < LITERAL_MAX &&
+			!clean(m->dirty[w + run + lit]))
+			lit++;
+		last = count++;
+		put64(&body, (ones && run ? 1 : 0) | run << 1 | lit << 33);
+		for (k = 0; k < lit; k++, count++)
+			put64(&body, m->dirty[w + run + k]);
+		w += run + lit;
+	} while (w < words);
+	put32(out, (uint32_t)m->n);
+	put32(out, (uint32_t)count);
+	gsym_buf_put(out, body.ptr, body.size);
+	put32(out, (uint32_t)last);
+	gsym_buf_dispose(&body);
+}
+
+void gsym_fsmn_write(gsym_buf *out, const gsym_fsmn *m)
+{
+	gsym_buf payload = GSYM_BUF_INIT, ewah = GSYM_BUF_INIT;
+
+	put32(&payload, FSMN_VERSION);
+	gsym_buf_put(&payload, m->token, strlen(m->token) + 1);
+	write_ewah(&ewah, m);
+	put32(&payload, (uint32_t)ewah.size);
+	gsym_buf_put(&payload, ewah.ptr, ewah.size);
+	gsym_buf_puts(out, "FSMN");
+	put32(out, (uint32_t)payload.size);
+	gsym_buf_put(out, payload.ptr, payload.size);
+	gsym_buf_dispose(&payload);
+	gsym_buf_dispose(&ewah);
+}
+
+void gsym_fsmn_dispose(gsym_fsmn *m)
+{
+	free(m->token);
+	free(m->dirty);
+	memset(m, 0, sizeof(*m));
+}
+
+void gsym_fsmonitor_command(gsym_buf *out, const char *binary)
+{
+	const char *p;
+
+	/* git runs it through the shell, with the version and token after */
+	gsym_buf_putc(out, '\'');
+	for (p = binary; *p; p++) {
+		if (*p == '\'')
+			gsym_buf_puts(out, "'\\''");
+		else
+			gsym_buf_putc(out, *p == '\\' ? '/' : *p);
+	}
+	gsym_buf_puts(out, "' hook fsmonitor");
+}
+
+/* Is core.fsmonitor's value `v` one this tool wrote? */
+static bool ours(const char *v)
+{
+	const char *tail = "' hook fsmonitor";
+	size_t len = strlen(v), tlen = strlen(tail);
+
+	return len > tlen && !strcmp(v + len - tlen, tail);
+}
+
+static bool config_string(gsym_buf *out, git_config *cfg, const char *name)
+{
+	git_buf v = { NULL, 0, 0 };
+	bool found = git_config_get_string_buf(&v, cfg, name) == 0;
+
+	git_error_clear();
+	if (found)
+		gsym_buf_sets(out, v.ptr);
+	git_buf_dispose(&v);
+	return found;
+}
+
+bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f)
+{
+	gsym_buf v = GSYM_BUF_INIT;
+	int uc = 0;
+	bool usable = true;
+
+	if (config_string(&v, cfg, "symlinks.hide") && !strcmp(v.ptr, "sparse"))
+		usable = false;
+	/* the user's own monitor (a hook, or git's daemon) is theirs */
+	else if (config_string(&v, cfg, "core.fsmonitor") && !ours(v.ptr))
+		usable = false;
+	/*
+	 * git trusts its untracked cache through the monitor too, and our
+	 * answer names no directories
+	 */
+	else if (f->untracked_cache ||
+		(git_config_get_bool(&uc, cfg, "core.untrackedcache") == 0 &&
+			uc))
+		usable = false;
+	git_error_clear();
+	gsym_buf_dispose(&v);
+	return usable;
+}
+
+int gsym_fsmonitor_config(git_repository *repo, git_config *snapshot, bool on)
+{
+	gsym_buf now = GSYM_BUF_INIT, want = GSYM_BUF_INIT,
+		 self = GSYM_BUF_INIT;
+	git_config *cfg = NULL;
+	bool set = config_string(&now, snapshot, "core.fsmonitor");
+	int error = 0;
+
+	if (set && !ours(now.ptr))
+		goto done; /* the user's: never ours to change */
+	if (on) {
+		if ((error = gsym_platform_self_path(&self)) < 0)
+			goto done;
+		gsym_fsmonitor_command(&want, self.ptr);
+		if (set && !strcmp(now.ptr, want.ptr))
+			goto done;
+	} else if (!set) {
+		goto done;
+	}
+	if (git_repository_config(&cfg, repo) < 0 ||
+		(on ? git_config_set_string(cfg, "core.fsmonitor", want.ptr) :
+		      git_config_delete_entry(cfg, "core.fsmonitor")) < 0) {
+		const git_error *e = git_error_last();
+
+		error = gsym_error_set("could not %s core.fsmonitor in the git "
+				       "config: %s",
+			on ? "set" : "unset",
+			e && e->message ? e->message : "unknown error");
+	}
+	git_error_clear();
+done:
+	git_config_free(cfg);
+	gsym_buf_dispose(&now);
+	gsym_buf_dispose(&want);
+	gsym_buf_dispose(&self);
+	return error;
+}

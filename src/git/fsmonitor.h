@@ -1,0 +1,77 @@
+/*
+ * git's file-system monitor, as this tool uses it to keep git's checks
+ * off its fallbacks at no cost per fallback.
+ *
+ * git trusts an index entry marked "fsmonitor valid" as unchanged without
+ * looking at the disk: `git status` does not compare it, and a checkout,
+ * reset or merge that replaces or deletes it goes ahead
+ * (`read-cache.c` `ie_match_stat`, called by `unpack-trees.c`
+ * `verify_uptodate_1`). The marks live in the index's "FSMN" extension as
+ * a bitmap of the entries git must look at again ("dirty"); git keeps
+ * them while `core.fsmonitor` names a hook, and asks the hook at each
+ * command which paths changed since it last asked.
+ *
+ * Our fallbacks (a copy, an empty-file copy, a directory copy, a hard
+ * link) are marked valid when they are made and stamped; our hook
+ * (`git symlinks hook fsmonitor`, workflow/fsmonitor.c) answers with every
+ * path whose stat differs from the index, as git's own refresh would
+ * find it, and never a fallback still provably ours. Unlike a sparse
+ * checkout pattern per fallback, this costs nothing per entry that git
+ * would not pay anyway, and git prints nothing about it.
+ */
+#ifndef INCLUDE_git_fsmonitor_h__
+#define INCLUDE_git_fsmonitor_h__
+
+#include <git2.h>
+
+#include "git/index_file.h"
+#include "util/buf.h"
+#include "util/common.h"
+
+/* The FSMN extension (version 2): the token and the dirty bitmap. */
+typedef struct {
+	char *token; /* what the last query answered, passed to the next */
+	uint64_t *dirty; /* one bit per index entry, in index order */
+	size_t n; /* index entries */
+} gsym_fsmn;
+
+/*
+ * Parse the payload of an FSMN extension (`size` bytes after its 8-byte
+ * header) for an index of `n` entries. GSYM_EUNSUPPORTED when it is not
+ * one git wrote (another version, a bitmap longer than the index).
+ */
+int gsym_fsmn_parse(gsym_fsmn *out, const unsigned char *data, size_t size,
+	size_t n);
+
+/* An extension with every one of `n` entries dirty, and `token`. */
+void gsym_fsmn_init(gsym_fsmn *out, size_t n, const char *token);
+
+bool gsym_fsmn_dirty(const gsym_fsmn *m, size_t i);
+
+/* Mark entry `i` dirty or valid; true when that changed it. */
+bool gsym_fsmn_set(gsym_fsmn *m, size_t i, bool dirty);
+
+/* Append the whole extension to `out`: signature, size and payload. */
+void gsym_fsmn_write(gsym_buf *out, const gsym_fsmn *m);
+
+void gsym_fsmn_dispose(gsym_fsmn *m);
+
+/* The value of core.fsmonitor that runs our hook with `binary`. */
+void gsym_fsmonitor_command(gsym_buf *out, const char *binary);
+
+/*
+ * Can fallbacks be hidden through the fsmonitor here? Not when the user
+ * has a monitor of their own (core.fsmonitor: a hook or git's daemon),
+ * uses git's untracked cache, or chose `symlinks.hide=sparse`; there the
+ * skip-worktree bit and the sparse block (sparse.h) do it instead.
+ */
+bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f);
+
+/*
+ * Make core.fsmonitor run our hook (`on`) or not, in the repository's
+ * own config; `snapshot` is the config read at the start of the run. A
+ * value the user set is never changed.
+ */
+int gsym_fsmonitor_config(git_repository *repo, git_config *snapshot, bool on);
+
+#endif

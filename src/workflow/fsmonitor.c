@@ -1,0 +1,197 @@
+#include "workflow/fsmonitor.h"
+#include "git/repo.h"
+#include "git/state.h"
+#include "platform/platform.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/util.h"
+
+#include <string.h>
+#include <time.h>
+
+#define MODE_TYPE 0170000
+#define MODE_FILE 0100000
+#define MODE_LINK 0120000
+#define MODE_GITLINK 0160000
+#define EXT_INTENT_TO_ADD 0x2000
+
+/* Below this many entries threads cost more than they save. */
+#define PARALLEL_MIN 512
+
+typedef struct {
+	gsym_repo *repo;
+	gsym_state_file *state;
+	bool trust_ctime; /* core.trustctime */
+	bool check_stat; /* core.checkStat is not "minimal" */
+	unsigned char *named; /* per entry: name it in the answer */
+} query;
+
+/* What git's match_stat_data compares (read-cache.c), and the type. */
+static bool stat_equal(const query *q, const gsym_istat *is, uint32_t mode,
+	const gsym_stat *st)
+{
+	if ((mode & MODE_TYPE) == MODE_FILE ?
+			st->type != GSYM_FT_FILE :
+			st->type != GSYM_FT_FILE && st->type != GSYM_FT_LINK)
+		return false;
+	if (is->mtime_sec != (uint32_t)st->mtime_sec ||
+		is->mtime_nsec != st->mtime_nsec ||
+		is->size != (uint32_t)st->size)
+		return false;
+	if (q->trust_ctime && q->check_stat &&
+		(is->ctime_sec != (uint32_t)st->ctime_sec ||
+			is->ctime_nsec != st->ctime_nsec))
+		return false;
+	return !q->check_stat ||
+		(is->ino == (uint32_t)st->ino && is->uid == st->uid &&
+			is->gid == st->gid);
+}
+
+/* Is what is at `rec->path` (`st`) still the fallback this tool made? */
+static bool still_ours(const query *q, const gsym_record *rec,
+	const gsym_stat *st)
+{
+	gsym_buf target = GSYM_BUF_INIT;
+	gsym_stat ts;
+	bool same;
+
+	if (rec->kind == GSYM_KIND_HARDLINK) {
+		/* an edit of the target is an edit through the link */
+		if (!rec->src || st->type != GSYM_FT_FILE)
+			return false;
+		gsym_buf_sets(&target, q->repo->workdir);
+		gsym_buf_puts(&target, rec->src);
+		same = gsym_platform_lstat(&ts, target.ptr) == 0 &&
+			ts.ino == st->ino && ts.dev == st->dev;
+		gsym_error_clear();
+		gsym_buf_dispose(&target);
+		return same;
+	}
+	return rec->ino && st->ino == rec->ino && st->size == rec->size &&
+		st->mtime_sec == rec->mtime_sec &&
+		st->mtime_nsec == rec->mtime_nsec &&
+		(st->type == GSYM_FT_DIR) == (rec->type == GSYM_TYPE_DIR);
+}
+
+static void look(void *payload, size_t i)
+{
+	query *q = payload;
+	const gsym_index_item *item = &q->repo->file.v[i];
+	uint32_t mode = gsym_index_item_mode(item);
+	gsym_buf path = GSYM_BUF_INIT;
+	const gsym_record *rec;
+	gsym_istat is;
+	gsym_stat st;
+
+	if ((mode & MODE_TYPE) == MODE_GITLINK ||
+		(item->ext_flags & GSYM_INDEX_SKIP_WORKTREE))
+		return; /* git looks at neither through the fsmonitor */
+	if (gsym_index_item_stage(item) != 0 ||
+		(item->ext_flags & EXT_INTENT_TO_ADD)) {
+		q->named[i] = 1;
+		return;
+	}
+	gsym_index_item_istat(&is, item);
+	gsym_buf_sets(&path, q->repo->workdir);
+	gsym_buf_puts(&path, item->path);
+	if (gsym_platform_lstat(&st, path.ptr) < 0) {
+		gsym_error_clear();
+		q->named[i] = 1;
+	} else if (stat_equal(q, &is, mode, &st)) {
+		/* racily clean: git compares the content */
+		q->named[i] = (int64_t)is.mtime_sec >= q->repo->index_mtime;
+	} else {
+		rec = (mode & MODE_TYPE) == MODE_LINK ?
+			gsym_state_find(q->state, item->path) :
+			NULL;
+		q->named[i] = !rec || rec->kind == GSYM_KIND_JUNCTION ||
+			!still_ours(q, rec, &st);
+	}
+	gsym_buf_dispose(&path);
+}
+
+static bool config_bool(git_config *cfg, const char *name, bool dflt)
+{
+	int v;
+
+	if (git_config_get_bool(&v, cfg, name) < 0) {
+		git_error_clear();
+		return dflt;
+	}
+	return v != 0;
+}
+
+static void read_settings(query *q)
+{
+	git_config *cfg = NULL;
+	git_buf minimal = { NULL, 0, 0 };
+
+	q->trust_ctime = true;
+	q->check_stat = true;
+	if (git_repository_config_snapshot(&cfg, q->repo->repo) < 0) {
+		git_error_clear();
+		return;
+	}
+	q->trust_ctime = config_bool(cfg, "core.trustctime", true);
+	if (git_config_get_string_buf(&minimal, cfg, "core.checkstat") == 0)
+		q->check_stat = strcmp(minimal.ptr, "minimal") != 0;
+	git_error_clear();
+	git_buf_dispose(&minimal);
+	git_config_free(cfg);
+}
+
+int gsym_fsmonitor_answer(const char *version, FILE *out)
+{
+	gsym_repo repo;
+	gsym_state_file state;
+	query q;
+	size_t i, n;
+	int error;
+
+	if (strcmp(version, "2"))
+		return 1; /* git asks again in version 1, then looks itself */
+	git_libgit2_init();
+	if ((error = gsym_repo_open(&repo, false)) < 0) {
+		git_libgit2_shutdown();
+		return error;
+	}
+	if ((error = gsym_state_load(&state, repo.gitdir)) < 0) {
+		gsym_repo_close(&repo);
+		git_libgit2_shutdown();
+		return error;
+	}
+	memset(&q, 0, sizeof(q));
+	q.repo = &repo;
+	q.state = &state;
+	read_settings(&q);
+	n = repo.file.n;
+	q.named = gsym_calloc(n ? n : 1, 1);
+	/* a killed run's paths are not provably anything */
+	for (i = 0; i < state.ntouched; i++)
+		gsym_state_remove(&state, state.touched[i]);
+	gsym_parallel(n, n < PARALLEL_MIN ? 1 : gsym_platform_cpus() * 2, look,
+		&q);
+
+	fprintf(out, "gsym:%lld", (long long)time(NULL));
+	fputc('\0', out);
+	if (!repo.file.data && !repo.file_missing) {
+		/* an index this reader does not take: "look at everything" */
+		fputs("/", out);
+		fputc('\0', out);
+	}
+	for (i = 0; i < n; i++)
+		if (q.named[i] &&
+			(i == 0 || !q.named[i - 1] ||
+				strcmp(repo.file.v[i - 1].path,
+					repo.file.v[i].path))) {
+			fputs(repo.file.v[i].path, out);
+			fputc('\0', out);
+		}
+	free(q.named);
+	gsym_state_dispose(&state);
+	gsym_repo_close(&repo);
+	git_libgit2_shutdown();
+	return fflush(out) == 0 ? 0 :
+				  gsym_error_set("fsmonitor: could not write "
+						 "the answer");
+}

@@ -1,0 +1,29 @@
+/*
+ * Our fsmonitor hook (git/fsmonitor.h says why): what git runs at each
+ * command as `core.fsmonitor`, to learn which paths may have changed
+ * since the index was written.
+ *
+ * With no daemon behind it, the answer comes from the same lstat() of
+ * every entry that git's refresh would make (on threads, as git's
+ * preload-index does): every entry whose stat data differs from the
+ * index (the fields git compares, with core.trustctime and
+ * core.checkStat), or is racily clean, or is unmerged or intent-to-add,
+ * is named. A fallback this tool made is named only when it is no longer
+ * provably ours: its stat is not the one recorded (a hard link: it no
+ * longer shares its target's inode). git then looks at exactly what it
+ * would have looked at itself, and trusts the rest.
+ */
+#ifndef INCLUDE_workflow_fsmonitor_h__
+#define INCLUDE_workflow_fsmonitor_h__
+
+#include <stdio.h>
+
+/*
+ * Answer git's query (protocol `version` "2") on `out`: a token, then the
+ * paths, each ended by NUL. Returns 0; 1, saying nothing, for another
+ * version; or a negative code with the message set (git then looks at
+ * everything).
+ */
+int gsym_fsmonitor_answer(const char *version, FILE *out);
+
+#endif
