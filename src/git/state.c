@@ -2,6 +2,7 @@
 #include "util/alloc.h"
 #include "pipeline/copy.h"
 #include "util/error.h"
+#include "util/sha1.h"
 #include "util/util.h"
 #include "platform/platform.h"
 
@@ -314,6 +315,121 @@ done:
 	return error;
 }
 
+/* "copies/<sha1 of the path>": one file per deep copy, beside the state */
+static void manifest_in(gsym_buf *out, const char *dir, const char *path)
+{
+	unsigned char id[20];
+	gsym_sha1 c;
+
+	gsym_sha1_init(&c);
+	gsym_sha1_update(&c, path, strlen(path));
+	gsym_sha1_final(id, &c);
+	gsym_buf_sets(out, dir);
+	gsym_buf_puts(out, "copies/");
+	gsym_hex(out, id, sizeof(id));
+}
+
+static void manifest_path(gsym_buf *out, const gsym_state_file *st,
+	const char *path)
+{
+	manifest_in(out, st->dir, path);
+}
+
+int gsym_state_manifest_put(const gsym_state_file *st, const char *path,
+	const gsym_buf *stats)
+{
+	gsym_buf file = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
+	int error;
+
+	manifest_path(&file, st, path);
+	/* a name of its own per thread and path: never shared */
+	gsym_buf_printf(&tmp, "%s.new", file.ptr);
+	gsym_platform_remove(tmp.ptr);
+	gsym_error_clear();
+	gsym_buf_clear(&file);
+	file_path(&file, st, "copies/");
+	if ((error = ensure_dir(st->dir)) < 0 ||
+		(error = ensure_dir(file.ptr)) < 0)
+		goto done;
+	manifest_path(&file, st, path);
+	if ((error = gsym_platform_write_new(tmp.ptr, gsym_buf_cstr(stats),
+		     stats->size)) < 0 ||
+		(error = gsym_platform_rename(tmp.ptr, file.ptr)) < 0)
+		gsym_copy_discard(tmp.ptr);
+done:
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&tmp);
+	return error;
+}
+
+int gsym_state_manifest_get(gsym_buf *out, const char *dir, const char *path)
+{
+	gsym_buf file = GSYM_BUF_INIT;
+	int error;
+
+	manifest_in(&file, dir, path);
+	error = gsym_platform_read_file(out, file.ptr, 1 << 30);
+	gsym_buf_dispose(&file);
+	return error;
+}
+
+typedef struct {
+	const gsym_state_file *st;
+	char **keep; /* the manifests of the records, sorted */
+	size_t n;
+} gc_ctx;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int gc_one(const char *name, void *payload)
+{
+	gc_ctx *g = payload;
+	gsym_buf p = GSYM_BUF_INIT;
+	const char *key = name;
+
+	if (!bsearch(&key, g->keep, g->n, sizeof(char *), cmp_str)) {
+		file_path(&p, g->st, "copies/");
+		gsym_buf_puts(&p, name);
+		gsym_platform_remove(p.ptr);
+		gsym_error_clear();
+	}
+	gsym_buf_dispose(&p);
+	return 0;
+}
+
+/* Remove the stat lists of copies no record names any more. */
+static void manifests_gc(const gsym_state_file *st)
+{
+	gsym_buf dir = GSYM_BUF_INIT, name = GSYM_BUF_INIT;
+	gc_ctx g;
+	size_t i;
+
+	g.st = st;
+	g.n = 0;
+	g.keep = gsym_calloc(st->n ? st->n : 1, sizeof(char *));
+	for (i = 0; i < st->n; i++) {
+		if (st->v[i].kind != GSYM_KIND_COPY ||
+			st->v[i].type != GSYM_TYPE_DIR)
+			continue;
+		manifest_path(&name, st, st->v[i].path);
+		g.keep[g.n++] = gsym_strdup(
+			name.ptr + strlen(st->dir) + strlen("copies/"));
+	}
+	qsort(g.keep, g.n, sizeof(char *), cmp_str);
+	file_path(&dir, st, "copies");
+	if (gsym_platform_readdir(dir.ptr, gc_one, &g) == 0 && !g.n)
+		gsym_platform_remove(dir.ptr);
+	gsym_error_clear();
+	for (i = 0; i < g.n; i++)
+		free(g.keep[i]);
+	free(g.keep);
+	gsym_buf_dispose(&dir);
+	gsym_buf_dispose(&name);
+}
+
 int gsym_state_save(gsym_state_file *st)
 {
 	gsym_buf path = GSYM_BUF_INIT, content = GSYM_BUF_INIT;
@@ -343,6 +459,7 @@ int gsym_state_save(gsym_state_file *st)
 		if (gsym_platform_remove(path.ptr) == GSYM_ENOTFOUND)
 			gsym_error_clear();
 		st->dirty = false;
+		manifests_gc(st);
 	}
 	gsym_buf_dispose(&path);
 	gsym_buf_dispose(&content);

@@ -46,6 +46,16 @@ int gsym_state_save(gsym_state_file *st);
 void gsym_state_dispose(gsym_state_file *st);
 
 /*
+ * The stat list of the deep copy at `path` (copy.h), kept in a file of
+ * its own beside the state (saving the state removes those of copies no
+ * record names). Put may run on any thread: each path has its own file.
+ * Get reads it from `dir`, the state's ($GIT_DIR/symlinks/).
+ */
+int gsym_state_manifest_put(const gsym_state_file *st, const char *path,
+	const gsym_buf *stats);
+int gsym_state_manifest_get(gsym_buf *out, const char *dir, const char *path);
+
+/*
  * Make the block this tool keeps in `exclude_path` (info/exclude) list
  * exactly the directory fallbacks in `st` for worktree `id`; write it
  * atomically, and only when it changes.

@@ -1,4 +1,5 @@
 #include "git/view_repo.h"
+#include "git/state.h"
 #include "util/alloc.h"
 #include "pipeline/copy.h"
 #include "pipeline/scan.h"
@@ -147,7 +148,7 @@ static int view_hash(unsigned char *out, const gsym_view *view,
 	int error;
 
 	if (type == GSYM_TYPE_DIR)
-		return gsym_copy_dir(out, view, path, NULL);
+		return gsym_copy_dir(out, view, path, NULL, NULL);
 	/* read without following a link at the path, then hash as a blob */
 	error = gsym_platform_read_file(&content, abs_path(rv_of(view), path),
 		(size_t)GSYM_COPY_MAX_BYTES);
@@ -187,6 +188,26 @@ static int view_readdir(const gsym_view *view, const char *path,
 	return error;
 }
 
+static int view_unedited(bool *out, const gsym_view *view, const char *path)
+{
+	gsym_repo_view *rv = rv_of(view);
+	gsym_buf stats = GSYM_BUF_INIT, dir = GSYM_BUF_INIT;
+	char *top;
+	int error;
+
+	*out = false;
+	gsym_buf_printf(&dir, "%ssymlinks/", rv->repo->gitdir);
+	error = gsym_state_manifest_get(&stats, dir.ptr, path);
+	if (!error) {
+		top = gsym_strdup(abs_path(rv, path));
+		*out = gsym_copy_unedited(top, &stats);
+		free(top);
+	}
+	gsym_buf_dispose(&stats);
+	gsym_buf_dispose(&dir);
+	return error;
+}
+
 void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	const gsym_entries *entries)
 {
@@ -202,6 +223,7 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	view->hash = view_hash;
 	view->attr = view_attr;
 	view->readdir = view_readdir;
+	view->unedited = view_unedited;
 	view->workdir = repo->workdir;
 	view->payload = rv;
 }

@@ -213,8 +213,15 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 		break;
 	case GSYM_HOW_COPY:
 		if (e->type == GSYM_TYPE_DIR) {
+			gsym_buf stats = GSYM_BUF_INIT;
+
+			/* with the stat list that proves it unedited later */
 			error = gsym_copy_dir(e->hash, ctx->view, e->resolved,
-				tmp);
+				tmp, &stats);
+			if (!error && !ctx->dry_run)
+				error = gsym_state_manifest_put(ctx->state,
+					e->path, &stats);
+			gsym_buf_dispose(&stats);
 			if (error < 0)
 				/* never leave half a copy behind */
 				gsym_copy_discard(tmp);
@@ -422,7 +429,7 @@ static void keep_edit(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		(error = gsym_copy_remove(dst.ptr)) < 0)
 		goto done;
 	if (e->disk.type == GSYM_FT_DIR)
-		error = gsym_copy_dir(hash, ctx->view, e->path, dst.ptr);
+		error = gsym_copy_dir(hash, ctx->view, e->path, dst.ptr, NULL);
 	else if (!(error = gsym_platform_copy_file(abs, dst.ptr, NULL)))
 		error = gsym_platform_set_mtime(dst.ptr, e->disk.mtime_sec,
 			e->disk.mtime_nsec);

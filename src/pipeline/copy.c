@@ -6,12 +6,14 @@
 #include "util/util.h"
 
 #include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
 	const gsym_view *view;
 	gsym_buf manifest;
+	gsym_buf *stats; /* the lstat of what is made, when asked */
 	size_t files;
 	uint64_t bytes;
 	const char *stack[GSYM_COPY_MAX_DEPTH + 1]; /* dirs being copied */
@@ -81,6 +83,22 @@ static bool is_temporary(const char *name)
 			!strcmp(name + n - 9, ".gsym-old"));
 }
 
+/* Note the lstat of `dst` (made as `rel`) in w->stats. */
+static int stat_made(walk_ctx *w, const char *dst, const char *rel)
+{
+	gsym_stat st;
+	int error = gsym_platform_lstat(&st, dst);
+
+	if (error < 0)
+		return error;
+	gsym_buf_puts(w->stats, rel);
+	gsym_buf_putc(w->stats, '\0');
+	gsym_buf_printf(w->stats, "%llu %lld %u %llu\n",
+		(unsigned long long)st.size, (long long)st.mtime_sec,
+		st.mtime_nsec, (unsigned long long)st.ino);
+	return 0;
+}
+
 static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 {
 	unsigned char id[GSYM_OID_RAWSZ];
@@ -105,6 +123,8 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 	} else {
 		error = w->view->hash(id, w->view, src, GSYM_TYPE_FILE);
 	}
+	if (!error && dst && w->stats)
+		error = stat_made(w, dst, rel);
 	if (error < 0)
 		return error;
 	gsym_buf_printf(&w->manifest, "%c ", (st.mode & 0100) ? 'X' : 'F');
@@ -206,6 +226,9 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 		error = child(w, csrc.ptr, crel.ptr, dst ? cdst.ptr : NULL);
 	}
 	w->depth--;
+	/* after its children: what they did to it is part of its stat */
+	if (!error && dst && w->stats && *rel)
+		error = stat_made(w, dst, rel);
 done:
 	names_free(&ns);
 	gsym_buf_dispose(&csrc);
@@ -215,7 +238,7 @@ done:
 }
 
 int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
-	const char *dst)
+	const char *dst, gsym_buf *stats)
 {
 	walk_ctx w;
 	git_oid oid;
@@ -223,6 +246,7 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 
 	memset(&w, 0, sizeof(w));
 	w.view = view;
+	w.stats = stats;
 	error = walk(&w, src, "", dst);
 	if (!error &&
 		git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
@@ -267,4 +291,91 @@ void gsym_copy_discard(const char *abs_path)
 	gsym_error_save(&saved);
 	gsym_copy_remove(abs_path);
 	gsym_error_restore(&saved, 0);
+}
+
+/* One line of a stat list: the path and the lstat it had. */
+typedef struct {
+	const char *rel;
+	uint64_t size, ino;
+	long long mtime_sec;
+	unsigned long mtime_nsec;
+} listed;
+
+/* Parse the line at `*p` (before `end`); false at the end or when bad. */
+static bool next_listed(listed *out, const char **p, const char *end)
+{
+	const char *nul = memchr(*p, '\0', (size_t)(end - *p));
+	const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
+	unsigned long long size, ino;
+	char num[96];
+
+	if (!nul || !nl || (size_t)(nl - nul - 1) >= sizeof(num))
+		return false;
+	memcpy(num, nul + 1, (size_t)(nl - nul - 1));
+	num[nl - nul - 1] = '\0';
+	if (sscanf(num, "%llu %lld %lu %llu", &size, &out->mtime_sec,
+		    &out->mtime_nsec, &ino) != 4)
+		return false;
+	out->rel = *p;
+	out->size = size;
+	out->ino = ino;
+	*p = nl + 1;
+	return true;
+}
+
+static bool same_stat(const listed *l, const gsym_stat *st)
+{
+	return st->size == l->size && st->ino == l->ino &&
+		st->mtime_sec == l->mtime_sec &&
+		st->mtime_nsec == l->mtime_nsec;
+}
+
+bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats)
+{
+	const char *p = stats->ptr, *end = p + stats->size;
+	gsym_buf abs = GSYM_BUF_INIT;
+	bool same = true;
+	listed l;
+
+	while (same && p < end) {
+		gsym_stat st;
+
+		if (!next_listed(&l, &p, end)) {
+			same = false;
+			break;
+		}
+		gsym_buf_clear(&abs);
+		gsym_path_join(&abs, abs_top, l.rel);
+		same = gsym_platform_lstat(&st, abs.ptr) == 0 &&
+			same_stat(&l, &st);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&abs);
+	return same;
+}
+
+void gsym_copy_remove_listed(const char *abs_top, const gsym_buf *stats,
+	bool (*keep)(const char *rel, void *payload), void *payload)
+{
+	const char *p = stats->ptr, *end = p + stats->size;
+	gsym_buf abs = GSYM_BUF_INIT;
+	listed l;
+
+	/* children come before their directory: files, then emptied dirs */
+	while (p < end && next_listed(&l, &p, end)) {
+		gsym_stat st;
+
+		if (keep(l.rel, payload))
+			continue;
+		gsym_buf_clear(&abs);
+		gsym_path_join(&abs, abs_top, l.rel);
+		if (gsym_platform_lstat(&st, abs.ptr) < 0)
+			continue;
+		if (st.type == GSYM_FT_DIR)
+			gsym_platform_remove(abs.ptr); /* only when empty */
+		else if (st.type == GSYM_FT_FILE && same_stat(&l, &st))
+			gsym_platform_remove(abs.ptr);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&abs);
 }

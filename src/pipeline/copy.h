@@ -21,9 +21,30 @@
  * put the hash of the result in `hash`. When `dst` (absolute) is not
  * NULL, also create the copy there: `dst` must not exist. On failure a
  * partial copy is left at `dst` for the caller to remove.
+ *
+ * With `stats`, the copy's stat list: the lstat of each file and
+ * directory made below `dst`, a directory after what is in it, one line
+ * each ("<path>\0<size> <mtime s> <mtime ns> <inode>\n"). It proves
+ * the copy unedited by lstat alone: an edit changes a file's stat, and a
+ * file added or removed its directory's.
  */
 int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
-	const char *dst);
+	const char *dst, gsym_buf *stats);
+
+/*
+ * Does everything `stats` lists below the copy at `abs_top` still have
+ * the lstat it was made with? (The top's own is the record's.)
+ */
+bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats);
+
+/*
+ * Take out of the copy at `abs_top` what `stats` lists, unless `keep`
+ * says the path (relative to the top) is not ours now: a file only while
+ * unedited, a directory only once empty. What git wrote into the copy
+ * (the link became a directory of tracked files) stays.
+ */
+void gsym_copy_remove_listed(const char *abs_top, const gsym_buf *stats,
+	bool (*keep)(const char *rel, void *payload), void *payload);
 
 /* Remove a tree this tool created at `abs_path`, never following links. */
 int gsym_copy_remove(const char *abs_path);

@@ -195,7 +195,9 @@ static bool looks_like_placeholder(gsym_entry *e, const gsym_view *view)
 /* Does `disk` still carry the lstat recorded when the fallback was made? */
 static bool stat_recorded(const gsym_record *rec, const gsym_stat *disk)
 {
-	return rec->ino && disk->type == GSYM_FT_FILE &&
+	return rec->ino &&
+		disk->type ==
+		(rec->type == GSYM_TYPE_DIR ? GSYM_FT_DIR : GSYM_FT_FILE) &&
 		disk->ino == rec->ino && disk->size == rec->size &&
 		disk->mtime_sec == rec->mtime_sec &&
 		disk->mtime_nsec == rec->mtime_nsec;
@@ -220,9 +222,17 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 	 * index stamp: after a killed run it may still be git's stamp of its
 	 * own placeholder.)
 	 */
-	if (want == GSYM_FT_JUNCTION || stat_recorded(rec, disk)) {
+	if (want == GSYM_FT_JUNCTION ||
+		(want == GSYM_FT_FILE && stat_recorded(rec, disk))) {
 		*out = true;
 		return 0;
+	}
+	/* a deep copy: its top, then what its stat list holds below */
+	if (want == GSYM_FT_DIR && stat_recorded(rec, disk) && view->unedited) {
+		error = view->unedited(out, view, rec->path);
+		if (error != GSYM_ENOTFOUND)
+			return error;
+		gsym_error_clear();
 	}
 	if (rec->kind == GSYM_KIND_HARDLINK && disk->ino) {
 		/* ours while it is still the target's own inode */

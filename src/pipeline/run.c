@@ -1,6 +1,7 @@
 #include "pipeline/run.h"
 #include "util/alloc.h"
 #include "pipeline/apply.h"
+#include "pipeline/copy.h"
 #include "util/error.h"
 #include "git/record.h"
 #include "git/repo.h"
@@ -135,6 +136,59 @@ static bool head_has(const gsym_repo *repo, const char *path)
 	return has;
 }
 
+typedef struct {
+	const gsym_index_file *f;
+	gsym_buf path;
+	size_t top; /* length of "<copy's path>/" */
+} strip_ctx;
+
+/* Is `rel` below the copy tracked now, or above something tracked? */
+static bool tracked_now(const char *rel, void *payload)
+{
+	strip_ctx *s = payload;
+	bool tracked;
+
+	gsym_buf_truncate(&s->path, s->top);
+	gsym_buf_puts(&s->path, rel);
+	tracked = gsym_index_file_find(s->f, s->path.ptr) >= 0;
+	gsym_buf_putc(&s->path, '/');
+	return tracked || gsym_index_file_has_prefix(s->f, s->path.ptr);
+}
+
+/*
+ * A directory link became a directory of tracked files: git removed the
+ * link (it could not: our copy is a directory) and wrote its files into
+ * our copy. What the copy's stat list holds that git does not track, and
+ * that nobody edited, goes; the record with it.
+ */
+static int strip_copy(bool *keep, gsym_apply_ctx *actx, const gsym_repo *repo,
+	const gsym_record *rec)
+{
+	gsym_buf stats = GSYM_BUF_INIT, dir = GSYM_BUF_INIT,
+		 abs = GSYM_BUF_INIT;
+	strip_ctx s;
+
+	*keep = false;
+	gsym_buf_printf(&dir, "%ssymlinks/", repo->gitdir);
+	if (actx->dry_run ||
+		gsym_state_manifest_get(&stats, dir.ptr, rec->path) < 0) {
+		gsym_error_clear();
+		goto done;
+	}
+	s.f = &repo->file;
+	memset(&s.path, 0, sizeof(s.path));
+	gsym_buf_printf(&s.path, "%s/", rec->path);
+	s.top = s.path.size;
+	gsym_path_join(&abs, repo->workdir, rec->path);
+	gsym_copy_remove_listed(abs.ptr, &stats, tracked_now, &s);
+	gsym_buf_dispose(&s.path);
+done:
+	gsym_buf_dispose(&stats);
+	gsym_buf_dispose(&dir);
+	gsym_buf_dispose(&abs);
+	return 0;
+}
+
 /*
  * The record of a path that is no longer a link entry. Gone from the
  * index (the link was deleted), or replaced by entries our sparse block
@@ -175,6 +229,9 @@ static int settle_record(bool *keep, gsym_apply_ctx *actx,
 					       0) &
 			GSYM_INDEX_SKIP_WORKTREE;
 	gsym_buf_dispose(&below);
+	if (!hidden && pos < 0 && rec->kind == GSYM_KIND_COPY &&
+		rec->type == GSYM_TYPE_DIR)
+		return strip_copy(keep, actx, repo, rec);
 	return gsym_apply_leftover(keep, actx, rec, hidden);
 }
 

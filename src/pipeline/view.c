@@ -101,6 +101,17 @@ static int l_readdir(const gsym_view *view, const char *path,
 	return error;
 }
 
+static int l_unedited(bool *out, const gsym_view *view, const char *path)
+{
+	const gsym_view *in = inner_of(view);
+	int error;
+
+	lock(view);
+	error = in->unedited(out, in, path);
+	unlock(view);
+	return error;
+}
+
 void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner)
 {
 	out->inner = inner;
@@ -112,6 +123,7 @@ void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner)
 	out->view.hash = l_hash;
 	out->view.attr = l_attr;
 	out->view.readdir = l_readdir;
+	out->view.unedited = inner->unedited ? l_unedited : NULL;
 	out->view.workdir = inner->workdir;
 	out->view.payload = out;
 }

@@ -64,6 +64,12 @@ struct gsym_view {
 	int (*readdir)(const gsym_view *view, const char *path,
 		int (*cb)(const char *name, void *payload), void *payload);
 
+	/*
+	 * Does the deep copy this tool made at `path` still hold what its
+	 * stat list (copy.h) recorded, below its top? GSYM_ENOTFOUND when
+	 * there is no list. May be NULL: the copy is then hashed.
+	 */
+	int (*unedited)(bool *out, const gsym_view *view, const char *path);
 	/* Absolute path of the working tree, ending with '/' ("" in tests). */
 	const char *workdir;
 

@@ -1,6 +1,7 @@
 #include "workflow/fsmonitor.h"
 #include "git/repo.h"
 #include "git/state.h"
+#include "pipeline/copy.h"
 #include "platform/platform.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -47,6 +48,21 @@ static bool stat_equal(const query *q, const gsym_istat *is, uint32_t mode,
 			is->gid == st->gid);
 }
 
+static bool copy_unedited(const query *q, const char *path,
+	const gsym_buf *stats)
+{
+	gsym_buf top = GSYM_BUF_INIT;
+	bool same;
+
+	if (!stats->size)
+		return true;
+	gsym_buf_sets(&top, q->repo->workdir);
+	gsym_buf_puts(&top, path);
+	same = gsym_copy_unedited(top.ptr, stats);
+	gsym_buf_dispose(&top);
+	return same;
+}
+
 /* Is what is at `rec->path` (`st`) still the fallback this tool made? */
 static bool still_ours(const query *q, const gsym_record *rec,
 	const gsym_stat *st)
@@ -67,10 +83,20 @@ static bool still_ours(const query *q, const gsym_record *rec,
 		gsym_buf_dispose(&target);
 		return same;
 	}
-	return rec->ino && st->ino == rec->ino && st->size == rec->size &&
-		st->mtime_sec == rec->mtime_sec &&
-		st->mtime_nsec == rec->mtime_nsec &&
-		(st->type == GSYM_FT_DIR) == (rec->type == GSYM_TYPE_DIR);
+	if (!rec->ino || st->ino != rec->ino || st->size != rec->size ||
+		st->mtime_sec != rec->mtime_sec ||
+		st->mtime_nsec != rec->mtime_nsec ||
+		(st->type == GSYM_FT_DIR) != (rec->type == GSYM_TYPE_DIR))
+		return false;
+	if (rec->type != GSYM_TYPE_DIR)
+		return true;
+	/* a deep copy: an edit inside shows in its stat list */
+	same = gsym_state_manifest_get(&target, q->state->dir, rec->path) ==
+			GSYM_ENOTFOUND ||
+		copy_unedited(q, rec->path, &target);
+	gsym_error_clear();
+	gsym_buf_dispose(&target);
+	return same;
 }
 
 static void look(void *payload, size_t i)
@@ -94,18 +120,26 @@ static void look(void *payload, size_t i)
 	gsym_index_item_istat(&is, item);
 	gsym_buf_sets(&path, q->repo->workdir);
 	gsym_buf_puts(&path, item->path);
+	rec = (mode & MODE_TYPE) == MODE_LINK ?
+		gsym_state_find(q->state, item->path) :
+		NULL;
 	if (gsym_platform_lstat(&st, path.ptr) < 0) {
 		gsym_error_clear();
 		q->named[i] = 1;
+	} else if (rec && rec->kind != GSYM_KIND_JUNCTION) {
+		/*
+		 * Our fallback for this very version of the link, unedited:
+		 * what git would find is ours to answer for (a hard link
+		 * changes with its target, as a link's target would)
+		 */
+		q->named[i] = memcmp(rec->blob, gsym_index_item_id(item),
+				      GSYM_OID_RAWSZ) != 0 ||
+			!still_ours(q, rec, &st);
 	} else if (stat_equal(q, &is, mode, &st)) {
 		/* racily clean: git compares the content */
 		q->named[i] = (int64_t)is.mtime_sec >= q->repo->index_mtime;
 	} else {
-		rec = (mode & MODE_TYPE) == MODE_LINK ?
-			gsym_state_find(q->state, item->path) :
-			NULL;
-		q->named[i] = !rec || rec->kind == GSYM_KIND_JUNCTION ||
-			!still_ours(q, rec, &st);
+		q->named[i] = 1;
 	}
 	gsym_buf_dispose(&path);
 }

@@ -117,7 +117,7 @@ static int v_hash(unsigned char *out, const gsym_view *view, const char *path,
 	int error;
 
 	if (type == GSYM_TYPE_DIR)
-		return gsym_copy_dir(out, view, path, NULL);
+		return gsym_copy_dir(out, view, path, NULL, NULL);
 	if ((error = v_read(&b, view, path, 1 << 20)) == 0) {
 		git_odb_hash(&oid, b.ptr, b.size, GIT_OBJECT_BLOB);
 		memcpy(out, oid.id, 20);
@@ -149,7 +149,7 @@ static int v_attr(gsym_type *out, const gsym_view *view, const char *path)
 }
 
 static gsym_view view = { lookup, v_lstat, v_readlink, v_read, v_hash, v_attr,
-	v_readdir, "/w/", NULL };
+	v_readdir, NULL, "/w/", NULL };
 
 static gsym_state_file state;
 static gsym_plan_opts opts;
