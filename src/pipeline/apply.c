@@ -192,7 +192,7 @@ static bool is_unavailable(int error)
 
 /* Make one form of the link at `tmp`; unavailable codes mean "next". */
 static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
-	const char *tmp)
+	const char *tmp, gsym_buf *stats)
 {
 	gsym_buf src = GSYM_BUF_INIT;
 	int error = 0;
@@ -213,15 +213,10 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 		break;
 	case GSYM_HOW_COPY:
 		if (e->type == GSYM_TYPE_DIR) {
-			gsym_buf stats = GSYM_BUF_INIT;
-
 			/* with the stat list that proves it unedited later */
+			gsym_buf_clear(stats);
 			error = gsym_copy_dir(e->hash, ctx->view, e->resolved,
-				tmp, &stats);
-			if (!error && !ctx->dry_run)
-				error = gsym_state_manifest_put(ctx->state,
-					e->path, &stats);
-			gsym_buf_dispose(&stats);
+				tmp, stats);
 			if (error < 0)
 				/* never leave half a copy behind */
 				gsym_copy_discard(tmp);
@@ -255,9 +250,26 @@ static void fail(gsym_entry *e, gsym_state state)
 	e->state = state;
 }
 
+/* Keep a deep copy's stat list (copy.h), its top's line first. */
+static int put_stats(gsym_apply_ctx *ctx, const char *path,
+	const gsym_stat *top, const gsym_buf *below)
+{
+	gsym_buf all = GSYM_BUF_INIT;
+	int error;
+
+	gsym_buf_putc(&all, '\0');
+	gsym_buf_printf(&all, "%llu %lld %u %llu\n",
+		(unsigned long long)top->size, (long long)top->mtime_sec,
+		top->mtime_nsec, (unsigned long long)top->ino);
+	gsym_buf_put(&all, below->ptr, below->size);
+	error = gsym_state_manifest_put(ctx->state, path, &all);
+	gsym_buf_dispose(&all);
+	return error;
+}
+
 static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
-	gsym_buf tmp = GSYM_BUF_INIT;
+	gsym_buf tmp = GSYM_BUF_INIT, stats = GSYM_BUF_INIT;
 	gsym_record rec;
 	gsym_stat made_st;
 	unsigned int i;
@@ -269,12 +281,13 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		goto failed;
 	tmp_name(&tmp, abs, "new");
 	for (i = 0; i < e->nhows && !made; i++) {
-		error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr);
+		error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr, &stats);
 		if (error == GSYM_EEXISTS) {
 			/* a leftover of a killed run: ours by its name */
 			if ((error = gsym_copy_remove(tmp.ptr)) < 0)
 				goto failed;
-			error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr);
+			error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr,
+				&stats);
 		}
 		if (!error) {
 			made = true;
@@ -316,6 +329,13 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		rec.ino = made_st.ino;
 		rec.src = e->resolved;
 		rec.path = e->path;
+		/*
+		 * A deep copy's stat list, its top first (as recorded: the
+		 * list belongs to this record), before it is in place
+		 */
+		if (e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR &&
+			(error = put_stats(ctx, e->path, &made_st, &stats)) < 0)
+			goto failed;
 		/* journaled before it is in place: a kill leaves it provable */
 		state_lock(ctx);
 		error = gsym_state_journal(ctx->state, &rec);
@@ -354,6 +374,7 @@ failed:
 	gsym_copy_discard(tmp.ptr);
 done:
 	gsym_buf_dispose(&tmp);
+	gsym_buf_dispose(&stats);
 	return 0;
 }
 

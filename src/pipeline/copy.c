@@ -354,6 +354,15 @@ bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats)
 	return same;
 }
 
+bool gsym_copy_stats_of(const gsym_buf *stats, const gsym_stat *top)
+{
+	const char *p = stats->ptr;
+	listed l;
+
+	return p && next_listed(&l, &p, p + stats->size) && !*l.rel &&
+		same_stat(&l, top);
+}
+
 void gsym_copy_remove_listed(const char *abs_top, const gsym_buf *stats,
 	bool (*keep)(const char *rel, void *payload), void *payload)
 {
@@ -365,8 +374,8 @@ void gsym_copy_remove_listed(const char *abs_top, const gsym_buf *stats,
 	while (p < end && next_listed(&l, &p, end)) {
 		gsym_stat st;
 
-		if (keep(l.rel, payload))
-			continue;
+		if (!*l.rel || keep(l.rel, payload))
+			continue; /* the top is the caller's */
 		gsym_buf_clear(&abs);
 		gsym_path_join(&abs, abs_top, l.rel);
 		if (gsym_platform_lstat(&st, abs.ptr) < 0)

@@ -32,10 +32,14 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 	const char *dst, gsym_buf *stats);
 
 /*
- * Does everything `stats` lists below the copy at `abs_top` still have
- * the lstat it was made with? (The top's own is the record's.)
+ * Does everything `stats` lists in the copy at `abs_top` still have the
+ * lstat it was made with? A list kept for a record starts with the top's
+ * own line (an empty path).
  */
 bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats);
+
+/* Is `top` (an lstat) the one on the first line of `stats`, the top's? */
+bool gsym_copy_stats_of(const gsym_buf *stats, const gsym_stat *top);
 
 /*
  * Take out of the copy at `abs_top` what `stats` lists, unless `keep`

@@ -90,9 +90,12 @@ static bool still_ours(const query *q, const gsym_record *rec,
 		return false;
 	if (rec->type != GSYM_TYPE_DIR)
 		return true;
-	/* a deep copy: an edit inside shows in its stat list */
-	same = gsym_state_manifest_get(&target, q->state->dir, rec->path) ==
-			GSYM_ENOTFOUND ||
+	/*
+	 * A deep copy: an edit inside shows in its stat list, when the list
+	 * is this record's (a run making a new copy writes the list first)
+	 */
+	same = gsym_state_manifest_get(&target, q->state->dir, rec->path) < 0 ||
+		!gsym_copy_stats_of(&target, st) ||
 		copy_unedited(q, rec->path, &target);
 	gsym_error_clear();
 	gsym_buf_dispose(&target);

@@ -543,9 +543,10 @@ static void report(watch_ctx *ctx, gsym_state_file *before, const strlist *hits,
 
 /*
  * A hash (FNV-1a) of what a run over the whole tree follows in the index:
- * each link entry's path, blob and skip-worktree bit. `git status` or
- * `git commit` write the index without changing it; a checkout that adds,
- * removes or retargets a link, or clears a fallback's bit, changes it.
+ * each link entry's path, blob, skip-worktree bit and fsmonitor mark.
+ * `git status` or `git commit` write the index without changing it; a
+ * checkout that adds, removes or retargets a link, or clears a fallback's
+ * bit or mark, changes it.
  */
 static int index_links(uint64_t *out, const watch_ctx *ctx)
 {
@@ -568,7 +569,10 @@ static int index_links(uint64_t *out, const watch_ctx *ctx)
 			h = (h ^ (unsigned char)*p) * 1099511628211ull;
 		for (k = 0; k < GSYM_OID_RAWSZ; k++)
 			h = (h ^ id[k]) * 1099511628211ull;
-		h = (h ^ (item->ext_flags & GSYM_INDEX_SKIP_WORKTREE ? 1 : 2)) *
+		h = (h ^
+			    ((item->ext_flags & GSYM_INDEX_SKIP_WORKTREE ? 1 :
+									   2) |
+				    (item->fsmn_valid ? 4 : 8))) *
 			1099511628211ull;
 	}
 	*out = h;

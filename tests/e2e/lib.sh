@@ -149,3 +149,15 @@ index_ext() {
 		python3 "$FIXTURES/gitindex.py" extensions "$1/.git/index"
 	fi
 }
+
+# the link entries git's fsmonitor trusts unchanged (lowercase tags of
+# `git ls-files -f`): where the tool hides its fallbacks from git's checks
+fsmn_links() {
+	git -C "$1" ls-files -s | awk -F '\t' '$1 ~ /^120000 / { print $2 }' >"$TMP/fsmn.links"
+	git -C "$1" ls-files -f | sed -n 's/^[a-z] //p' | grep -Fx -f "$TMP/fsmn.links"
+}
+
+# core.fsmonitor runs this tool's hook
+fsmn_ours() {
+	git -C "$1" config core.fsmonitor | grep -q "' hook fsmonitor\$"
+}

@@ -34,8 +34,7 @@ expect_eq "escaping placeholder untouched" "../outside-of-tree" "$(cat "$c/escap
 check "no file outside the tree" test ! -e "$EXFAT/outside-of-tree"
 
 check "git status is clean" git_clean "$c"
-expect_eq "skip-worktree bits on exactly the fallbacks" \
-	"aa-later
+fallbacks="aa-later
 dir-link
 dot-prefix
 file-link
@@ -44,10 +43,15 @@ space link
 sub/deep/er/up
 tool-link
 trailing-slash
-ünïcode-link" "$(skip_bits "$c" | LC_ALL=C sort)"
+ünïcode-link"
+printf '%s\n' "$fallbacks" >"$TMP/fallbacks"
+expect_eq "git's fsmonitor trusts every fallback" "$fallbacks" \
+	"$(fsmn_links "$c" | grep -Fx -f "$TMP/fallbacks" | LC_ALL=C sort)"
+check "core.fsmonitor runs our hook" fsmn_ours "$c"
+expect_eq "no skip-worktree bit" "" "$(skip_bits "$c")"
 check "exclude block lists the directory fallbacks" grep -qx "/dir-link" "$c/.git/info/exclude"
-check "sparse block hides every fallback from git" grep -qx '!/dir-link' "$c/.git/info/sparse-checkout"
-check "git's sparse checkout is on (by us)" test "$(git -C "$c" config symlinks.sparse)" = true
+check "no sparse checkout" test ! -e "$c/.git/info/sparse-checkout" -a -z "$(git -C "$c" config core.sparseCheckout)"
+check "git status says nothing of a sparse checkout" sh -c "! git -C '$c' status | grep -i sparse"
 check "state file records the fallbacks" grep -q "^copy	dir	.*	dir-link$" "$c/.git/symlinks/state"
 check "git add -A keeps every link entry" tree_kept "$c"
 check "git status still clean after add -A" git_clean "$c"
@@ -76,8 +80,12 @@ check "edited deep copy kept" test -f "$c/dir-link/extra.txt"
 "$GSYM" -C "$c" status --json >"$TMP/st.json"
 expect_eq "edited copy is modified" "copy modified" "$(jget tool-link)"
 expect_eq "edited deep copy is modified" "copy modified" "$(jget dir-link)"
-check "git status stays clean (the bit hides the edit)" git_clean "$c"
-check "git add -A does not stage the edited copy" tree_kept "$c"
+# an edit of a copy is a local change git sees, as any edited file
+expect_eq "git sees the edited copies" " D dir-link
+ M tool-link" "$(git -C "$c" status --porcelain)"
+check_fails "a checkout that would replace the edited deep copy refuses" \
+	git -C "$c" checkout -q dir-link-moved
+check "the edit is still there" test -f "$c/dir-link/extra.txt"
 expect_rc "--force replaces them (exit 1: the unsafe entries remain)" 1 "$GSYM" -C "$c" restore --force
 check "--force left only the unsafe entries alone" sh -c "! grep -v '^unsafe ' '$TMP/err' | grep -q ."
 expect_eq "edited file copy backed up" "my edit" "$(cat "$c/.git/symlinks/backup/tool-link")"
@@ -104,7 +112,7 @@ git -C "$c" checkout -q main && "$GSYM" -C "$c" restore -q
 
 # --- a *directory* link changes: plain git checkout, then restore ------------------
 check "checkout where a dir link changes" git -C "$c" checkout -q dir-link-moved
-check "git left the copy alone (sparse block)" test -f "$c/dir-link/include/lib.h"
+check "git put the new link's placeholder there, as it would a link" test -f "$c/dir-link"
 "$GSYM" -C "$c" restore -q
 check "the deep copy follows the new target" test -f "$c/dir-link/README.md"
 check "git status clean" git_clean "$c"
@@ -114,21 +122,21 @@ check "and back" git -C "$c" checkout -q main
 check "the deep copy follows back" test -f "$c/dir-link/include/lib.h"
 check "git status clean back on main" git_clean "$c"
 
-# --- a mixed reset strips the bits; restore puts them back --------------------------
+# --- a mixed reset drops the marks; restore puts them back --------------------------
 # a mixed reset rewrites the entries that differ from the commit it moves to
-bits=$(skip_bits "$c")
+marks=$(fsmn_links "$c" | grep -Fx -f "$TMP/fallbacks")
 orig=$(git -C "$c" rev-parse HEAD)
 git -C "$c" reset -q origin/file-link-moved && git -C "$c" reset -q "$orig"
 expect_eq "back on the original commit" "$orig" "$(git -C "$c" rev-parse HEAD)"
 "$GSYM" -C "$c" restore -q
 check "restore re-protects: git status clean" git_clean "$c"
-expect_eq "every bit back" "$bits" "$(skip_bits "$c")"
+expect_eq "every mark back" "$marks" "$(fsmn_links "$c" | grep -Fx -f "$TMP/fallbacks")"
 check "links kept after re-protection" tree_kept "$c"
-# the same when every bit is stripped at once
-git -C "$c" ls-files -z | xargs -0 git -C "$c" update-index --no-skip-worktree
-expect_eq "all bits stripped" "" "$(skip_bits "$c")"
+# the same when every mark is dropped at once
+git -C "$c" ls-files -z | xargs -0 git -C "$c" update-index --no-fsmonitor-valid
+expect_eq "all marks dropped" "" "$(git -C "$c" ls-files -f | sed -n 's/^[a-z] //p')"
 "$GSYM" -C "$c" restore -q
-expect_eq "restore puts every bit back" "$bits" "$(skip_bits "$c")"
+expect_eq "restore puts every mark back" "$marks" "$(fsmn_links "$c" | grep -Fx -f "$TMP/fallbacks")"
 check "git status clean again" git_clean "$c"
 
 # --- reset: exactly what git wrote -----------------------------------------------------
@@ -138,6 +146,7 @@ expect_eq "reset leaves exactly git's placeholders" "$(snapshot "$EXFAT/fresh")"
 expect_eq "no skip-worktree bit left" "" "$(skip_bits "$c")"
 check "no exclude line left" sh -c "! grep -q git-symlinks '$c/.git/info/exclude'"
 check "no sparse-checkout file left" test ! -e "$c/.git/info/sparse-checkout"
+check "core.fsmonitor unset again" test -z "$(git -C "$c" config core.fsmonitor)"
 expect_eq "git's sparse checkout off again" "" "$(git -C "$c" config --get core.sparseCheckout)"
 check "no state left" test ! -e "$c/.git/symlinks/state"
 check "git status clean after reset" git_clean "$c"
