@@ -1,4 +1,5 @@
 #include "workflow/fsmonitor.h"
+#include "git/changes.h"
 #include "git/repo.h"
 #include "git/state.h"
 #include "pipeline/copy.h"
@@ -7,6 +8,7 @@
 #include "util/error.h"
 #include "util/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -24,22 +26,32 @@ typedef struct {
 	gsym_state_file *state;
 	bool trust_ctime; /* core.trustctime */
 	bool check_stat; /* core.checkStat is not "minimal" */
+	bool filemode; /* core.filemode: the executable bit counts */
+	gsym_pathset hardlinked; /* targets of our hard links */
 	unsigned char *named; /* per entry: name it in the answer */
 } query;
 
-/* What git's match_stat_data compares (read-cache.c), and the type. */
+/*
+ * What git's match_stat_data compares (read-cache.c), the type and the
+ * executable bit. `ctime_moves`: the file is the target of a hard link
+ * this tool made, whose ctime each link made to it moves: what changes
+ * its content changes more than that.
+ */
 static bool stat_equal(const query *q, const gsym_istat *is, uint32_t mode,
-	const gsym_stat *st)
+	const gsym_stat *st, bool ctime_moves)
 {
 	if ((mode & MODE_TYPE) == MODE_FILE ?
 			st->type != GSYM_FT_FILE :
 			st->type != GSYM_FT_FILE && st->type != GSYM_FT_LINK)
 		return false;
+	if ((mode & MODE_TYPE) == MODE_FILE && q->filemode &&
+		!(mode & 0100) != !(st->mode & 0100))
+		return false;
 	if (is->mtime_sec != (uint32_t)st->mtime_sec ||
 		is->mtime_nsec != st->mtime_nsec ||
 		is->size != (uint32_t)st->size)
 		return false;
-	if (q->trust_ctime && q->check_stat &&
+	if (q->trust_ctime && q->check_stat && !ctime_moves &&
 		(is->ctime_sec != (uint32_t)st->ctime_sec ||
 			is->ctime_nsec != st->ctime_nsec))
 		return false;
@@ -138,13 +150,21 @@ static void look(void *payload, size_t i)
 		q->named[i] = memcmp(rec->blob, gsym_index_item_id(item),
 				      GSYM_OID_RAWSZ) != 0 ||
 			!still_ours(q, rec, &st);
-	} else if (stat_equal(q, &is, mode, &st)) {
+	} else if (stat_equal(q, &is, mode, &st,
+			   st.nlink > 1 &&
+				   gsym_pathset_has(&q->hardlinked,
+					   item->path))) {
 		/* racily clean: git compares the content */
 		q->named[i] = (int64_t)is.mtime_sec >= q->repo->index_mtime;
 	} else {
 		q->named[i] = 1;
 	}
 	gsym_buf_dispose(&path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static bool config_bool(git_config *cfg, const char *name, bool dflt)
@@ -170,6 +190,7 @@ static void read_settings(query *q)
 		return;
 	}
 	q->trust_ctime = config_bool(cfg, "core.trustctime", true);
+	q->filemode = config_bool(cfg, "core.filemode", true);
 	if (git_config_get_string_buf(&minimal, cfg, "core.checkstat") == 0)
 		q->check_stat = strcmp(minimal.ptr, "minimal") != 0;
 	git_error_clear();
@@ -206,6 +227,11 @@ int gsym_fsmonitor_answer(const char *version, FILE *out)
 	/* a killed run's paths are not provably anything */
 	for (i = 0; i < state.ntouched; i++)
 		gsym_state_remove(&state, state.touched[i]);
+	for (i = 0; i < state.n; i++)
+		if (state.v[i].kind == GSYM_KIND_HARDLINK && state.v[i].src)
+			gsym_pathset_add(&q.hardlinked, state.v[i].src);
+	if (q.hardlinked.n > 1)
+		qsort(q.hardlinked.v, q.hardlinked.n, sizeof(char *), cmp_str);
 	gsym_parallel(n, n < PARALLEL_MIN ? 1 : gsym_platform_cpus() * 2, look,
 		&q);
 
@@ -225,6 +251,7 @@ int gsym_fsmonitor_answer(const char *version, FILE *out)
 			fputc('\0', out);
 		}
 	free(q.named);
+	gsym_pathset_dispose(&q.hardlinked);
 	gsym_state_dispose(&state);
 	gsym_repo_close(&repo);
 	git_libgit2_shutdown();
