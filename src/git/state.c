@@ -118,9 +118,15 @@ static void format_record(gsym_buf *out, const gsym_record *r)
 	gsym_hex(out, r->blob, GSYM_OID_RAWSZ);
 	gsym_buf_putc(out, '\t');
 	gsym_hex(out, r->hash, GSYM_OID_RAWSZ);
-	gsym_buf_printf(out, "\t%llu/%lld.%09u/%llu\t",
+	gsym_buf_printf(out, "\t%llu/%lld.%09u/%llu",
 		(unsigned long long)r->size, (long long)r->mtime_sec,
 		r->mtime_nsec, (unsigned long long)r->ino);
+	if (r->src_known)
+		gsym_buf_printf(out, ":%llu/%lld.%09u/%llu",
+			(unsigned long long)r->src_size,
+			(long long)r->src_mtime_sec, r->src_mtime_nsec,
+			(unsigned long long)r->src_ino);
+	gsym_buf_putc(out, '\t');
 	put_escaped(out, r->src ? r->src : "");
 	gsym_buf_putc(out, '\t');
 	put_escaped(out, r->path);
@@ -135,8 +141,10 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 	unsigned long long size, ino;
 	long long sec;
 	unsigned int nsec;
-	char stat[96];
+	int used = 0;
+	char stat[160];
 
+	memset(r, 0, sizeof(*r));
 	for (k = 0; k <= len && i < 7; k++) {
 		if (k == len || (line[k] == '\t' && i < 6)) {
 			f[i] = line + start;
@@ -149,12 +157,23 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 		return false;
 	memcpy(stat, f[4], flen[4]);
 	stat[flen[4]] = '\0';
-	if (sscanf(stat, "%llu/%lld.%u/%llu", &size, &sec, &nsec, &ino) != 4)
+	if (sscanf(stat, "%llu/%lld.%u/%llu%n", &size, &sec, &nsec, &ino,
+		    &used) != 4)
 		return false;
 	r->size = size;
 	r->mtime_sec = sec;
 	r->mtime_nsec = nsec;
 	r->ino = ino;
+	/* the target's, when recorded (older state files have none) */
+	if (stat[used] == ':' &&
+		sscanf(stat + used + 1, "%llu/%lld.%u/%llu", &size, &sec, &nsec,
+			&ino) == 4) {
+		r->src_known = true;
+		r->src_size = size;
+		r->src_mtime_sec = sec;
+		r->src_mtime_nsec = nsec;
+		r->src_ino = ino;
+	}
 	if (flen[0] == 4 && !memcmp(f[0], "copy", 4))
 		r->kind = GSYM_KIND_COPY;
 	else if (flen[0] == 8 && !memcmp(f[0], "hardlink", 8))

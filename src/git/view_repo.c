@@ -188,22 +188,14 @@ static int view_readdir(const gsym_view *view, const char *path,
 	return error;
 }
 
-static int view_unedited(bool *out, const gsym_view *view, const char *path)
+static int view_copy_stats(gsym_buf *out, const gsym_view *view,
+	const char *path)
 {
-	gsym_repo_view *rv = rv_of(view);
-	gsym_buf stats = GSYM_BUF_INIT, dir = GSYM_BUF_INIT;
-	char *top;
+	gsym_buf dir = GSYM_BUF_INIT;
 	int error;
 
-	*out = false;
-	gsym_buf_printf(&dir, "%ssymlinks/", rv->repo->gitdir);
-	error = gsym_state_manifest_get(&stats, dir.ptr, path);
-	if (!error) {
-		top = gsym_strdup(abs_path(rv, path));
-		*out = gsym_copy_unedited(top, &stats);
-		free(top);
-	}
-	gsym_buf_dispose(&stats);
+	gsym_buf_printf(&dir, "%ssymlinks/", rv_of(view)->repo->gitdir);
+	error = gsym_state_manifest_get(out, dir.ptr, path);
 	gsym_buf_dispose(&dir);
 	return error;
 }
@@ -223,7 +215,7 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	view->hash = view_hash;
 	view->attr = view_attr;
 	view->readdir = view_readdir;
-	view->unedited = view_unedited;
+	view->copy_stats = view_copy_stats;
 	view->workdir = repo->workdir;
 	view->payload = rv;
 }

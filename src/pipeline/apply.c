@@ -251,18 +251,15 @@ static void fail(gsym_entry *e, gsym_state state)
 }
 
 /* Keep a deep copy's stat list (copy.h), its top's line first. */
-static int put_stats(gsym_apply_ctx *ctx, const char *path,
-	const gsym_stat *top, const gsym_buf *below)
+static int put_stats(gsym_apply_ctx *ctx, const gsym_record *rec,
+	const gsym_stat *top, const gsym_stat *src_top, const gsym_buf *below)
 {
 	gsym_buf all = GSYM_BUF_INIT;
 	int error;
 
-	gsym_buf_putc(&all, '\0');
-	gsym_buf_printf(&all, "%llu %lld %u %llu\n",
-		(unsigned long long)top->size, (long long)top->mtime_sec,
-		top->mtime_nsec, (unsigned long long)top->ino);
+	gsym_copy_stats_line(&all, "", rec->src, top, src_top);
 	gsym_buf_put(&all, below->ptr, below->size);
-	error = gsym_state_manifest_put(ctx->state, path, &all);
+	error = gsym_state_manifest_put(ctx->state, rec->path, &all);
 	gsym_buf_dispose(&all);
 	return error;
 }
@@ -271,7 +268,8 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
 	gsym_buf tmp = GSYM_BUF_INIT, stats = GSYM_BUF_INIT;
 	gsym_record rec;
-	gsym_stat made_st;
+	gsym_stat made_st, src_st;
+	int64_t read_at;
 	unsigned int i;
 	int error = GSYM_EUNSUPPORTED;
 	bool made = false;
@@ -280,6 +278,12 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		(error = backup(ctx, e, abs)) < 0)
 		goto failed;
 	tmp_name(&tmp, abs, "new");
+	/* the target as it is before it is copied: a later change shows */
+	read_at = gsym_platform_now();
+	memset(&src_st, 0, sizeof(src_st));
+	if (e->resolved &&
+		ctx->view->lstat(&src_st, ctx->view, e->resolved) < 0)
+		gsym_error_clear();
 	for (i = 0; i < e->nhows && !made; i++) {
 		error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr, &stats);
 		if (error == GSYM_EEXISTS) {
@@ -330,11 +334,28 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		rec.src = e->resolved;
 		rec.path = e->path;
 		/*
+		 * The target's stat proves the copy current later only when
+		 * it is older than the read (git's racy-clean rule, with the
+		 * coarsest clock a disk here keeps: exFAT's 2 s)
+		 */
+		if (e->made == GSYM_HOW_COPY &&
+			src_st.mtime_sec < read_at - GSYM_RACY_SECONDS &&
+			(e->type != GSYM_TYPE_DIR ||
+				gsym_copy_stats_older(&stats,
+					read_at - GSYM_RACY_SECONDS))) {
+			rec.src_known = true;
+			rec.src_size = src_st.size;
+			rec.src_mtime_sec = src_st.mtime_sec;
+			rec.src_mtime_nsec = src_st.mtime_nsec;
+			rec.src_ino = src_st.ino;
+		}
+		/*
 		 * A deep copy's stat list, its top first (as recorded: the
 		 * list belongs to this record), before it is in place
 		 */
 		if (e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR &&
-			(error = put_stats(ctx, e->path, &made_st, &stats)) < 0)
+			(error = put_stats(ctx, &rec, &made_st, &src_st,
+				 &stats)) < 0)
 			goto failed;
 		/* journaled before it is in place: a kill leaves it provable */
 		state_lock(ctx);

@@ -83,20 +83,31 @@ static bool is_temporary(const char *name)
 			!strcmp(name + n - 9, ".gsym-old"));
 }
 
-/* Note the lstat of `dst` (made as `rel`) in w->stats. */
-static int stat_made(walk_ctx *w, const char *dst, const char *rel)
+/* Note the lstat of `dst` (made as `rel` from `src`, `sst`) in w->stats. */
+static int stat_made(walk_ctx *w, const char *dst, const char *rel,
+	const char *src, const gsym_stat *sst)
 {
 	gsym_stat st;
 	int error = gsym_platform_lstat(&st, dst);
 
 	if (error < 0)
 		return error;
-	gsym_buf_puts(w->stats, rel);
-	gsym_buf_putc(w->stats, '\0');
-	gsym_buf_printf(w->stats, "%llu %lld %u %llu\n",
-		(unsigned long long)st.size, (long long)st.mtime_sec,
-		st.mtime_nsec, (unsigned long long)st.ino);
+	gsym_copy_stats_line(w->stats, rel, src, &st, sst);
 	return 0;
+}
+
+void gsym_copy_stats_line(gsym_buf *out, const char *rel, const char *src,
+	const gsym_stat *made, const gsym_stat *from)
+{
+	gsym_buf_puts(out, rel);
+	gsym_buf_putc(out, '\0');
+	gsym_buf_puts(out, src);
+	gsym_buf_putc(out, '\0');
+	gsym_buf_printf(out, "%llu %lld %u %llu %llu %lld %u %llu\n",
+		(unsigned long long)made->size, (long long)made->mtime_sec,
+		made->mtime_nsec, (unsigned long long)made->ino,
+		(unsigned long long)from->size, (long long)from->mtime_sec,
+		from->mtime_nsec, (unsigned long long)from->ino);
 }
 
 static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
@@ -124,7 +135,7 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 		error = w->view->hash(id, w->view, src, GSYM_TYPE_FILE);
 	}
 	if (!error && dst && w->stats)
-		error = stat_made(w, dst, rel);
+		error = stat_made(w, dst, rel, src, &st);
 	if (error < 0)
 		return error;
 	gsym_buf_printf(&w->manifest, "%c ", (st.mode & 0100) ? 'X' : 'F');
@@ -227,8 +238,12 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 	}
 	w->depth--;
 	/* after its children: what they did to it is part of its stat */
-	if (!error && dst && w->stats && *rel)
-		error = stat_made(w, dst, rel);
+	if (!error && dst && w->stats && *rel) {
+		gsym_stat sst;
+
+		if (!(error = w->view->lstat(&sst, w->view, src)))
+			error = stat_made(w, dst, rel, src, &sst);
+	}
 done:
 	names_free(&ns);
 	gsym_buf_dispose(&csrc);
@@ -293,32 +308,38 @@ void gsym_copy_discard(const char *abs_path)
 	gsym_error_restore(&saved, 0);
 }
 
-/* One line of a stat list: the path and the lstat it had. */
+/* One line of a stat list: the path, its source, their lstat then. */
 typedef struct {
-	const char *rel;
-	uint64_t size, ino;
-	long long mtime_sec;
-	unsigned long mtime_nsec;
+	const char *rel, *src;
+	uint64_t size, ino, src_size, src_ino;
+	long long mtime_sec, src_mtime_sec;
+	unsigned long mtime_nsec, src_mtime_nsec;
 } listed;
 
 /* Parse the line at `*p` (before `end`); false at the end or when bad. */
 static bool next_listed(listed *out, const char **p, const char *end)
 {
 	const char *nul = memchr(*p, '\0', (size_t)(end - *p));
-	const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
-	unsigned long long size, ino;
-	char num[96];
+	const char *nul2 =
+		nul ? memchr(nul + 1, '\0', (size_t)(end - nul - 1)) : NULL;
+	const char *nl = nul2 ? memchr(nul2, '\n', (size_t)(end - nul2)) : NULL;
+	unsigned long long size, ino, ssize, sino;
+	char num[200];
 
-	if (!nul || !nl || (size_t)(nl - nul - 1) >= sizeof(num))
+	if (!nl || (size_t)(nl - nul2 - 1) >= sizeof(num))
 		return false;
-	memcpy(num, nul + 1, (size_t)(nl - nul - 1));
-	num[nl - nul - 1] = '\0';
-	if (sscanf(num, "%llu %lld %lu %llu", &size, &out->mtime_sec,
-		    &out->mtime_nsec, &ino) != 4)
+	memcpy(num, nul2 + 1, (size_t)(nl - nul2 - 1));
+	num[nl - nul2 - 1] = '\0';
+	if (sscanf(num, "%llu %lld %lu %llu %llu %lld %lu %llu", &size,
+		    &out->mtime_sec, &out->mtime_nsec, &ino, &ssize,
+		    &out->src_mtime_sec, &out->src_mtime_nsec, &sino) != 8)
 		return false;
 	out->rel = *p;
+	out->src = nul + 1;
 	out->size = size;
 	out->ino = ino;
+	out->src_size = ssize;
+	out->src_ino = sino;
 	*p = nl + 1;
 	return true;
 }
@@ -328,6 +349,63 @@ static bool same_stat(const listed *l, const gsym_stat *st)
 	return st->size == l->size && st->ino == l->ino &&
 		st->mtime_sec == l->mtime_sec &&
 		st->mtime_nsec == l->mtime_nsec;
+}
+
+static bool same_src_stat(const listed *l, const gsym_stat *st)
+{
+	return st->size == l->src_size && st->ino == l->src_ino &&
+		st->mtime_sec == l->src_mtime_sec &&
+		st->mtime_nsec == l->src_mtime_nsec;
+}
+
+bool gsym_copy_stats_older(const gsym_buf *stats, int64_t before)
+{
+	const char *p = stats->ptr, *end = p + stats->size;
+	listed l;
+
+	while (p && p < end)
+		if (!next_listed(&l, &p, end) || l.src_mtime_sec >= before)
+			return false;
+	return true;
+}
+
+int gsym_copy_restat(gsym_buf *out, const gsym_view *view,
+	const gsym_buf *stats, int64_t before)
+{
+	const char *p = stats->ptr, *end = p + stats->size;
+	listed l;
+
+	while (p && p < end) {
+		gsym_stat made, from;
+
+		if (!next_listed(&l, &p, end) ||
+			view->lstat(&from, view, l.src) < 0 ||
+			from.mtime_sec >= before)
+			return GSYM_ERROR;
+		made.size = l.size;
+		made.mtime_sec = l.mtime_sec;
+		made.mtime_nsec = (uint32_t)l.mtime_nsec;
+		made.ino = l.ino;
+		gsym_copy_stats_line(out, l.rel, l.src, &made, &from);
+	}
+	return 0;
+}
+
+bool gsym_copy_fresh(const gsym_view *view, const gsym_buf *stats)
+{
+	const char *p = stats->ptr, *end = p + stats->size;
+	bool same = p != NULL;
+	listed l;
+
+	while (same && p < end) {
+		gsym_stat st;
+
+		same = next_listed(&l, &p, end) &&
+			view->lstat(&st, view, l.src) == 0 &&
+			same_src_stat(&l, &st);
+	}
+	gsym_error_clear();
+	return same;
 }
 
 bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats)

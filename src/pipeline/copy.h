@@ -22,11 +22,12 @@
  * NULL, also create the copy there: `dst` must not exist. On failure a
  * partial copy is left at `dst` for the caller to remove.
  *
- * With `stats`, the copy's stat list: the lstat of each file and
- * directory made below `dst`, a directory after what is in it, one line
- * each ("<path>\0<size> <mtime s> <mtime ns> <inode>\n"). It proves
- * the copy unedited by lstat alone: an edit changes a file's stat, and a
- * file added or removed its directory's.
+ * With `stats`, the copy's stat list: for each file and directory made
+ * below `dst` (a directory after what is in it), its path, the path it
+ * was copied from, and the lstat of both then (gsym_copy_stats_line). It
+ * proves by lstat alone that the copy is unedited (an edit changes a
+ * file's stat, a file added or removed its directory's) and that it is
+ * current (the same of its sources).
  */
 int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 	const char *dst, gsym_buf *stats);
@@ -37,6 +38,34 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
  * own line (an empty path).
  */
 bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats);
+
+/*
+ * Are the sources of everything `stats` lists as they were when it was
+ * copied (lstat through `view`)? Then the copy is current.
+ */
+bool gsym_copy_fresh(const gsym_view *view, const gsym_buf *stats);
+
+/*
+ * A source whose mtime is not older than this many seconds before it was
+ * read may change again within the same tick of its disk's clock (exFAT
+ * keeps 2 s): its stat proves nothing yet (git's racy-clean rule).
+ */
+#define GSYM_RACY_SECONDS 2
+
+/* Are the sources `stats` lists all older than `before` (seconds)? */
+bool gsym_copy_stats_older(const gsym_buf *stats, int64_t before);
+
+/*
+ * `stats` again in `out`, each source's stat as it is now (the copy
+ * proven current by content): GSYM_ERROR, `out` unfinished, when a
+ * source is not older than `before` or cannot be lstat()ed.
+ */
+int gsym_copy_restat(gsym_buf *out, const gsym_view *view,
+	const gsym_buf *stats, int64_t before);
+
+/* One line of a stat list: `rel` made from `src`, their lstat. */
+void gsym_copy_stats_line(gsym_buf *out, const char *rel, const char *src,
+	const gsym_stat *made, const gsym_stat *from);
 
 /* Is `top` (an lstat) the one on the first line of `stats`, the top's? */
 bool gsym_copy_stats_of(const gsym_buf *stats, const gsym_stat *top);

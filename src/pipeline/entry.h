@@ -81,7 +81,9 @@ typedef enum {
 	GSYM_ENTRY_DISK_KNOWN = (1 << 6), /* `disk` was lstat()ed ahead */
 	GSYM_ENTRY_LINKS_REFUSED = (1 << 7), /* apply: no link possible here */
 	GSYM_ENTRY_HIDDEN = (1 << 8), /* our sparse block hides it from git */
-	GSYM_ENTRY_AHEAD = (1 << 9) /* applied on a thread, before the rest */
+	GSYM_ENTRY_AHEAD = (1 << 9), /* applied on a thread, before the rest */
+	/* a copy proven current by its content: record its target's stat */
+	GSYM_ENTRY_RESTAT = (1 << 10)
 } gsym_entry_flags;
 
 typedef struct {

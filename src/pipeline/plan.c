@@ -1,4 +1,5 @@
 #include "pipeline/plan.h"
+#include "pipeline/copy.h"
 #include "util/alloc.h"
 #include "pipeline/resolve.h"
 #include "pipeline/validate.h"
@@ -203,9 +204,29 @@ static bool stat_recorded(const gsym_record *rec, const gsym_stat *disk)
 		disk->mtime_nsec == rec->mtime_nsec;
 }
 
+/* The stat list of the copy `rec` made, when it is that record's. */
+static bool copy_stats(gsym_buf *out, const gsym_view *view,
+	const gsym_record *rec)
+{
+	gsym_stat top;
+
+	memset(out, 0, sizeof(*out));
+	top.size = rec->size;
+	top.mtime_sec = rec->mtime_sec;
+	top.mtime_nsec = rec->mtime_nsec;
+	top.ino = rec->ino;
+	if (view->copy_stats && view->copy_stats(out, view, rec->path) == 0 &&
+		gsym_copy_stats_of(out, &top))
+		return true;
+	gsym_error_clear();
+	gsym_buf_dispose(out);
+	return false;
+}
+
 int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 	const gsym_stat *disk)
 {
+	gsym_buf stats;
 	unsigned char now[GSYM_OID_RAWSZ];
 	gsym_ftype want = rec->kind == GSYM_KIND_JUNCTION ? GSYM_FT_JUNCTION :
 		rec->type == GSYM_TYPE_DIR                ? GSYM_FT_DIR :
@@ -228,11 +249,16 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 		return 0;
 	}
 	/* a deep copy: its top, then what its stat list holds below */
-	if (want == GSYM_FT_DIR && stat_recorded(rec, disk) && view->unedited) {
-		error = view->unedited(out, view, rec->path);
-		if (error != GSYM_ENOTFOUND)
-			return error;
-		gsym_error_clear();
+	if (want == GSYM_FT_DIR && stat_recorded(rec, disk) &&
+		copy_stats(&stats, view, rec)) {
+		gsym_buf top = GSYM_BUF_INIT;
+
+		gsym_buf_sets(&top, view->workdir);
+		gsym_buf_puts(&top, rec->path);
+		*out = gsym_copy_unedited(top.ptr, &stats);
+		gsym_buf_dispose(&top);
+		gsym_buf_dispose(&stats);
+		return 0;
 	}
 	if (rec->kind == GSYM_KIND_HARDLINK && disk->ino) {
 		/* ours while it is still the target's own inode */
@@ -246,6 +272,35 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 		return error;
 	*out = !memcmp(now, rec->hash, sizeof(now));
 	return 0;
+}
+
+/*
+ * Is the copy `rec` made current, proven by lstat alone: its target (and
+ * for a directory, every source its stat list names) as it was copied?
+ */
+static bool copy_current(const gsym_view *view, const gsym_entry *e,
+	const gsym_record *rec)
+{
+	gsym_buf stats;
+	gsym_stat st;
+	bool same;
+
+	if (!rec->src_known || !rec->src || strcmp(rec->src, e->resolved) ||
+		view->lstat(&st, view, e->resolved) < 0) {
+		gsym_error_clear();
+		return false;
+	}
+	if (st.size != rec->src_size || st.ino != rec->src_ino ||
+		st.mtime_sec != rec->src_mtime_sec ||
+		st.mtime_nsec != rec->src_mtime_nsec)
+		return false;
+	if (rec->type != GSYM_TYPE_DIR)
+		return true;
+	if (!copy_stats(&stats, view, rec))
+		return false;
+	same = gsym_copy_fresh(view, &stats);
+	gsym_buf_dispose(&stats);
+	return same;
 }
 
 /*
@@ -307,10 +362,16 @@ static int fallback_behind(const char **out, gsym_entry *e,
 		return 0;
 	}
 	if (rec->kind == GSYM_KIND_COPY) {
+		/* by lstat while the target is as it was copied */
+		if (copy_current(view, e, rec))
+			return 0;
 		if ((error = view->hash(fresh, view, e->resolved, e->type)) < 0)
 			return error;
 		if (memcmp(fresh, rec->hash, sizeof(fresh)))
 			*out = "target changed since the copy was made";
+		else
+			e->flags |=
+				GSYM_ENTRY_RESTAT; /* stat will do next time */
 	}
 	return 0;
 }

@@ -26,6 +26,16 @@ typedef struct {
 	int64_t mtime_sec;
 	uint32_t mtime_nsec;
 	uint64_t ino;
+	/*
+	 * lstat of the target it was made from, then (a copy): a match
+	 * proves it current without reading it; a directory's files are in
+	 * its stat list (copy.h)
+	 */
+	bool src_known;
+	uint64_t src_size;
+	int64_t src_mtime_sec;
+	uint32_t src_mtime_nsec;
+	uint64_t src_ino;
 	char *src; /* the resolved target it was made from */
 	char *path;
 } gsym_record;

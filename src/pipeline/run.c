@@ -486,6 +486,7 @@ typedef struct {
 	bool writes; /* restore or reset, not a dry run */
 	bool quick; /* a branch switch: only what it changed */
 	bool fsmn; /* fallbacks hidden through git's fsmonitor */
+	int64_t started; /* seconds: what was read after it is no older */
 	unsigned int jobs;
 } run;
 
@@ -500,6 +501,7 @@ static int prepare(run *r)
 	int recurse_subs = o->recurse_submodules, error;
 	size_t i;
 
+	r->started = gsym_platform_now();
 	if ((error = gsym_repo_open(&r->repo, r->writes)) < 0)
 		return error;
 	r->plan.mode = o->mode;
@@ -782,11 +784,63 @@ static bool fsmn_needed(const gsym_state_file *state)
  * written under our lock, then the sparse block, the state file and the
  * exclude lines.
  */
+/*
+ * A copy proven current by reading it and its target: note its target's
+ * stat (and for a directory, every source's, in its stat list), so the
+ * next run proves it by lstat alone. Only while nothing was touched since
+ * the run began (git's racy-clean rule): else the next run reads again.
+ */
+static void restat(run *r, const gsym_entry *e, const gsym_record *rec)
+{
+	int64_t before = r->started - GSYM_RACY_SECONDS;
+	gsym_record now = *rec;
+	gsym_buf stats = GSYM_BUF_INIT, fresh = GSYM_BUF_INIT;
+	gsym_stat st;
+
+	if (r->view.lstat(&st, &r->view, e->resolved) < 0 ||
+		st.mtime_sec >= before)
+		goto done;
+	if (rec->type == GSYM_TYPE_DIR &&
+		(r->view.copy_stats(&stats, &r->view, rec->path) < 0 ||
+			gsym_copy_restat(&fresh, &r->view, &stats, before) <
+				0 ||
+			gsym_state_manifest_put(&r->state, rec->path, &fresh) <
+				0))
+		goto done;
+	now.src_known = true;
+	now.src_size = st.size;
+	now.src_mtime_sec = st.mtime_sec;
+	now.src_mtime_nsec = st.mtime_nsec;
+	now.src_ino = st.ino;
+	/* (put frees the record's own strings before it copies ours) */
+	now.src = gsym_strdup(rec->src);
+	now.path = gsym_strdup(rec->path);
+	gsym_state_put(&r->state, &now);
+	free(now.src);
+	free(now.path);
+done:
+	gsym_error_clear();
+	gsym_buf_dispose(&stats);
+	gsym_buf_dispose(&fresh);
+}
+
 static int record(run *r)
 {
 	gsym_buf exclude = GSYM_BUF_INIT;
 	bool index_changed = false;
+	size_t i;
 	int error;
+
+	for (i = 0; i < r->entries.n; i++) {
+		const gsym_entry *e = &r->entries.v[i];
+		const gsym_record *rec;
+
+		if ((e->flags & GSYM_ENTRY_RESTAT) && !r->actx.dry_run &&
+			(rec = gsym_state_find(&r->state, e->path)) &&
+			rec->kind == GSYM_KIND_COPY && e->resolved &&
+			!strcmp(rec->src ? rec->src : "", e->resolved))
+			restat(r, e, rec);
+	}
 
 	if ((error = record_all(&r->repo, &r->entries, &r->state, &r->actx,
 		     &r->sparse, r->o, r->fsmn, &index_changed)) < 0 ||

@@ -101,13 +101,13 @@ static int l_readdir(const gsym_view *view, const char *path,
 	return error;
 }
 
-static int l_unedited(bool *out, const gsym_view *view, const char *path)
+static int l_copy_stats(gsym_buf *out, const gsym_view *view, const char *path)
 {
 	const gsym_view *in = inner_of(view);
 	int error;
 
 	lock(view);
-	error = in->unedited(out, in, path);
+	error = in->copy_stats(out, in, path);
 	unlock(view);
 	return error;
 }
@@ -123,7 +123,7 @@ void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner)
 	out->view.hash = l_hash;
 	out->view.attr = l_attr;
 	out->view.readdir = l_readdir;
-	out->view.unedited = inner->unedited ? l_unedited : NULL;
+	out->view.copy_stats = inner->copy_stats ? l_copy_stats : NULL;
 	out->view.workdir = inner->workdir;
 	out->view.payload = out;
 }

@@ -65,11 +65,12 @@ struct gsym_view {
 		int (*cb)(const char *name, void *payload), void *payload);
 
 	/*
-	 * Does the deep copy this tool made at `path` still hold what its
-	 * stat list (copy.h) recorded, below its top? GSYM_ENOTFOUND when
-	 * there is no list. May be NULL: the copy is then hashed.
+	 * The stat list (copy.h) of the deep copy this tool made at `path`;
+	 * GSYM_ENOTFOUND when there is none. May be NULL: copies are then
+	 * proven by their content.
 	 */
-	int (*unedited)(bool *out, const gsym_view *view, const char *path);
+	int (*copy_stats)(gsym_buf *out, const gsym_view *view,
+		const char *path);
 	/* Absolute path of the working tree, ending with '/' ("" in tests). */
 	const char *workdir;
 

@@ -145,7 +145,7 @@ void fake_view_init(gsym_view *view, fake_world *world)
 	view->hash = fake_hash_cb;
 	view->attr = fake_attr;
 	view->readdir = fake_readdir;
-	view->unedited = NULL;
+	view->copy_stats = NULL;
 	view->workdir = "";
 	view->payload = world;
 }
