@@ -314,7 +314,7 @@ for disk in $DISKS; do
 	nosymlink)
 		mkdir -p "$TMP/nosymlink"
 		(
-			export LD_PRELOAD=$NOSYM
+			export LD_PRELOAD="$NOSYM"
 			# the preload library is not ASan's runtime, which must come first
 			export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 			day nosymlink "$TMP/nosymlink"
@@ -382,7 +382,8 @@ while read -r d s a reason; do
 done <"$TMP/expected"
 
 if [ -s "$TMP/unexpected" ]; then
-	echo "unexpected differences (disk step aspect):"
-	sed 's/^/  /' "$TMP/unexpected"
+	echo "unexpected differences, by disk and step (details above):"
+	awk '{ k = $1 "  " $2; if (!(k in a)) o[++n] = k; a[k] = a[k] " " $3 }
+		END { for (i = 1; i <= n; i++) printf "  %-40s%s\n", o[i] ":", a[o[i]] }' "$TMP/unexpected"
 fi
 finish
