@@ -3,6 +3,8 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -229,7 +231,8 @@ static bool config_string(gsym_buf *out, git_config *cfg, const char *name)
 	return found;
 }
 
-bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f)
+bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
+	const char *gitdir)
 {
 	gsym_buf v = GSYM_BUF_INIT;
 	int uc = 0;
@@ -248,9 +251,40 @@ bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f)
 		(git_config_get_bool(&uc, cfg, "core.untrackedcache") == 0 &&
 			uc))
 		usable = false;
+	else
+		usable = gsym_git_trusts_fsmonitor(gitdir);
 	git_error_clear();
 	gsym_buf_dispose(&v);
 	return usable;
+}
+
+/*
+ * git (2.43 and later) turns the monitor off on a network or FUSE disk
+ * (an exFAT drive, a share) unless fsmonitor.allowRemote: ours asks the
+ * disk nothing it would not, so it is set with core.fsmonitor, and taken
+ * out with it when it was ours (symlinks.allowRemote).
+ */
+static int allow_remote(git_config *cfg, git_config *snapshot, bool on)
+{
+	gsym_buf v = GSYM_BUF_INIT;
+	bool set = config_string(&v, snapshot, "fsmonitor.allowremote");
+	int ours = 0, error = 0;
+
+	gsym_buf_dispose(&v);
+	if (git_config_get_bool(&ours, snapshot, "symlinks.allowremote") < 0)
+		ours = 0;
+	git_error_clear();
+	if (on && !set) {
+		if ((error = git_config_set_bool(cfg, "fsmonitor.allowRemote",
+			     1)) == 0)
+			error = git_config_set_bool(cfg, "symlinks.allowRemote",
+				1);
+	} else if (!on && ours) {
+		git_config_delete_entry(cfg, "fsmonitor.allowRemote");
+		git_config_delete_entry(cfg, "symlinks.allowRemote");
+		git_error_clear();
+	}
+	return error;
 }
 
 int gsym_fsmonitor_config(git_repository *repo, git_config *snapshot, bool on)
@@ -274,7 +308,8 @@ int gsym_fsmonitor_config(git_repository *repo, git_config *snapshot, bool on)
 	}
 	if (git_repository_config(&cfg, repo) < 0 ||
 		(on ? git_config_set_string(cfg, "core.fsmonitor", want.ptr) :
-		      git_config_delete_entry(cfg, "core.fsmonitor")) < 0) {
+		      git_config_delete_entry(cfg, "core.fsmonitor")) < 0 ||
+		allow_remote(cfg, snapshot, on) < 0) {
 		const git_error *e = git_error_last();
 
 		error = gsym_error_set("could not %s core.fsmonitor in the git "
@@ -289,4 +324,111 @@ done:
 	gsym_buf_dispose(&want);
 	gsym_buf_dispose(&self);
 	return error;
+}
+
+#ifdef _WIN32
+#define GSYM_PATH_LIST_SEP ";"
+#else
+#define GSYM_PATH_LIST_SEP ":"
+#endif
+
+/* The git a command run here would be: git's own (hooks), else PATH's. */
+static bool find_git(gsym_buf *out)
+{
+	const char *exec = getenv("GIT_EXEC_PATH"), *path = getenv("PATH");
+	const char *names[] = { "git", "git.exe" };
+	gsym_stat st;
+	size_t i;
+
+	for (i = 0; exec && *exec && i < GSYM_ARRAY_SIZE(names); i++) {
+		gsym_buf_sets(out, exec);
+		gsym_buf_putc(out, '/');
+		gsym_buf_puts(out, names[i]);
+		if (gsym_platform_lstat(&st, out->ptr) == 0)
+			return true;
+	}
+	while (path && *path) {
+		const char *end = path + strcspn(path, GSYM_PATH_LIST_SEP);
+
+		for (i = 0; end > path && i < GSYM_ARRAY_SIZE(names); i++) {
+			gsym_buf_clear(out);
+			gsym_buf_put(out, path, (size_t)(end - path));
+			gsym_buf_putc(out, '/');
+			gsym_buf_puts(out, names[i]);
+			if (gsym_platform_lstat(&st, out->ptr) == 0)
+				return true;
+		}
+		path = *end ? end + 1 : end;
+	}
+	gsym_error_clear();
+	return false;
+}
+
+/* "git version 2.39.5" (or "2.55.0.windows.1"): 2, 39, 5. */
+static bool parse_version(unsigned int v[3], const char *line)
+{
+	const char *p = strstr(line, "version ");
+
+	v[0] = v[1] = v[2] = 0;
+	return p && sscanf(p + 8, "%u.%u.%u", &v[0], &v[1], &v[2]) >= 2;
+}
+
+bool gsym_git_trusts_fsmonitor(const char *gitdir)
+{
+	gsym_buf git = GSYM_BUF_INIT, key = GSYM_BUF_INIT,
+		 cache = GSYM_BUF_INIT, cmd = GSYM_BUF_INIT,
+		 line = GSYM_BUF_INIT;
+	unsigned int v[3] = { 0, 0, 0 };
+	bool known = false;
+	gsym_stat st;
+	char out[256];
+	FILE *p;
+
+	if (!find_git(&git) || gsym_platform_lstat(&st, git.ptr) < 0)
+		goto done;
+	/* asked once per git binary: kept beside the state */
+	gsym_buf_printf(&key, "%s %llu %lld.%09u\n", git.ptr,
+		(unsigned long long)st.size, (long long)st.mtime_sec,
+		st.mtime_nsec);
+	gsym_buf_printf(&cache, "%ssymlinks/git-version", gitdir);
+	if (gsym_platform_read_file(&line, cache.ptr, 4096) == 0 &&
+		line.size > key.size && !memcmp(line.ptr, key.ptr, key.size)) {
+		known = parse_version(v, line.ptr + key.size);
+		goto done;
+	}
+	gsym_buf_printf(&cmd, "\"%s\" --version", git.ptr);
+	if (!(p = gsym_platform_popen(cmd.ptr)))
+		goto done;
+	known = fgets(out, sizeof(out), p) != NULL && parse_version(v, out);
+	if (gsym_platform_pclose(p) != 0)
+		known = false;
+	if (known) {
+		gsym_buf_clear(&line);
+		gsym_buf_put(&line, key.ptr, key.size);
+		gsym_buf_printf(&line, "git version %u.%u.%u\n", v[0], v[1],
+			v[2]);
+		gsym_buf_clear(&cmd);
+		gsym_buf_printf(&cmd, "%s.new", cache.ptr);
+		gsym_platform_remove(cmd.ptr);
+		if (gsym_platform_write_new(cmd.ptr, line.ptr, line.size) ==
+				0 &&
+			gsym_platform_rename(cmd.ptr, cache.ptr) < 0)
+			gsym_platform_remove(cmd.ptr);
+	}
+done:
+	gsym_error_clear();
+	gsym_buf_dispose(&git);
+	gsym_buf_dispose(&key);
+	gsym_buf_dispose(&cache);
+	gsym_buf_dispose(&cmd);
+	gsym_buf_dispose(&line);
+	/*
+	 * git before 2.42.1 leaves the stat of an entry it trusts unset in
+	 * `git diff <commit>` (diff-lib.c check_removed) and may report it
+	 * deleted: there the sparse block hides what needs hiding
+	 */
+	return known &&
+		(v[0] > 2 ||
+			(v[0] == 2 &&
+				(v[1] > 42 || (v[1] == 42 && v[2] >= 1))));
 }

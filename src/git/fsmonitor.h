@@ -62,10 +62,21 @@ void gsym_fsmonitor_command(gsym_buf *out, const char *binary);
 /*
  * Can fallbacks be hidden through the fsmonitor here? Not when the user
  * has a monitor of their own (core.fsmonitor: a hook or git's daemon),
- * uses git's untracked cache, or chose `symlinks.hide=sparse`; there the
+ * uses git's untracked cache, runs a git older than 2.42.1, or chose
+ * `symlinks.hide=sparse`; there the
  * skip-worktree bit and the sparse block (sparse.h) do it instead.
  */
-bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f);
+bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
+	const char *gitdir);
+
+/*
+ * Is the git that runs here (GIT_EXEC_PATH's, else the first on PATH)
+ * 2.42.1 or later? Older git leaves the stat of an entry it trusts unset
+ * in `git diff <commit>` and may call it deleted (diff-lib.c
+ * check_removed). Asked with `git --version` once per git binary; the
+ * answer is kept in `gitdir`/symlinks/git-version.
+ */
+bool gsym_git_trusts_fsmonitor(const char *gitdir);
 
 /*
  * Make core.fsmonitor run our hook (`on`) or not, in the repository's

@@ -58,8 +58,18 @@ int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 	bool fallback = e->kind == GSYM_KIND_COPY ||
 		e->kind == GSYM_KIND_HARDLINK || e->kind == GSYM_KIND_JUNCTION;
 	bool disown = e->action == GSYM_ACT_DISOWN;
-	/* the bit: ours to set on a fallback, to clear when no longer one */
-	int hide = disown || (!fallback && ours) ? 0 : fallback ? 1 : -1;
+	/*
+	 * The bit: ours to set on a fallback git cannot compare with its
+	 * entry, to clear when no longer one. Behind the sparse block that
+	 * is a directory, an empty file, a hard link (its target's edits
+	 * move its stat) or a junction: a copy of a file is clean to git by
+	 * its stamp alone, and costs git no pattern.
+	 */
+	bool needs = fsmn || e->kind != GSYM_KIND_COPY ||
+		e->type == GSYM_TYPE_DIR || e->result.size == 0;
+	int hide = disown || (!fallback && ours) ? 0 :
+		fallback                         ? (needs ? 1 : 0) :
+						   -1;
 
 	/*
 	 * No stamp when disowned: git must find the difference by itself.

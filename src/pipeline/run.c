@@ -524,7 +524,7 @@ static int prepare(run *r)
 	r->id = worktree_id(&r->repo);
 	if ((error = gsym_sparse_load(&r->sparse, &r->repo, r->cfg)) < 0)
 		return error;
-	r->fsmn = gsym_fsmonitor_usable(r->cfg, &r->repo.file);
+	r->fsmn = gsym_fsmonitor_usable(r->cfg, &r->repo.file, r->repo.gitdir);
 	r->sparse.junctions_only = r->fsmn;
 	if (recurse_subs && o->format != GSYM_REPORT_JSON)
 		find_submodules(&r->subs, &r->repo);
@@ -723,6 +723,17 @@ static int plan_and_apply(run *r)
 			/* hidden by git's fsmonitor mark, not the bit */
 			e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
 			if (fsmn_valid(&r->repo, e->path))
+				e->flags |= GSYM_ENTRY_SKIP_WORKTREE |
+					GSYM_ENTRY_HIDDEN;
+		} else if (rec && rec->kind == GSYM_KIND_COPY &&
+			rec->type == GSYM_TYPE_FILE && rec->size > 0) {
+			/*
+			 * behind the sparse block a copy of a file needs no
+			 * bit (record.c): as good as hidden while it has none
+			 */
+			if (e->flags & GSYM_ENTRY_SKIP_WORKTREE)
+				e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
+			else
 				e->flags |= GSYM_ENTRY_SKIP_WORKTREE |
 					GSYM_ENTRY_HIDDEN;
 		} else if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&

@@ -161,3 +161,11 @@ fsmn_links() {
 fsmn_ours() {
 	git -C "$1" config core.fsmonitor | grep -q "' hook fsmonitor\$"
 }
+
+# how the tool hides fallbacks from the git on PATH: "fsmonitor" (git
+# 2.42.1 and later) or "sparse" (older git: its `git diff <commit>` may
+# call an entry the fsmonitor vouches for deleted)
+hide_mech() {
+	git --version | awk '{ split($3, v, "."); n = v[1] * 10000 + v[2] * 100 + v[3];
+		print (n >= 24201) ? "fsmonitor" : "sparse" }'
+}
