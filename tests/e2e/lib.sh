@@ -10,6 +10,13 @@ PASSED=0
 FAILED=0
 SUITE=$(basename "$0" .sh)
 
+# nothing of the runner's git setup leaks in: no GIT_* variable (a suite run
+# from a hook would get GIT_DIR, GIT_INDEX_FILE...; GIT_CONFIG_GLOBAL would
+# replace the HOME below), no XDG config; GIT_TRACE* kept for debugging
+for v in $(env | sed -n 's/^\(GIT_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	case $v in GIT_TRACE*) ;; *) unset "$v" ;; esac
+done
+unset XDG_CONFIG_HOME
 export GIT_CONFIG_NOSYSTEM=1
 export HOME=$TMP/home
 mkdir -p "$HOME"
@@ -20,7 +27,32 @@ git config --global protocol.file.allow always
 git config --global core.quotepath false
 
 cleanup() {
-	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP" ${USER_DIR:+"$USER_DIR"}
+}
+
+# user_dir: sets USER_DIR to a fresh mode-755 directory below /tmp, for
+# what another user (user 65534 by as_user) must reach: not TMP (mode 0700
+# from mktemp), nor the build tree (the checkout may sit below a private
+# home directory). Holds USER_DIR/bin/git-symlinks, a copy of $GSYM, and
+# the LSan suppressions of a sanitized run. Removed on exit.
+user_dir() {
+	USER_DIR=$(mktemp -d /tmp/gsym-user.XXXXXX) && chmod 755 "$USER_DIR" &&
+		mkdir "$USER_DIR/bin" && cp "$GSYM" "$USER_DIR/bin/git-symlinks" &&
+		chmod 755 "$USER_DIR/bin" "$USER_DIR/bin/git-symlinks" || return 1
+	USER_LSAN=${LSAN_OPTIONS:-}
+	supp=$(printf '%s\n' "$USER_LSAN" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
+	if [ -n "$supp" ]; then
+		cp "$supp" "$USER_DIR/lsan.supp" && chmod 644 "$USER_DIR/lsan.supp" || return 1
+		USER_LSAN=$(printf '%s\n' "$USER_LSAN" | sed "s|suppressions=[^:]*|suppressions=$USER_DIR/lsan.supp|")
+	fi
+}
+
+# as_user CMD...: run CMD as user 65534 (root passes every permission
+# check), with USER_DIR as its HOME and USER_DIR/gitconfig as its global
+# config; user_dir first
+as_user() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$USER_DIR" \
+		GIT_CONFIG_GLOBAL="$USER_DIR/gitconfig" LSAN_OPTIONS="$USER_LSAN" "$@"
 }
 trap cleanup EXIT
 
