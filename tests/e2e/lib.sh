@@ -20,6 +20,18 @@ unset XDG_CONFIG_HOME
 export GIT_CONFIG_NOSYSTEM=1
 export HOME=$TMP/home
 mkdir -p "$HOME"
+# GSYM_GIT_BIN=DIR: the suite runs with the git in DIR (tests/CMakeLists.txt
+# registers a second run of some suites with git 2.55 this way), and with
+# GSYM_GIT_VERSION set, git --version must say it
+if [ -n "${GSYM_GIT_BIN:-}" ]; then
+	PATH=$GSYM_GIT_BIN:$PATH
+	export PATH
+fi
+if [ -n "${GSYM_GIT_VERSION:-}" ] &&
+	[ "$(git --version)" != "git version $GSYM_GIT_VERSION" ]; then
+	echo "FAIL - $SUITE: expected git version $GSYM_GIT_VERSION on PATH, got '$(git --version)'" >&2
+	exit 1
+fi
 git config --global user.name tester
 git config --global user.email tester@example.invalid
 git config --global init.defaultBranch main
