@@ -180,6 +180,8 @@ snapshot() {
 }
 
 finish() {
+	# another process removing TMP shows as dozens of unrelated failures
+	[ -d "$HOME" ] || fail "the suite's directory $TMP was removed while it ran (by another process)"
 	echo "$SUITE: $PASSED passed, $FAILED failed"
 	[ "$FAILED" = 0 ]
 }
