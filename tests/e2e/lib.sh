@@ -30,6 +30,7 @@ fi
 if [ -n "${GSYM_GIT_VERSION:-}" ] &&
 	[ "$(git --version)" != "git version $GSYM_GIT_VERSION" ]; then
 	echo "FAIL - $SUITE: expected git version $GSYM_GIT_VERSION on PATH, got '$(git --version)'" >&2
+	rm -rf "$TMP"
 	exit 1
 fi
 git config --global user.name tester
@@ -37,6 +38,9 @@ git config --global user.email tester@example.invalid
 git config --global init.defaultBranch main
 git config --global protocol.file.allow always
 git config --global core.quotepath false
+# the checkout may belong to another user than the runner (a CI container),
+# whose own safe.directory the HOME above hides (test_package builds in it)
+git config --global --add safe.directory "$ROOT"
 
 cleanup() {
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP" ${USER_DIR:+"$USER_DIR"}
