@@ -60,10 +60,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-export GIT_CONFIG_NOSYSTEM=1 HOME=$work/home
+# git and the tool with a configuration of their own, not the runner's
+for v in $(env | sed -n 's/^\(GIT_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+unset XDG_CONFIG_HOME
+export GIT_CONFIG_NOSYSTEM=1 HOME="$work/home"
 mkdir -p "$HOME"
 git config --global user.name bench
 git config --global user.email bench@example.invalid
+git config --global init.defaultBranch main
 
 # --- the repository -------------------------------------------------------
 "$root/fixtures/make-synthetic.sh" "$work/src" "$files" "$links" 10

@@ -2,8 +2,8 @@
 # Build a static libgit2 for this machine from Debian's own source package,
 # without its network code (no TLS, no SSH): the system libgit2 parses the
 # whole CA bundle with mbedTLS when it starts, 4 ms of every hook run, for
-# nothing this tool does. Cached under build-deps/linux-<version>/ and
-# reused; prints the install prefix.
+# nothing this tool does. Cached under $GSYM_DEPS_DIR/linux-<version>/
+# (default build-deps/) and reused; prints the install prefix.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -11,7 +11,7 @@ say() { echo "build-libgit2: $*" >&2; }
 
 . "$root/scripts/debsrc.sh"
 debsrc_enable >&2
-deps=$root/build-deps/linux-$(debsrc_key libgit2)
+deps=${GSYM_DEPS_DIR:-$root/build-deps}/linux-$(debsrc_key libgit2)
 prefix=$deps/prefix
 if [ ! -f "$prefix/.complete" ]; then
 	say "building a static libgit2 into $deps (a minute, once)"

@@ -2,7 +2,8 @@
 # Build build-win/git-symlinks.exe (and the Windows unit tests) with
 # mingw-w64, on a static libgit2 built from Debian's own source packages.
 # Installs the cross toolchain and Wine if missing. The built dependencies
-# are cached under build-win/deps/<versions>/ and reused.
+# are cached under $GSYM_DEPS_DIR/win-<versions>/ (default build-deps/)
+# and reused.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -29,7 +30,7 @@ fi
 # --- Debian source packages ----------------------------------------------------
 . "$root/scripts/debsrc.sh"
 debsrc_enable
-deps=$out/deps/$(debsrc_key libgit2 http-parser pcre2 cmocka)
+deps=${GSYM_DEPS_DIR:-$root/build-deps}/win-$(debsrc_key libgit2 http-parser pcre2 cmocka)
 prefix=$deps/prefix
 
 toolchain="-DCMAKE_TOOLCHAIN_FILE=$root/cmake/mingw-w64-x86_64.cmake -DGSYM_WIN_PREFIX=$prefix"

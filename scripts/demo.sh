@@ -10,6 +10,13 @@ bin=$root/build/git-symlinks
 demo=${DEMO_DIR:-$root/demo}
 rm -rf "$demo"
 mkdir -p "$demo"
+# git and the tool with a configuration of their own, not the user's (a
+# global init.templateDir with our hooks would make the links at clone)
+for v in $(env | sed -n 's/^\(GIT_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+unset XDG_CONFIG_HOME
+export GIT_CONFIG_NOSYSTEM=1 HOME="$demo/home"
+mkdir -p "$HOME"
+git config --global init.defaultBranch main
 
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { say "$*"; "$@" || true; }

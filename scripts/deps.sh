@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install what building and testing need, from Debian's archive, only when
 # something is missing. Usage: scripts/deps.sh [build|test|exfat|docs|
-# package|install|wine|fuzz|valgrind|bench]...
+# package|install|wine|fuzz|valgrind|bench|git]...
 set -eu
 
 need=""
@@ -22,6 +22,10 @@ for what in "${@:-build}"; do
 	install) for p in man-db bash-completion; do want "$p"; done ;;
 	wine) for p in gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64; do want "$p"; done ;;
 	bench) for p in hyperfine time python3 git; do want "$p"; done ;;
+	# git 2.55 from Debian's sid source package (scripts/build-git.sh),
+	# built without curl, expat, gettext, perl, python, Tcl/Tk or Rust
+	git) for p in build-essential dpkg-dev xz-utils zlib1g-dev gpgv \
+		debian-archive-keyring; do want "$p"; done ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac
 done

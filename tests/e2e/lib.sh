@@ -10,17 +10,65 @@ PASSED=0
 FAILED=0
 SUITE=$(basename "$0" .sh)
 
+# nothing of the runner's git setup leaks in: no GIT_* variable (a suite run
+# from a hook would get GIT_DIR, GIT_INDEX_FILE...; GIT_CONFIG_GLOBAL would
+# replace the HOME below), no XDG config; GIT_TRACE* kept for debugging
+for v in $(env | sed -n 's/^\(GIT_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	case $v in GIT_TRACE*) ;; *) unset "$v" ;; esac
+done
+unset XDG_CONFIG_HOME
 export GIT_CONFIG_NOSYSTEM=1
 export HOME=$TMP/home
 mkdir -p "$HOME"
+# GSYM_GIT_BIN=DIR: the suite runs with the git in DIR (tests/CMakeLists.txt
+# registers a second run of some suites with git 2.55 this way), and with
+# GSYM_GIT_VERSION set, git --version must say it
+if [ -n "${GSYM_GIT_BIN:-}" ]; then
+	PATH=$GSYM_GIT_BIN:$PATH
+	export PATH
+fi
+if [ -n "${GSYM_GIT_VERSION:-}" ] &&
+	[ "$(git --version)" != "git version $GSYM_GIT_VERSION" ]; then
+	echo "FAIL - $SUITE: expected git version $GSYM_GIT_VERSION on PATH, got '$(git --version)'" >&2
+	rm -rf "$TMP"
+	exit 1
+fi
 git config --global user.name tester
 git config --global user.email tester@example.invalid
 git config --global init.defaultBranch main
 git config --global protocol.file.allow always
 git config --global core.quotepath false
+# the checkout may belong to another user than the runner (a CI container),
+# whose own safe.directory the HOME above hides (test_package builds in it)
+git config --global --add safe.directory "$ROOT"
 
 cleanup() {
-	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP" ${USER_DIR:+"$USER_DIR"}
+}
+
+# user_dir: sets USER_DIR to a fresh mode-755 directory below /tmp, for
+# what another user (user 65534 by as_user) must reach: not TMP (mode 0700
+# from mktemp), nor the build tree (the checkout may sit below a private
+# home directory). Holds USER_DIR/bin/git-symlinks, a copy of $GSYM, and
+# the LSan suppressions of a sanitized run. Removed on exit.
+user_dir() {
+	USER_DIR=$(mktemp -d /tmp/gsym-user.XXXXXX) && chmod 755 "$USER_DIR" &&
+		mkdir "$USER_DIR/bin" && cp "$GSYM" "$USER_DIR/bin/git-symlinks" &&
+		chmod 755 "$USER_DIR/bin" "$USER_DIR/bin/git-symlinks" || return 1
+	USER_LSAN=${LSAN_OPTIONS:-}
+	supp=$(printf '%s\n' "$USER_LSAN" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
+	if [ -n "$supp" ]; then
+		cp "$supp" "$USER_DIR/lsan.supp" && chmod 644 "$USER_DIR/lsan.supp" || return 1
+		USER_LSAN=$(printf '%s\n' "$USER_LSAN" | sed "s|suppressions=[^:]*|suppressions=$USER_DIR/lsan.supp|")
+	fi
+}
+
+# as_user CMD...: run CMD as user 65534 (root passes every permission
+# check), with USER_DIR as its HOME and USER_DIR/gitconfig as its global
+# config; user_dir first
+as_user() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$USER_DIR" \
+		GIT_CONFIG_GLOBAL="$USER_DIR/gitconfig" LSAN_OPTIONS="$USER_LSAN" "$@"
 }
 trap cleanup EXIT
 
@@ -136,6 +184,8 @@ snapshot() {
 }
 
 finish() {
+	# another process removing TMP shows as dozens of unrelated failures
+	[ -d "$HOME" ] || fail "the suite's directory $TMP was removed while it ran (by another process)"
 	echo "$SUITE: $PASSED passed, $FAILED failed"
 	[ "$FAILED" = 0 ]
 }

@@ -10,7 +10,7 @@
 # --- install into a repository, keep the user's own hook -----------------------
 clone_placeholders "$TMP/src" "$TMP/c"
 c=$TMP/c
-printf '#!/bin/sh\necho "user hook $1" >> "%s"\n' "$TMP/user.log" > "$c/.git/hooks/post-checkout"
+printf '#!/bin/sh\necho "user hook $1" >> "%s"\ngit --version > "%s"\n' "$TMP/user.log" "$TMP/hook-git" > "$c/.git/hooks/post-checkout"
 chmod +x "$c/.git/hooks/post-checkout"
 check "install-hooks" "$GSYM" -C "$c" install-hooks
 check "the block is in every hook" sh -c "for h in post-checkout post-merge post-rewrite pre-commit; do grep -q 'BEGIN git-symlinks' '$c/.git/hooks/'\$h || exit 1; done"
@@ -24,6 +24,8 @@ expect_eq "the hook restored the moved link" "docs/README.md" "$(readlink "$c/fi
 check "links real after the switch" links_real "$c"
 check "git status clean after the switch" git_clean "$c"
 check "the user's own hook still ran" grep -q "user hook" "$TMP/user.log"
+# the hooks, ours included, run under the git on PATH (GSYM_GIT_BIN's, 2.55)
+expect_eq "the git running the hooks is the suite's" "$(git --version)" "$(cat "$TMP/hook-git")"
 check "switch back" git -C "$c" checkout -q main
 expect_eq "back to the old target" "lib/include/lib.h" "$(readlink "$c/file-link")"
 

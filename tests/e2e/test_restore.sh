@@ -224,23 +224,23 @@ expect_rc "missing -C directory: 128" 128 "$GSYM" -C "$TMP/nope" status
 # --- a directory that refuses writes is that entry's error, not "no links" ----
 # (as a user without root: root passes every permission check)
 if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-	perm=$(mktemp -d /tmp/gsym-perm.XXXXXX)
-	chmod 755 "$perm"
+	# the user reaches neither TMP nor (below a private home) the build
+	# tree: a directory of its own below /tmp, with a copy of the binary
+	user_dir || fail "a directory user 65534 can reach (user_dir)"
+	perm=$USER_DIR
 	clone_placeholders "$TMP/src" "$perm/c"
 	git config --global --add safe.directory "$perm/c"
 	cp "$HOME/.gitconfig" "$perm/gitconfig"
 	chown -R 65534:65534 "$perm"
 	chmod 555 "$perm/c/sub/deep/er"
-	as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$perm" GIT_CONFIG_GLOBAL="$perm/gitconfig" "$@"; }
-	as_user "$GSYM" -C "$perm/c" restore >"$TMP/out" 2>"$TMP/err"
+	as_user "$perm/bin/git-symlinks" -C "$perm/c" restore >"$TMP/out" 2>"$TMP/err"
 	expect_eq "an unwritable directory: exit 1" 1 $?
 	check "its entry is an error naming the path" grep -q "error .*sub/deep/er/up.*ermission denied" "$TMP/err"
 	check "the other links are real links" test -L "$perm/c/file-link"
 	check "and links are not given up on" sh -c "! grep -q 'caps links=0' '$perm/c/.git/symlinks/state' 2>/dev/null"
 	chmod 755 "$perm/c/sub/deep/er"
-	as_user "$GSYM" -C "$perm/c" restore -q >/dev/null 2>&1
+	as_user "$perm/bin/git-symlinks" -C "$perm/c" restore -q >/dev/null 2>&1
 	check "once writable, the next run makes it a link" test -L "$perm/c/sub/deep/er/up"
-	rm -rf "$perm"
 fi
 
 # --- usage: 129, help everywhere -------------------------------------------------------------
