@@ -67,6 +67,8 @@ int cmd_hook(int argc, char **argv)
 	 * wrote over a fallback, and a skip-worktree bit a mixed reset
 	 * dropped, before the next command can trip over it
 	 */
+	if (!strcmp(name, "post-index-change"))
+		o.worktree_untouched = nargs >= 1 && !strcmp(hargs[0], "0");
 	if (!strcmp(name, "post-merge") || !strcmp(name, "post-rewrite") ||
 		!strcmp(name, "post-index-change"))
 		return gsym_cli_exit(gsym_run(&o));

@@ -416,7 +416,10 @@ static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	} else {
 		gsym_state_remove(ctx->state, e->path);
 		e->kind = GSYM_KIND_PLACEHOLDER;
-		e->state = GSYM_STATE_OK;
+		/* a dangling or refused link keeps the state planned */
+		if (e->state != GSYM_STATE_DANGLING &&
+			e->state != GSYM_STATE_UNSAFE)
+			e->state = GSYM_STATE_OK;
 		e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
 	}
 	gsym_buf_dispose(&tmp);

@@ -441,6 +441,7 @@ typedef struct {
 	bool link_matches; /* a link on disk with exactly the target */
 	bool owned; /* rec's unedited fallback is at the path */
 	const char *behind; /* why that fallback is not current, or NULL */
+	bool link_changed; /* behind because its link entry changed */
 	bool placeholder; /* a file holding exactly the target text */
 	bool other_version; /* a file like git's placeholder of another one */
 } facts;
@@ -507,6 +508,8 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 			if (opts->mode != GSYM_MODE_RESET)
 				error = fallback_behind(&f->behind, e, view,
 					rec);
+			f->link_changed =
+				memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) != 0;
 			break;
 		}
 		if (e->disk.type != GSYM_FT_FILE ||
@@ -522,14 +525,37 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 }
 
 /* An owned fallback: keep (re-stamp), refresh, upgrade or reset it. */
+/*
+ * Our fallback, behind its link or target. When the new target has no
+ * fallback (it does not exist, or is refused), git's placeholder goes
+ * back, as a real link would dangle: a copy of what is gone would be a
+ * file the link no longer names.
+ */
+static void plan_behind(gsym_entry *e, const gsym_plan_opts *opts,
+	const char *why)
+{
+	plan_create(e, opts, GSYM_STATE_STALE, why);
+	if (e->nhows > 0)
+		return;
+	if (opts->mode == GSYM_MODE_RESTORE)
+		e->action = GSYM_ACT_PLACEHOLDER;
+	else
+		set(e, GSYM_STATE_STALE, GSYM_ACT_NONE,
+			"its target is gone; restore puts the placeholder back");
+}
+
 static void decide_recorded(gsym_entry *e, const facts *f,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {
 	e->kind = rec->kind;
 	if (opts->mode == GSYM_MODE_RESET)
 		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+	else if (f->behind && opts->index_only && f->link_changed)
+		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+			"the link changed in the index; 'git checkout -- <path>' "
+			"or 'git symlinks restore' makes the new one");
 	else if (f->behind)
-		plan_create(e, opts, GSYM_STATE_STALE, f->behind);
+		plan_behind(e, opts, f->behind);
 	else if (!opts->links_unsupported)
 		/* links work now: upgrade the fallback */
 		plan_create(e, opts, GSYM_STATE_PENDING,

@@ -45,6 +45,12 @@ typedef struct {
 	bool force;
 	bool allow_outside;
 	/*
+	 * A fallback whose link entry changed under it is the old version
+	 * left by a command that changed the index alone (a mixed reset):
+	 * it stays, as a real link would, and git sees it modified
+	 */
+	bool index_only;
+	/*
 	 * links are known not to work here: the state file says so, or the
 	 * run learnt it (see plan_forms in plan.c, where every form is decided)
 	 */

@@ -199,7 +199,7 @@ done:
  */
 static int settle_record(bool *keep, gsym_apply_ctx *actx,
 	const gsym_repo *repo, const gsym_sparse *sparse,
-	const gsym_record *rec)
+	const gsym_record *rec, bool untouched)
 {
 	const gsym_index_file *f = &repo->file;
 	ptrdiff_t pos = gsym_index_file_find(f, rec->path);
@@ -220,6 +220,15 @@ static int settle_record(bool *keep, gsym_apply_ctx *actx,
 		 * --cached`), which keeps the file; the guard sees to the
 		 * commit. Else a checkout deleted the link and left this.
 		 */
+		/*
+		 * As a real link would stay untracked, ours does where git
+		 * changed the index alone (a mixed reset to a commit without
+		 * the link): until a restore of the user's
+		 */
+		if (untouched) {
+			*keep = true;
+			return 0;
+		}
 		return gsym_apply_leftover(keep, actx, rec,
 			!head_has(repo, rec->path));
 	}
@@ -319,7 +328,7 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 
 		if (!gsym_entries_find(entries, state->v[i].path) &&
 			(error = settle_record(&kept, actx, repo, sparse,
-				 &state->v[i])) < 0)
+				 &state->v[i], o->worktree_untouched)) < 0)
 			return error;
 		if (!kept)
 			gsym_state_remove(state, state->v[i].path);
@@ -507,6 +516,7 @@ static int prepare(run *r)
 	r->plan.mode = o->mode;
 	r->plan.force = o->force;
 	r->plan.allow_outside = o->allow_outside;
+
 	r->plan.platform = gsym_platform_info_get();
 	r->plan.details = o->mode != GSYM_MODE_RESTORE || o->verbose ||
 		o->format != GSYM_REPORT_TEXT || o->dry_run;
@@ -525,6 +535,14 @@ static int prepare(run *r)
 	if ((error = gsym_sparse_load(&r->sparse, &r->repo, r->cfg)) < 0)
 		return error;
 	r->fsmn = gsym_fsmonitor_usable(r->cfg, &r->repo.file, r->repo.gitdir);
+	/*
+	 * git trusting our fallbacks writes every link a checkout changes:
+	 * one of ours whose link entry changed under it was left by a
+	 * command that changed the index alone (a mixed reset, restore
+	 * --staged), and stays, as a real link would (plan.h)
+	 */
+	r->plan.index_only =
+		r->fsmn && (o->hook || o->mode == GSYM_MODE_STATUS);
 	r->sparse.junctions_only = r->fsmn;
 	if (recurse_subs && o->format != GSYM_REPORT_JSON)
 		find_submodules(&r->subs, &r->repo);

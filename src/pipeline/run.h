@@ -21,6 +21,9 @@ typedef struct {
 	const char *fallback; /* --fallback, or NULL for the config */
 	unsigned int jobs; /* --jobs, or 0 for symlinks.jobs */
 	bool hook; /* run by a git hook */
+	/* post-index-change whose first flag is 0: git changed the index
+	 * and not the working tree (a mixed reset, rm --cached) */
+	bool worktree_untouched;
 	/* descend into checked-out submodules: 1 yes, 0 no, -1 config */
 	int recurse_submodules;
 	/* post-checkout of a branch switch: only what changed, and stamps */
