@@ -168,6 +168,74 @@ eval "$stage"
 guard_ms=$(hf guard --warmup 1 "$bin -C $c hook pre-commit")
 commit_ms=$(hf commit --prepare "$stage" "git -C $c -c core.hooksPath=/dev/null commit -q -m bench")
 
+# --- git's own commands with the hooks, against a placeholder clone ---------
+# Two clones of the same commit on ext4 with symlink() refused (a preloaded
+# library: the way Windows refuses a link without the privilege): one as
+# git leaves it, one with the hooks installed and restored. Each command a
+# user types, hook time included, alternated in one hyperfine run.
+gitcmd_note=""
+gitcmds=""
+gitcmd_step() {
+	nosym=${BENCH_NOSYMLINK:-$work/nosymlink.so}
+	if [ ! -f "$nosym" ] && ! cc -shared -fPIC -o "$nosym" "$root/tests/e2e/nosymlink.c" 2>/dev/null; then
+		gitcmd_note="git commands step skipped: no C compiler for tests/e2e/nosymlink.c"
+		return
+	fi
+	# a branch that changes 10 files (the synthetic "changed" one: 10 links)
+	rm -rf "$work/mk"
+	git clone -q --no-checkout "$work/src" "$work/mk"
+	git -C "$work/mk" read-tree HEAD
+	git -C "$work/mk" ls-files -s '*.txt' | head -n 10 |
+		while read -r mode oid stage path; do
+			printf '%s %s %s\t%s\n' "$mode" \
+				"$(echo changed | git -C "$work/mk" hash-object -w --stdin)" \
+				"$stage" "$path"
+		done | git -C "$work/mk" update-index --index-info
+	git -C "$work/mk" push -q origin \
+		"$(git -C "$work/mk" commit-tree -p HEAD -m '10 files' "$(git -C "$work/mk" write-tree)"):refs/heads/files"
+	for side in p f; do
+		rm -rf "$work/g$side"
+		LD_PRELOAD=$nosym git clone -q --branch main "$work/src" "$work/g$side"
+		git -C "$work/g$side" branch -q changed origin/changed
+		git -C "$work/g$side" branch -q files origin/files
+	done
+	LD_PRELOAD=$nosym "$bin" -C "$work/gf" install-hooks >/dev/null
+	LD_PRELOAD=$nosym "$bin" -C "$work/gf" restore -q
+	LD_PRELOAD=$nosym git -C "$work/gf" status >/dev/null
+	[ -z "$(LD_PRELOAD=$nosym git -C "$work/gf" status --porcelain)" ] ||
+		echo "WARNING: git status not clean in the clone with the hooks" >&2
+	mech=fsmonitor
+	[ -n "$(git -C "$work/gf" config core.fsmonitor)" ] || mech="sparse block"
+	gitcmd_note="git commands step: $(git --version), fallbacks hidden by: $mech"
+	txt=$(git -C "$work/src" ls-files '*.txt' | tail -n 1)
+	for cmd in "status:git status" \
+		"checkout, 10 links:git checkout -q changed && git checkout -q main" \
+		"checkout, 10 files:git checkout -q files && git checkout -q main" \
+		"reset --hard:git reset -q --hard" \
+		"merge, fast-forward:git checkout -q -B m main && git merge -q --ff-only changed" \
+		"stash and pop:echo x >>$txt && git stash -q && git stash pop -q && git checkout -q -- $txt"; do
+		name=${cmd%%:*}
+		run=${cmd#*:}
+		hyperfine --style none --ignore-failure --runs "$runs" --warmup 1 \
+			--export-json "$work/gitcmd.json" \
+			"cd $work/gp && LD_PRELOAD=$nosym sh -c '$run'" \
+			"cd $work/gf && LD_PRELOAD=$nosym sh -c '$run'" >/dev/null 2>&1 || {
+			echo "bench: hyperfine failed for $name" >&2
+			exit 1
+		}
+		pair=$(python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print("%.1f %.1f" % (r[0]["median"] * 1000, r[1]["median"] * 1000))' "$work/gitcmd.json")
+		gitcmds="$gitcmds$name:$pair
+"
+	done
+}
+if [ "${BENCH_GITCMDS:-1}" != 0 ]; then
+	gitcmd_step
+else
+	gitcmd_note="git commands step skipped: BENCH_GITCMDS=0"
+fi
+
 # --- exFAT: a restore of copies against cp -r of the same trees --------------
 exfat_note=""
 exfat_restore_ms="" exfat_cp_ms=""
@@ -303,8 +371,22 @@ if [ -n "$exfat_restore_ms" ]; then
 			"$(ratio "$(median <"$work/exfat-jobs$j.ns")" "$exfat_cp_ms")" 1.2
 	done
 fi
+echo "$gitcmds" | while IFS=: read -r name pair; do
+	[ -n "$name" ] || continue
+	set -- $pair
+	row "git $name: placeholder clone" "$1"
+	row "git $name: with the hooks" "$2"
+done
+[ -z "$gitcmd_note" ] || echo "$gitcmd_note"
 goal "peak memory: restore / git status" "$(ratio "$mem_restore" "$mem_status")" 1.0
 goal "no-op restore / git ls-files -s" "$(ratio "$noop_ms" "$ls_ms")" 1.0
+while IFS=: read -r name pair; do
+	[ -n "$name" ] || continue
+	set -- $pair
+	goal "git $name with the hooks / without" "$(ratio "$2" "$1")" 1.1
+done <<EOF2
+$gitcmds
+EOF2
 goal "hook after a switch / git's checkout" "$(ratio "$switch_hook_ms" "$switch_git_ms")" 1.0
 echo
 printf '%-50s %7s  %-8s %s\n' "goal (issue 13)" "ratio" "goal" "met"
