@@ -265,7 +265,14 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 		*out = rec->src && disk->nlink > 1 &&
 			view->lstat(&target, view, rec->src) == 0 &&
 			target.ino == disk->ino && target.dev == disk->dev;
-		return 0;
+		gsym_error_clear();
+		/*
+		 * else git wrote the target anew (a checkout, a stash): the
+		 * old inode is ours alone now, and ours while it holds what
+		 * was linked (below: by content)
+		 */
+		if (*out || disk->nlink > 1)
+			return 0;
 	}
 	/* otherwise (no inodes: Windows) by content, as for a copy */
 	if ((error = view->hash(now, view, rec->path, rec->type)) < 0)
