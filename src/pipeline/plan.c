@@ -288,12 +288,18 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 static bool copy_current(const gsym_view *view, const gsym_entry *e,
 	const gsym_record *rec)
 {
+	return e->resolved && rec->src && !strcmp(rec->src, e->resolved) &&
+		gsym_plan_copy_current(view, rec);
+}
+
+bool gsym_plan_copy_current(const gsym_view *view, const gsym_record *rec)
+{
 	gsym_buf stats;
 	gsym_stat st;
 	bool same;
 
-	if (!rec->src_known || !rec->src || strcmp(rec->src, e->resolved) ||
-		view->lstat(&st, view, e->resolved) < 0) {
+	if (rec->kind != GSYM_KIND_COPY || !rec->src_known || !rec->src ||
+		view->lstat(&st, view, rec->src) < 0) {
 		gsym_error_clear();
 		return false;
 	}

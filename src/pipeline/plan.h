@@ -111,6 +111,13 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
  */
 void gsym_plan_forms(gsym_entry *e, const gsym_plan_opts *opts);
 
+/*
+ * Is the copy `rec` made still current, proven by lstat alone: its
+ * target as it was copied (and for a directory every source its stat
+ * list names)? False when that cannot be proven so.
+ */
+bool gsym_plan_copy_current(const gsym_view *view, const gsym_record *rec);
+
 /* True when the lstat data equals what the index entry holds. */
 bool gsym_stat_matches(const gsym_istat *is, const gsym_stat *st);
 

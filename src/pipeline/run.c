@@ -494,6 +494,7 @@ typedef struct {
 	char *id; /* the worktree's name in exclude and sparse blocks */
 	bool writes; /* restore or reset, not a dry run */
 	bool quick; /* a branch switch: only what it changed */
+	bool by_stat; /* quick, with targets proven unchanged by stat */
 	bool fsmn; /* fallbacks hidden through git's fsmonitor */
 	int64_t started; /* seconds: what was read after it is no older */
 	unsigned int jobs;
@@ -580,14 +581,22 @@ static int prepare(run *r)
 	 * under them, need the diff of the two trees.
 	 */
 	r->quick = o->old_commit && o->new_commit && !o->npathspec;
-	if (r->quick && r->state.n &&
+	/*
+	 * Any other hook (post-index-change after every index write): the
+	 * same quick check, a copy's target proven unchanged by its stat
+	 * (the record's) where there is no tree diff to say it
+	 */
+	if (!r->quick && o->hook && !o->npathspec)
+		r->quick = r->by_stat = true;
+	if (r->quick && !r->by_stat && r->state.n &&
 		gsym_changes_between(&r->changed, &r->repo, o->old_commit,
 			o->new_commit) < 0)
 		r->quick = false;
 	gsym_error_clear();
 
 	/* a hook's quick check spares the lstat: gathering them would not */
-	if (!r->quick && r->jobs > 1 && r->entries.n >= LSTAT_AHEAD_MIN)
+	if ((!r->quick || r->by_stat) && r->jobs > 1 &&
+		r->entries.n >= LSTAT_AHEAD_MIN)
 		lstat_ahead(&r->entries, &r->repo, r->plan.validate_flags,
 			r->jobs);
 
@@ -761,8 +770,11 @@ static int plan_and_apply(run *r)
 		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
 			gsym_plan_quick(e, &r->view, rec,
 				rec &&
-					gsym_pathset_touches(&r->changed,
-						rec->src)))
+					(r->by_stat ? !gsym_plan_copy_current(
+							      &r->view, rec) :
+						      gsym_pathset_touches(
+							      &r->changed,
+							      rec->src))))
 			continue;
 		if (o->progress && (i % 256 == 0 || i + 1 == r->entries.n))
 			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
