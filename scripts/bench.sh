@@ -207,7 +207,7 @@ gitcmd_step() {
 	mech=fsmonitor
 	[ -n "$(git -C "$work/gf" config core.fsmonitor)" ] || mech="sparse block"
 	gitcmd_note="git commands step: $(git --version), fallbacks hidden by: $mech"
-	txt=$(git -C "$work/src" ls-files '*.txt' | tail -n 1)
+	txt=$(git -C "$work/gp" ls-files "*.txt" | tail -n 1)
 	for cmd in "status:git status" \
 		"checkout, 10 links:git checkout -q changed && git checkout -q main" \
 		"checkout, 10 files:git checkout -q files && git checkout -q main" \
