@@ -1,5 +1,6 @@
 #include "git/record.h"
 #include "git/repo.h"
+#include "platform/platform.h"
 #include "util/error.h"
 
 #include <string.h>
@@ -52,6 +53,17 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	return 0;
 }
 
+bool gsym_record_needs_bit(gsym_kind kind, gsym_type type, uint64_t size)
+{
+	/*
+	 * Windows' stamps carry no inode (Git for Windows' neither): a git
+	 * that compares inodes (Linux git on the same tree, under Wine)
+	 * would take every copy for changed
+	 */
+	return kind != GSYM_KIND_COPY || type == GSYM_TYPE_DIR || size == 0 ||
+		gsym_platform_info_get()->has_junctions;
+}
+
 int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 	bool fsmn, bool *changed)
 {
@@ -65,8 +77,8 @@ int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 	 * move its stat) or a junction: a copy of a file is clean to git by
 	 * its stamp alone, and costs git no pattern.
 	 */
-	bool needs = fsmn || e->kind != GSYM_KIND_COPY ||
-		e->type == GSYM_TYPE_DIR || e->result.size == 0;
+	bool needs =
+		fsmn || gsym_record_needs_bit(e->kind, e->type, e->result.size);
 	int hide = disown || (!fallback && ours) ? 0 :
 		fallback                         ? (needs ? 1 : 0) :
 						   -1;

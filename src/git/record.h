@@ -26,6 +26,13 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	int hide, bool fsmn, bool *changed);
 
 /*
+ * Behind the sparse block (git before 2.42.1), does a fallback of this
+ * kind need the skip-worktree bit? Not a copy of a non-empty file, which
+ * git finds clean by its stamp alone (where stamps carry inodes).
+ */
+bool gsym_record_needs_bit(gsym_kind kind, gsym_type type, uint64_t size);
+
+/*
  * Stamp the index entry of `e` (GSYM_ENTRY_RECORD set) from e->result,
  * in place in the index's bytes where that can be, else in libgit2's
  * index. `ours` says the tool manages the entry's bit; `fsmn` hides

@@ -752,8 +752,9 @@ static int plan_and_apply(run *r)
 			if (fsmn_valid(&r->repo, e->path))
 				e->flags |= GSYM_ENTRY_SKIP_WORKTREE |
 					GSYM_ENTRY_HIDDEN;
-		} else if (rec && rec->kind == GSYM_KIND_COPY &&
-			rec->type == GSYM_TYPE_FILE && rec->size > 0) {
+		} else if (rec && rec->kind != GSYM_KIND_JUNCTION &&
+			!gsym_record_needs_bit(rec->kind, rec->type,
+				rec->size)) {
 			/*
 			 * behind the sparse block a copy of a file needs no
 			 * bit (record.c): as good as hidden while it has none
