@@ -100,6 +100,7 @@ static void test_fsmonitor__refuses_what_git_would(void **state)
 	(void)state;
 	gsym_fsmn_init(&m, 130, "t");
 	gsym_fsmn_write(&out, &m);
+	gsym_fsmn_dispose(&m);
 	raw = (unsigned char *)out.ptr + 8;
 	/* a bitmap longer than the index (git stops on it) */
 	assert_int_equal(gsym_fsmn_parse(&m, raw, out.size - 8, 100),
