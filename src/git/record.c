@@ -53,6 +53,11 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	return 0;
 }
 
+bool gsym_record_by_fsmn(gsym_kind kind)
+{
+	return kind != GSYM_KIND_JUNCTION && kind != GSYM_KIND_HARDLINK;
+}
+
 bool gsym_record_needs_bit(gsym_kind kind, gsym_type type, uint64_t size)
 {
 	/*
@@ -91,5 +96,5 @@ int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 	 * its target (entry.c remove_subtree).
 	 */
 	return gsym_record_path(repo, e->path, disown ? NULL : &e->result, hide,
-		fsmn && e->kind != GSYM_KIND_JUNCTION, changed);
+		fsmn && gsym_record_by_fsmn(e->kind), changed);
 }

@@ -26,6 +26,16 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	int hide, bool fsmn, bool *changed);
 
 /*
+ * Is a fallback of this kind hidden through git's fsmonitor marks, where
+ * they are used? Not a junction (git replacing a path it trusts deletes
+ * through it, entry.c remove_subtree) nor a hard link (git's `stash
+ * create` compares its target, whose ctime each link moves, without
+ * refreshing: merges failed intermittently): those stay behind the
+ * skip-worktree bit and the sparse block.
+ */
+bool gsym_record_by_fsmn(gsym_kind kind);
+
+/*
  * Behind the sparse block (git before 2.42.1), does a fallback of this
  * kind need the skip-worktree bit? Not a copy of a non-empty file, which
  * git finds clean by its stamp alone (where stamps carry inodes).

@@ -283,7 +283,7 @@ static bool needed(const gsym_sparse *sp, const gsym_state_file *state)
 
 	for (i = 0; i < state->n; i++)
 		if (sp->junctions_only ?
-				state->v[i].kind == GSYM_KIND_JUNCTION :
+				!gsym_record_by_fsmn(state->v[i].kind) :
 				state->v[i].type == GSYM_TYPE_DIR ||
 					state->v[i].size == 0)
 			return true;

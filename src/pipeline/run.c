@@ -746,7 +746,7 @@ static int plan_and_apply(run *r)
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
 		rec = gsym_state_find(&r->state, e->path);
-		if (r->fsmn && rec && rec->kind != GSYM_KIND_JUNCTION) {
+		if (r->fsmn && rec && gsym_record_by_fsmn(rec->kind)) {
 			/* hidden by git's fsmonitor mark, not the bit */
 			e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
 			if (fsmn_valid(&r->repo, e->path))
@@ -816,7 +816,7 @@ static bool fsmn_needed(const gsym_state_file *state)
 	size_t i;
 
 	for (i = 0; i < state->n; i++)
-		if (state->v[i].kind != GSYM_KIND_JUNCTION)
+		if (gsym_record_by_fsmn(state->v[i].kind))
 			return true;
 	return false;
 }

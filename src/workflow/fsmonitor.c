@@ -1,5 +1,6 @@
 #include "workflow/fsmonitor.h"
 #include "git/changes.h"
+#include "git/record.h"
 #include "git/repo.h"
 #include "git/state.h"
 #include "pipeline/copy.h"
@@ -141,7 +142,7 @@ static void look(void *payload, size_t i)
 	if (gsym_platform_lstat(&st, path.ptr) < 0) {
 		gsym_error_clear();
 		q->named[i] = 1;
-	} else if (rec && rec->kind != GSYM_KIND_JUNCTION) {
+	} else if (rec && gsym_record_by_fsmn(rec->kind)) {
 		/*
 		 * Our fallback for this very version of the link, unedited:
 		 * what git would find is ours to answer for (a hard link
