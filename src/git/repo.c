@@ -204,6 +204,24 @@ bool gsym_repo_fsmn_mark(gsym_repo *repo, const char *path, bool valid)
 }
 
 /*
+ * An index's trailing checksum: the SHA-1 of the `n` slices, put in `sum`
+ * and appended to them as the last slice. Returns the new count.
+ */
+static size_t seal(gsym_slice *v, size_t n, unsigned char *sum)
+{
+	gsym_sha1 c;
+	size_t i;
+
+	gsym_sha1_init(&c);
+	for (i = 0; i < n; i++)
+		gsym_sha1_update(&c, v[i].data, v[i].len);
+	gsym_sha1_final(sum, &c);
+	v[n].data = sum;
+	v[n].len = 20;
+	return n + 1;
+}
+
+/*
  * The fsmonitor extension for the index `f` about to be written. With
  * `same_entries` (the bytes read, patched), git's own bitmap is kept and
  * the marks applied by position; else (libgit2 wrote the entries anew)
@@ -266,7 +284,6 @@ static gsym_slice *patched_slices(size_t *n, unsigned char *sum,
 	const gsym_index_file *f = &repo->file;
 	gsym_slice *v = gsym_calloc(2 * repo->npatches + 4, sizeof(*v));
 	size_t i, at = 0, k = 0, end = f->size - 20;
-	gsym_sha1 c;
 
 	for (i = 0; i < repo->npatches; i++) {
 		const struct gsym_index_patch *p = &repo->patches[i];
@@ -291,13 +308,7 @@ static gsym_slice *patched_slices(size_t *n, unsigned char *sum,
 		v[k].data = fsmn->ptr;
 		v[k++].len = fsmn->size;
 	}
-	gsym_sha1_init(&c);
-	for (i = 0; i < k; i++)
-		gsym_sha1_update(&c, v[i].data, v[i].len);
-	gsym_sha1_final(sum, &c);
-	v[k].data = sum;
-	v[k++].len = 20;
-	*n = k;
+	*n = seal(v, k, sum);
 	return v;
 }
 
@@ -328,8 +339,7 @@ static int add_fsmn(const gsym_repo *repo, const char *path)
 	gsym_buf fsmn = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
 	gsym_slice v[4];
 	unsigned char sum[20];
-	gsym_sha1 c;
-	size_t i, n = 0, end;
+	size_t n = 0, end;
 	int error;
 
 	if (!repo->file.fsmn && !repo->nfsmn_marks)
@@ -350,12 +360,7 @@ static int add_fsmn(const gsym_repo *repo, const char *path)
 	}
 	v[n].data = fsmn.ptr;
 	v[n++].len = fsmn.size;
-	gsym_sha1_init(&c);
-	for (i = 0; i < n; i++)
-		gsym_sha1_update(&c, v[i].data, v[i].len);
-	gsym_sha1_final(sum, &c);
-	v[n].data = sum;
-	v[n++].len = 20;
+	n = seal(v, n, sum);
 	gsym_buf_printf(&tmp, "%s.fsmn", path);
 	gsym_copy_discard(tmp.ptr);
 	if ((error = gsym_platform_write_slices(tmp.ptr, v, n)) < 0 ||
