@@ -30,7 +30,11 @@ fi
 # --- Debian source packages ----------------------------------------------------
 . "$root/scripts/debsrc.sh"
 debsrc_enable
-deps=${GSYM_DEPS_DIR:-$root/build-deps}/win-$(debsrc_key libgit2 http-parser pcre2 cmocka)
+deps=${GSYM_DEPS_DIR:-$root/build-deps}
+mkdir -p "$deps"
+# the physical path: the built .pc files and archives keep the path they
+# were built through, which a symlink may not outlive
+deps=$(cd "$deps" && pwd -P)/win-$(debsrc_key libgit2 http-parser pcre2 cmocka)
 prefix=$deps/prefix
 
 toolchain="-DCMAKE_TOOLCHAIN_FILE=$root/cmake/mingw-w64-x86_64.cmake -DGSYM_WIN_PREFIX=$prefix"
