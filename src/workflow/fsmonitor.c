@@ -76,26 +76,16 @@ static bool copy_unedited(const query *q, const char *path,
 	return same;
 }
 
-/* Is what is at `rec->path` (`st`) still the fallback this tool made? */
+/*
+ * Is what is at `rec->path` (`st`) still the copy this tool made? (Only
+ * copies carry the marks: record.c gsym_record_by_fsmn.)
+ */
 static bool still_ours(const query *q, const gsym_record *rec,
 	const gsym_stat *st)
 {
 	gsym_buf target = GSYM_BUF_INIT;
-	gsym_stat ts;
 	bool same;
 
-	if (rec->kind == GSYM_KIND_HARDLINK) {
-		/* an edit of the target is an edit through the link */
-		if (!rec->src || st->type != GSYM_FT_FILE)
-			return false;
-		gsym_buf_sets(&target, q->repo->workdir);
-		gsym_buf_puts(&target, rec->src);
-		same = gsym_platform_lstat(&ts, target.ptr) == 0 &&
-			ts.ino == st->ino && ts.dev == st->dev;
-		gsym_error_clear();
-		gsym_buf_dispose(&target);
-		return same;
-	}
 	if (!rec->ino || st->ino != rec->ino || st->size != rec->size ||
 		st->mtime_sec != rec->mtime_sec ||
 		st->mtime_nsec != rec->mtime_nsec ||

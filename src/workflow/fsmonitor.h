@@ -9,8 +9,8 @@
  * index (the fields git compares, with core.trustctime and
  * core.checkStat), or is racily clean, or is unmerged or intent-to-add,
  * is named. A fallback this tool made is named only when it is no longer
- * provably ours: its stat is not the one recorded (a hard link: it no
- * longer shares its target's inode). git then looks at exactly what it
+ * provably ours: its stat is not the one recorded (only copies carry
+ * the marks). git then looks at exactly what it
  * would have looked at itself, and trusts the rest.
  */
 #ifndef INCLUDE_workflow_fsmonitor_h__
