@@ -114,6 +114,7 @@ static void look(void *payload, size_t i)
 	const gsym_record *rec;
 	gsym_istat is;
 	gsym_stat st;
+	bool moves;
 
 	if ((mode & MODE_TYPE) == MODE_GITLINK ||
 		(item->ext_flags & GSYM_INDEX_SKIP_WORKTREE))
@@ -142,11 +143,16 @@ static void look(void *payload, size_t i)
 				      GSYM_OID_RAWSZ) != 0 ||
 			!still_ours(q, rec, &st);
 	} else if (stat_equal(q, &is, mode, &st,
-			   st.nlink > 1 &&
-				   gsym_pathset_has(&q->hardlinked,
-					   item->path))) {
-		/* racily clean: git compares the content */
-		q->named[i] = (int64_t)is.mtime_sec >= q->repo->index_mtime;
+			   (moves = st.nlink > 1 &&
+					   gsym_pathset_has(&q->hardlinked,
+						   item->path)))) {
+		/*
+		 * racily clean: git compares the content (not a hard link's
+		 * target: `git stash create` compares without refreshing, and
+		 * our links moved its ctime, so git would call it changed)
+		 */
+		q->named[i] =
+			!moves && (int64_t)is.mtime_sec >= q->repo->index_mtime;
 	} else {
 		q->named[i] = 1;
 	}
