@@ -513,19 +513,43 @@ static void token_file(gsym_buf *out, const gsym_repo *repo)
 	gsym_buf_printf(out, "%ssymlinks/fsmonitor-token", repo->gitdir);
 }
 
-/* The index checksum and the token our last run left; false if none. */
-static bool last_run(char index[41], gsym_buf *token, const gsym_repo *repo)
+/*
+ * What a hook with nothing to do would find as our last run left it: the
+ * index's checksum and HEAD (a checkout's post-index-change runs before
+ * HEAD moves, and leaves what only the moved HEAD settles), in hex.
+ */
+#define NO_HEAD "0000000000000000000000000000000000000000"
+
+static int index_and_head(char out[82], const gsym_repo *repo, bool head_too)
+{
+	git_oid head;
+	int error;
+
+	if ((error = gsym_repo_index_checksum(out, repo)) < 0)
+		return error;
+	out[40] = ' ';
+	if (!head_too ||
+		git_reference_name_to_id(&head, repo->repo, "HEAD") < 0) {
+		git_error_clear();
+		memset(&head, 0, sizeof(head));
+	}
+	git_oid_tostr(out + 41, 41, &head);
+	return 0;
+}
+
+/* The index and HEAD and the token our last run left; false if none. */
+static bool last_run(char index[82], gsym_buf *token, const gsym_repo *repo)
 {
 	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
 	bool ok;
 
 	token_file(&file, repo);
 	ok = gsym_platform_read_file(&text, file.ptr, 512) == 0 &&
-		text.size > 41 && text.ptr[40] == ' ';
+		text.size > 82 && text.ptr[81] == ' ';
 	if (ok) {
-		memcpy(index, text.ptr, 40);
-		index[40] = '\0';
-		gsym_buf_sets(token, text.ptr + 41);
+		memcpy(index, text.ptr, 81);
+		index[81] = '\0';
+		gsym_buf_sets(token, text.ptr + 82);
 	}
 	gsym_error_clear();
 	gsym_buf_dispose(&file);
@@ -541,7 +565,7 @@ static bool last_run(char index[41], gsym_buf *token, const gsym_repo *repo)
 static void ask_daemon(run *r)
 {
 	gsym_buf token = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
-	char index[41];
+	char index[82];
 	const char *p, *end;
 
 	if (!last_run(index, &token, &r->repo))
@@ -615,6 +639,20 @@ static bool made_here(const run *r, const char *path)
 }
 
 /*
+ * Does the state keep a fallback whose link entry is gone (settle_record:
+ * what becomes of it depends on HEAD)?
+ */
+static bool leftovers(const run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->state.n; i++)
+		if (!gsym_entries_find(&r->entries, r->state.v[i].path))
+			return true;
+	return false;
+}
+
+/*
  * Done: note the index as this run leaves it, and the daemon's token for
  * the next run. What changed while this run ran that it did not make
  * itself (an edit meanwhile) keeps the token from its start, so the next
@@ -625,12 +663,12 @@ static void keep_token(const run *r)
 	gsym_buf file = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT,
 		 text = GSYM_BUF_INIT, after = GSYM_BUF_INIT,
 		 changed = GSYM_BUF_INIT;
-	char index[41];
+	char index[82];
 	const char *p, *end, *token = r->token.ptr;
 
 	token_file(&file, &r->repo);
 	gsym_platform_remove(file.ptr);
-	if (!r->token.size || gsym_repo_index_checksum(index, &r->repo) < 0)
+	if (!r->token.size || index_and_head(index, &r->repo, leftovers(r)) < 0)
 		goto done;
 	if (gsym_fsmonitor_ask(&after, &changed, r->repo.workdir, token) != 1)
 		goto done;
@@ -639,8 +677,7 @@ static void keep_token(const run *r)
 		;
 	if (p >= end)
 		token = after.ptr; /* all of it ours */
-	else if (getenv("GSYM_DEBUG_TOKEN"))
-		fprintf(stderr, "not ours: %s\n", p);
+
 	gsym_buf_printf(&text, "%s %s", index, token);
 	gsym_buf_printf(&tmp, "%s.%ld.tmp", file.ptr, gsym_platform_pid());
 	gsym_platform_remove(tmp.ptr);
@@ -666,14 +703,16 @@ static bool nothing_since(const gsym_run_opts *o)
 	gsym_repo repo;
 	gsym_buf token = GSYM_BUF_INIT, next = GSYM_BUF_INIT,
 		 changed = GSYM_BUF_INIT;
-	char last[41], now[41];
+	char last[82], now[82];
 	bool same = false;
 
 	if (!o->hook || o->npathspec || o->mode != GSYM_MODE_RESTORE ||
 		o->dry_run)
 		return false;
 	if (gsym_repo_open_paths(&repo) == 0 && last_run(last, &token, &repo) &&
-		gsym_repo_index_checksum(now, &repo) == 0 && !strcmp(last, now))
+		index_and_head(now, &repo, strcmp(last + 41, NO_HEAD) != 0) ==
+			0 &&
+		!strcmp(last, now))
 		same = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
 			       token.ptr) == 1 &&
 			!changed.size;

@@ -321,7 +321,8 @@ int gsym_platform_channel_serve(gsym_channel **out, const char *name);
  * change to `cb` meanwhile. When a request comes, every change made
  * before it was sent has been passed on first. Returns 1 with the request
  * (one line, without its newline) in `req` and `*client` to answer it
- * on; 0 on timeout or when a stop was requested; or an error.
+ * on; 0 after passing changes on, on timeout, or when a stop was
+ * requested; or an error.
  */
 int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 	int timeout_ms, gsym_change_cb cb, void *payload, gsym_buf *req,

@@ -9,6 +9,7 @@
 
 /* Questions a token stays good for; older ones are answered "NEW". */
 #define KEEP_SEQUENCES 64
+#define IDLE_MS ((uint64_t)GSYM_FSMONITOR_IDLE_MINUTES * 60 * 1000)
 /* Past this many changed paths, those older than KEEP_SEQUENCES go. */
 #define PRUNE_AT 65536
 
@@ -337,6 +338,7 @@ int gsym_fsmonitor_daemon(const char *workdir)
 	gsym_buf name = GSYM_BUF_INIT, req = GSYM_BUF_INIT, out = GSYM_BUF_INIT;
 	gsym_channel *ch = NULL;
 	daemon d;
+	uint64_t asked;
 	int error, client;
 
 	memset(&d, 0, sizeof(d));
@@ -352,12 +354,19 @@ int gsym_fsmonitor_daemon(const char *workdir)
 		(error = gsym_platform_watch_open(&d.w)) < 0 ||
 		(error = walk(&d, "", false, false)) < 0)
 		goto done;
+	asked = gsym_platform_clock_ms();
 	while (!d.gone && !gsym_platform_stop_requested()) {
+		uint64_t idle = gsym_platform_clock_ms() - asked;
+
+		if (idle >= IDLE_MS)
+			break;
 		error = gsym_platform_channel_wait(ch, d.w,
-			GSYM_FSMONITOR_IDLE_MINUTES * 60 * 1000, on_change, &d,
-			&req, &client);
-		if (error <= 0)
-			break; /* idle, stopped, or the watch failed */
+			(int)(IDLE_MS - idle), on_change, &d, &req, &client);
+		if (error < 0)
+			break; /* the watch failed */
+		if (error == 0)
+			continue; /* changes, or a stop */
+		asked = gsym_platform_clock_ms();
 		answer(&d, req.ptr, &out);
 		gsym_platform_channel_answer(client, out.ptr, out.size);
 		gsym_error_clear();

@@ -327,7 +327,7 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 			(error = drain_changes(w->fd, cb, payload)) < 0)
 			return error;
 		if (!(fds[1].revents & POLLIN))
-			continue;
+			return 0; /* changes only: the caller may stop now */
 		if ((fd = accept4(ch->fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 			continue;
 		fcntl(fd, F_SETFL, 0); /* blocking, with time limits */
