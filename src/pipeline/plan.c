@@ -480,12 +480,23 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 		(error = view->collision(&f->collides, view, e->path)) < 0)
 		return error;
 	error = entry_lstat(e, view);
+	if (f->collides) {
+		/* what is at the path may be the other entry's: not looked at */
+		if (error < 0)
+			e->disk.type = GSYM_FT_NONE;
+		/* the target, from the index, for the report */
+		if (view->lookup(&self, view, e->path) == 0 &&
+			self.type == GSYM_NODE_LINK && self.target) {
+			e->target = self.target;
+			e->target_len = self.target_len;
+		}
+		gsym_error_clear();
+		return 0;
+	}
 	if (error == GSYM_ENOTFOUND)
 		e->disk.type = GSYM_FT_NONE;
 	else if (error < 0)
 		return error;
-	if (f->collides)
-		return 0; /* what is at the path may be the other entry's */
 	if (e->disk.type != GSYM_FT_NONE &&
 		gsym_stat_matches(&e->istat, &e->disk))
 		e->flags |= GSYM_ENTRY_STAMP_MATCH;
@@ -611,8 +622,8 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 
 		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, NULL);
 		gsym_buf_printf(&msg,
-			"collides with '%s' (one name on this disk: case or "
-			"Unicode form); left alone",
+			"collides with '%s', one name on this disk (case or "
+			"Unicode form): left alone",
 			f->collides);
 		free(e->message);
 		e->message = gsym_buf_detach(&msg);
