@@ -1115,8 +1115,8 @@ static void restat(run *r, const gsym_entry *e, const gsym_record *rec)
 		goto done;
 	if (rec->type == GSYM_TYPE_DIR &&
 		(r->view.copy_stats(&stats, &r->view, rec->path) < 0 ||
-			gsym_copy_restat(&fresh, &r->view, &stats, before) <
-				0 ||
+			gsym_copy_restat(&fresh, &r->view, &stats, rec->path,
+				before) < 0 ||
 			gsym_state_manifest_put(&r->state, rec->path, &fresh) <
 				0))
 		goto done;
