@@ -552,8 +552,10 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 			 * stats anew, or git is told of it at every command
 			 */
 			if (rec->kind == GSYM_KIND_COPY &&
-				rec->type == GSYM_TYPE_DIR &&
-				!copy_stats_hold(view, rec, &e->disk))
+				(rec->type == GSYM_TYPE_DIR ?
+						!copy_stats_hold(view, rec,
+							&e->disk) :
+						!stat_recorded(rec, &e->disk)))
 				e->flags |= GSYM_ENTRY_RESTAT;
 			if (opts->mode != GSYM_MODE_RESET)
 				error = fallback_behind(&f->behind, e, view,

@@ -1108,11 +1108,18 @@ static void restat(run *r, const gsym_entry *e, const gsym_record *rec)
 	int64_t before = r->started - GSYM_RACY_SECONDS;
 	gsym_record now = *rec;
 	gsym_buf stats = GSYM_BUF_INIT, fresh = GSYM_BUF_INIT;
-	gsym_stat st;
+	gsym_stat st, copy;
 
 	if (r->view.lstat(&st, &r->view, e->resolved) < 0 ||
-		st.mtime_sec >= before)
+		st.mtime_sec >= before ||
+		r->view.lstat(&copy, &r->view, e->path) < 0 ||
+		copy.mtime_sec >= before)
 		goto done;
+	/* the copy itself, as it is now (proven ours by its content) */
+	now.size = copy.size;
+	now.mtime_sec = copy.mtime_sec;
+	now.mtime_nsec = copy.mtime_nsec;
+	now.ino = copy.ino;
 	if (rec->type == GSYM_TYPE_DIR &&
 		(r->view.copy_stats(&stats, &r->view, rec->path) < 0 ||
 			gsym_copy_restat(&fresh, &r->view, &stats, rec->path,

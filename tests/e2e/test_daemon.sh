@@ -132,6 +132,20 @@ if [ "$(printf '%s\n' "$(git --version | sed 's/git version //')" 2.42.1 |
 	echo t >"$c/a/fl"
 fi
 
+# a no-op reads no content (issue 22): once the stats are noted (after
+# git's racy window), a restore and a hook open nothing in the tree but
+# .git (strace: every open, by every thread)
+sleep 3
+check "a restore notes the stats" env LD_PRELOAD="$NOSYM" "$GSYM" -C "$c" restore -q
+for run in "restore -q" "hook post-index-change 0 0"; do
+	(cd "$c" && LD_PRELOAD=$NOSYM strace -f -qq -e trace=open,openat \
+		-o "$TMP/trace" "$GSYM" $run) >/dev/null 2>&1
+	opened=$(grep -o "\"$c/[^\"]*\"" "$TMP/trace" | grep -v "^\"$c/\.git/" |
+		sort -u)
+	expect_eq "a no-op $run opens nothing in the tree" "" "$opened"
+	check "strace saw the run" grep -q "$c/.git/" "$TMP/trace"
+done
+
 # killed: the next question starts another, and is answered meanwhile
 pid=$(daemon_pid)
 kill "$pid" 2>/dev/null
