@@ -265,26 +265,63 @@ bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
  * disk nothing it would not, so it is set with core.fsmonitor, and taken
  * out with it when it was ours (symlinks.allowRemote).
  */
-static int allow_remote(git_config *cfg, git_config *snapshot, bool on)
+/*
+ * A setting of git's that this tool sets to `value` while `on`, unless the
+ * user set it (then it is theirs), noting that it did in `marker`; and
+ * takes out again when off, only if it was ours.
+ */
+static int managed_bool(git_config *cfg, git_config *snapshot, const char *key,
+	const char *marker, bool value, bool on)
 {
 	gsym_buf v = GSYM_BUF_INIT;
-	bool set = config_string(&v, snapshot, "fsmonitor.allowremote");
+	bool set = config_string(&v, snapshot, key);
 	int ours = 0, error = 0;
 
 	gsym_buf_dispose(&v);
-	if (git_config_get_bool(&ours, snapshot, "symlinks.allowremote") < 0)
+	if (git_config_get_bool(&ours, snapshot, marker) < 0)
 		ours = 0;
 	git_error_clear();
 	if (on && !set) {
-		if ((error = git_config_set_bool(cfg, "fsmonitor.allowRemote",
-			     1)) == 0)
-			error = git_config_set_bool(cfg, "symlinks.allowRemote",
-				1);
+		if ((error = git_config_set_bool(cfg, key, value)) == 0)
+			error = git_config_set_bool(cfg, marker, 1);
 	} else if (!on && ours) {
-		git_config_delete_entry(cfg, "fsmonitor.allowRemote");
-		git_config_delete_entry(cfg, "symlinks.allowRemote");
+		git_config_delete_entry(cfg, key);
+		git_config_delete_entry(cfg, marker);
 		git_error_clear();
 	}
+	return error;
+}
+
+static int allow_remote(git_config *cfg, git_config *snapshot, bool on)
+{
+	return managed_bool(cfg, snapshot, "fsmonitor.allowRemote",
+		"symlinks.allowRemote", true, on);
+}
+
+int gsym_trustctime_config(git_repository *repo, git_config *snapshot,
+	bool hardlinks)
+{
+	git_config *cfg = NULL;
+	int ours = 0, error = 0;
+
+	if (git_config_get_bool(&ours, snapshot, "symlinks.trustctime") < 0)
+		ours = 0;
+	git_error_clear();
+	if (hardlinks == (ours != 0))
+		return 0; /* as it should be, or the user's */
+	if (git_repository_config(&cfg, repo) < 0 ||
+		managed_bool(cfg, snapshot, "core.trustctime",
+			"symlinks.trustctime", false, hardlinks) < 0) {
+		const git_error *e = git_error_last();
+
+		error = gsym_error_set(
+			"could not %s core.trustctime in the git "
+			"config: %s",
+			hardlinks ? "set" : "unset",
+			e && e->message ? e->message : "unknown error");
+	}
+	git_error_clear();
+	git_config_free(cfg);
 	return error;
 }
 

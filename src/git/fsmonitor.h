@@ -70,6 +70,17 @@ void gsym_fsmonitor_channel(gsym_buf *out, const char *workdir);
 int gsym_fsmonitor_ask(gsym_buf *next, gsym_buf *changed, const char *workdir,
 	const char *token);
 
+/*
+ * core.trustctime=false while the tree holds hard-link fallbacks
+ * (`hardlinks`), unless the user set it: every link made or removed to a
+ * target moves the target's ctime, and `git stash create` (which a merge
+ * runs) compares stat data without refreshing it, so a merge failed now
+ * and then ("stash failed"). Noted as ours by symlinks.trustctime and
+ * taken out with the last hard link.
+ */
+int gsym_trustctime_config(git_repository *repo, git_config *snapshot,
+	bool hardlinks);
+
 /* The value of core.fsmonitor that runs our hook with `binary`. */
 void gsym_fsmonitor_command(gsym_buf *out, const char *binary);
 

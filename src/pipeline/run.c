@@ -1081,6 +1081,17 @@ done:
 	return error;
 }
 
+/* Does the state hold a hard-link fallback? */
+static bool has_hardlinks(const gsym_state_file *state)
+{
+	size_t i;
+
+	for (i = 0; i < state->n; i++)
+		if (state->v[i].kind == GSYM_KIND_HARDLINK)
+			return true;
+	return false;
+}
+
 /* Does the state hold a fallback hidden through the fsmonitor? */
 static bool fsmn_needed(const gsym_state_file *state)
 {
@@ -1179,6 +1190,8 @@ static int record(run *r)
 			0 ||
 		(error = gsym_fsmonitor_config(r->repo.repo, r->cfg,
 			 r->fsmn && fsmn_needed(&r->state))) < 0 ||
+		(error = gsym_trustctime_config(r->repo.repo, r->cfg,
+			 has_hardlinks(&r->state))) < 0 ||
 		(error = gsym_state_save(&r->state)) < 0)
 		goto done;
 	if ((error = gsym_exclude_sync(exclude.ptr, r->id, &r->state)) == 0)
