@@ -25,33 +25,32 @@ typedef struct {
 
 static where where_to;
 
-#define WHERE_OPTS                                                              \
-	{ GSYM_OPT_VALUE, &where_to.template_dir, 0, 0, "template", "dir",      \
-		"into <dir>/hooks (git clone --template=<dir>)", 0 },           \
-		{ GSYM_OPT_BOOL, &where_to.global, 0, 0, "global", NULL,        \
-			"for every repository of yours: the global config "     \
-			"(git 2.54 and\n"                                       \
-			"                       later), else init.templateDir " \
-			"(every later clone)",                                  \
-			0 },                                                    \
-	{                                                                       \
-		GSYM_OPT_BOOL, &where_to.system, 0, 0, "system", NULL,          \
-			"for every user of the machine: the system config "     \
-			"(git 2.54\n"                                           \
-			"                       and later)",                    \
-			0                                                       \
+#define HELP_GLOBAL                                           \
+	"every repository of yours: the global config (git\n" \
+	"                       2.54 and later), else init.templateDir (later clones)"
+#define HELP_SYSTEM                                           \
+	"every user's repositories: the system config (git\n" \
+	"                       2.54 and later)"
+
+#define WHERE_OPTS                                                         \
+	{ GSYM_OPT_VALUE, &where_to.template_dir, 0, 0, "template", "dir", \
+		"into <dir>/hooks (git clone --template=<dir>)", 0 },      \
+		{ GSYM_OPT_BOOL, &where_to.global, 0, 0, "global", NULL,   \
+			HELP_GLOBAL, 0 },                                  \
+	{                                                                  \
+		GSYM_OPT_BOOL, &where_to.system, 0, 0, "system", NULL,     \
+			HELP_SYSTEM, 0                                     \
 	}
 
 static const gsym_opt_spec install_opts[] = { WHERE_OPTS,
 	{ GSYM_OPT_BOOL, &where_to.migrate, 0, 0, "migrate", NULL,
-		"with config hooks: take the blocks of an earlier install out "
-		"of\n"
-		"                       this repository's hooks folder",
+		"with config hooks: take an earlier install's blocks\n"
+		"                       out of this repository's hooks folder",
 		0 },
 	{ GSYM_OPT_BOOL, &where_to.force, 0, 'f', "force", NULL,
-		"write into a hooks folder anyway: a tracked hook (a hook\n"
-		"                       manager's), or one the config hooks "
-		"already cover",
+		"write into a hooks folder anyway: a tracked hook (a\n"
+		"                       hook manager's), or one config hooks "
+		"cover",
 		0 },
 	{ GSYM_OPT_BOOL, &where_to.enable_symlinks, 0, 0, "enable-symlinks",
 		NULL,
