@@ -196,54 +196,38 @@ static bool exists(const char *path)
 	return false;
 }
 
-/* Is the file `path` exactly git's placeholder for the link blob `id`? */
-static bool placeholder(git_repository *repo, const char *path,
-	const git_oid *id)
+/*
+ * The link entries, and how many restore would still make (`status
+ * --porcelain` says "pending": git's placeholder, with something to
+ * make; a dangling or unsafe one stays a placeholder).
+ */
+static void count_placeholders(gsym_doctor *out)
 {
-	gsym_buf content = GSYM_BUF_INIT;
-	git_blob *blob = NULL;
-	gsym_stat st;
-	bool yes = false;
+	gsym_buf self = GSYM_BUF_INIT, cmd = GSYM_BUF_INIT;
+	char line[4096];
+	FILE *p;
 
-	if (gsym_platform_lstat(&st, path) < 0 || st.type != GSYM_FT_FILE ||
-		git_blob_lookup(&blob, repo, id) < 0 ||
-		(size_t)git_blob_rawsize(blob) != st.size ||
-		gsym_platform_read_file(&content, path, 1 << 16) < 0)
+	if (gsym_platform_self_path(&self) < 0) {
+		gsym_error_clear();
 		goto done;
-	yes = content.size == st.size &&
-		!memcmp(content.ptr, git_blob_rawcontent(blob), content.size);
-done:
-	git_blob_free(blob);
-	gsym_buf_dispose(&content);
-	gsym_error_clear();
-	git_error_clear();
-	return yes;
-}
-
-/* The link entries, and how many of them are still placeholders. */
-static void count_placeholders(gsym_doctor *out, gsym_repo *repo)
-{
-	git_index *index = NULL;
-	gsym_buf path = GSYM_BUF_INIT;
-	size_t i, n;
-
-	if (git_repository_index(&index, repo->repo) < 0) {
-		git_error_clear();
-		return;
 	}
-	n = git_index_entrycount(index);
-	for (i = 0; i < n; i++) {
-		const git_index_entry *e = git_index_get_byindex(index, i);
+	gsym_buf_printf(&cmd, "\"%s\" status --porcelain", self.ptr);
+	if (!(p = gsym_platform_popen(cmd.ptr)))
+		goto done;
+	while (fgets(line, sizeof(line), p)) {
+		const char *kind = strchr(line, ' ');
 
-		if (e->mode != GIT_FILEMODE_LINK || git_index_entry_stage(e))
-			continue;
 		out->links++;
-		gsym_buf_sets(&path, repo->workdir);
-		gsym_buf_puts(&path, e->path);
-		out->placeholders += placeholder(repo->repo, path.ptr, &e->id);
+		out->placeholders += !strncmp(line, "pending ", 8);
+		/* a link or fallback made here: restored before */
+		if (kind && strncmp(kind + 1, "placeholder ", 12) &&
+			strncmp(kind + 1, "missing ", 8))
+			out->state = true;
 	}
-	git_index_free(index);
-	gsym_buf_dispose(&path);
+	gsym_platform_pclose(p); /* 1 when some are pending */
+done:
+	gsym_buf_dispose(&self);
+	gsym_buf_dispose(&cmd);
 }
 
 /*
@@ -335,7 +319,7 @@ int gsym_doctor_gather(gsym_doctor *out)
 	gsym_buf_printf(&b, "%ssymlinks/state", repo.gitdir);
 	out->state = exists(b.ptr);
 	gsym_buf_clear(&b);
-	count_placeholders(out, &repo);
+	count_placeholders(out);
 	if ((out->config_capable = gsym_hooks_config_supported(v, NULL)))
 		list_config_hooks(out);
 	gsym_error_clear();
@@ -434,7 +418,7 @@ static void print_text(const gsym_doctor *d, const char *why, const char *next)
 	if (!d->links)
 		printf("links restored:   no link entries here\n");
 	else if (!d->placeholders)
-		printf("links restored:   yes, no placeholder left (%d "
+		printf("links restored:   yes, nothing left to restore (%d "
 		       "links)\n",
 			d->links);
 	else

@@ -28,8 +28,8 @@ typedef struct {
 	char *config_scope; /* where git found it: "global", "local", ... */
 	bool config_disabled; /* hook.git-symlinks.enabled=false here */
 	int links; /* link entries in the index */
-	int placeholders; /* of those, git's placeholders still */
-	bool state; /* a restore has recorded fallbacks here */
+	int placeholders; /* of those, placeholders restore would replace */
+	bool state; /* a link or fallback was made here before */
 	char *git_version; /* `git --version`, or NULL */
 	char *libgit2_version;
 } gsym_doctor;

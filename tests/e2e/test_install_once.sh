@@ -74,7 +74,7 @@ check "git status clean" git_clean "$old"
 check "husky's own post-checkout still ran" grep -q "^husky .* 1$" "$TMP/husky.log"
 expect_eq "no file in the husky folder changed" "$husky_before" "$(folder "$old/.husky")"
 (cd "$old" && "$GSYM" doctor) >"$TMP/doc"
-check "doctor: restored now" grep -q "^links restored: *yes" "$TMP/doc"
+check "doctor: restored now" grep -q "^links restored: *yes, nothing left" "$TMP/doc"
 
 # --- a clone made after: links during git clone ------------------------------------
 clone_placeholders "$TMP/src" "$TMP/new"
@@ -157,6 +157,21 @@ else
 	[ "${CI:-}" != true ] || fail "the nosymlink preload library is missing under CI"
 	echo "SKIP - fallback clone (no nosymlink preload library)" >&2
 fi
+
+# --- the tool gone: git carries on, the commit too (pre-commit) ---------------------
+mkdir "$TMP/gone" && cp "$GSYM" "$TMP/gone/git-symlinks"
+"$TMP/gone/git-symlinks" install-hooks --global >/dev/null
+rm "$TMP/gone/git-symlinks"
+echo x >"$TMP/new/gone.txt"
+git -C "$TMP/new" add gone.txt
+out=$(env PATH="$G255:/usr/bin:/bin" git -C "$TMP/new" commit -qm "tool gone" 2>&1)
+expect_eq "a commit goes on with the tool gone" 0 $?
+case $out in
+*"git-symlinks: not found"*) pass "and says why links were not checked" ;;
+*) fail "and says why links were not checked" "$out" ;;
+esac
+"$GSYM" install-hooks --global >/dev/null
+check "install-hooks again: one section, the new binary" sh -c "[ \$(grep -c 'hook \"git-symlinks\"' '$HOME/.gitconfig') = 1 ] && grep -q '$GSYM' '$HOME/.gitconfig'"
 
 # --- uninstall: the global config byte for byte as before --------------------------
 check "uninstall-hooks --global" "$GSYM" uninstall-hooks --global
