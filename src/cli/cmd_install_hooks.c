@@ -540,6 +540,27 @@ done:
 	return error;
 }
 
+/* Does a config above the repository's register our hook? */
+static bool covered_from_above(git_config *cfg)
+{
+	const git_config_level_t levels[] = { GIT_CONFIG_LEVEL_PROGRAMDATA,
+		GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG,
+		GIT_CONFIG_LEVEL_GLOBAL };
+	bool yes = false, enabled;
+	size_t i;
+
+	for (i = 0; i < GSYM_ARRAY_SIZE(levels) && !yes; i++) {
+		git_config *level = NULL;
+
+		if (git_config_open_level(&level, cfg, levels[i]) == 0)
+			yes = gsym_hooks_config_has(level, "post-checkout",
+				&enabled);
+		git_config_free(level);
+		git_error_clear();
+	}
+	return yes;
+}
+
 int cmd_uninstall_hooks(int argc, char **argv)
 {
 	gsym_buf dir = GSYM_BUF_INIT;
@@ -594,6 +615,11 @@ said:
 				where_to.global ? "in the global git config "
 						  "or the template" :
 						  "in this repository");
+	if (!error && h.open && !where_to.global && !where_to.system &&
+		!where_to.template_dir && covered_from_above(h.cfg))
+		printf("the hooks in git's global or system config still run "
+		       "here: 'git config hook." GSYM_HOOK_NAME
+		       ".enabled false' turns them off in this repository\n");
 done:
 	if (error)
 		gsym_error_print();

@@ -66,6 +66,14 @@ check "hook.git-symlinks runs for post-index-change too" sh -c "git -C '$old' ho
 (cd "$old" && "$GSYM" doctor) >"$TMP/doc"
 check "doctor: covered by the global config" grep -q "^hooks here: *yes, hook.git-symlinks in the global config" "$TMP/doc"
 check "doctor: for clones too" grep -q "^hooks for clones: *yes, the global config" "$TMP/doc"
+(cd "$old" && "$GSYM" doctor --json) >"$TMP/doc.json"
+jq() { python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): d=d[k]
+print(json.dumps(d))' "$TMP/doc.json" "$1"; }
+expect_eq "doctor --json: every hook from config" "$(jq hooks.of)" "$(jq hooks.config)"
+expect_eq "doctor --json: its scope" '"global"' "$(jq hooks.config_scope)"
+expect_eq "doctor --json: never restored" false "$(jq restored)"
 
 : >"$TMP/husky.log"
 check "git checkout <other branch> in the old clone" git -C "$old" checkout -q file-link-moved
@@ -112,16 +120,30 @@ check "install-hooks here: covered already, nothing written" grep -q "cover this
 check_fails "no block written" grep -qs "BEGIN git-symlinks" "$both/.git/hooks/post-checkout"
 check "install-hooks --force writes the blocks anyway" "$GSYM" -C "$both" install-hooks --force
 check "the block is there" grep -q "BEGIN git-symlinks" "$both/.git/hooks/post-checkout"
-(cd "$both" && strace -f -qq -s 512 -e trace=execve,openat -o "$TMP/both.strace" git checkout -q file-link-moved)
+(cd "$both" && strace -f -qq -s 1024 -e trace=execve,openat -o "$TMP/both.strace" \
+	git checkout -q file-link-moved) 2>"$TMP/strace.err" ||
+	fail "strace git checkout" "$(cat "$TMP/strace.err")"
 check "links real with both" links_real "$both"
-# each git-symlinks process, and whether it read the index (did the work)
+# each git-symlinks process run by a hook: how it was run, and whether it
+# read the index (did the work); "<unfinished ...>" lines hold the call
 runs() {
-	for pid in $(grep -E 'execve\(.*git-symlinks", \[.*"hook"' "$TMP/both.strace" | awk '{print $1}'); do
-		how=$(grep "^$pid execve" "$TMP/both.strace" | sed -n 's/.*"hook", "\([a-z-]*\)".*/\1/p')
-		n=$(grep "^$pid " "$TMP/both.strace" | grep -c '/\.git/index", O_RDONLY')
-		[ "$n" = 0 ] || n=1
-		echo "$how $n"
-	done | LC_ALL=C sort | uniq -c | sed 's/^ *//'
+	python3 - "$TMP/both.strace" <<'PY'
+import re, sys, collections
+how, read = {}, collections.Counter()
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r'(\d+) +(.*)', line)
+    if not m:
+        continue
+    pid, call = m.groups()
+    e = re.match(r'execve\("[^"]*git-symlinks", \["[^"]*", "hook", "([a-z-]+)"', call)
+    if e:
+        how[pid] = e.group(1)
+    elif re.match(r'openat\(AT_FDCWD, "[^"]*/\.git/index", O_RDONLY', call):
+        read[pid] = 1
+out = collections.Counter((how[p], read[p]) for p in how)
+for (h, r), n in sorted(out.items()):
+    print(n, h, r)
+PY
 }
 expect_eq "each event ran the tool once: the configured hook works, the blocks step aside" \
 	"2 config 1
@@ -133,6 +155,9 @@ check "doctor: the blocks that remain" grep -q "^hooks folder: *the block in 5 h
 check "install-hooks --global says the blocks remain" grep -q "still has the git-symlinks block in 5 hooks" "$TMP/out"
 (cd "$both" && "$GSYM" install-hooks --global --migrate) >"$TMP/out"
 check "--migrate takes them out" grep -q "took the git-symlinks block out" "$TMP/out"
+"$GSYM" -C "$both" uninstall-hooks >"$TMP/out"
+check "uninstall-hooks here says the global hooks still run, and how to opt out" \
+	grep -q "still run here: 'git config hook.git-symlinks.enabled false'" "$TMP/out"
 check "no hook left in the folder" sh -c "! ls '$both/.git/hooks' | grep -v sample"
 check_fails "doctor: no blocks now" sh -c "cd '$both' && '$GSYM' doctor | grep -q '^hooks folder'"
 
