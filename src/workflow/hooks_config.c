@@ -62,6 +62,41 @@ static bool exists(const char *path)
 	return false;
 }
 
+/*
+ * Where git without `git var GIT_CONFIG_*` (older than 2.42, or none on
+ * PATH: an uninstall after a downgrade) keeps the file: what libgit2
+ * finds, as git looks (GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM honoured).
+ */
+static int config_file_libgit2(gsym_buf *out, gsym_hooks_scope scope)
+{
+	const char *env =
+		getenv(scope == GSYM_HOOKS_GLOBAL ? "GIT_CONFIG_GLOBAL" :
+						    "GIT_CONFIG_SYSTEM");
+	git_buf global = { NULL, 0, 0 }, xdg = { NULL, 0, 0 };
+	int error = 0;
+
+	if (env && *env) {
+		gsym_buf_puts(out, env);
+		return 0;
+	}
+	if (scope == GSYM_HOOKS_SYSTEM) {
+		if (git_config_find_system(&global) < 0)
+			error = gsym_error_set("no system git config here");
+		else
+			gsym_buf_puts(out, global.ptr);
+	} else if (git_config_find_global(&global) == 0) {
+		gsym_buf_puts(out, global.ptr);
+	} else if (git_config_find_xdg(&xdg) == 0) {
+		gsym_buf_puts(out, xdg.ptr);
+	} else {
+		error = gsym_error_set("no global git config here");
+	}
+	git_buf_dispose(&global);
+	git_buf_dispose(&xdg);
+	git_error_clear();
+	return error;
+}
+
 int gsym_hooks_config_file(gsym_buf *out, gsym_hooks_scope scope,
 	const char *commondir)
 {
@@ -73,6 +108,10 @@ int gsym_hooks_config_file(gsym_buf *out, gsym_hooks_scope scope,
 		gsym_buf_printf(out, "%sconfig", commondir);
 		return 0;
 	}
+	if (scope == GSYM_HOOKS_SYSTEM && getenv("GIT_CONFIG_NOSYSTEM") &&
+		*getenv("GIT_CONFIG_NOSYSTEM"))
+		return gsym_error_set("git reads no system config here "
+				      "(GIT_CONFIG_NOSYSTEM)");
 	/*
 	 * git knows where: GIT_CONFIG_GLOBAL, HOME and XDG_CONFIG_HOME, its
 	 * own prefix for the system file (2.42 and later say so)
@@ -81,13 +120,7 @@ int gsym_hooks_config_file(gsym_buf *out, gsym_hooks_scope scope,
 		scope == GSYM_HOOKS_GLOBAL ? "git var GIT_CONFIG_GLOBAL" :
 					     "git var GIT_CONFIG_SYSTEM");
 	if (n <= 0) {
-		error = gsym_error_set(n == 0 && scope == GSYM_HOOKS_SYSTEM ?
-				"git reads no system config here "
-				"(GIT_CONFIG_NOSYSTEM)" :
-				"could not ask git where its %s config is "
-				"('git var GIT_CONFIG_%s')",
-			gsym_hooks_scope_name(scope),
-			scope == GSYM_HOOKS_GLOBAL ? "GLOBAL" : "SYSTEM");
+		error = config_file_libgit2(out, scope);
 		goto done;
 	}
 	first = lines.ptr;

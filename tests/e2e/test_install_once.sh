@@ -250,6 +250,10 @@ cp "$TMP/sysconfig" "$TMP/sysconfig.before"
 	check "the template's hooks taken out" grep -q "took the hooks out of the template" "$TMP/out"
 	expect_eq "init.templateDir unset" "" "$(git config --global init.templateDir)"
 	check_fails "no block left in the template" grep -rqs "BEGIN git-symlinks" "$HOME/.git-templates"
+	# uninstalled under an older git (a downgrade): found all the same
+	PATH=$SYS_PATH "$GSYM" uninstall-hooks --global >/dev/null
+	expect_eq "uninstall-hooks --global under the older git takes the section out" "" \
+		"$(grep 'git-symlinks' "$HOME/.gitconfig")"
 	finish >/dev/null
 ) || FAILED=$((FAILED + 1))
 
