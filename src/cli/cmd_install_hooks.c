@@ -153,7 +153,6 @@ typedef struct {
 	git_config *cfg;
 	char *hooks_path; /* core.hooksPath, or NULL */
 	gsym_buf hooks_dir; /* where its hooks run from */
-	gsym_buf config_file; /* its own config */
 } here;
 
 static int here_open(here *h, bool required)
@@ -176,7 +175,6 @@ static int here_open(here *h, bool required)
 	git_buf_dispose(&value);
 	git_error_clear();
 	gsym_hooks_repo_dir(&h->hooks_dir, h->repo.repo);
-	gsym_buf_printf(&h->config_file, "%sconfig", h->repo.commondir);
 	return 0;
 }
 
@@ -185,7 +183,6 @@ static void here_close(here *h)
 	git_config_free(h->cfg);
 	free(h->hooks_path);
 	gsym_buf_dispose(&h->hooks_dir);
-	gsym_buf_dispose(&h->config_file);
 	if (h->open)
 		gsym_repo_close(&h->repo);
 }
@@ -236,7 +233,7 @@ static void print_version(const unsigned int v[3])
 	if (v[0])
 		printf("git %u.%u.%u", v[0], v[1], v[2]);
 	else
-		printf("no git found on PATH, so");
+		printf("git (none found on PATH)");
 }
 
 /*
