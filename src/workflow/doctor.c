@@ -122,7 +122,7 @@ void gsym_doctor_next(gsym_buf *out, const gsym_doctor *d)
 		gsym_buf_puts(out,
 			"run 'git symlinks install-hooks' so every checkout, "
 			"merge and rebase here ends with links");
-	else if (d->placeholders && !d->state)
+	else if (d->placeholders)
 		gsym_buf_puts(out,
 			"run 'git symlinks restore' now, or let the next git "
 			"command that runs a hook (checkout, merge, commit, any "
