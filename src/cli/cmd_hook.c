@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 #include "workflow/fsmonitor.h"
+#include "workflow/fsmonitor_daemon.h"
 #include "workflow/guard.h"
 #include "workflow/hooks_config.h"
 
@@ -91,8 +92,12 @@ int cmd_hook(int argc, char **argv)
 		return gsym_cli_exit(gsym_guard());
 	/* core.fsmonitor: VERSION TOKEN; the answer goes to git */
 	if (!strcmp(name, "fsmonitor")) {
-		rc = gsym_fsmonitor_answer(nargs ? hargs[0] : "", stdout);
+		rc = gsym_fsmonitor_answer(nargs ? hargs[0] : "",
+			nargs > 1 ? hargs[1] : "", stdout);
 		return rc > 0 ? rc : gsym_cli_exit(rc);
 	}
+	/* started by the fsmonitor hook: WORKDIR */
+	if (!strcmp(name, "fsmonitor-daemon") && nargs == 1)
+		return gsym_cli_exit(gsym_fsmonitor_daemon(hargs[0]));
 	return gsym_cli_usage_error("hook", "unknown hook '%s'", name);
 }

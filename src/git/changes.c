@@ -102,6 +102,12 @@ static int diff_trees(gsym_pathset *out, git_repository *repo, git_tree *a,
 	return 0;
 }
 
+void gsym_pathset_sort(gsym_pathset *set)
+{
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(char *), cmp_str);
+}
+
 /* The paths a branch switch from `old_hex` to `new_hex` changed. */
 int gsym_changes_between(gsym_pathset *out, gsym_repo *repo,
 	const char *old_hex, const char *new_hex)
@@ -117,8 +123,7 @@ int gsym_changes_between(gsym_pathset *out, gsym_repo *repo,
 		git_object_peel((git_object **)&tb, b, GIT_OBJECT_TREE) < 0 ||
 		diff_trees(out, repo->repo, ta, tb, &path) < 0)
 		goto done;
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(char *), cmp_str);
+	gsym_pathset_sort(out);
 	error = 0;
 done:
 	gsym_buf_dispose(&path);

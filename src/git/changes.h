@@ -14,8 +14,11 @@ typedef struct {
 	size_t n, cap;
 } gsym_pathset;
 
-/* Add a copy of `path` (unsorted until gsym_changes_between sorts). */
+/* Add a copy of `path` (unsorted until gsym_pathset_sort). */
 void gsym_pathset_add(gsym_pathset *set, const char *path);
+
+/* Sort the set (for the lookups below). */
+void gsym_pathset_sort(gsym_pathset *set);
 
 /* Is `path` itself in the (sorted) set? */
 bool gsym_pathset_has(const gsym_pathset *set, const char *path);

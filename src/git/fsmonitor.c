@@ -2,6 +2,7 @@
 #include "platform/platform.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/sha1.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,4 +445,75 @@ bool gsym_git_trusts_fsmonitor(const char *gitdir)
 	 * deleted: there the sparse block hides what needs hiding
 	 */
 	return gsym_git_version_at_least(gitdir, 2, 42, 1);
+}
+
+/* How long a question waits for its answer (the first: the daemon's walk) */
+#define ASK_TIMEOUT_MS 1500
+
+void gsym_fsmonitor_channel(gsym_buf *out, const char *workdir)
+{
+	gsym_sha1 c;
+	unsigned char id[20];
+	size_t i;
+
+	gsym_sha1_init(&c);
+	gsym_sha1_update(&c, workdir, strlen(workdir));
+	gsym_sha1_final(id, &c);
+	gsym_buf_clear(out);
+	gsym_buf_puts(out, "git-symlinks/fsmonitor/");
+	for (i = 0; i < 20; i++)
+		gsym_buf_printf(out, "%02x", id[i]);
+}
+
+static void start_daemon(const char *workdir)
+{
+	gsym_buf self = GSYM_BUF_INIT;
+	const char *argv[5];
+
+	if (gsym_platform_self_path(&self) == 0) {
+		argv[0] = self.ptr;
+		argv[1] = "hook";
+		argv[2] = "fsmonitor-daemon";
+		argv[3] = workdir;
+		argv[4] = NULL;
+		gsym_platform_spawn_detached(argv);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&self);
+}
+
+int gsym_fsmonitor_ask(gsym_buf *next, gsym_buf *changed, const char *workdir,
+	const char *token)
+{
+	gsym_buf name = GSYM_BUF_INIT, req = GSYM_BUF_INIT, ans = GSYM_BUF_INIT;
+	const char *nl;
+	int error;
+
+	gsym_fsmonitor_channel(&name, workdir);
+	gsym_buf_printf(&req, "Q %s", token);
+	error = gsym_platform_channel_ask(&ans, name.ptr, req.ptr,
+		ASK_TIMEOUT_MS);
+	if (error == GSYM_ENOTFOUND)
+		start_daemon(workdir);
+	if (error < 0)
+		goto done;
+	nl = ans.size ? memchr(ans.ptr, '\n', ans.size) : NULL;
+	if (!nl ||
+		(strncmp(ans.ptr, "OK ", 3) && strncmp(ans.ptr, "NEW ", 4))) {
+		error = gsym_error_set("the fsmonitor daemon of '%s' gave no "
+				       "answer",
+			workdir);
+		goto done;
+	}
+	gsym_buf_clear(next);
+	gsym_buf_put(next, strchr(ans.ptr, ' ') + 1,
+		(size_t)(nl - strchr(ans.ptr, ' ') - 1));
+	gsym_buf_clear(changed);
+	gsym_buf_put(changed, nl + 1, ans.size - (size_t)(nl + 1 - ans.ptr));
+	error = ans.ptr[0] == 'O';
+done:
+	gsym_buf_dispose(&name);
+	gsym_buf_dispose(&req);
+	gsym_buf_dispose(&ans);
+	return error;
 }

@@ -56,6 +56,20 @@ void gsym_fsmn_write(gsym_buf *out, const gsym_fsmn *m);
 
 void gsym_fsmn_dispose(gsym_fsmn *m);
 
+/* The channel name of the daemon for `workdir` (absolute, '/'-ended). */
+void gsym_fsmonitor_channel(gsym_buf *out, const char *workdir);
+
+/*
+ * Ask the daemon for `workdir` what changed since `token`. Returns 1 with
+ * `*changed` (NUL-separated paths, relative, a directory's ending in '/')
+ * and the token to hand git in `next`; 0 with `next` set when the daemon
+ * does not know `token` (look at everything); GSYM_ENOTFOUND when no
+ * daemon runs (it is started: ask again next time); another negative
+ * code when the daemon cannot be used here.
+ */
+int gsym_fsmonitor_ask(gsym_buf *next, gsym_buf *changed, const char *workdir,
+	const char *token);
+
 /* The value of core.fsmonitor that runs our hook with `binary`. */
 void gsym_fsmonitor_command(gsym_buf *out, const char *binary);
 

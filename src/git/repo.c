@@ -502,7 +502,7 @@ done:
 	return error;
 }
 
-int gsym_repo_open(gsym_repo *out, bool lock)
+int gsym_repo_open_paths(gsym_repo *out)
 {
 	char *work_tree;
 	int error;
@@ -538,7 +538,15 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 	out->commondir = with_slash(git_repository_commondir(out->repo));
 	out->prefix = compute_prefix(out->workdir);
 	out->index_path = index_path_of(out);
+	return 0;
+}
 
+int gsym_repo_open(gsym_repo *out, bool lock)
+{
+	int error;
+
+	if ((error = gsym_repo_open_paths(out)) < 0)
+		return error;
 	/* lock first: what we decide on is what we write back */
 	if (lock && (error = gsym_repo_lock(out)) < 0)
 		return error;
@@ -669,4 +677,24 @@ void gsym_repo_close(gsym_repo *repo)
 	free(repo->index_path);
 	free(repo->prefix);
 	memset(repo, 0, sizeof(*repo));
+}
+
+int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
+{
+	gsym_map map;
+	size_t i;
+	int error;
+
+	if ((error = gsym_platform_map(&map, repo->index_path)) < 0)
+		return error;
+	if (map.size < 20 + 12) {
+		gsym_platform_unmap(&map);
+		return gsym_error_set("'%s' is too short for an index",
+			repo->index_path);
+	}
+	for (i = 0; i < 20; i++)
+		snprintf(out + 2 * i, 3, "%02x",
+			((const unsigned char *)map.data)[map.size - 20 + i]);
+	gsym_platform_unmap(&map);
+	return 0;
 }

@@ -46,6 +46,15 @@ typedef struct {
  * refuses, a damaged file) is read with libgit2 here, so the error comes
  * before anything is changed.
  */
+/*
+ * Find the repository and its paths (workdir, gitdir, index path) only:
+ * no lock, no index read. gsym_repo_close releases it.
+ */
+int gsym_repo_open_paths(gsym_repo *out);
+
+/* The checksum the index file ends with, in hex. */
+int gsym_repo_index_checksum(char out[41], const gsym_repo *repo);
+
 int gsym_repo_open(gsym_repo *out, bool lock);
 
 /*

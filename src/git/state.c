@@ -196,6 +196,44 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 	return true;
 }
 
+static void add_touched(gsym_state_file *st, char *path)
+{
+	st->touched = gsym_reallocarray(st->touched, st->ntouched + 1,
+		sizeof(char *));
+	st->touched[st->ntouched++] = path;
+}
+
+static void add_aside(gsym_state_file *st, char *path, char *dst)
+{
+	st->asides = gsym_reallocarray(st->asides, st->nasides + 1,
+		sizeof(gsym_aside));
+	st->asides[st->nasides].path = path;
+	st->asides[st->nasides++].dst = dst;
+}
+
+/* "<dst>\t<path>": a move aside a run may not have finished */
+static void parse_aside(gsym_state_file *st, const char *p, size_t len)
+{
+	const char *tab = memchr(p, '\t', len);
+	char *path;
+
+	if (!tab)
+		return;
+	path = unescape(tab + 1, len - (size_t)(tab + 1 - p));
+	gsym_state_aside_done(st, path); /* the last line for a path wins */
+	add_aside(st, path, unescape(p, (size_t)(tab - p)));
+	add_touched(st, gsym_strdup(path));
+}
+
+static void format_aside(gsym_buf *out, const gsym_aside *a)
+{
+	gsym_buf_puts(out, "aside\t");
+	put_escaped(out, a->dst);
+	gsym_buf_putc(out, '\t');
+	put_escaped(out, a->path);
+	gsym_buf_putc(out, '\n');
+}
+
 static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
 {
 	const char *p = gsym_buf_cstr(b), *end = p + b->size;
@@ -210,9 +248,9 @@ static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
 		if (len == 12 && !memcmp(p, "caps links=0", 12)) {
 			st->links_unsupported = true;
 		} else if (journal && len > 6 && !memcmp(p, "touch\t", 6)) {
-			st->touched = gsym_reallocarray(st->touched,
-				st->ntouched + 1, sizeof(char *));
-			st->touched[st->ntouched++] = unescape(p + 6, len - 6);
+			add_touched(st, unescape(p + 6, len - 6));
+		} else if (len > 6 && !memcmp(p, "aside\t", 6)) {
+			parse_aside(st, p + 6, len - 6);
 		} else if (parse_record(&r, p, len)) {
 			gsym_state_put(st, &r);
 			free(r.path);
@@ -313,6 +351,47 @@ int gsym_state_journal_touch(gsym_state_file *st, const char *path)
 	error = journal_line(st, &line);
 	gsym_buf_dispose(&line);
 	return error;
+}
+
+int gsym_state_journal_aside(gsym_state_file *st, const char *path,
+	const char *dst)
+{
+	gsym_buf line = GSYM_BUF_INIT;
+	gsym_aside a;
+	int error;
+
+	a.path = (char *)path;
+	a.dst = (char *)dst;
+	format_aside(&line, &a);
+	if ((error = journal_line(st, &line)) == 0) {
+		gsym_state_aside_done(st, path);
+		add_aside(st, gsym_strdup(path), gsym_strdup(dst));
+	}
+	gsym_buf_dispose(&line);
+	return error;
+}
+
+const gsym_aside *gsym_state_aside_find(const gsym_state_file *st,
+	const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < st->nasides; i++)
+		if (!strcmp(st->asides[i].path, path))
+			return &st->asides[i];
+	return NULL;
+}
+
+void gsym_state_aside_done(gsym_state_file *st, const char *path)
+{
+	gsym_aside *a = (gsym_aside *)gsym_state_aside_find(st, path);
+
+	if (!a)
+		return;
+	free(a->path);
+	free(a->dst);
+	*a = st->asides[--st->nasides];
+	st->dirty = true;
 }
 
 /* Write `content` to `path` through `path.lock` and a rename. */
@@ -458,7 +537,7 @@ int gsym_state_save(gsym_state_file *st)
 	if (!st->dirty)
 		return 0;
 	file_path(&path, st, "state");
-	if (st->n == 0 && !st->links_unsupported) {
+	if (st->n == 0 && !st->links_unsupported && !st->nasides) {
 		error = gsym_platform_remove(path.ptr);
 		if (error == GSYM_ENOTFOUND)
 			error = 0;
@@ -468,6 +547,9 @@ int gsym_state_save(gsym_state_file *st)
 			gsym_buf_puts(&content, "caps links=0\n");
 		for (i = 0; i < st->n; i++)
 			format_record(&content, &st->v[i]);
+		/* a move aside not put back: the next run tries again */
+		for (i = 0; i < st->nasides; i++)
+			format_aside(&content, &st->asides[i]);
 		if (!(error = ensure_dir(st->dir)))
 			error = write_atomic(path.ptr, &content);
 	}
@@ -497,6 +579,11 @@ void gsym_state_dispose(gsym_state_file *st)
 	for (i = 0; i < st->ntouched; i++)
 		free(st->touched[i]);
 	free(st->touched);
+	for (i = 0; i < st->nasides; i++) {
+		free(st->asides[i].path);
+		free(st->asides[i].dst);
+	}
+	free(st->asides);
 	free(st->dir);
 	gsym_platform_append_close(st->journal);
 	memset(st, 0, sizeof(*st));

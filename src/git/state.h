@@ -9,12 +9,20 @@
 
 #include "pipeline/plan.h"
 
+/* What a run moved aside before replacing it (--force), until done. */
+typedef struct {
+	char *path; /* the entry's path */
+	char *dst; /* absolute: where it was moved, in the backup directory */
+} gsym_aside;
+
 typedef struct {
 	gsym_record *v; /* sorted by path */
 	size_t n, cap;
 	bool links_unsupported; /* learnt by an earlier restore */
 	char **touched; /* paths a killed run was replacing (journal) */
 	size_t ntouched;
+	gsym_aside *asides; /* moved aside and not yet done with */
+	size_t nasides;
 	bool dirty;
 	char *dir; /* $GIT_DIR/symlinks/ */
 	gsym_appender *journal; /* open from the run's first line to save */
@@ -37,6 +45,25 @@ int gsym_state_journal(gsym_state_file *st, const gsym_record *rec);
 
 /* Note in the journal that `path` is about to be replaced in two steps. */
 int gsym_state_journal_touch(gsym_state_file *st, const char *path);
+
+/*
+ * Note in the journal, before the move, that `path` is about to be moved
+ * aside to `dst`: a run killed after the move finds it there, and puts
+ * it back if nothing was put in its place. Its path is `touched` then.
+ */
+int gsym_state_journal_aside(gsym_state_file *st, const char *path,
+	const char *dst);
+
+/*
+ * Done with what was moved aside from `path`: put back, or replaced as
+ * planned (it is the backup then). One not done with is kept in the
+ * state file, for the next run to put back.
+ */
+void gsym_state_aside_done(gsym_state_file *st, const char *path);
+
+/* What was moved aside from `path` and not yet done with, or NULL. */
+const gsym_aside *gsym_state_aside_find(const gsym_state_file *st,
+	const char *path);
 
 /* Write the state atomically (lock file, rename) and drop the journal;
  * with no records left, remove the file. */

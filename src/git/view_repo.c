@@ -200,6 +200,56 @@ static int view_copy_stats(gsym_buf *out, const gsym_view *view,
 	return error;
 }
 
+/*
+ * How this working tree's disk compares names, as git was told at clone
+ * (it probes the disk and sets core.ignorecase, and on macOS
+ * core.precomposeunicode): the same names git's own checkout treats as one.
+ */
+static unsigned int fold_flags(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	unsigned int flags = 0;
+	int on;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_config_get_bool(&on, cfg, "core.ignorecase") == 0 && on)
+		flags |= GSYM_FOLD_CASE;
+	if (git_config_get_bool(&on, cfg, "core.precomposeunicode") == 0 && on)
+		flags |= GSYM_FOLD_NFD;
+	git_error_clear();
+	git_config_free(cfg);
+	return flags;
+}
+
+static int view_collision(const char **out, const gsym_view *view,
+	const char *path)
+{
+	gsym_repo_view *rv = rv_of(view);
+	unsigned int flags;
+	size_t i;
+
+	*out = NULL;
+	if (!rv->collisions_known) {
+		/* one pass over the index, for the whole run */
+		rv->collisions_known = true;
+		if ((flags = fold_flags(rv->repo->repo)) != 0) {
+			rv->collisions = gsym_collisions_new(flags);
+			for (i = 0; i < rv->entries->n; i++)
+				gsym_collisions_add_link(rv->collisions,
+					rv->entries->v[i].path);
+			for (i = 0; i < rv->repo->file.n; i++)
+				gsym_collisions_add_entry(rv->collisions,
+					rv->repo->file.v[i].path);
+		}
+	}
+	if (rv->collisions)
+		*out = gsym_collisions_find(rv->collisions, path);
+	return 0;
+}
+
 void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	const gsym_entries *entries)
 {
@@ -216,6 +266,7 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	view->attr = view_attr;
 	view->readdir = view_readdir;
 	view->copy_stats = view_copy_stats;
+	view->collision = view_collision;
 	view->workdir = repo->workdir;
 	view->payload = rv;
 }
@@ -231,4 +282,5 @@ void gsym_view_repo_dispose(gsym_repo_view *rv)
 		free(rv->untracked[i]);
 	free(rv->untracked);
 	gsym_buf_dispose(&rv->scratch);
+	gsym_collisions_free(rv->collisions);
 }

@@ -7,6 +7,7 @@
 
 #include "pipeline/view.h"
 #include "git/repo.h"
+#include "pipeline/validate.h"
 
 typedef struct {
 	char *text;
@@ -21,6 +22,9 @@ typedef struct {
 	char **untracked; /* texts of untracked links read from the disk */
 	size_t nuntracked;
 	gsym_buf scratch;
+	/* link entries colliding with other paths: built at the first ask */
+	gsym_collisions *collisions;
+	bool collisions_known;
 } gsym_repo_view;
 
 /* Set up `view` over `repo` with the scanned `entries`. */

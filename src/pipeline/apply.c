@@ -97,8 +97,30 @@ static int check_parents(const char *workdir, const char *path, bool create)
 	return error;
 }
 
-/* Move what is at `abs` into the backup directory before --force. */
-static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+/*
+ * Copy the file `src` (whose lstat is `st`) to `dst`, and prove the copy
+ * whole by its size: a backup that may be short is no backup.
+ */
+static int copy_verified(const char *src, const char *dst, const gsym_stat *st)
+{
+	gsym_stat copied;
+	int error;
+
+	if ((error = gsym_platform_copy_file(src, dst, NULL)) < 0 ||
+		(error = gsym_platform_lstat(&copied, dst)) < 0)
+		return error;
+	if (copied.type != GSYM_FT_FILE || copied.size != st->size)
+		return gsym_error_set("the copy in '%s' is incomplete", dst);
+	return 0;
+}
+
+/*
+ * Save what is at `abs` in the backup directory before --force replaces
+ * it: a file is copied; anything else is moved, journaled first, and
+ * `moved` (when not NULL) gets where it went, to put back on a failure.
+ */
+static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs,
+	gsym_buf *moved)
 {
 	gsym_buf dst = GSYM_BUF_INIT, rel = GSYM_BUF_INIT;
 	gsym_stat st;
@@ -122,10 +144,25 @@ static int backup(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	 * renamed over it; a link or directory is moved (a directory cannot
 	 * be replaced by a rename anyway).
 	 */
-	if ((error = gsym_platform_lstat(&st, abs)) == 0)
-		error = st.type == GSYM_FT_FILE ?
-			gsym_platform_copy_file(abs, dst.ptr, NULL) :
-			gsym_platform_rename(abs, dst.ptr);
+	if ((error = gsym_platform_lstat(&st, abs)) < 0)
+		goto failed;
+	if (st.type == GSYM_FT_FILE) {
+		error = copy_verified(abs, dst.ptr, &st);
+		goto failed;
+	}
+	/* a move aside: a run killed after it finds the note */
+	state_lock(ctx);
+	error = gsym_state_journal_aside(ctx->state, e->path, dst.ptr);
+	state_unlock(ctx);
+	if (error < 0)
+		goto failed;
+	if ((error = gsym_platform_rename(abs, dst.ptr)) < 0) {
+		state_lock(ctx);
+		gsym_state_aside_done(ctx->state, e->path);
+		state_unlock(ctx);
+	} else if (moved) {
+		gsym_buf_sets(moved, dst.ptr);
+	}
 failed:
 	if (error < 0) {
 		char *why = gsym_strdup(gsym_error_last());
@@ -264,9 +301,45 @@ static int put_stats(gsym_apply_ctx *ctx, const gsym_record *rec,
 	return error;
 }
 
+/*
+ * What was at `abs` is in `moved` (the backup directory), and making the
+ * entry failed: move it back before the error is reported. When
+ * something was put at the path after all (only its lstat failed), the
+ * entry is made and the move was its backup. A put-back that fails is
+ * said in the entry's message and left noted in the state, for the next
+ * run to finish.
+ */
+static void put_back(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs,
+	const char *moved)
+{
+	gsym_stat st;
+	int error = gsym_platform_lstat(&st, abs);
+
+	/* else something was made there: the backup stays a backup */
+	if (error == GSYM_ENOTFOUND)
+		error = gsym_platform_rename(moved, abs);
+	if (error < 0) {
+		gsym_buf msg = GSYM_BUF_INIT;
+
+		gsym_buf_printf(&msg,
+			"%s; and could not put it back from '%s' "
+			"(%s): the next run will",
+			e->message ? e->message : "failed", moved,
+			gsym_error_last());
+		free(e->message);
+		e->message = gsym_buf_detach(&msg);
+		gsym_error_clear();
+		return;
+	}
+	state_lock(ctx);
+	gsym_state_aside_done(ctx->state, e->path);
+	state_unlock(ctx);
+}
+
 static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
-	gsym_buf tmp = GSYM_BUF_INIT, stats = GSYM_BUF_INIT;
+	gsym_buf tmp = GSYM_BUF_INIT, stats = GSYM_BUF_INIT,
+		 moved = GSYM_BUF_INIT;
 	gsym_record rec;
 	gsym_stat made_st, src_st;
 	int64_t read_at;
@@ -275,7 +348,7 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	bool made = false;
 
 	if ((e->flags & GSYM_ENTRY_BACKUP) && e->kind != GSYM_KIND_MISSING &&
-		(error = backup(ctx, e, abs)) < 0)
+		(error = backup(ctx, e, abs, &moved)) < 0)
 		goto failed;
 	tmp_name(&tmp, abs, "new");
 	/* the target as it is before it is copied: a later change shows */
@@ -383,6 +456,8 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		gsym_state_remove(ctx->state, e->path);
 	else
 		gsym_state_put(ctx->state, &rec);
+	if (moved.size) /* replaced as planned: it is the backup now */
+		gsym_state_aside_done(ctx->state, e->path);
 	state_unlock(ctx);
 	e->kind = kind_of(e->made);
 	e->state = e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
@@ -393,9 +468,12 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 failed:
 	fail(e, GSYM_STATE_ERROR);
 	gsym_copy_discard(tmp.ptr);
+	if (moved.size)
+		put_back(ctx, e, abs, moved.ptr);
 done:
 	gsym_buf_dispose(&tmp);
 	gsym_buf_dispose(&stats);
+	gsym_buf_dispose(&moved);
 	return 0;
 }
 
@@ -430,6 +508,8 @@ int gsym_apply_cleanup(gsym_apply_ctx *ctx, const char *path)
 {
 	static const char *whats[] = { "new", "old" };
 	gsym_buf abs = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
+	const gsym_aside *aside;
+	gsym_stat st;
 	size_t i;
 	int error = 0;
 
@@ -438,7 +518,30 @@ int gsym_apply_cleanup(gsym_apply_ctx *ctx, const char *path)
 	gsym_path_join(&abs, ctx->workdir, path);
 	for (i = 0; i < GSYM_ARRAY_SIZE(whats) && !error; i++) {
 		tmp_name(&tmp, abs.ptr, whats[i]);
-		error = gsym_copy_remove(tmp.ptr);
+		/*
+		 * what a two-step replace moved aside, with nothing put in
+		 * its place: it goes back (the run plans it again)
+		 */
+		if (!strcmp(whats[i], "old") &&
+			gsym_platform_lstat(&st, tmp.ptr) == 0 &&
+			gsym_platform_lstat(&st, abs.ptr) == GSYM_ENOTFOUND)
+			error = gsym_platform_rename(tmp.ptr, abs.ptr);
+		else
+			error = gsym_copy_remove(tmp.ptr);
+		if (!error)
+			gsym_error_clear();
+	}
+	/* moved aside before --force replaced it: back, unless replaced */
+	if (!error && (aside = gsym_state_aside_find(ctx->state, path))) {
+		if (gsym_platform_lstat(&st, aside->dst) == 0 &&
+			gsym_platform_lstat(&st, abs.ptr) == GSYM_ENOTFOUND)
+			error = gsym_platform_rename(aside->dst, abs.ptr);
+		if (!error)
+			gsym_state_aside_done(ctx->state, path);
+		else
+			error = gsym_error_set("could not put '%s' back from "
+					       "'%s' after a run was killed",
+				path, aside->dst);
 	}
 done:
 	gsym_buf_dispose(&abs);
@@ -542,7 +645,7 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 	if (e->action == GSYM_ACT_DISOWN) {
 		/* a copy kept before git sees it; the record goes */
 		if (e->disk.type == GSYM_FT_FILE && ctx->backup_dir &&
-			backup(ctx, e, abs.ptr) < 0)
+			backup(ctx, e, abs.ptr, NULL) < 0)
 			fail(e, GSYM_STATE_ERROR);
 		else
 			e->flags |= GSYM_ENTRY_RECORD;

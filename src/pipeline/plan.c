@@ -449,6 +449,8 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 /* What the planner found out about an entry before deciding. */
 typedef struct {
 	const char *refused; /* the entry path git or Windows would refuse */
+	/* another entry's path naming the same file here (case, Unicode) */
+	const char *collides;
 	const char *broken; /* an unreadable blob, a refused target */
 	bool fast; /* the link stamped by an earlier run, untouched */
 	bool link_matches; /* a link on disk with exactly the target */
@@ -474,7 +476,23 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 	memset(f, 0, sizeof(*f));
 	if ((f->refused = gsym_validate_path(e->path, opts->validate_flags)))
 		return 0;
+	if (view->collision &&
+		(error = view->collision(&f->collides, view, e->path)) < 0)
+		return error;
 	error = entry_lstat(e, view);
+	if (f->collides) {
+		/* what is at the path may be the other entry's: not looked at */
+		if (error < 0)
+			e->disk.type = GSYM_FT_NONE;
+		/* the target, from the index, for the report */
+		if (view->lookup(&self, view, e->path) == 0 &&
+			self.type == GSYM_NODE_LINK && self.target) {
+			e->target = self.target;
+			e->target_len = self.target_len;
+		}
+		gsym_error_clear();
+		return 0;
+	}
 	if (error == GSYM_ENOTFOUND)
 		e->disk.type = GSYM_FT_NONE;
 	else if (error < 0)
@@ -590,6 +608,25 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 {
 	if (f->refused) {
 		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, f->refused);
+		return;
+	}
+	if (f->collides) {
+		/*
+		 * git wrote one of the two paths, and this disk holds only
+		 * one: whatever is there may be the other entry's, and is
+		 * never moved, replaced or rewritten (CVE-2021-21300)
+		 */
+		e->kind = e->disk.type == GSYM_FT_NONE ? GSYM_KIND_MISSING :
+							 GSYM_KIND_OTHER;
+		gsym_buf msg = GSYM_BUF_INIT;
+
+		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, NULL);
+		gsym_buf_printf(&msg,
+			"collides with '%s', one name on this disk (case or "
+			"Unicode form): left alone",
+			f->collides);
+		free(e->message);
+		e->message = gsym_buf_detach(&msg);
 		return;
 	}
 	if (f->fast) {

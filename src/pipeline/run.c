@@ -496,9 +496,275 @@ typedef struct {
 	bool quick; /* a branch switch: only what it changed */
 	bool by_stat; /* quick, with targets proven unchanged by stat */
 	bool fsmn; /* fallbacks hidden through git's fsmonitor */
+	gsym_pathset seen; /* what the fsmonitor daemon saw change */
+	bool seen_known; /* since our last run: `seen` is all that did */
+	gsym_buf token; /* the daemon's token for our next run */
 	int64_t started; /* seconds: what was read after it is no older */
 	unsigned int jobs;
 } run;
+
+/*
+ * "$GIT_DIR/symlinks/fsmonitor-token": "<index checksum> <token>", the
+ * index our last run left and the daemon's token from its start.
+ */
+static void token_file(gsym_buf *out, const gsym_repo *repo)
+{
+	gsym_buf_clear(out);
+	gsym_buf_printf(out, "%ssymlinks/fsmonitor-token", repo->gitdir);
+}
+
+/*
+ * What a hook with nothing to do would find as our last run left it: the
+ * index's checksum and HEAD (a checkout's post-index-change runs before
+ * HEAD moves, and leaves what only the moved HEAD settles), in hex.
+ */
+#define NO_HEAD "0000000000000000000000000000000000000000"
+
+static int index_and_head(char out[82], const gsym_repo *repo, bool head_too)
+{
+	git_oid head;
+	int error;
+
+	if ((error = gsym_repo_index_checksum(out, repo)) < 0)
+		return error;
+	out[40] = ' ';
+	if (!head_too ||
+		git_reference_name_to_id(&head, repo->repo, "HEAD") < 0) {
+		git_error_clear();
+		memset(&head, 0, sizeof(head));
+	}
+	git_oid_tostr(out + 41, 41, &head);
+	return 0;
+}
+
+/* The index and HEAD and the token our last run left; false if none. */
+static bool last_run(char index[82], gsym_buf *token, const gsym_repo *repo)
+{
+	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
+	bool ok;
+
+	token_file(&file, repo);
+	ok = gsym_platform_read_file(&text, file.ptr, 512) == 0 &&
+		text.size > 82 && text.ptr[81] == ' ';
+	if (ok) {
+		memcpy(index, text.ptr, 81);
+		index[81] = '\0';
+		gsym_buf_sets(token, text.ptr + 82);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&text);
+	return ok;
+}
+
+/*
+ * A hook, with the fsmonitor daemon watching the tree (git/fsmonitor.h):
+ * what changed since our last run. A copy whose path, target and all
+ * below them did not change is current without a look.
+ */
+static void ask_daemon(run *r)
+{
+	gsym_buf token = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
+	char index[82];
+	const char *p, *end;
+
+	if (!last_run(index, &token, &r->repo))
+		gsym_buf_clear(&token);
+	switch (gsym_fsmonitor_ask(&r->token, &changed, r->repo.workdir,
+		gsym_buf_cstr(&token))) {
+	case 1:
+		end = changed.ptr + changed.size;
+		for (p = changed.ptr; p && p < end; p += strlen(p) + 1) {
+			size_t len = strlen(p);
+
+			gsym_buf_sets(&token, p);
+			if (len && p[len - 1] == '/')
+				gsym_buf_truncate(&token, len - 1);
+			gsym_pathset_add(&r->seen, token.ptr);
+		}
+		gsym_pathset_sort(&r->seen);
+		r->seen_known = true;
+		break;
+	case 0: break; /* a new daemon: this run looks, the next need not */
+	default: gsym_buf_clear(&r->token);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&token);
+	gsym_buf_dispose(&changed);
+}
+
+/*
+ * Did this run make `path`: an entry it wrote, something inside one, or
+ * one of our temporary names (".<name>.gsym-<what>", apply.c) for one?
+ */
+static bool made_here(const run *r, const char *path)
+{
+	gsym_buf at = GSYM_BUF_INIT;
+	const char *c, *dot;
+	bool ours = false;
+	size_t i;
+
+	for (c = path; !ours && c && *c;
+		c = strchr(c, '/'), c = c ? c + 1 : c) {
+		const gsym_entry *e;
+
+		/* ".<base>.gsym-<what>" stands for "<base>" */
+		if (*c == '.' && (dot = strstr(c, ".gsym-")) != NULL &&
+			(!strchr(c, '/') || dot < strchr(c, '/'))) {
+			gsym_buf_truncate(&at, 0);
+			gsym_buf_put(&at, path, (size_t)(c - path));
+			gsym_buf_put(&at, c + 1, (size_t)(dot - c - 1));
+		} else {
+			size_t end = strchr(c, '/') ?
+				(size_t)(strchr(c, '/') - path) :
+				strlen(path);
+
+			gsym_buf_truncate(&at, 0);
+			gsym_buf_put(&at, path, end);
+		}
+		e = gsym_entries_find(&r->entries, at.ptr);
+		ours = e && (e->flags & GSYM_ENTRY_CHANGED);
+		if (!ours && !strncmp(c, ".gsym-probe-", 12))
+			ours = true;
+	}
+	for (i = 0; !ours && i < r->entries.n; i++) {
+		const gsym_entry *e = &r->entries.v[i];
+
+		ours = (e->flags & GSYM_ENTRY_CHANGED) &&
+			e->kind == GSYM_KIND_HARDLINK && e->resolved &&
+			!strcmp(e->resolved, path);
+	}
+	gsym_buf_dispose(&at);
+	return ours;
+}
+
+/*
+ * Does the state keep a fallback whose link entry is gone (settle_record:
+ * what becomes of it depends on HEAD)?
+ */
+static bool leftovers(const run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->state.n; i++)
+		if (!gsym_entries_find(&r->entries, r->state.v[i].path))
+			return true;
+	return false;
+}
+
+/*
+ * Done: note the index as this run leaves it, and the daemon's token for
+ * the next run. What changed while this run ran that it did not make
+ * itself (an edit meanwhile) keeps the token from its start, so the next
+ * run looks at that again.
+ */
+static void keep_token(const run *r)
+{
+	gsym_buf file = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT,
+		 text = GSYM_BUF_INIT, after = GSYM_BUF_INIT,
+		 changed = GSYM_BUF_INIT;
+	char index[82];
+	const char *p, *end, *token = r->token.ptr;
+
+	token_file(&file, &r->repo);
+	gsym_platform_remove(file.ptr);
+	if (!r->token.size || index_and_head(index, &r->repo, leftovers(r)) < 0)
+		goto done;
+	if (gsym_fsmonitor_ask(&after, &changed, r->repo.workdir, token) != 1)
+		goto done;
+	end = changed.ptr + changed.size;
+	for (p = changed.ptr; p < end && made_here(r, p); p += strlen(p) + 1)
+		;
+	if (p >= end)
+		token = after.ptr; /* all of it ours */
+
+	gsym_buf_printf(&text, "%s %s", index, token);
+	gsym_buf_printf(&tmp, "%s.%ld.tmp", file.ptr, gsym_platform_pid());
+	gsym_platform_remove(tmp.ptr);
+	if (gsym_platform_write_new(tmp.ptr, text.ptr, text.size) < 0 ||
+		gsym_platform_rename(tmp.ptr, file.ptr) < 0)
+		gsym_platform_remove(tmp.ptr);
+done:
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&tmp);
+	gsym_buf_dispose(&text);
+	gsym_buf_dispose(&after);
+	gsym_buf_dispose(&changed);
+}
+
+/*
+ * A hook with nothing to do: the index is the one our last run left and
+ * the daemon saw nothing change since (the second hook of one git
+ * command: post-checkout after post-index-change). No index read at all.
+ */
+static bool nothing_since(const gsym_run_opts *o)
+{
+	gsym_repo repo;
+	gsym_buf token = GSYM_BUF_INIT, next = GSYM_BUF_INIT,
+		 changed = GSYM_BUF_INIT;
+	char last[82], now[82];
+	bool same = false;
+
+	if (!o->hook || o->npathspec || o->mode != GSYM_MODE_RESTORE ||
+		o->dry_run)
+		return false;
+	if (gsym_repo_open_paths(&repo) == 0 && last_run(last, &token, &repo) &&
+		index_and_head(now, &repo, strcmp(last + 41, NO_HEAD) != 0) ==
+			0 &&
+		!strcmp(last, now))
+		same = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
+			       token.ptr) == 1 &&
+			!changed.size;
+	gsym_error_clear();
+	gsym_repo_close(&repo);
+	gsym_buf_dispose(&token);
+	gsym_buf_dispose(&next);
+	gsym_buf_dispose(&changed);
+	return same;
+}
+
+/* Is there a link entry below the directory `dir`? */
+static bool links_below(const run *r, const char *dir)
+{
+	size_t lo = 0, hi = r->entries.n, len = strlen(dir);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(r->entries.v[mid].path, dir, len);
+
+		if (c < 0 || (c == 0 && r->entries.v[mid].path[len] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->entries.n && !strncmp(r->entries.v[lo].path, dir, len) &&
+		r->entries.v[lo].path[len] == '/';
+}
+
+/*
+ * Our copy, its mark in the index intact, of this very version of the
+ * link, where the daemon saw nothing change at it, below it, at its
+ * target or below that: current, as the quick check would find it (a
+ * directory copy whose target holds links is refreshed through them:
+ * those the quick check looks at).
+ */
+static bool unseen(run *r, gsym_entry *e, const gsym_record *rec)
+{
+	if (!r->seen_known || !rec || rec->kind != GSYM_KIND_COPY ||
+		!rec->src || rec->src[0] == '/' ||
+		!strncmp(rec->src, "..", 2) ||
+		!(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ||
+		memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) ||
+		gsym_pathset_touches(&r->seen, e->path) ||
+		gsym_pathset_touches(&r->seen, rec->src) ||
+		(rec->type == GSYM_TYPE_DIR && links_below(r, rec->src)))
+		return false;
+	e->kind = GSYM_KIND_COPY;
+	e->state = GSYM_STATE_OK;
+	e->action = GSYM_ACT_NONE;
+	return true;
+}
 
 /*
  * Prepare: open the repository (locking the index when writing), read
@@ -594,8 +860,11 @@ static int prepare(run *r)
 		r->quick = false;
 	gsym_error_clear();
 
+	if (r->quick && r->fsmn && r->writes)
+		ask_daemon(r);
+
 	/* a hook's quick check spares the lstat: gathering them would not */
-	if ((!r->quick || r->by_stat) && r->jobs > 1 &&
+	if ((!r->quick || (r->by_stat && !r->seen_known)) && r->jobs > 1 &&
 		r->entries.n >= LSTAT_AHEAD_MIN)
 		lstat_ahead(&r->entries, &r->repo, r->plan.validate_flags,
 			r->jobs);
@@ -769,13 +1038,15 @@ static int plan_and_apply(run *r)
 			e->flags |= GSYM_ENTRY_HIDDEN;
 		}
 		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
-			gsym_plan_quick(e, &r->view, rec,
-				rec &&
-					(r->by_stat ? !gsym_plan_copy_current(
-							      &r->view, rec) :
-						      gsym_pathset_touches(
-							      &r->changed,
-							      rec->src))))
+			(unseen(r, e, rec) ||
+				gsym_plan_quick(e, &r->view, rec,
+					rec &&
+						(r->by_stat ? !gsym_plan_copy_current(
+								      &r->view,
+								      rec) :
+							      gsym_pathset_touches(
+								      &r->changed,
+								      rec->src)))))
 			continue;
 		if (o->progress && (i % 256 == 0 || i + 1 == r->entries.n))
 			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
@@ -903,7 +1174,8 @@ static int record(run *r)
 			 r->fsmn && fsmn_needed(&r->state))) < 0 ||
 		(error = gsym_state_save(&r->state)) < 0)
 		goto done;
-	error = gsym_exclude_sync(exclude.ptr, r->id, &r->state);
+	if ((error = gsym_exclude_sync(exclude.ptr, r->id, &r->state)) == 0)
+		keep_token(r);
 done:
 	gsym_buf_dispose(&exclude);
 	return error;
@@ -933,6 +1205,8 @@ static void run_dispose(run *r)
 {
 	git_config_free(r->cfg);
 	gsym_pathset_dispose(&r->changed);
+	gsym_pathset_dispose(&r->seen);
+	gsym_buf_dispose(&r->token);
 	gsym_view_repo_dispose(&r->rv);
 	gsym_state_dispose(&r->state);
 	gsym_sparse_dispose(&r->sparse);
@@ -955,6 +1229,10 @@ static int run_repository(const gsym_run_opts *o, gsym_pathset *subs,
 	r.writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
 	r.jobs = 1;
 	git_libgit2_init();
+	if (nothing_since(o)) {
+		git_libgit2_shutdown();
+		return GSYM_OK;
+	}
 	error = prepare(&r);
 	/*
 	 * git holds the index (post-index-change inside `git commit`, which

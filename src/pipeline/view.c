@@ -112,6 +112,18 @@ static int l_copy_stats(gsym_buf *out, const gsym_view *view, const char *path)
 	return error;
 }
 
+static int l_collision(const char **out, const gsym_view *view,
+	const char *path)
+{
+	const gsym_view *in = inner_of(view);
+	int error;
+
+	lock(view);
+	error = in->collision(out, in, path);
+	unlock(view);
+	return error;
+}
+
 void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner)
 {
 	out->inner = inner;
@@ -124,6 +136,7 @@ void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner)
 	out->view.attr = l_attr;
 	out->view.readdir = l_readdir;
 	out->view.copy_stats = inner->copy_stats ? l_copy_stats : NULL;
+	out->view.collision = inner->collision ? l_collision : NULL;
 	out->view.workdir = inner->workdir;
 	out->view.payload = out;
 }

@@ -71,6 +71,15 @@ struct gsym_view {
 	 */
 	int (*copy_stats)(gsym_buf *out, const gsym_view *view,
 		const char *path);
+	/*
+	 * Another index entry's path naming the same file as `path` or one
+	 * of its parents on this file system, spelt otherwise (case, where
+	 * git's core.ignorecase says the disk ignores it; Unicode
+	 * normalization, where core.precomposeunicode says so), or NULL;
+	 * owned by the view. May be NULL: names are compared as bytes.
+	 */
+	int (*collision)(const char **out, const gsym_view *view,
+		const char *path);
 	/* Absolute path of the working tree, ending with '/' ("" in tests). */
 	const char *workdir;
 

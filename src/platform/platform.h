@@ -296,6 +296,59 @@ int gsym_platform_watch_wait(gsym_watcher *w, int timeout_ms, gsym_watch_cb cb,
 /* Stop watching everything and release the watcher. */
 void gsym_platform_watch_close(gsym_watcher *w);
 
+/* --- a private channel to a helper process (the fsmonitor daemon) ------- */
+
+typedef struct gsym_channel gsym_channel;
+
+/* A change gsym_platform_channel_wait passes on: as gsym_watch_cb, and
+ * `is_dir` when the name is a directory's (or was). `name` NULL with `id`
+ * a directory's: the directory itself went away or moved; `id` -1: the
+ * changes overflowed (anything may have changed). */
+typedef void (
+	*gsym_change_cb)(void *payload, int id, const char *name, bool is_dir);
+
+/*
+ * Serve the channel `name`, a name with no place in the file system
+ * (nothing to remove, nothing that keeps a disk busy), for this user
+ * only: a process of another user can neither ask nor answer.
+ * GSYM_EEXISTS when a process serves it already; GSYM_EUNSUPPORTED where
+ * the platform has no such channels.
+ */
+int gsym_platform_channel_serve(gsym_channel **out, const char *name);
+
+/*
+ * Wait at most `timeout_ms` for a request on `ch`, passing what `w` sees
+ * change to `cb` meanwhile. When a request comes, every change made
+ * before it was sent has been passed on first. Returns 1 with the request
+ * (one line, without its newline) in `req` and `*client` to answer it
+ * on; 0 after passing changes on, on timeout, or when a stop was
+ * requested; or an error.
+ */
+int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
+	int timeout_ms, gsym_change_cb cb, void *payload, gsym_buf *req,
+	int *client);
+
+/* Answer a request and hang up. */
+int gsym_platform_channel_answer(int client, const char *data, size_t len);
+
+void gsym_platform_channel_close(gsym_channel *ch);
+
+/*
+ * Send `request` (one line) to the process serving `name` and read its
+ * whole answer. GSYM_ENOTFOUND when none serves it (or one of another
+ * user does); GSYM_EUNSUPPORTED where there are no channels.
+ */
+int gsym_platform_channel_ask(gsym_buf *answer, const char *name,
+	const char *request, int timeout_ms);
+
+/*
+ * Start `argv` (argv[0] a path, NULL-terminated) apart from this process:
+ * its own session, no terminal, the null device for its standard files,
+ * no other descriptor, the root as its working directory; nobody waits
+ * for it.
+ */
+int gsym_platform_spawn_detached(const char *const *argv);
+
 /*
  * From now on, Ctrl-C and SIGTERM (on Windows: Ctrl-C, Ctrl-Break and
  * closing the console) ask this process to stop instead of killing it:

@@ -1,7 +1,15 @@
 #include "util/sha1.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#if (defined(__x86_64__) || defined(__i386__)) && \
+	(defined(__GNUC__) || defined(__clang__))
+#define SHA1_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 #define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
 
@@ -31,6 +39,104 @@ static void compress(uint32_t h[5], const unsigned char *p)
 	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
 }
 
+#ifdef SHA1_X86
+/*
+ * The same rounds with the x86 SHA extensions (four rounds an
+ * instruction), where the processor has them: the index checksum of a
+ * large repository is hashed at every index write.
+ */
+#define STEP(k, m0, m1, m2, m3, ex, ey)                      \
+	do {                                                 \
+		ex = _mm_sha1nexte_epu32(ex, m0);            \
+		ey = abcd;                                   \
+		m1 = _mm_sha1msg2_epu32(m1, m0);             \
+		abcd = _mm_sha1rnds4_epu32(abcd, ex, k / 5); \
+		m3 = _mm_sha1msg1_epu32(m3, m0);             \
+		m2 = _mm_xor_si128(m2, m0);                  \
+	} while (0)
+
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+compress_x86(uint32_t h[5], const unsigned char *p)
+{
+	const __m128i mask =
+		_mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+	__m128i abcd, abcd0, e0, e00, e1, m0, m1, m2, m3;
+
+	abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h), 0x1b);
+	e0 = _mm_set_epi32((int)h[4], 0, 0, 0);
+	abcd0 = abcd;
+	e00 = e0;
+
+	m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), mask);
+	e0 = _mm_add_epi32(e0, m0);
+	e1 = abcd;
+	abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
+
+	m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), mask);
+	e1 = _mm_sha1nexte_epu32(e1, m1);
+	e0 = abcd;
+	abcd = _mm_sha1rnds4_epu32(abcd, e1, 0);
+	m0 = _mm_sha1msg1_epu32(m0, m1);
+
+	m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), mask);
+	e0 = _mm_sha1nexte_epu32(e0, m2);
+	e1 = abcd;
+	abcd = _mm_sha1rnds4_epu32(abcd, e0, 0);
+	m1 = _mm_sha1msg1_epu32(m1, m2);
+	m0 = _mm_xor_si128(m0, m2);
+
+	m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), mask);
+	STEP(3, m3, m0, m1, m2, e1, e0);
+	STEP(4, m0, m1, m2, m3, e0, e1);
+	STEP(5, m1, m2, m3, m0, e1, e0);
+	STEP(6, m2, m3, m0, m1, e0, e1);
+	STEP(7, m3, m0, m1, m2, e1, e0);
+	STEP(8, m0, m1, m2, m3, e0, e1);
+	STEP(9, m1, m2, m3, m0, e1, e0);
+	STEP(10, m2, m3, m0, m1, e0, e1);
+	STEP(11, m3, m0, m1, m2, e1, e0);
+	STEP(12, m0, m1, m2, m3, e0, e1);
+	STEP(13, m1, m2, m3, m0, e1, e0);
+	STEP(14, m2, m3, m0, m1, e0, e1);
+	STEP(15, m3, m0, m1, m2, e1, e0);
+	STEP(16, m0, m1, m2, m3, e0, e1);
+	STEP(17, m1, m2, m3, m0, e1, e0);
+	STEP(18, m2, m3, m0, m1, e0, e1);
+	STEP(19, m3, m0, m1, m2, e1, e0);
+
+	e0 = _mm_sha1nexte_epu32(e0, e00);
+	abcd = _mm_add_epi32(abcd, abcd0);
+	_mm_storeu_si128((__m128i *)h, _mm_shuffle_epi32(abcd, 0x1b));
+	h[4] = (uint32_t)_mm_extract_epi32(e0, 3);
+}
+
+static bool has_sha_ext(void)
+{
+	static int known = -1; /* (threads may race to the same answer) */
+	unsigned int a, b, c, d;
+	int has = __atomic_load_n(&known, __ATOMIC_RELAXED);
+
+	if (has < 0) {
+		has = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) &&
+			(c & bit_SSSE3) &&
+			__get_cpuid_count(7, 0, &a, &b, &c, &d) &&
+			(b & (1u << 29));
+		__atomic_store_n(&known, has, __ATOMIC_RELAXED);
+	}
+	return has == 1;
+}
+
+static void compress_any(uint32_t h[5], const unsigned char *p)
+{
+	if (has_sha_ext())
+		compress_x86(h, p);
+	else
+		compress(h, p);
+}
+#else
+#define compress_any compress
+#endif
+
 void gsym_sha1_init(gsym_sha1 *c)
 {
 	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe,
@@ -53,11 +159,11 @@ void gsym_sha1_update(gsym_sha1 *c, const void *data, size_t len)
 		c->used += take, p += take, len -= take;
 		if (c->used < 64)
 			return;
-		compress(c->h, c->block);
+		compress_any(c->h, c->block);
 		c->used = 0;
 	}
 	for (; len >= 64; p += 64, len -= 64)
-		compress(c->h, p);
+		compress_any(c->h, p);
 	memcpy(c->block, p, len);
 	c->used = len;
 }

@@ -1,4 +1,5 @@
 #include "workflow/fsmonitor.h"
+#include "git/fsmonitor.h"
 #include "git/changes.h"
 #include "git/record.h"
 #include "git/repo.h"
@@ -19,6 +20,9 @@
 #define MODE_GITLINK 0160000
 #define EXT_INTENT_TO_ADD 0x2000
 
+/* git writes the index (and keeps our token) past this many names */
+#define FORCE_WRITE 100
+
 /* Below this many entries threads cost more than they save. */
 #define PARALLEL_MIN 512
 
@@ -28,8 +32,12 @@ typedef struct {
 	bool trust_ctime; /* core.trustctime */
 	bool check_stat; /* core.checkStat is not "minimal" */
 	bool filemode; /* core.filemode: the executable bit counts */
+	bool daemon; /* symlinks.fsmonitorDaemon */
 	gsym_pathset hardlinked; /* targets of our hard links */
 	unsigned char *named; /* per entry: name it in the answer */
+	unsigned char *verdict; /* per record: 1 still ours, 2 not, 0 unknown */
+	FILE *out;
+	size_t count; /* paths named */
 } query;
 
 /*
@@ -77,6 +85,40 @@ static bool copy_unedited(const query *q, const char *path,
 }
 
 /*
+ * A file copy edited and put back as it was (its target's bytes again):
+ * nothing tells it from ours, so it is ours (the next run notes its new
+ * stat). Read only when the sizes agree, at most SAME_BYTES_MAX.
+ */
+#define SAME_BYTES_MAX (16 << 20)
+
+static bool same_bytes(const query *q, const gsym_record *rec,
+	const gsym_stat *st)
+{
+	gsym_buf path = GSYM_BUF_INIT, a = GSYM_BUF_INIT, b = GSYM_BUF_INIT;
+	gsym_stat src;
+	bool same = false;
+
+	if (!rec->src || st->type != GSYM_FT_FILE || st->size > SAME_BYTES_MAX)
+		return false;
+	gsym_buf_sets(&path, q->repo->workdir);
+	gsym_buf_puts(&path, rec->src);
+	if (gsym_platform_lstat(&src, path.ptr) == 0 &&
+		src.type == GSYM_FT_FILE && src.size == st->size &&
+		gsym_platform_read_file(&b, path.ptr, SAME_BYTES_MAX) == 0) {
+		gsym_buf_sets(&path, q->repo->workdir);
+		gsym_buf_puts(&path, rec->path);
+		same = gsym_platform_read_file(&a, path.ptr, SAME_BYTES_MAX) ==
+				0 &&
+			a.size == b.size && !memcmp(a.ptr, b.ptr, a.size);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&path);
+	gsym_buf_dispose(&a);
+	gsym_buf_dispose(&b);
+	return same;
+}
+
+/*
  * Is what is at `rec->path` (`st`) still the copy this tool made? (Only
  * copies carry the marks: record.c gsym_record_by_fsmn.)
  */
@@ -86,11 +128,12 @@ static bool still_ours(const query *q, const gsym_record *rec,
 	gsym_buf target = GSYM_BUF_INIT;
 	bool same;
 
+	if ((st->type == GSYM_FT_DIR) != (rec->type == GSYM_TYPE_DIR))
+		return false;
 	if (!rec->ino || st->ino != rec->ino || st->size != rec->size ||
 		st->mtime_sec != rec->mtime_sec ||
-		st->mtime_nsec != rec->mtime_nsec ||
-		(st->type == GSYM_FT_DIR) != (rec->type == GSYM_TYPE_DIR))
-		return false;
+		st->mtime_nsec != rec->mtime_nsec)
+		return rec->type != GSYM_TYPE_DIR && same_bytes(q, rec, st);
 	if (rec->type != GSYM_TYPE_DIR)
 		return true;
 	/*
@@ -188,6 +231,7 @@ static void read_settings(query *q)
 	}
 	q->trust_ctime = config_bool(cfg, "core.trustctime", true);
 	q->filemode = config_bool(cfg, "core.filemode", true);
+	q->daemon = config_bool(cfg, "symlinks.fsmonitordaemon", true);
 	if (git_config_get_string_buf(&minimal, cfg, "core.checkstat") == 0)
 		q->check_stat = strcmp(minimal.ptr, "minimal") != 0;
 	git_error_clear();
@@ -195,13 +239,167 @@ static void read_settings(query *q)
 	git_config_free(cfg);
 }
 
-int gsym_fsmonitor_answer(const char *version, FILE *out)
+/* Is the fallback `rec` still ours, as it is on disk now? (Once each.) */
+static bool verdict(query *q, const gsym_record *rec)
 {
+	size_t i = (size_t)(rec - q->state->v);
+	gsym_buf path = GSYM_BUF_INIT;
+	gsym_stat st;
+
+	if (!q->verdict[i]) {
+		gsym_buf_sets(&path, q->repo->workdir);
+		gsym_buf_puts(&path, rec->path);
+		q->verdict[i] = gsym_platform_lstat(&st, path.ptr) == 0 &&
+				still_ours(q, rec, &st) ?
+			1 :
+			2;
+		gsym_error_clear();
+		gsym_buf_dispose(&path);
+	}
+	return q->verdict[i] == 1;
+}
+
+/* The record of the fallback `path` is, or is inside of; NULL if none. */
+static const gsym_record *covering(query *q, gsym_buf *path)
+{
+	const gsym_record *rec = gsym_state_find(q->state, path->ptr);
+	size_t len = path->size, k;
+
+	for (k = len; !rec && k > 0; k--)
+		if (path->ptr[k - 1] == '/') {
+			path->ptr[k - 1] = '\0';
+			rec = gsym_state_find(q->state, path->ptr);
+			path->ptr[k - 1] = '/';
+			if (rec && rec->type != GSYM_TYPE_DIR)
+				rec = NULL;
+		}
+	return rec;
+}
+
+static void put_path(query *q, const char *path)
+{
+	fputs(path, q->out);
+	fputc('\0', q->out);
+	q->count++;
+}
+
+/*
+ * Name what the daemon saw change (`p`, a directory's ending in '/'),
+ * as git would take it: our fallbacks only when no longer ours, and a
+ * directory as the entries below it (git would take the directory as
+ * all of them, our fallbacks too).
+ */
+static void name_changed(query *q, const char *p)
+{
+	const gsym_index_file *f = &q->repo->file;
+	gsym_buf base = GSYM_BUF_INIT;
+	const gsym_record *rec;
+	size_t i;
+
+	gsym_buf_sets(&base, p);
+	if (base.size && base.ptr[base.size - 1] == '/')
+		gsym_buf_truncate(&base, base.size - 1);
+	rec = covering(q, &base);
+	if (rec && gsym_record_by_fsmn(rec->kind)) {
+		if (!verdict(q, rec))
+			put_path(q, rec->path);
+	} else if (gsym_index_file_find(f, base.ptr) >= 0) {
+		put_path(q, base.ptr);
+		if (rec && rec->kind == GSYM_KIND_HARDLINK && rec->src &&
+			!strcmp(rec->path, base.ptr))
+			put_path(q, rec->src);
+	} else {
+		gsym_buf_putc(&base, '/');
+		for (i = gsym_index_file_lower(f, base.ptr);
+			i < f->n && !strncmp(f->v[i].path, base.ptr, base.size);
+			i++) {
+			rec = gsym_state_find(q->state, f->v[i].path);
+			if (!rec || !gsym_record_by_fsmn(rec->kind) ||
+				!verdict(q, rec))
+				put_path(q, f->v[i].path);
+		}
+		gsym_buf_truncate(&base, base.size - 1);
+		put_path(q, base.ptr); /* for git's untracked cache */
+	}
+	gsym_buf_dispose(&base);
+}
+
+/* The daemon's answer: what changed since git's token, and what git
+ * cannot trust whatever changed (unmerged, intent-to-add, a killed
+ * run's). */
+static void answer_from_daemon(query *q, const gsym_buf *changed)
+{
+	const char *p = changed->ptr, *end = changed->ptr + changed->size;
+	size_t i;
+
+	for (i = 0; i < q->repo->file.n; i++) {
+		const gsym_index_item *item = &q->repo->file.v[i];
+
+		if (gsym_index_item_stage(item) != 0 ||
+			(item->ext_flags & EXT_INTENT_TO_ADD))
+			put_path(q, item->path);
+	}
+	for (i = 0; i < q->state->ntouched; i++)
+		put_path(q, q->state->touched[i]);
+	for (; p && p < end; p += strlen(p) + 1)
+		if (*p)
+			name_changed(q, p);
+}
+
+/* No daemon to ask: the same lstat() of every entry git would make. */
+static void answer_by_looking(query *q)
+{
+	const gsym_index_file *f = &q->repo->file;
+	size_t i, n = f->n;
+
+	gsym_parallel(n, n < PARALLEL_MIN ? 1 : gsym_platform_cpus() * 2, look,
+		q);
+	if (!f->data && !q->repo->file_missing)
+		put_path(q, "/"); /* an index this reader does not take */
+	for (i = 0; i < n; i++)
+		if (q->named[i] &&
+			(i == 0 || !q->named[i - 1] ||
+				strcmp(f->v[i - 1].path, f->v[i].path)))
+			put_path(q, f->v[i].path);
+}
+
+/*
+ * Name entries git will find unchanged (not ours) until more than
+ * FORCE_WRITE are named: git's fsmonitor.c writes the index then.
+ */
+static size_t count_paths(const gsym_buf *list)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < list->size; i++)
+		n += list->ptr[i] == '\0';
+	return n;
+}
+
+static void force_write(query *q)
+{
+	const gsym_index_file *f = &q->repo->file;
+	size_t i;
+
+	for (i = 0; i < f->n && q->count <= FORCE_WRITE; i++) {
+		const gsym_index_item *item = &f->v[i];
+
+		if (!q->named[i] &&
+			(gsym_index_item_mode(item) & MODE_TYPE) == MODE_FILE &&
+			!(item->ext_flags & GSYM_INDEX_SKIP_WORKTREE) &&
+			gsym_index_item_stage(item) == 0)
+			put_path(q, item->path);
+	}
+}
+
+int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
+{
+	gsym_buf next = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
 	gsym_repo repo;
 	gsym_state_file state;
 	query q;
 	size_t i, n;
-	int error;
+	int error, asked = GSYM_EUNSUPPORTED;
 
 	if (strcmp(version, "2"))
 		return 1; /* git asks again in version 1, then looks itself */
@@ -224,30 +422,40 @@ int gsym_fsmonitor_answer(const char *version, FILE *out)
 	/* a killed run's paths are not provably anything */
 	for (i = 0; i < state.ntouched; i++)
 		gsym_state_remove(&state, state.touched[i]);
+	q.verdict = gsym_calloc(state.n ? state.n : 1, 1);
 	for (i = 0; i < state.n; i++)
 		if (state.v[i].kind == GSYM_KIND_HARDLINK && state.v[i].src)
 			gsym_pathset_add(&q.hardlinked, state.v[i].src);
 	if (q.hardlinked.n > 1)
 		qsort(q.hardlinked.v, q.hardlinked.n, sizeof(char *), cmp_str);
-	gsym_parallel(n, n < PARALLEL_MIN ? 1 : gsym_platform_cpus() * 2, look,
-		&q);
 
-	fprintf(out, "gsym:%lld", (long long)time(NULL));
+	if (q.daemon && repo.file.data)
+		asked = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
+			token ? token : "");
+	gsym_error_clear();
+	if (asked >= 0)
+		fputs(next.ptr, out);
+	else
+		fprintf(out, "gsym:%lld", (long long)time(NULL));
 	fputc('\0', out);
-	if (!repo.file.data && !repo.file_missing) {
-		/* an index this reader does not take: "look at everything" */
-		fputs("/", out);
-		fputc('\0', out);
-	}
-	for (i = 0; i < n; i++)
-		if (q.named[i] &&
-			(i == 0 || !q.named[i - 1] ||
-				strcmp(repo.file.v[i - 1].path,
-					repo.file.v[i].path))) {
-			fputs(repo.file.v[i].path, out);
-			fputc('\0', out);
-		}
+	q.out = out;
+	if (asked == 1)
+		answer_from_daemon(&q, &changed);
+	else
+		answer_by_looking(&q);
+	/*
+	 * git keeps the token it gave until it writes the index, which a
+	 * status does once more than FORCE_WRITE paths were named: after
+	 * a look at everything, or at many changes, name enough to have
+	 * the new token kept, so the next answer is short again
+	 */
+	if (asked == 0 || (asked == 1 && count_paths(&changed) > FORCE_WRITE))
+		force_write(&q);
+
 	free(q.named);
+	free(q.verdict);
+	gsym_buf_dispose(&next);
+	gsym_buf_dispose(&changed);
 	gsym_pathset_dispose(&q.hardlinked);
 	gsym_state_dispose(&state);
 	gsym_repo_close(&repo);

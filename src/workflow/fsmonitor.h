@@ -19,11 +19,12 @@
 #include <stdio.h>
 
 /*
- * Answer git's query (protocol `version` "2") on `out`: a token, then the
+ * Answer git's query (protocol `version` "2", git's last `token`) on
+ * `out`: a token, then the
  * paths, each ended by NUL. Returns 0; 1, saying nothing, for another
  * version; or a negative code with the message set (git then looks at
  * everything).
  */
-int gsym_fsmonitor_answer(const char *version, FILE *out);
+int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out);
 
 #endif

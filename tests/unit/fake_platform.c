@@ -581,3 +581,17 @@ int gsym_platform_pclose(FILE *p)
 void gsym_platform_console_init(void)
 {
 }
+
+/* no fsmonitor daemon in the fake: the hook looks itself */
+int gsym_platform_channel_ask(gsym_buf *answer, const char *name,
+	const char *request, int timeout_ms)
+{
+	(void)answer, (void)request, (void)timeout_ms;
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "no channel '%s'", name);
+}
+
+int gsym_platform_spawn_detached(const char *const *argv)
+{
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "could not start '%s'",
+		argv[0]);
+}

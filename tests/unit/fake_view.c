@@ -146,6 +146,7 @@ void fake_view_init(gsym_view *view, fake_world *world)
 	view->attr = fake_attr;
 	view->readdir = fake_readdir;
 	view->copy_stats = NULL;
+	view->collision = NULL;
 	view->workdir = "";
 	view->payload = world;
 }

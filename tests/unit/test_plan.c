@@ -2,10 +2,12 @@
  * The planner's decisions, over a fake view: no disk, no repository.
  */
 #include "unit.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pipeline/plan.h"
+#include "pipeline/validate.h"
 #include "fake_view.h"
 
 /* The world every case starts from; a case changes its own copy. */
@@ -468,6 +470,67 @@ static void test_plan__hostile_entries_refused(void **state)
 	done(&e);
 }
 
+/* The real view's rule over the world's nodes, as on a case-insensitive disk. */
+static int fold_collision(const char **out, const gsym_view *view,
+	const char *path)
+{
+	static char other[64];
+	gsym_collisions *c = gsym_collisions_new(GSYM_FOLD_CASE);
+	const char *found;
+	size_t i;
+
+	(void)view;
+	for (i = 0; i < world.nnodes; i++)
+		if (world.nodes[i].type == GSYM_NODE_LINK)
+			gsym_collisions_add_link(c, world.nodes[i].path);
+	for (i = 0; i < world.nnodes; i++)
+		gsym_collisions_add_entry(c, world.nodes[i].path);
+	found = gsym_collisions_find(c, path);
+	if (found)
+		snprintf(other, sizeof(other), "%s", found);
+	*out = found ? other : NULL;
+	gsym_collisions_free(c);
+	return 0;
+}
+
+static void test_plan__collision_left_alone_in_every_mode(void **state)
+{
+	static const struct {
+		gsym_mode mode;
+		bool force;
+	} modes[] = { { GSYM_MODE_RESTORE, false }, { GSYM_MODE_RESTORE, true },
+		{ GSYM_MODE_STATUS, false }, { GSYM_MODE_RESET, false } };
+	gsym_view view;
+	size_t i;
+
+	(void)state;
+	/* "FL" is a tracked file; git wrote it over the link's placeholder */
+	nodes[7].path = "FL";
+	nodes[7].type = GSYM_NODE_FILE;
+	disk[1].content = "a tracked file\n";
+	for (i = 0; i < GSYM_ARRAY_SIZE(modes); i++) {
+		gsym_plan_opts o = opts_for(modes[i].mode, false);
+		gsym_entry e = entry("fl"), d = entry("dl");
+		gsym_record rec = copy_record("a tracked file\n");
+
+		o.force = modes[i].force;
+		fake_view_init(&view, &world);
+		view.collision = fold_collision;
+		/* even with a record claiming what is there */
+		assert_int_equal(0, gsym_plan_entry(&e, &view, &rec, &o));
+		assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+		assert_action_equal(GSYM_ACT_NONE, e.action);
+		assert_int_equal(0, e.flags & GSYM_ENTRY_BACKUP);
+		assert_non_null(e.message);
+		assert_non_null(strstr(e.message, "'FL'"));
+		/* the other links are planned as ever */
+		assert_int_equal(0, gsym_plan_entry(&d, &view, NULL, &o));
+		assert_null(d.message);
+		done(&e);
+		done(&d);
+	}
+}
+
 static void test_plan__sparse_entry_left_alone(void **state)
 {
 	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, true);
@@ -507,6 +570,7 @@ int main(void)
 		T(test_plan__reset),
 		T(test_plan__hostile_entries_refused),
 		T(test_plan__sparse_entry_left_alone),
+		T(test_plan__collision_left_alone_in_every_mode),
 #undef T
 	};
 

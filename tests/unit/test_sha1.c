@@ -9,6 +9,8 @@
 
 #include "util/sha1.h"
 
+#include <git2.h>
+
 static void hex(char *out, const unsigned char *raw)
 {
 	int i;
@@ -76,11 +78,40 @@ static void test_sha1__blob_ids(void **state)
 	assert_string_equal("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", out);
 }
 
+/*
+ * Every length from 0 to 600 bytes of varied content against libgit2's
+ * SHA-1 (whichever of our two compressions this processor takes).
+ */
+static void test_sha1__against_libgit2(void **state)
+{
+	unsigned char data[600], raw[20];
+	char ours[41], theirs[41];
+	git_oid id;
+	size_t len, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 131 + (i >> 3) * 7);
+	for (len = 0; len <= sizeof(data); len++) {
+		gsym_sha1 c;
+
+		gsym_sha1_blob_init(&c, len);
+		gsym_sha1_update(&c, data, len);
+		gsym_sha1_final(raw, &c);
+		hex(ours, raw);
+		assert_int_equal(0,
+			git_odb_hash(&id, data, len, GIT_OBJECT_BLOB));
+		git_oid_tostr(theirs, sizeof(theirs), &id);
+		assert_string_equal(theirs, ours);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha1__vectors),
 		cmocka_unit_test(test_sha1__blob_ids),
+		cmocka_unit_test(test_sha1__against_libgit2),
 	};
 
 	return cmocka_run_group_tests_name("sha1", tests, NULL, NULL);

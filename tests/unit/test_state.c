@@ -290,6 +290,44 @@ static void test_state__journal_is_folded_in(void **state)
 	assert_int_equal(0, st.ntouched);
 }
 
+/* A move aside is journaled; one not done with outlives the journal. */
+static void test_state__asides(void **state)
+{
+	(void)state;
+	load(&st);
+	/* killed after the move: the next run knows where it went */
+	assert_int_equal(0,
+		gsym_state_journal_aside(&st, "d\tir", "/g/backup/d\tir"));
+	assert_int_equal(0, gsym_state_journal_aside(&st, "done", "/g/b/done"));
+	gsym_state_aside_done(&st, "done");
+	assert_null(gsym_state_aside_find(&st, "done"));
+	gsym_state_dispose(&st);
+
+	load(&again);
+	assert_true(again.dirty);
+	assert_int_equal(2, again.nasides); /* the journal has both lines */
+	assert_string_equal("/g/backup/d\tir",
+		gsym_state_aside_find(&again, "d\tir")->dst);
+	assert_int_equal(2, again.ntouched); /* the run's cleanup looks */
+	assert_string_equal("d\tir", again.touched[0]);
+
+	/* not put back (it failed): kept in the state, the journal goes */
+	gsym_state_aside_done(&again, "done");
+	assert_int_equal(0, gsym_state_save(&again));
+	assert_false(exists("journal"));
+	assert_true(exists("state"));
+	load(&st);
+	assert_int_equal(1, st.nasides);
+	assert_int_equal(1, st.ntouched);
+	assert_string_equal("/g/backup/d\tir", st.asides[0].dst);
+
+	/* put back: nothing left to keep */
+	gsym_state_aside_done(&st, "d\tir");
+	assert_true(st.dirty);
+	assert_int_equal(0, gsym_state_save(&st));
+	assert_false(exists("state"));
+}
+
 static void test_state__torn_journal_line(void **state)
 {
 	(void)state;
@@ -324,6 +362,7 @@ int main(void)
 		T(test_state__torn_and_corrupt_lines_are_skipped),
 		T(test_state__journal_is_folded_in),
 		T(test_state__torn_journal_line),
+		T(test_state__asides),
 		T(test_state__pattern_line),
 #undef T
 	};

@@ -4,6 +4,7 @@
  * A stop asked for by SIGINT or SIGTERM wakes the wait through a pipe the
  * handler writes to, so no signal is lost between a check and poll().
  */
+#define _GNU_SOURCE /* accept4, struct ucred */
 #include "platform/platform.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -12,9 +13,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -172,4 +178,283 @@ uint64_t gsym_platform_clock_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * The channel: a Unix socket in the abstract namespace (Linux: a name
+ * that is no file, so nothing keeps a disk busy or is left behind), the
+ * peer's user checked both ways (SO_PEERCRED).
+ */
+struct gsym_channel {
+	int fd;
+};
+
+static socklen_t channel_addr(struct sockaddr_un *sa, const char *name)
+{
+	size_t len = strlen(name);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (len > sizeof(sa->sun_path) - 1)
+		len = sizeof(sa->sun_path) - 1;
+	memcpy(sa->sun_path + 1, name, len); /* sun_path[0] = 0: abstract */
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+}
+
+static bool same_user(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+		cred.uid == geteuid();
+}
+
+static void set_timeout(int fd, int ms)
+{
+	struct timeval tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+int gsym_platform_channel_serve(gsym_channel **out, const char *name)
+{
+	struct sockaddr_un sa;
+	socklen_t len = channel_addr(&sa, name);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	*out = NULL;
+	if (fd < 0)
+		return watch_error("open", "a socket");
+	if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 16) < 0) {
+		int err = errno;
+
+		close(fd);
+		if (err == EADDRINUSE)
+			return gsym_error_setc(GSYM_EEXISTS,
+				"'%s' is served already", name);
+		errno = err;
+		return watch_error("serve", name);
+	}
+	*out = gsym_calloc(1, sizeof(**out));
+	(*out)->fd = fd;
+	return 0;
+}
+
+/* Pass every change read so far to `cb`; `fd` is the watcher's. */
+static int drain_changes(int fd, gsym_change_cb cb, void *payload)
+{
+	char buf[16384]
+		__attribute__((aligned(__alignof__(struct inotify_event))));
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		char *p;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n <= 0)
+			return watch_error("read changes of", "inotify");
+		for (p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			bool dir = (ev->mask & IN_ISDIR) != 0;
+
+			p += sizeof(*ev) + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW)
+				cb(payload, -1, NULL, false);
+			else if (ev->mask &
+				(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT |
+					IN_IGNORED))
+				cb(payload, ev->wd, NULL, true);
+			else if (ev->len)
+				cb(payload, ev->wd, ev->name, dir);
+		}
+	}
+}
+
+/* Read one request line from `fd` into `req`; false if none came. */
+static bool read_request(int fd, gsym_buf *req)
+{
+	char c;
+
+	gsym_buf_clear(req);
+	while (req->size < 4096) {
+		ssize_t n = read(fd, &c, 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		if (c == '\n')
+			return true;
+		gsym_buf_putc(req, c);
+	}
+	return false;
+}
+
+int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
+	int timeout_ms, gsym_change_cb cb, void *payload, gsym_buf *req,
+	int *client)
+{
+	uint64_t end = gsym_platform_clock_ms() + (uint64_t)timeout_ms;
+
+	*client = -1;
+	while (!stop_flag) {
+		struct pollfd fds[3];
+		uint64_t now = gsym_platform_clock_ms();
+		int n, error, fd;
+
+		if (timeout_ms >= 0 && now >= end)
+			return 0;
+		fds[0].fd = w->fd;
+		fds[0].events = POLLIN;
+		fds[1].fd = ch->fd;
+		fds[1].events = POLLIN;
+		fds[2].fd = stop_pipe[0];
+		fds[2].events = POLLIN;
+		n = poll(fds, stop_pipe[0] >= 0 ? 3 : 2,
+			timeout_ms < 0 ? -1 : (int)(end - now));
+		if (n < 0 && errno != EINTR)
+			return watch_error("wait for changes of", "inotify");
+		if (n <= 0)
+			continue;
+		if ((fds[0].revents & POLLIN) &&
+			(error = drain_changes(w->fd, cb, payload)) < 0)
+			return error;
+		if (!(fds[1].revents & POLLIN))
+			return 0; /* changes only: the caller may stop now */
+		if ((fd = accept4(ch->fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+			continue;
+		fcntl(fd, F_SETFL, 0); /* blocking, with time limits */
+		set_timeout(fd, 5000);
+		if (!same_user(fd) || !read_request(fd, req)) {
+			close(fd);
+			continue;
+		}
+		/* what was changed before the request was sent is queued */
+		if ((error = drain_changes(w->fd, cb, payload)) < 0) {
+			close(fd);
+			return error;
+		}
+		*client = fd;
+		return 1;
+	}
+	return 0;
+}
+
+int gsym_platform_channel_answer(int client, const char *data, size_t len)
+{
+	int error = 0;
+
+	while (len) {
+		ssize_t n = write(client, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error = watch_error("answer on", "a socket");
+			break;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	close(client);
+	return error;
+}
+
+void gsym_platform_channel_close(gsym_channel *ch)
+{
+	if (!ch)
+		return;
+	close(ch->fd);
+	free(ch);
+}
+
+int gsym_platform_channel_ask(gsym_buf *answer, const char *name,
+	const char *request, int timeout_ms)
+{
+	struct sockaddr_un sa;
+	socklen_t len = channel_addr(&sa, name);
+	size_t off = 0, rlen = strlen(request);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), error = 0;
+
+	if (fd < 0)
+		return watch_error("open", "a socket");
+	if (connect(fd, (struct sockaddr *)&sa, len) < 0 || !same_user(fd)) {
+		close(fd);
+		return gsym_error_setc(GSYM_ENOTFOUND, "nobody serves '%s'",
+			name);
+	}
+	set_timeout(fd, timeout_ms);
+	while (off < rlen + 1) {
+		ssize_t n = off < rlen ? write(fd, request + off, rlen - off) :
+					 write(fd, "\n", 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error = watch_error("ask on", "a socket");
+			goto done;
+		}
+		off += (size_t)n;
+	}
+	gsym_buf_clear(answer);
+	for (;;) {
+		ssize_t n;
+
+		gsym_buf_grow(answer, 65536);
+		n = read(fd, answer->ptr + answer->size, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = watch_error("read the answer on", "a socket");
+			goto done;
+		}
+		if (!n)
+			break;
+		answer->size += (size_t)n;
+		answer->ptr[answer->size] = '\0';
+	}
+done:
+	close(fd);
+	return error;
+}
+
+int gsym_platform_spawn_detached(const char *const *argv)
+{
+	pid_t pid = fork(), pid2;
+	int status;
+
+	if (pid < 0)
+		return watch_error("start", argv[0]);
+	if (pid == 0) {
+		int fd, max;
+
+		if (setsid() < 0 || (pid2 = fork()) < 0)
+			_exit(1);
+		if (pid2 > 0)
+			_exit(0); /* the grandchild is nobody's child */
+		fd = open("/dev/null", O_RDWR);
+		if (fd < 0 || chdir("/") < 0)
+			_exit(1);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		max = (int)sysconf(_SC_OPEN_MAX);
+		for (fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close(fd);
+		signal(SIGPIPE, SIG_IGN);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
+		0 :
+		gsym_error_set("could not start '%s'", argv[0]);
 }

@@ -262,3 +262,46 @@ uint64_t gsym_platform_clock_ms(void)
 {
 	return (uint64_t)GetTickCount64();
 }
+
+/*
+ * The fsmonitor daemon's channel is not built for Windows yet: the hook
+ * answers from its own lstat() of every entry there (workflow/fsmonitor.c).
+ */
+int gsym_platform_channel_serve(gsym_channel **out, const char *name)
+{
+	*out = NULL;
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "no channel '%s' here", name);
+}
+
+int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
+	int timeout_ms, gsym_change_cb cb, void *payload, gsym_buf *req,
+	int *client)
+{
+	(void)ch, (void)w, (void)timeout_ms, (void)cb, (void)payload, (void)req;
+	*client = -1;
+	return 0;
+}
+
+int gsym_platform_channel_answer(int client, const char *data, size_t len)
+{
+	(void)client, (void)data, (void)len;
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "no channels here");
+}
+
+void gsym_platform_channel_close(gsym_channel *ch)
+{
+	(void)ch;
+}
+
+int gsym_platform_channel_ask(gsym_buf *answer, const char *name,
+	const char *request, int timeout_ms)
+{
+	(void)answer, (void)request, (void)timeout_ms;
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "no channel '%s' here", name);
+}
+
+int gsym_platform_spawn_detached(const char *const *argv)
+{
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "could not start '%s'",
+		argv[0]);
+}

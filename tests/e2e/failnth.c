@@ -1,0 +1,81 @@
+/* An LD_PRELOAD library for the collide suite: in git-symlinks alone
+ * (not the git it runs), the Nth rename() or lstat() of the process fails
+ * with EIO, as the exFAT FUSE driver failed them in issue 23, or the
+ * process is killed right after its Nth rename():
+ *   GSYM_FAIL_RENAME=N, GSYM_FAIL_LSTAT=N, GSYM_KILL_RENAME=N
+ * GSYM_FAIL_COUNT=FILE appends "<renames> <lstats>" to FILE at exit, to
+ * know how many steps there are to fail. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static long renames, lstats;
+
+static int ours(void)
+{
+	return !strcmp(program_invocation_short_name, "git-symlinks");
+}
+
+static long nth(const char *var)
+{
+	const char *v = getenv(var);
+
+	return v ? atol(v) : 0;
+}
+
+int rename(const char *from, const char *to)
+{
+	static int (*real)(const char *, const char *);
+	long n;
+	int rc;
+
+	if (!real)
+		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT,
+			"rename");
+	if (!ours())
+		return real(from, to);
+	n = __atomic_add_fetch(&renames, 1, __ATOMIC_SEQ_CST);
+	if (n == nth("GSYM_FAIL_RENAME")) {
+		errno = EIO;
+		return -1;
+	}
+	rc = real(from, to);
+	if (n == nth("GSYM_KILL_RENAME"))
+		kill(getpid(), SIGKILL);
+	return rc;
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	static int (*real)(const char *, struct stat *);
+	long n;
+
+	if (!real)
+		real = (int (*)(const char *, struct stat *))dlsym(RTLD_NEXT,
+			"lstat");
+	if (!ours())
+		return real(path, st);
+	n = __atomic_add_fetch(&lstats, 1, __ATOMIC_SEQ_CST);
+	if (n == nth("GSYM_FAIL_LSTAT")) {
+		errno = EIO;
+		return -1;
+	}
+	return real(path, st);
+}
+
+__attribute__((destructor)) static void count(void)
+{
+	const char *file = getenv("GSYM_FAIL_COUNT");
+	FILE *f;
+
+	if (!file || !ours() || !(f = fopen(file, "a")))
+		return;
+	fprintf(f, "%ld %ld\n", renames, lstats);
+	fclose(f);
+}
