@@ -55,7 +55,7 @@ int cmd_hook(int argc, char **argv)
 		if (!(name = gsym_hooks_config_event(hargs, nargs)))
 			return 0;
 		configured = true;
-	} else if (strcmp(name, "fsmonitor") && gsym_hooks_folder_skip(name)) {
+	} else if (gsym_hooks_folder_skip(name)) {
 		/* our block in a hooks folder: the configured hook runs */
 		return 0;
 	}

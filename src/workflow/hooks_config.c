@@ -420,8 +420,14 @@ bool gsym_hooks_folder_skip(const char *event)
 	git_repository *repo = NULL;
 	git_config *cfg = NULL;
 	unsigned int v[3];
+	const char *const *name;
 	bool enabled = true, covered = false;
 
+	/* only the hooks' own events (not fsmonitor, nor its daemon) */
+	for (name = gsym_hook_names; *name && strcmp(*name, event); name++)
+		;
+	if (!*name)
+		return false;
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, ".", GIT_REPOSITORY_OPEN_FROM_ENV,
 		    NULL) < 0 ||

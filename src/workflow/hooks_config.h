@@ -84,7 +84,8 @@ const char *gsym_hooks_config_event(char *const *args, size_t n);
  * install or a template): true when it is to do nothing, because our
  * configured hook covers `event` here and git runs it (one run per
  * event), or because `hook.git-symlinks.enabled` is false here (the
- * opt-out, honoured by every hook whatever the git).
+ * opt-out, honoured by every hook whatever the git). False for anything
+ * but the five hooks (fsmonitor is not a hook event).
  */
 bool gsym_hooks_folder_skip(const char *event);
 

@@ -120,30 +120,28 @@ check "install-hooks here: covered already, nothing written" grep -q "cover this
 check_fails "no block written" grep -qs "BEGIN git-symlinks" "$both/.git/hooks/post-checkout"
 check "install-hooks --force writes the blocks anyway" "$GSYM" -C "$both" install-hooks --force
 check "the block is there" grep -q "BEGIN git-symlinks" "$both/.git/hooks/post-checkout"
-(cd "$both" && strace -f -qq -s 1024 -e trace=execve,openat -o "$TMP/both.strace" \
-	git checkout -q file-link-moved) 2>"$TMP/strace.err" ||
-	fail "strace git checkout" "$(cat "$TMP/strace.err")"
+# every hook's git-symlinks through a wrapper that traces it alone (no
+# -f: the fsmonitor daemon it may start is not followed), noting how it was
+# run ("hook config" or "hook <event>") and what it opened
+W=$TMP/traced-git-symlinks
+cat >"$W" <<EOF
+#!/bin/sh
+n=\$(mktemp "$TMP/run.XXXXXX")
+echo "\$2" >"\$n.how"
+exec strace -qq -s 1024 -e trace=openat -o "\$n.trace" "$GSYM" "\$@"
+EOF
+chmod +x "$W"
+sed -i "s|$GSYM|$W|" "$HOME/.gitconfig" "$both/.git/hooks/post-checkout" "$both/.git/hooks/post-index-change"
+check "git checkout with both" git -C "$both" checkout -q file-link-moved
+sed -i "s|$W|$GSYM|" "$HOME/.gitconfig" "$both/.git/hooks/post-checkout" "$both/.git/hooks/post-index-change"
 check "links real with both" links_real "$both"
-# each git-symlinks process run by a hook: how it was run, and whether it
-# read the index (did the work); "<unfinished ...>" lines hold the call
+# each run: how it was run, and whether it read the index (did the work)
 runs() {
-	python3 - "$TMP/both.strace" <<'PY'
-import re, sys, collections
-how, read = {}, collections.Counter()
-for line in open(sys.argv[1], errors="replace"):
-    m = re.match(r'(\d+) +(.*)', line)
-    if not m:
-        continue
-    pid, call = m.groups()
-    e = re.match(r'execve\("[^"]*git-symlinks", \["[^"]*", "hook", "([a-z-]+)"', call)
-    if e:
-        how[pid] = e.group(1)
-    elif re.match(r'openat\(AT_FDCWD, "[^"]*/\.git/index", O_RDONLY', call):
-        read[pid] = 1
-out = collections.Counter((how[p], read[p]) for p in how)
-for (h, r), n in sorted(out.items()):
-    print(n, h, r)
-PY
+	for how in "$TMP"/run.*.how; do
+		n=$(grep -c '/\.git/index", O_RDONLY' "${how%.how}.trace")
+		[ "$n" = 0 ] || n=1
+		echo "$(cat "$how") $n"
+	done | LC_ALL=C sort | uniq -c | sed 's/^ *//'
 }
 expect_eq "each event ran the tool once: the configured hook works, the blocks step aside" \
 	"2 config 1
@@ -227,6 +225,7 @@ check "the repository's config byte-identical to before" cmp "$TMP/lh.config.bef
 printf '[core]\n\tautocrlf = false\n' >"$TMP/sysconfig"
 cp "$TMP/sysconfig" "$TMP/sysconfig.before"
 (
+	FAILED=0
 	unset GIT_CONFIG_NOSYSTEM
 	export GIT_CONFIG_SYSTEM="$TMP/sysconfig"
 	check "install-hooks --system" "$GSYM" install-hooks --system
@@ -241,6 +240,7 @@ cp "$TMP/sysconfig" "$TMP/sysconfig.before"
 
 # --- an earlier template install (older git) moves to config hooks ----------------
 (
+	FAILED=0
 	export HOME=$TMP/home2
 	mkdir -p "$HOME"
 	git config --global user.name tester
