@@ -411,25 +411,25 @@ static bool parse_version(unsigned int v[3], const char *line)
 	return p && sscanf(p + 8, "%u.%u.%u", &v[0], &v[1], &v[2]) >= 2;
 }
 
-bool gsym_git_trusts_fsmonitor(const char *gitdir)
+bool gsym_git_version(unsigned int v[3], const char *gitdir)
 {
 	gsym_buf git = GSYM_BUF_INIT, key = GSYM_BUF_INIT,
 		 cache = GSYM_BUF_INIT, cmd = GSYM_BUF_INIT,
 		 line = GSYM_BUF_INIT;
-	unsigned int v[3] = { 0, 0, 0 };
 	bool known = false;
 	gsym_stat st;
 	char out[256];
 	FILE *p;
 
+	v[0] = v[1] = v[2] = 0;
 	if (!find_git(&git) || gsym_platform_lstat(&st, git.ptr) < 0)
 		goto done;
 	/* asked once per git binary: kept beside the state */
 	gsym_buf_printf(&key, "%s %llu %lld.%09u\n", git.ptr,
 		(unsigned long long)st.size, (long long)st.mtime_sec,
 		st.mtime_nsec);
-	gsym_buf_printf(&cache, "%ssymlinks/git-version", gitdir);
-	if (gsym_platform_read_file(&line, cache.ptr, 4096) == 0 &&
+	gsym_buf_printf(&cache, "%ssymlinks/git-version", gitdir ? gitdir : "");
+	if (gitdir && gsym_platform_read_file(&line, cache.ptr, 4096) == 0 &&
 		line.size > key.size && !memcmp(line.ptr, key.ptr, key.size)) {
 		known = parse_version(v, line.ptr + key.size);
 		goto done;
@@ -440,7 +440,7 @@ bool gsym_git_trusts_fsmonitor(const char *gitdir)
 	known = fgets(out, sizeof(out), p) != NULL && parse_version(v, out);
 	if (gsym_platform_pclose(p) != 0)
 		known = false;
-	if (known) {
+	if (known && gitdir) {
 		gsym_buf_clear(&line);
 		gsym_buf_put(&line, key.ptr, key.size);
 		gsym_buf_printf(&line, "git version %u.%u.%u\n", v[0], v[1],
@@ -460,15 +460,28 @@ done:
 	gsym_buf_dispose(&cache);
 	gsym_buf_dispose(&cmd);
 	gsym_buf_dispose(&line);
+	return known;
+}
+
+bool gsym_git_version_at_least(const char *gitdir, unsigned int major,
+	unsigned int minor, unsigned int patch)
+{
+	unsigned int v[3];
+
+	return gsym_git_version(v, gitdir) &&
+		(v[0] != major                ? v[0] > major :
+				v[1] != minor ? v[1] > minor :
+						v[2] >= patch);
+}
+
+bool gsym_git_trusts_fsmonitor(const char *gitdir)
+{
 	/*
 	 * git before 2.42.1 leaves the stat of an entry it trusts unset in
 	 * `git diff <commit>` (diff-lib.c check_removed) and may report it
 	 * deleted: there the sparse block hides what needs hiding
 	 */
-	return known &&
-		(v[0] > 2 ||
-			(v[0] == 2 &&
-				(v[1] > 42 || (v[1] == 42 && v[2] >= 1))));
+	return gsym_git_version_at_least(gitdir, 2, 42, 1);
 }
 
 /* How long a question waits for its answer (the first: the daemon's walk) */

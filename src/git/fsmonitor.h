@@ -104,6 +104,17 @@ bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
 bool gsym_git_trusts_fsmonitor(const char *gitdir);
 
 /*
+ * The version of the git that runs here (GIT_EXEC_PATH's, else the first
+ * on PATH) in `v`: false when there is none or it cannot say. Kept in
+ * `gitdir`/symlinks/git-version when `gitdir` is not NULL.
+ */
+bool gsym_git_version(unsigned int v[3], const char *gitdir);
+
+/* Is the git that runs here at least major.minor.patch? */
+bool gsym_git_version_at_least(const char *gitdir, unsigned int major,
+	unsigned int minor, unsigned int patch);
+
+/*
  * Make core.fsmonitor run our hook (`on`) or not, in the repository's
  * own config; `snapshot` is the config read at the start of the run. A
  * value the user set is never changed.
