@@ -138,8 +138,9 @@ fi
 sleep 3
 check "a restore notes the stats" env LD_PRELOAD="$NOSYM" "$GSYM" -C "$c" restore -q
 for run in "restore -q" "hook post-index-change 0 0"; do
-	(cd "$c" && LD_PRELOAD=$NOSYM strace -f -qq -e trace=open,openat \
-		-o "$TMP/trace" "$GSYM" $run) >/dev/null 2>&1
+	# (a daemon started meanwhile would keep strace -f waiting: 60 s)
+	(cd "$c" && LD_PRELOAD=$NOSYM timeout 60 strace -f -qq \
+		-e trace=open,openat -o "$TMP/trace" "$GSYM" $run) >/dev/null 2>&1
 	opened=$(grep -o "\"$c/[^\"]*\"" "$TMP/trace" | grep -v "^\"$c/\.git/" |
 		sort -u)
 	expect_eq "a no-op $run opens nothing in the tree" "" "$opened"

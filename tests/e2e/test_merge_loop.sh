@@ -27,6 +27,8 @@ git -C "$c" config symlinks.fallback hardlink,copy
 check "install the hooks" "$GSYM" -C "$c" install-hooks
 check "first restore" "$GSYM" -C "$c" restore -q
 expect_eq "a hard link to the empty target" "$(stat -c %i "$c/z")" "$(stat -c %i "$c/el")"
+expect_eq "core.trustctime off while hard links are here, marked ours" "false true" \
+	"$(git -C "$c" config core.trustctime) $(git -C "$c" config symlinks.trustctime)"
 
 # theirs: another file; mine: the target rewritten (a new inode to link)
 git -C "$c" checkout -q -b theirs
@@ -54,4 +56,7 @@ done
 expect_eq "true merges refused in $rounds rounds" 0 "$refused"
 check "links at their best" "$GSYM" -C "$c" status
 check "git status clean" git_clean "$c"
+check "reset to placeholders" "$GSYM" -C "$c" reset -q
+expect_eq "core.trustctime taken out with the hard links" "" \
+	"$(git -C "$c" config core.trustctime; git -C "$c" config symlinks.trustctime)"
 finish
