@@ -558,6 +558,26 @@ static bool last_run(char index[82], gsym_buf *token, const gsym_repo *repo)
 }
 
 /*
+ * Did a link entry or a fallback change on disk (git wrote it, or
+ * removed it)? Another
+ * link may resolve through it (a link to a link, a path through a
+ * directory link), which its record's target does not show: then every
+ * entry takes the quick check.
+ */
+static bool links_changed(const run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->entries.n; i++)
+		if (gsym_pathset_touches(&r->seen, r->entries.v[i].path))
+			return true;
+	for (i = 0; i < r->state.n; i++) /* and those gone from the index */
+		if (gsym_pathset_touches(&r->seen, r->state.v[i].path))
+			return true;
+	return false;
+}
+
+/*
  * A hook, with the fsmonitor daemon watching the tree (git/fsmonitor.h):
  * what changed since our last run. A copy whose path, target and all
  * below them did not change is current without a look.
@@ -583,7 +603,7 @@ static void ask_daemon(run *r)
 			gsym_pathset_add(&r->seen, token.ptr);
 		}
 		gsym_pathset_sort(&r->seen);
-		r->seen_known = true;
+		r->seen_known = !links_changed(r);
 		break;
 	case 0: break; /* a new daemon: this run looks, the next need not */
 	default: gsym_buf_clear(&r->token);
