@@ -395,7 +395,6 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	}
 	if (!made)
 		goto failed; /* every form was unavailable: say the last */
-
 	if (e->made != GSYM_HOW_HARDLINK &&
 		(error = gsym_platform_set_mtime(tmp.ptr, stamp_time(ctx),
 			 /* only a link is known by the mark; a fallback by
