@@ -732,14 +732,14 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 }
 
 /*
- * status says what restore will do: a directory copy past
+ * status and a dry run say what restore will do: a directory copy past
  * symlinks.copyLimit is not made, and the placeholder stays (restore
  * counts it in apply, on its threads, just before it would copy).
  */
-static void status_copy_limit(gsym_entry *e, const gsym_view *view,
+static void count_copy(gsym_entry *e, const gsym_view *view,
 	const gsym_plan_opts *opts)
 {
-	if (opts->mode != GSYM_MODE_STATUS || e->state != GSYM_STATE_PENDING ||
+	if (!opts->count_copies || e->state != GSYM_STATE_PENDING ||
 		!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
 		e->type != GSYM_TYPE_DIR || !e->resolved)
 		return;
@@ -769,6 +769,6 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		return 0;
 	}
 	decide(e, &f, rec, opts);
-	status_copy_limit(e, view, opts);
+	count_copy(e, view, opts);
 	return 0;
 }

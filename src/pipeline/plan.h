@@ -62,6 +62,11 @@ typedef struct {
 	unsigned int nfallbacks;
 	/* symlinks.copyLimit: a bigger directory copy is not made (apply) */
 	gsym_copy_limit copy_limit;
+	/*
+	 * nothing is applied (status, a dry run): the planner counts a
+	 * directory copy's target itself, to say what restore would do
+	 */
+	bool count_copies;
 	unsigned int validate_flags;
 	const gsym_platform_info *platform;
 } gsym_plan_opts;

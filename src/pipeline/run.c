@@ -799,6 +799,7 @@ static int prepare(run *r)
 	r->plan.platform = gsym_platform_info_get();
 	r->plan.details = o->mode != GSYM_MODE_RESTORE || o->verbose ||
 		o->format != GSYM_REPORT_TEXT || o->dry_run;
+	r->plan.count_copies = o->mode == GSYM_MODE_STATUS || o->dry_run;
 	r->plan.validate_flags =
 		r->plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
 	/* one snapshot of the config for the whole run */

@@ -104,6 +104,9 @@ case $(jfield "$TMP/st.json" links/l1 reason) in
 *) fail "json: the reason names the limit" "$(jfield "$TMP/st.json" links/l1 reason)" ;;
 esac
 
+nosym "$GSYM" -C "$lim" restore --dry-run >"$TMP/out" 2>"$TMP/err"
+check "a dry run says the same" grep -q "unsafe .*links/l1 .*past symlinks.copyLimit '100 files, 2g'" "$TMP/err"
+
 git -C "$lim" config symlinks.copyLimit "1k"
 nosym "$GSYM" -C "$lim" restore >"$TMP/out" 2>"$TMP/err"
 check "a byte limit too" grep -q "holds more than 1 KiB, past symlinks.copyLimit '100000 files, 1k'" "$TMP/err"

@@ -595,6 +595,34 @@ static void test_apply__limit_counts_through_links(void **s)
 	assert_int_equal(0, gsym_copy_count(&view, "d", NULL));
 }
 
+/* status and a dry run count in the planner, to say what restore will */
+static void test_apply__status_says_past_limit(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	opts.mode = GSYM_MODE_STATUS;
+	opts.count_copies = true;
+	opts.links_unsupported = true; /* learnt: a copy is the best form */
+	opts.copy_limit.files = 2;
+	e = run_one("dl");
+	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	assert_non_null(strstr(e.message, "past symlinks.copyLimit '2 files'"));
+	dispose(&e);
+	opts.copy_limit.files = 3;
+	e = run_one("dl");
+	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_null(e.message);
+	dispose(&e);
+	/* where links may work, nothing is counted: a link is made */
+	opts.links_unsupported = false;
+	opts.copy_limit.files = 2;
+	e = run_one("dl");
+	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	dispose(&e);
+}
+
 static void test_apply__copy_limit_parse(void **s)
 {
 	gsym_copy_limit l = { GSYM_COPY_LIMIT_FILES, GSYM_COPY_LIMIT_BYTES };
@@ -765,6 +793,7 @@ int main(void)
 		T(test_apply__copy_within_limit_is_made),
 		T(test_apply__file_copy_not_limited),
 		T(test_apply__limit_counts_through_links),
+		T(test_apply__status_says_past_limit),
 		T(test_apply__copy_limit_parse),
 		T(test_apply__win_chain_gets_directory_flag),
 		T(test_apply__win_unc_is_file_link_never_probed),
