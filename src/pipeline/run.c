@@ -1074,8 +1074,10 @@ static int plan_and_apply(run *r)
 	for (i = 0, nmake = 0; r->writes && i < r->entries.n; i++)
 		nmake += (r->entries.v[i].flags & GSYM_ENTRY_SELECTED) &&
 			r->entries.v[i].action != GSYM_ACT_NONE;
-	gsym_progress_start(&r->progress, "Making links", nmake,
-		r->show_progress && nmake, stderr);
+	gsym_progress_start(&r->progress,
+		r->o->mode == GSYM_MODE_RESET ? "Resetting links" :
+						"Making links",
+		nmake, r->show_progress && nmake, stderr);
 	r->actx.progress = &r->progress;
 
 	if (nahead >= CREATE_AHEAD_MIN) {
