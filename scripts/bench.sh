@@ -236,6 +236,65 @@ else
 	gitcmd_note="git commands step skipped: BENCH_GITCMDS=0"
 fi
 
+# --- a link-heavy repository (issue 22's shape) -----------------------------
+# Half the entries links, directory links to directories of thousands of
+# files, some of those holding directory links again
+# (fixtures/make-linkheavy.sh), on ext4 with symlink() refused: restore
+# from placeholders against `cp -rL` of a clone with real links (the
+# copying limit), a no-op restore and `git status` with the hooks against
+# `git status` in a placeholder clone, and a switch between the two
+# releases with the hooks against the same switch in the placeholder
+# clone. BENCH_LINKHEAVY=DIRSxFILES (default 20x1000 from 50k files up,
+# else 4x50), 0 skips.
+heavy_note="" heavy=""
+heavy_step() {
+	shape=${BENCH_LINKHEAVY:-}
+	[ -n "$shape" ] || { [ "$files" -ge 50000 ] && shape=20x1000 || shape=4x50; }
+	hd=${shape%x*} hp=${shape#*x}
+	nosym=${BENCH_NOSYMLINK:-$work/nosymlink.so}
+	[ -f "$nosym" ] || cc -shared -fPIC -o "$nosym" "$root/tests/e2e/nosymlink.c" 2>/dev/null ||
+		{ heavy_note="link-heavy step skipped: no C compiler"; return; }
+	"$root/fixtures/make-linkheavy.sh" "$work/lh" "$hd" "$hp"
+	rm -rf "$work/lr" "$work/lp" "$work/lf"
+	git clone -q --branch main "$work/lh" "$work/lr"
+	for side in p f; do
+		LD_PRELOAD=$nosym git clone -q --branch main "$work/lh" "$work/l$side"
+		git -C "$work/l$side" branch -q release2 origin/release2
+	done
+	LD_PRELOAD=$nosym "$bin" -C "$work/lf" install-hooks >/dev/null
+	# restore from placeholders against cp -rL of the tree with links,
+	# alternated (each destroys its input)
+	h_restore="" h_cp=""
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		h_cp="$h_cp $(time_it "rm -rf $work/lcp" cp -rL "$work/lr" "$work/lcp")"
+		h_restore="$h_restore $(time_it "LD_PRELOAD=$nosym $bin -C $work/lf reset -q" \
+			env LD_PRELOAD="$nosym" "$bin" -C "$work/lf" restore -q)"
+		i=$((i + 1))
+	done
+	rm -rf "$work/lcp"
+	h_restore=$(echo $h_restore | tr ' ' '\n' | median)
+	h_cp=$(echo $h_cp | tr ' ' '\n' | median)
+	LD_PRELOAD=$nosym git -C "$work/lf" status >/dev/null
+	[ -z "$(LD_PRELOAD=$nosym git -C "$work/lf" status --porcelain)" ] ||
+		echo "WARNING: link-heavy clone not clean after restore" >&2
+	h_files=$(find "$work/lf" -path "$work/lf/.git" -prune -o -type f -print | wc -l)
+	h_ph_files=$(find "$work/lp" -path "$work/lp/.git" -prune -o -type f -print | wc -l)
+	h_status_p=$(hf heavy-status-p --warmup 1 "env LD_PRELOAD=$nosym git -C $work/lp status --porcelain")
+	h_status_f=$(hf heavy-status-f --warmup 1 "env LD_PRELOAD=$nosym git -C $work/lf status --porcelain")
+	h_noop=$(hf heavy-noop --warmup 1 "env LD_PRELOAD=$nosym $bin -C $work/lf restore -q")
+	h_sw_p=$(hf heavy-switch-p --warmup 1 "cd $work/lp && LD_PRELOAD=$nosym sh -c 'git checkout -q release2 && git checkout -q main'")
+	h_sw_f=$(hf heavy-switch-f --warmup 1 "cd $work/lf && LD_PRELOAD=$nosym sh -c 'git checkout -q release2 && git checkout -q main'")
+	[ -z "$(LD_PRELOAD=$nosym git -C "$work/lf" status --porcelain)" ] ||
+		echo "WARNING: link-heavy clone not clean after the switches" >&2
+	heavy_note="link-heavy: $hd directories of $hp files, $(git -C "$work/lf" ls-files | wc -l) index entries; files on disk: $h_ph_files with placeholders, $h_files with copies"
+}
+if [ "${BENCH_LINKHEAVY:-}" != 0 ]; then
+	heavy_step
+else
+	heavy_note="link-heavy step skipped: BENCH_LINKHEAVY=0"
+fi
+
 # --- exFAT: a restore of copies against cp -r of the same trees --------------
 exfat_note=""
 exfat_restore_ms="" exfat_cp_ms=""
@@ -378,8 +437,23 @@ echo "$gitcmds" | while IFS=: read -r name pair; do
 	row "git $name: with the hooks" "$2"
 done
 [ -z "$gitcmd_note" ] || echo "$gitcmd_note"
+if [ -n "${h_restore:-}" ]; then
+	row "link-heavy: restore (from placeholders)" "$h_restore"
+	row "link-heavy: cp -rL of a clone with links" "$h_cp"
+	row "link-heavy: git status, placeholder clone" "$h_status_p"
+	row "link-heavy: git status, with the hooks" "$h_status_f"
+	row "link-heavy: no-op restore" "$h_noop"
+	row "link-heavy: switch and back, placeholder clone" "$h_sw_p"
+	row "link-heavy: switch and back, with the hooks" "$h_sw_f"
+	goal "link-heavy: restore / cp -rL" "$(ratio "$h_restore" "$h_cp")" 1.0
+	goal "link-heavy: no-op restore / git status" "$(ratio "$h_noop" "$h_status_p")" 1.0
+	goal "link-heavy: git status with the hooks / without" "$(ratio "$h_status_f" "$h_status_p")" 1.0
+	goal "link-heavy: switch with the hooks / without" "$(ratio "$h_sw_f" "$h_sw_p")" 1.5
+fi
+[ -z "$heavy_note" ] || echo "$heavy_note"
 goal "peak memory: restore / git status" "$(ratio "$mem_restore" "$mem_status")" 1.0
 goal "no-op restore / git ls-files -s" "$(ratio "$noop_ms" "$ls_ms")" 1.0
+goal "no-op restore / git status (issue 22)" "$(ratio "$noop_ms" "$status_ph_ms")" 0.3
 while IFS=: read -r name pair; do
 	[ -n "$name" ] || continue
 	set -- $pair

@@ -40,10 +40,10 @@ _git_symlinks ()
 		__gitcomp "--target= --allow-outside --help"
 		;;
 	install-hooks,-*)
-		__gitcomp "--template= --global --enable-symlinks --help"
+		__gitcomp "--template= --global --system --migrate --force --enable-symlinks --help"
 		;;
 	uninstall-hooks,-*)
-		__gitcomp "--template= --global --help"
+		__gitcomp "--template= --global --system --help"
 		;;
 	doctor,-*)
 		__gitcomp "--json --help"

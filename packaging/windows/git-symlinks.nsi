@@ -1,8 +1,12 @@
 ; The Windows installer: per user, no administrator rights. Installs into
 ; %LOCALAPPDATA%\Programs\git-symlinks, adds that folder to the user's PATH
 ; (HKCU\Environment), and by default runs `git symlinks install-hooks
-; --global`. The uninstaller removes the files, the PATH entry and the
-; hooks it installed. Silent: /S; /NOHOOKS leaves the hooks out.
+; --global`: with Git for Windows 2.54 or later a hook.git-symlinks section
+; in the global config, which every repository, existing or new, runs;
+; with an older git the template (init.templateDir) of later clones. The
+; uninstaller removes the files, the PATH entry and the hooks it installed
+; (`uninstall-hooks --global`: exactly our entries, either way). Silent:
+; /S; /NOHOOKS leaves the hooks out.
 ;
 ; Built by scripts/package.sh:
 ;   makensis -DVERSION=<version> -DVERSION_NUM=<a.b.c.d> -DSTAGE=<dir>
@@ -90,7 +94,7 @@ Section "git-symlinks (required)" SecMain
 	WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
 SectionEnd
 
-Section "Install the hooks for every new clone (git symlinks install-hooks --global)" SecHooks
+Section "Install the hooks for every repository (git symlinks install-hooks --global)" SecHooks
 	nsExec::ExecToLog '"$INSTDIR\git-symlinks.exe" install-hooks --global'
 	Pop $0
 	${If} $0 == 0

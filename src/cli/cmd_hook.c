@@ -2,6 +2,7 @@
 #include "workflow/fsmonitor.h"
 #include "workflow/fsmonitor_daemon.h"
 #include "workflow/guard.h"
+#include "workflow/hooks_config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +31,8 @@ const gsym_cmd gsym_cmd_hook = { "hook", cmd_hook, "run by the installed hooks",
 	"changed, on a\nbranch switch), or the pre-commit guard that keeps "
 	"link entries from\nbeing committed as their copies; and what "
 	"core.fsmonitor runs\n(fsmonitor): the paths git must look at "
-	"again.\n",
+	"again. `hook config` is what the hook registered in git's config\n"
+	"runs (git 2.54 and later), the event told by git's arguments.\n",
 	opts };
 
 int cmd_hook(int argc, char **argv)
@@ -39,6 +41,7 @@ int cmd_hook(int argc, char **argv)
 	const char *name;
 	char **hargs;
 	size_t nargs;
+	bool configured = false;
 	int rc;
 
 	(void)argc;
@@ -47,6 +50,15 @@ int cmd_hook(int argc, char **argv)
 	name = args.v[0];
 	hargs = args.v + 1; /* git's arguments to the hook */
 	nargs = args.n - 1;
+	if (!strcmp(name, "config")) {
+		/* our configured hook (git 2.54 and later): no event named */
+		if (!(name = gsym_hooks_config_event(hargs, nargs)))
+			return 0;
+		configured = true;
+	} else if (gsym_hooks_folder_skip(name)) {
+		/* our block in a hooks folder: the configured hook runs */
+		return 0;
+	}
 	memset(&o, 0, sizeof(o));
 	o.mode = GSYM_MODE_RESTORE;
 	o.quiet = true;
@@ -60,7 +72,8 @@ int cmd_hook(int argc, char **argv)
 			o.old_commit = hargs[0];
 			o.new_commit = hargs[1];
 		}
-		return gsym_cli_exit(gsym_run(&o));
+		rc = gsym_cli_exit(gsym_run(&o));
+		return configured ? 0 : rc; /* never fails git's command */
 	}
 	/*
 	 * post-index-change: after every index write (reset, stash,
@@ -71,8 +84,10 @@ int cmd_hook(int argc, char **argv)
 	if (!strcmp(name, "post-index-change"))
 		o.worktree_untouched = nargs >= 1 && !strcmp(hargs[0], "0");
 	if (!strcmp(name, "post-merge") || !strcmp(name, "post-rewrite") ||
-		!strcmp(name, "post-index-change"))
-		return gsym_cli_exit(gsym_run(&o));
+		!strcmp(name, "post-index-change")) {
+		rc = gsym_cli_exit(gsym_run(&o));
+		return configured ? 0 : rc;
+	}
 	if (!strcmp(name, "pre-commit"))
 		return gsym_cli_exit(gsym_guard());
 	/* core.fsmonitor: VERSION TOKEN; the answer goes to git */

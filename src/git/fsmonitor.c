@@ -265,26 +265,63 @@ bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
  * disk nothing it would not, so it is set with core.fsmonitor, and taken
  * out with it when it was ours (symlinks.allowRemote).
  */
-static int allow_remote(git_config *cfg, git_config *snapshot, bool on)
+/*
+ * A setting of git's that this tool sets to `value` while `on`, unless the
+ * user set it (then it is theirs), noting that it did in `marker`; and
+ * takes out again when off, only if it was ours.
+ */
+static int managed_bool(git_config *cfg, git_config *snapshot, const char *key,
+	const char *marker, bool value, bool on)
 {
 	gsym_buf v = GSYM_BUF_INIT;
-	bool set = config_string(&v, snapshot, "fsmonitor.allowremote");
+	bool set = config_string(&v, snapshot, key);
 	int ours = 0, error = 0;
 
 	gsym_buf_dispose(&v);
-	if (git_config_get_bool(&ours, snapshot, "symlinks.allowremote") < 0)
+	if (git_config_get_bool(&ours, snapshot, marker) < 0)
 		ours = 0;
 	git_error_clear();
 	if (on && !set) {
-		if ((error = git_config_set_bool(cfg, "fsmonitor.allowRemote",
-			     1)) == 0)
-			error = git_config_set_bool(cfg, "symlinks.allowRemote",
-				1);
+		if ((error = git_config_set_bool(cfg, key, value)) == 0)
+			error = git_config_set_bool(cfg, marker, 1);
 	} else if (!on && ours) {
-		git_config_delete_entry(cfg, "fsmonitor.allowRemote");
-		git_config_delete_entry(cfg, "symlinks.allowRemote");
+		git_config_delete_entry(cfg, key);
+		git_config_delete_entry(cfg, marker);
 		git_error_clear();
 	}
+	return error;
+}
+
+static int allow_remote(git_config *cfg, git_config *snapshot, bool on)
+{
+	return managed_bool(cfg, snapshot, "fsmonitor.allowRemote",
+		"symlinks.allowRemote", true, on);
+}
+
+int gsym_trustctime_config(git_repository *repo, git_config *snapshot,
+	bool hardlinks)
+{
+	git_config *cfg = NULL;
+	int ours = 0, error = 0;
+
+	if (git_config_get_bool(&ours, snapshot, "symlinks.trustctime") < 0)
+		ours = 0;
+	git_error_clear();
+	if (hardlinks == (ours != 0))
+		return 0; /* as it should be, or the user's */
+	if (git_repository_config(&cfg, repo) < 0 ||
+		managed_bool(cfg, snapshot, "core.trustctime",
+			"symlinks.trustctime", false, hardlinks) < 0) {
+		const git_error *e = git_error_last();
+
+		error = gsym_error_set(
+			"could not %s core.trustctime in the git "
+			"config: %s",
+			hardlinks ? "set" : "unset",
+			e && e->message ? e->message : "unknown error");
+	}
+	git_error_clear();
+	git_config_free(cfg);
 	return error;
 }
 
@@ -374,25 +411,25 @@ static bool parse_version(unsigned int v[3], const char *line)
 	return p && sscanf(p + 8, "%u.%u.%u", &v[0], &v[1], &v[2]) >= 2;
 }
 
-bool gsym_git_trusts_fsmonitor(const char *gitdir)
+bool gsym_git_version(unsigned int v[3], const char *gitdir)
 {
 	gsym_buf git = GSYM_BUF_INIT, key = GSYM_BUF_INIT,
 		 cache = GSYM_BUF_INIT, cmd = GSYM_BUF_INIT,
 		 line = GSYM_BUF_INIT;
-	unsigned int v[3] = { 0, 0, 0 };
 	bool known = false;
 	gsym_stat st;
 	char out[256];
 	FILE *p;
 
+	v[0] = v[1] = v[2] = 0;
 	if (!find_git(&git) || gsym_platform_lstat(&st, git.ptr) < 0)
 		goto done;
 	/* asked once per git binary: kept beside the state */
 	gsym_buf_printf(&key, "%s %llu %lld.%09u\n", git.ptr,
 		(unsigned long long)st.size, (long long)st.mtime_sec,
 		st.mtime_nsec);
-	gsym_buf_printf(&cache, "%ssymlinks/git-version", gitdir);
-	if (gsym_platform_read_file(&line, cache.ptr, 4096) == 0 &&
+	gsym_buf_printf(&cache, "%ssymlinks/git-version", gitdir ? gitdir : "");
+	if (gitdir && gsym_platform_read_file(&line, cache.ptr, 4096) == 0 &&
 		line.size > key.size && !memcmp(line.ptr, key.ptr, key.size)) {
 		known = parse_version(v, line.ptr + key.size);
 		goto done;
@@ -403,7 +440,7 @@ bool gsym_git_trusts_fsmonitor(const char *gitdir)
 	known = fgets(out, sizeof(out), p) != NULL && parse_version(v, out);
 	if (gsym_platform_pclose(p) != 0)
 		known = false;
-	if (known) {
+	if (known && gitdir) {
 		gsym_buf_clear(&line);
 		gsym_buf_put(&line, key.ptr, key.size);
 		gsym_buf_printf(&line, "git version %u.%u.%u\n", v[0], v[1],
@@ -423,15 +460,28 @@ done:
 	gsym_buf_dispose(&cache);
 	gsym_buf_dispose(&cmd);
 	gsym_buf_dispose(&line);
+	return known;
+}
+
+bool gsym_git_version_at_least(const char *gitdir, unsigned int major,
+	unsigned int minor, unsigned int patch)
+{
+	unsigned int v[3];
+
+	return gsym_git_version(v, gitdir) &&
+		(v[0] != major                ? v[0] > major :
+				v[1] != minor ? v[1] > minor :
+						v[2] >= patch);
+}
+
+bool gsym_git_trusts_fsmonitor(const char *gitdir)
+{
 	/*
 	 * git before 2.42.1 leaves the stat of an entry it trusts unset in
 	 * `git diff <commit>` (diff-lib.c check_removed) and may report it
 	 * deleted: there the sparse block hides what needs hiding
 	 */
-	return known &&
-		(v[0] > 2 ||
-			(v[0] == 2 &&
-				(v[1] > 42 || (v[1] == 42 && v[2] >= 1))));
+	return gsym_git_version_at_least(gitdir, 2, 42, 1);
 }
 
 /* How long a question waits for its answer (the first: the daemon's walk) */

@@ -70,6 +70,17 @@ void gsym_fsmonitor_channel(gsym_buf *out, const char *workdir);
 int gsym_fsmonitor_ask(gsym_buf *next, gsym_buf *changed, const char *workdir,
 	const char *token);
 
+/*
+ * core.trustctime=false while the tree holds hard-link fallbacks
+ * (`hardlinks`), unless the user set it: every link made or removed to a
+ * target moves the target's ctime, and `git stash create` (which a merge
+ * runs) compares stat data without refreshing it, so a merge failed now
+ * and then ("stash failed"). Noted as ours by symlinks.trustctime and
+ * taken out with the last hard link.
+ */
+int gsym_trustctime_config(git_repository *repo, git_config *snapshot,
+	bool hardlinks);
+
 /* The value of core.fsmonitor that runs our hook with `binary`. */
 void gsym_fsmonitor_command(gsym_buf *out, const char *binary);
 
@@ -91,6 +102,17 @@ bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
  * answer is kept in `gitdir`/symlinks/git-version.
  */
 bool gsym_git_trusts_fsmonitor(const char *gitdir);
+
+/*
+ * The version of the git that runs here (GIT_EXEC_PATH's, else the first
+ * on PATH) in `v`: false when there is none or it cannot say. Kept in
+ * `gitdir`/symlinks/git-version when `gitdir` is not NULL.
+ */
+bool gsym_git_version(unsigned int v[3], const char *gitdir);
+
+/* Is the git that runs here at least major.minor.patch? */
+bool gsym_git_version_at_least(const char *gitdir, unsigned int major,
+	unsigned int minor, unsigned int patch);
 
 /*
  * Make core.fsmonitor run our hook (`on`) or not, in the repository's

@@ -579,25 +579,40 @@ bool gsym_copy_stats_older(const gsym_buf *stats, int64_t before)
 }
 
 int gsym_copy_restat(gsym_buf *out, const gsym_view *view,
-	const gsym_buf *stats, int64_t before)
+	const gsym_buf *stats, const char *copy, int64_t before)
 {
 	const char *p = stats->ptr, *end = p + stats->size;
+	gsym_buf at = GSYM_BUF_INIT;
+	int error = 0;
 	listed l;
 
-	while (p && p < end) {
+	while (p && p < end && !error) {
 		gsym_stat made, from;
 
 		if (!next_listed(&l, &p, end) ||
 			view->lstat(&from, view, l.src) < 0 ||
-			from.mtime_sec >= before)
-			return GSYM_ERROR;
+			from.mtime_sec >= before) {
+			error = GSYM_ERROR;
+			break;
+		}
 		made.size = l.size;
 		made.mtime_sec = l.mtime_sec;
 		made.mtime_nsec = (uint32_t)l.mtime_nsec;
 		made.ino = l.ino;
+		if (copy) { /* the copy's own files, as they are now */
+			gsym_buf_sets(&at, copy);
+			if (*l.rel) {
+				gsym_buf_putc(&at, '/');
+				gsym_buf_puts(&at, l.rel);
+			}
+			if (view->lstat(&made, view, at.ptr) < 0 ||
+				made.mtime_sec >= before)
+				error = GSYM_ERROR;
+		}
 		gsym_copy_stats_line(out, l.rel, l.src, &made, &from);
 	}
-	return 0;
+	gsym_buf_dispose(&at);
+	return error;
 }
 
 bool gsym_copy_fresh(const gsym_view *view, const gsym_buf *stats)

@@ -107,11 +107,13 @@ bool gsym_copy_stats_older(const gsym_buf *stats, int64_t before);
 
 /*
  * `stats` again in `out`, each source's stat as it is now (the copy
- * proven current by content): GSYM_ERROR, `out` unfinished, when a
- * source is not older than `before` or cannot be lstat()ed.
+ * proven current by content), and with `copy` (the copy's path) each of
+ * the copy's files' too (proven ours by content): GSYM_ERROR, `out`
+ * unfinished, when one is not older than `before` or cannot be
+ * lstat()ed.
  */
 int gsym_copy_restat(gsym_buf *out, const gsym_view *view,
-	const gsym_buf *stats, int64_t before);
+	const gsym_buf *stats, const char *copy, int64_t before);
 
 /* One line of a stat list: `rel` made from `src`, their lstat. */
 void gsym_copy_stats_line(gsym_buf *out, const char *rel, const char *src,

@@ -223,10 +223,26 @@ static bool copy_stats(gsym_buf *out, const gsym_view *view,
 	return false;
 }
 
+/* A deep copy whose stat list says it is as it was made. */
+static bool copy_stats_hold(const gsym_view *view, const gsym_record *rec,
+	const gsym_stat *disk)
+{
+	gsym_buf stats, top = GSYM_BUF_INIT;
+	bool same;
+
+	if (!stat_recorded(rec, disk) || !copy_stats(&stats, view, rec))
+		return false;
+	gsym_buf_sets(&top, view->workdir);
+	gsym_buf_puts(&top, rec->path);
+	same = gsym_copy_unedited(top.ptr, &stats);
+	gsym_buf_dispose(&top);
+	gsym_buf_dispose(&stats);
+	return same;
+}
+
 int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 	const gsym_stat *disk)
 {
-	gsym_buf stats;
 	unsigned char now[GSYM_OID_RAWSZ];
 	gsym_ftype want = rec->kind == GSYM_KIND_JUNCTION ? GSYM_FT_JUNCTION :
 		rec->type == GSYM_TYPE_DIR                ? GSYM_FT_DIR :
@@ -248,16 +264,10 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 		*out = true;
 		return 0;
 	}
-	/* a deep copy: its top, then what its stat list holds below */
-	if (want == GSYM_FT_DIR && stat_recorded(rec, disk) &&
-		copy_stats(&stats, view, rec)) {
-		gsym_buf top = GSYM_BUF_INIT;
-
-		gsym_buf_sets(&top, view->workdir);
-		gsym_buf_puts(&top, rec->path);
-		*out = gsym_copy_unedited(top.ptr, &stats);
-		gsym_buf_dispose(&top);
-		gsym_buf_dispose(&stats);
+	/* a deep copy: its top, then what its stat list holds below (else
+	 * by content below: an edit put back is ours) */
+	if (want == GSYM_FT_DIR && copy_stats_hold(view, rec, disk)) {
+		*out = true;
 		return 0;
 	}
 	if (rec->kind == GSYM_KIND_HARDLINK && disk->ino) {
@@ -536,6 +546,17 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 				 &e->disk)) < 0)
 			break;
 		if (f->owned) {
+			/*
+			 * a deep copy proven ours by its content, its stat list
+			 * saying otherwise (edited, and put back): note its
+			 * stats anew, or git is told of it at every command
+			 */
+			if (rec->kind == GSYM_KIND_COPY &&
+				(rec->type == GSYM_TYPE_DIR ?
+						!copy_stats_hold(view, rec,
+							&e->disk) :
+						!stat_recorded(rec, &e->disk)))
+				e->flags |= GSYM_ENTRY_RESTAT;
 			if (opts->mode != GSYM_MODE_RESET)
 				error = fallback_behind(&f->behind, e, view,
 					rec);

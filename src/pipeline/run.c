@@ -1104,6 +1104,17 @@ done:
 	return error;
 }
 
+/* Does the state hold a hard-link fallback? */
+static bool has_hardlinks(const gsym_state_file *state)
+{
+	size_t i;
+
+	for (i = 0; i < state->n; i++)
+		if (state->v[i].kind == GSYM_KIND_HARDLINK)
+			return true;
+	return false;
+}
+
 /* Does the state hold a fallback hidden through the fsmonitor? */
 static bool fsmn_needed(const gsym_state_file *state)
 {
@@ -1131,15 +1142,22 @@ static void restat(run *r, const gsym_entry *e, const gsym_record *rec)
 	int64_t before = r->started - GSYM_RACY_SECONDS;
 	gsym_record now = *rec;
 	gsym_buf stats = GSYM_BUF_INIT, fresh = GSYM_BUF_INIT;
-	gsym_stat st;
+	gsym_stat st, copy;
 
 	if (r->view.lstat(&st, &r->view, e->resolved) < 0 ||
-		st.mtime_sec >= before)
+		st.mtime_sec >= before ||
+		r->view.lstat(&copy, &r->view, e->path) < 0 ||
+		copy.mtime_sec >= before)
 		goto done;
+	/* the copy itself, as it is now (proven ours by its content) */
+	now.size = copy.size;
+	now.mtime_sec = copy.mtime_sec;
+	now.mtime_nsec = copy.mtime_nsec;
+	now.ino = copy.ino;
 	if (rec->type == GSYM_TYPE_DIR &&
 		(r->view.copy_stats(&stats, &r->view, rec->path) < 0 ||
-			gsym_copy_restat(&fresh, &r->view, &stats, before) <
-				0 ||
+			gsym_copy_restat(&fresh, &r->view, &stats, rec->path,
+				before) < 0 ||
 			gsym_state_manifest_put(&r->state, rec->path, &fresh) <
 				0))
 		goto done;
@@ -1195,6 +1213,8 @@ static int record(run *r)
 			0 ||
 		(error = gsym_fsmonitor_config(r->repo.repo, r->cfg,
 			 r->fsmn && fsmn_needed(&r->state))) < 0 ||
+		(error = gsym_trustctime_config(r->repo.repo, r->cfg,
+			 has_hardlinks(&r->state))) < 0 ||
 		(error = gsym_state_save(&r->state)) < 0)
 		goto done;
 	if ((error = gsym_exclude_sync(exclude.ptr, r->id, &r->state)) == 0)

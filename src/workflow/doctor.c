@@ -1,6 +1,7 @@
 #include "workflow/doctor.h"
 #include "workflow/hooks.h"
 #include "workflow/hooks_dir.h"
+#include "workflow/hooks_config.h"
 #include "git/repo.h"
 #include "pipeline/run.h"
 #include "util/alloc.h"
@@ -105,11 +106,33 @@ void gsym_doctor_next(gsym_buf *out, const gsym_doctor *d)
 			"'git symlinks restore'; until then restore makes "
 			"%s",
 			d->fallback);
-	else if (d->hooks_here < nhooks())
+	else if (d->config_disabled)
+		gsym_buf_puts(out,
+			"the hooks are off here (hook." GSYM_HOOK_NAME
+			".enabled=false): 'git config --unset hook." GSYM_HOOK_NAME
+			".enabled' turns them on, 'git symlinks restore' makes "
+			"the links by hand");
+	else if (d->config_capable && d->config_hooks < nhooks() &&
+		d->hooks_here < nhooks())
+		gsym_buf_puts(out,
+			"run 'git symlinks install-hooks --global' so every "
+			"repository, this one included, ends every checkout, "
+			"merge and rebase with links");
+	else if (d->hooks_here < nhooks() && d->config_hooks < nhooks())
 		gsym_buf_puts(out,
 			"run 'git symlinks install-hooks' so every checkout, "
 			"merge and rebase here ends with links");
-	else if (d->hooks_global < nhooks())
+	else if (d->placeholders)
+		gsym_buf_puts(out,
+			"run 'git symlinks restore' now, or let the next git "
+			"command that runs a hook (checkout, merge, commit, any "
+			"index write) do it");
+	else if (d->config_hooks == nhooks() && d->hooks_here)
+		gsym_buf_puts(out,
+			"run 'git symlinks install-hooks --global --migrate' to "
+			"take the blocks of an earlier install out of this "
+			"repository's hooks (each event runs once either way)");
+	else if (d->config_hooks < nhooks() && d->hooks_global < nhooks())
 		gsym_buf_puts(out,
 			"run 'git symlinks install-hooks --global' so every "
 			"new clone gets the hooks");
@@ -163,12 +186,100 @@ static char *first_line(const char *cmd)
 	return gsym_strdup(line);
 }
 
+static bool exists(const char *path)
+{
+	gsym_stat st;
+
+	if (gsym_platform_lstat(&st, path) == 0)
+		return true;
+	gsym_error_clear();
+	return false;
+}
+
+/*
+ * The link entries, and how many restore would still make (`status
+ * --porcelain` says "pending": git's placeholder, with something to
+ * make; a dangling or unsafe one stays a placeholder).
+ */
+static void count_placeholders(gsym_doctor *out)
+{
+	gsym_buf self = GSYM_BUF_INIT, cmd = GSYM_BUF_INIT;
+	char line[4096];
+	FILE *p;
+
+	if (gsym_platform_self_path(&self) < 0) {
+		gsym_error_clear();
+		goto done;
+	}
+	gsym_buf_printf(&cmd, "\"%s\" status --porcelain", self.ptr);
+	if (!(p = gsym_platform_popen(cmd.ptr)))
+		goto done;
+	while (fgets(line, sizeof(line), p)) {
+		const char *kind = strchr(line, ' ');
+
+		out->links++;
+		out->placeholders += !strncmp(line, "pending ", 8);
+		/* a link or fallback made here: restored before */
+		if (kind && strncmp(kind + 1, "placeholder ", 12) &&
+			strncmp(kind + 1, "missing ", 8))
+			out->state = true;
+	}
+	gsym_platform_pclose(p); /* 1 when some are pending */
+done:
+	gsym_buf_dispose(&self);
+	gsym_buf_dispose(&cmd);
+}
+
+/*
+ * Our configured hook as git sees it here: `git hook list <event>
+ * --show-scope` prints "<scope>\t[disabled\t]<name>" for each.
+ */
+static void list_config_hooks(gsym_doctor *out)
+{
+	const char *const *name;
+	char line[1024];
+
+	for (name = gsym_hook_names; *name; name++) {
+		gsym_buf cmd = GSYM_BUF_INIT;
+		FILE *p;
+
+		gsym_buf_printf(&cmd, "git hook list %s --show-scope", *name);
+		p = gsym_platform_popen(cmd.ptr);
+		gsym_buf_dispose(&cmd);
+		if (!p)
+			continue;
+		while (fgets(line, sizeof(line), p)) {
+			char *tab = strchr(line, '\t'), *hook;
+			bool disabled;
+
+			line[strcspn(line, "\r\n")] = '\0';
+			if (!tab)
+				continue;
+			*tab = '\0';
+			hook = tab + 1;
+			disabled = !strncmp(hook, "disabled\t", 9);
+			if (disabled)
+				hook += 9;
+			if (strcmp(hook, GSYM_HOOK_NAME))
+				continue;
+			if (!out->config_scope)
+				out->config_scope = gsym_strdup(line);
+			if (disabled)
+				out->config_disabled = true;
+			else
+				out->config_hooks++;
+		}
+		gsym_platform_pclose(p);
+	}
+}
+
 int gsym_doctor_gather(gsym_doctor *out)
 {
 	gsym_repo repo;
 	git_config *cfg = NULL;
 	gsym_buf b = GSYM_BUF_INIT;
 	gsym_plan_opts plan;
+	unsigned int v[3];
 	int major, minor, rev, error;
 
 	memset(out, 0, sizeof(*out));
@@ -205,6 +316,12 @@ int gsym_doctor_gather(gsym_doctor *out)
 		gsym_buf_printf(&b, "%s/hooks", out->template_dir);
 		out->hooks_global = gsym_hooks_count(b.ptr);
 	}
+	gsym_buf_printf(&b, "%ssymlinks/state", repo.gitdir);
+	out->state = exists(b.ptr);
+	gsym_buf_clear(&b);
+	count_placeholders(out);
+	if ((out->config_capable = gsym_hooks_config_supported(v, NULL)))
+		list_config_hooks(out);
 	gsym_error_clear();
 done:
 	git_config_free(cfg);
@@ -270,11 +387,45 @@ static void print_text(const gsym_doctor *d, const char *why, const char *next)
 		d->fallback_configured ? "symlinks.fallback" :
 					 "platform default");
 	printf("core.symlinks:    %s\n", core_symlinks_text(d->core_symlinks));
-	hooks_text(&b, d->hooks_here, d->hooks_dir);
-	printf("hooks here:       %s\n", b.ptr);
+	if (d->config_disabled)
+		printf("hooks here:       off: hook." GSYM_HOOK_NAME
+		       ".enabled=false here (the hook is in the %s config)\n",
+			d->config_scope);
+	else if (d->config_hooks)
+		printf("hooks here:       %s, hook." GSYM_HOOK_NAME
+		       " in the %s config (git hook list --show-scope)\n",
+			d->config_hooks == nhooks() ? "yes" : "partly",
+			d->config_scope);
+	if (d->config_hooks || d->config_disabled) {
+		if (d->hooks_here)
+			printf("hooks folder:     the block in %d hooks in '%s' "
+			       "too (an earlier install; each event runs "
+			       "once)\n",
+				d->hooks_here, d->hooks_dir);
+	} else {
+		hooks_text(&b, d->hooks_here, d->hooks_dir);
+		printf("hooks here:       %s\n", b.ptr);
+	}
 	gsym_buf_clear(&b);
-	hooks_text(&b, d->hooks_global, d->template_dir);
-	printf("hooks for clones: %s\n", b.ptr);
+	if (d->config_scope && strcmp(d->config_scope, "local"))
+		printf("hooks for clones: yes, the %s config: every "
+		       "repository, existing or new\n",
+			d->config_scope);
+	else {
+		hooks_text(&b, d->hooks_global, d->template_dir);
+		printf("hooks for clones: %s\n", b.ptr);
+	}
+	if (!d->links)
+		printf("links restored:   no link entries here\n");
+	else if (!d->placeholders)
+		printf("links restored:   yes, nothing left to restore (%d "
+		       "links)\n",
+			d->links);
+	else
+		printf("links restored:   %s: %d of %d links are still git's "
+		       "placeholders\n",
+			d->state ? "partly" : "never", d->placeholders,
+			d->links);
 	printf("git:              %s\n",
 		d->git_version ? d->git_version : "not found on PATH");
 	printf("git-symlinks:     %s (libgit2 %s)\n", GSYM_VERSION,
@@ -339,7 +490,20 @@ static void print_json(const gsym_doctor *d, const char *why, const char *next)
 	gsym_buf_printf(&b,
 		",\"clones\":%d,\"template_dir\":", d->hooks_global);
 	json_str(&b, d->template_dir);
-	gsym_buf_printf(&b, ",\"of\":%d},\"git_version\":", nhooks());
+	gsym_buf_printf(&b,
+		",\"config\":%d,\"config_scope\":", d->config_hooks);
+	json_str(&b, d->config_scope);
+	gsym_buf_printf(&b,
+		",\"config_disabled\":%s,\"config_capable\":%s,\"of\":%d}",
+		d->config_disabled ? "true" : "false",
+		d->config_capable ? "true" : "false", nhooks());
+	gsym_buf_printf(&b,
+		",\"link_entries\":%d,\"placeholders\":%d,\"restored\":%s",
+		d->links, d->placeholders,
+		!d->placeholders ? "true" :
+			d->state ? "\"partly\"" :
+				   "false");
+	gsym_buf_puts(&b, ",\"git_version\":");
 	json_str(&b, d->git_version);
 	gsym_buf_puts(&b, ",\"tool_version\":");
 	json_str(&b, GSYM_VERSION);
@@ -373,6 +537,7 @@ void gsym_doctor_dispose(gsym_doctor *d)
 	free(d->fallback);
 	free(d->hooks_dir);
 	free(d->template_dir);
+	free(d->config_scope);
 	free(d->git_version);
 	free(d->libgit2_version);
 	memset(d, 0, sizeof(*d));

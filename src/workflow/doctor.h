@@ -23,6 +23,13 @@ typedef struct {
 	int hooks_here; /* hooks in hooks_dir holding this tool's block */
 	char *template_dir; /* init.templateDir, or NULL */
 	int hooks_global; /* the same in template_dir/hooks */
+	bool config_capable; /* git reads hooks from config (2.54 and later) */
+	int config_hooks; /* our events git lists our configured hook for */
+	char *config_scope; /* where git found it: "global", "local", ... */
+	bool config_disabled; /* hook.git-symlinks.enabled=false here */
+	int links; /* link entries in the index */
+	int placeholders; /* of those, placeholders restore would replace */
+	bool state; /* a link or fallback was made here before */
 	char *git_version; /* `git --version`, or NULL */
 	char *libgit2_version;
 } gsym_doctor;

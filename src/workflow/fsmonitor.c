@@ -85,6 +85,40 @@ static bool copy_unedited(const query *q, const char *path,
 }
 
 /*
+ * A file copy edited and put back as it was (its target's bytes again):
+ * nothing tells it from ours, so it is ours (the next run notes its new
+ * stat). Read only when the sizes agree, at most SAME_BYTES_MAX.
+ */
+#define SAME_BYTES_MAX (16 << 20)
+
+static bool same_bytes(const query *q, const gsym_record *rec,
+	const gsym_stat *st)
+{
+	gsym_buf path = GSYM_BUF_INIT, a = GSYM_BUF_INIT, b = GSYM_BUF_INIT;
+	gsym_stat src;
+	bool same = false;
+
+	if (!rec->src || st->type != GSYM_FT_FILE || st->size > SAME_BYTES_MAX)
+		return false;
+	gsym_buf_sets(&path, q->repo->workdir);
+	gsym_buf_puts(&path, rec->src);
+	if (gsym_platform_lstat(&src, path.ptr) == 0 &&
+		src.type == GSYM_FT_FILE && src.size == st->size &&
+		gsym_platform_read_file(&b, path.ptr, SAME_BYTES_MAX) == 0) {
+		gsym_buf_sets(&path, q->repo->workdir);
+		gsym_buf_puts(&path, rec->path);
+		same = gsym_platform_read_file(&a, path.ptr, SAME_BYTES_MAX) ==
+				0 &&
+			a.size == b.size && !memcmp(a.ptr, b.ptr, a.size);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&path);
+	gsym_buf_dispose(&a);
+	gsym_buf_dispose(&b);
+	return same;
+}
+
+/*
  * Is what is at `rec->path` (`st`) still the copy this tool made? (Only
  * copies carry the marks: record.c gsym_record_by_fsmn.)
  */
@@ -94,11 +128,12 @@ static bool still_ours(const query *q, const gsym_record *rec,
 	gsym_buf target = GSYM_BUF_INIT;
 	bool same;
 
+	if ((st->type == GSYM_FT_DIR) != (rec->type == GSYM_TYPE_DIR))
+		return false;
 	if (!rec->ino || st->ino != rec->ino || st->size != rec->size ||
 		st->mtime_sec != rec->mtime_sec ||
-		st->mtime_nsec != rec->mtime_nsec ||
-		(st->type == GSYM_FT_DIR) != (rec->type == GSYM_TYPE_DIR))
-		return false;
+		st->mtime_nsec != rec->mtime_nsec)
+		return rec->type != GSYM_TYPE_DIR && same_bytes(q, rec, st);
 	if (rec->type != GSYM_TYPE_DIR)
 		return true;
 	/*

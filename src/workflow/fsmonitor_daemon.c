@@ -10,6 +10,8 @@
 /* Questions a token stays good for; older ones are answered "NEW". */
 #define KEEP_SEQUENCES 64
 #define IDLE_MS ((uint64_t)GSYM_FSMONITOR_IDLE_MINUTES * 60 * 1000)
+/* Past this many changed paths since the oldest token, start over. */
+#define FORGET_AT (1 << 20)
 /* Past this many changed paths, those older than KEEP_SEQUENCES go. */
 #define PRUNE_AT 65536
 
@@ -88,9 +90,19 @@ static void map_dispose(change_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static void new_instance(daemon *d);
+
 static void note(daemon *d, const char *path)
 {
 	size_t i;
+
+	/*
+	 * a build writing a million untracked files between two questions:
+	 * rather than hold them all, start over (the next question is
+	 * answered "NEW", and the hook looks at every entry once)
+	 */
+	if (d->changes.n >= FORGET_AT)
+		new_instance(d);
 
 	if ((d->changes.n + 1) * 2 > d->changes.cap)
 		map_grow(&d->changes,

@@ -131,10 +131,21 @@ case $out in
 esac
 
 # --- core.hooksPath ------------------------------------------------------------------
+# git 2.54 and later read hooks from config: there the repository's config
+# gets them and nothing is written into core.hooksPath (test_install_once)
+case $(git --version | sed 's/^git version //') in
+2.5[4-9]* | 2.[6-9]* | [3-9]*) config_hooks=yes ;;
+*) config_hooks= ;;
+esac
 clone_placeholders "$TMP/src" "$TMP/hp"
 git -C "$TMP/hp" config core.hooksPath .githooks
 check "install-hooks honours core.hooksPath" "$GSYM" -C "$TMP/hp" install-hooks
-check "hooks went there" test -f "$TMP/hp/.githooks/post-checkout"
+if [ -n "$config_hooks" ]; then
+	check "hooks went to the repository's config" sh -c "git -C '$TMP/hp' hook list post-checkout --show-scope | grep -qx 'local	git-symlinks'"
+	check "nothing written into core.hooksPath" test ! -e "$TMP/hp/.githooks"
+else
+	check "hooks went there" test -f "$TMP/hp/.githooks/post-checkout"
+fi
 git -C "$TMP/hp" checkout -q origin/file-link-moved 2>/dev/null
 check "and they run from there" links_real "$TMP/hp"
 
@@ -144,11 +155,18 @@ git clone -q -c core.symlinks=false --template="$TMP/tpl" "$TMP/src" "$TMP/tc"
 check "a clone with the template is restored as part of the clone" links_real "$TMP/tc"
 check "and git status is clean" git_clean "$TMP/tc"
 check "install-hooks --global" "$GSYM" install-hooks --global
-expect_eq "init.templateDir set" "$HOME/.git-templates/git-symlinks" "$(git config --global init.templateDir)"
+if [ -n "$config_hooks" ]; then
+	expect_eq "hook.git-symlinks in the global config" post-checkout \
+		"$(git config --global --get-all hook.git-symlinks.event | head -1)"
+	expect_eq "no template" "" "$(git config --global init.templateDir)"
+else
+	expect_eq "init.templateDir set" "$HOME/.git-templates/git-symlinks" "$(git config --global init.templateDir)"
+fi
 git clone -q -c core.symlinks=false "$TMP/src" "$TMP/gc"
 check "every later clone is restored" links_real "$TMP/gc"
 check "uninstall-hooks --global" "$GSYM" uninstall-hooks --global
 expect_eq "init.templateDir unset again" "" "$(git config --global init.templateDir)"
+expect_eq "no hook.git-symlinks left" "" "$(git config --global --get-all hook.git-symlinks.event)"
 
 # --- submodules ------------------------------------------------------------------------
 git init -q "$TMP/super"

@@ -189,6 +189,36 @@ static void test_doctor__posix_all_set(void **state)
 	assert_non_null(strstr(next(), "nothing to do"));
 }
 
+/* Hooks read from config (git 2.54 and later): what doctor advises. */
+static void test_doctor__config_hooks(void **state)
+{
+	(void)state;
+	d.core_symlinks = 1;
+	probe();
+	d.config_capable = true;
+	d.hooks_here = d.hooks_global = 0;
+	/* nothing covers this repository: the one install that covers all */
+	assert_non_null(strstr(next(), "install-hooks --global"));
+	assert_non_null(strstr(next(), "every repository"));
+	d.config_hooks = all_hooks();
+	assert_non_null(strstr(next(), "nothing to do"));
+	/* the blocks of an earlier install beside them */
+	d.hooks_here = all_hooks();
+	assert_non_null(strstr(next(), "--global --migrate"));
+	d.hooks_here = 0;
+	/* placeholders never restored: now, or at the next hook */
+	d.links = d.placeholders = 3;
+	assert_non_null(strstr(next(), "'git symlinks restore' now"));
+	d.state = true; /* some, not all: the same */
+	assert_non_null(strstr(next(), "'git symlinks restore' now"));
+	d.placeholders = 0;
+	assert_non_null(strstr(next(), "nothing to do"));
+	/* opted out here */
+	d.config_hooks = 0;
+	d.config_disabled = true;
+	assert_non_null(strstr(next(), "hook.git-symlinks.enabled=false"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -200,6 +230,7 @@ int main(void)
 		T(test_doctor__windows_volume_without_links),
 		T(test_doctor__posix_exfat),
 		T(test_doctor__posix_all_set),
+		T(test_doctor__config_hooks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

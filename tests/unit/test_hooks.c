@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "workflow/hooks.h"
+#include "workflow/hooks_config.h"
 #include "util/util.h"
 #include "platform/platform.h"
 #include "tmpdir.h"
@@ -203,6 +204,79 @@ static void test_hooks__uninstall_deletes_a_hook_only_ours(void **state)
 	assert_false(found);
 }
 
+/* Our config section: appended, then taken out byte for byte. */
+static void test_hooks__config_round_trip(void **state)
+{
+	const char *user = "[user]\n\tname = u\n[core]\n\tautocrlf = false\n";
+	gsym_buf cfg = GSYM_BUF_INIT;
+	bool found;
+
+	(void)state;
+	assert_int_equal(0, gsym_mkdirs(dir.ptr));
+	gsym_path_join(&cfg, dir.ptr, "gitconfig");
+	assert_int_equal(0,
+		gsym_platform_write_new(cfg.ptr, user, strlen(user)));
+	assert_int_equal(0, gsym_hooks_config_install(cfg.ptr, "/usr/bin/gs"));
+	assert_int_equal(0, gsym_platform_read_file(&text, cfg.ptr, 1 << 20));
+	assert_non_null(strstr(text.ptr, "[hook \"git-symlinks\"]\n"));
+	assert_non_null(strstr(text.ptr, "\tevent = post-index-change\n"));
+	assert_non_null(strstr(text.ptr,
+		"\tcommand = \"gsym_bin='/usr/bin/gs'; [ -x \\\"$gsym_bin\\\" ]"));
+	/* again: replaced, not added */
+	assert_int_equal(0, gsym_hooks_config_install(cfg.ptr, "/usr/bin/gs"));
+	gsym_buf_clear(&text);
+	assert_int_equal(0, gsym_platform_read_file(&text, cfg.ptr, 1 << 20));
+	assert_null(strstr(strstr(text.ptr, "\n[hook") + 1, "\n[hook"));
+	assert_int_equal(0, gsym_hooks_config_uninstall(cfg.ptr, &found));
+	assert_true(found);
+	gsym_buf_clear(&text);
+	assert_int_equal(0, gsym_platform_read_file(&text, cfg.ptr, 1 << 20));
+	assert_string_equal(user, text.ptr);
+	assert_int_equal(0, gsym_hooks_config_uninstall(cfg.ptr, &found));
+	assert_false(found);
+	gsym_buf_dispose(&cfg);
+}
+
+/* Only our entries go: a user's enabled = false in our section stays. */
+static void test_hooks__config_strip_keeps_the_users(void **state)
+{
+	const char *in =
+		"[core]\n\tbare = false\n"
+		"[hook \"git-symlinks\"]\n\tenabled = false\n"
+		"[Hook \"git-symlinks\"]  \n\tcommand = x hook config\n"
+		"\tevent = post-merge\n\n"
+		"[hook \"other\"]\n\tcommand = y\n\tevent = pre-commit\n";
+	const char *want = "[core]\n\tbare = false\n"
+			   "[hook \"git-symlinks\"]\n\tenabled = false\n"
+			   "[hook \"other\"]\n\tcommand = y\n"
+			   "\tevent = pre-commit\n";
+
+	(void)state;
+	assert_true(gsym_hooks_config_strip(&text, in, strlen(in)));
+	assert_string_equal(want, text.ptr);
+	gsym_buf_clear(&text);
+	assert_false(gsym_hooks_config_strip(&text, want, strlen(want)));
+	assert_string_equal(want, text.ptr);
+}
+
+/* The event our configured command runs for, told by git's arguments. */
+static void test_hooks__config_event(void **state)
+{
+	char *oid = "0123456789abcdef0123456789abcdef01234567";
+	char *co[] = { oid, oid, "1" }, *ic[] = { "1", "0" }, *m[] = { "0" },
+	     *rw[] = { "rebase" }, *bad[] = { "origin", "url" };
+
+	(void)state;
+	assert_string_equal("pre-commit", gsym_hooks_config_event(NULL, 0));
+	assert_string_equal("post-checkout", gsym_hooks_config_event(co, 3));
+	assert_string_equal("post-index-change",
+		gsym_hooks_config_event(ic, 2));
+	assert_string_equal("post-merge", gsym_hooks_config_event(m, 1));
+	assert_string_equal("post-rewrite", gsym_hooks_config_event(rw, 1));
+	assert_null(gsym_hooks_config_event(bad, 2));
+	assert_null(gsym_hooks_config_event(co, 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +289,9 @@ int main(void)
 		T(test_hooks__install_into_hook_without_shebang),
 		T(test_hooks__uninstall_removes_only_our_block),
 		T(test_hooks__uninstall_deletes_a_hook_only_ours),
+		T(test_hooks__config_round_trip),
+		T(test_hooks__config_strip_keeps_the_users),
+		T(test_hooks__config_event),
 #undef T
 	};
 

@@ -1,0 +1,170 @@
+#!/bin/sh
+# The fsmonitor daemon behind our fsmonitor hook (workflow/fsmonitor_daemon.c):
+# asked through the hook's own protocol (`hook fsmonitor 2 TOKEN`, as git
+# asks it), it must name every path that changed since the token (files,
+# new and moved directories, one by one below a changed directory), never
+# a copy of ours unless it was edited (an edit inside a directory copy
+# names the link), and end when its tree goes away. Where git has the
+# monitor (2.42.1 and later), git's own status is the judge too: what it
+# prints with the daemon must be what it prints looking at everything
+# (`core.fsmonitor` unset for one command), for every path but our copies.
+# On ext4 with symlink() refused (GSYM_NOSYMLINK, or built here).
+. "$(dirname "$0")/lib.sh"
+
+NOSYM=${GSYM_NOSYMLINK:-}
+if [ -z "$NOSYM" ]; then
+	NOSYM=$TMP/libnosymlink.so
+	cc -shared -fPIC -o "$NOSYM" "$ROOT/tests/e2e/nosymlink.c" || {
+		echo "FAIL - cannot build nosymlink.c" >&2
+		exit 1
+	}
+fi
+
+src=$TMP/src
+git init -q "$src"
+mkdir -p "$src/a" "$src/b/c" "$src/lib"
+echo x >"$src/a/x"
+echo y >"$src/b/c/y"
+echo t >"$src/lib/t"
+echo u >"$src/lib/u"
+ln -s ../lib/t "$src/a/fl"
+ln -s lib "$src/dl"
+git -C "$src" add -A
+git -C "$src" commit -q -m base
+c=$TMP/c
+LD_PRELOAD=$NOSYM git clone -q "$src" "$c"
+check "restore" env LD_PRELOAD="$NOSYM" "$GSYM" -C "$c" restore -q
+check "a directory copy" test -f "$c/dl/t"
+# the hook is what git runs: core.fsmonitor is set for it
+git -C "$c" config core.fsmonitor "'$GSYM' hook fsmonitor"
+
+# ask TOKEN: the hook's answer, a line each; the token first
+ask() {
+	(cd "$c" && LD_PRELOAD=$NOSYM "$GSYM" hook fsmonitor 2 "$1") | tr '\0' '\n'
+}
+daemon_pid() {
+	ps -eo pid,args | awk -v d="$c/" '$0 ~ /hook fsmonitor-daemon/ && $NF == d { print $1 }'
+}
+# a token of the daemon's (the first question starts it)
+tok=""
+i=0
+while [ "$i" -lt 50 ]; do
+	tok=$(ask "${tok:-none}" | head -n 1)
+	case $tok in gsymd:*) break ;; esac
+	sleep 0.1
+	i=$((i + 1))
+done
+case $tok in
+gsymd:*) pass "the daemon answers" ;;
+*) fail "the daemon answers" "token: $tok" ;;
+esac
+check "one daemon for the tree" test -n "$(daemon_pid)"
+
+# since TOKEN DESC: the paths named since TOKEN, sorted, without the token
+since() { ask "$1" | tail -n +2 | LC_ALL=C sort -u; }
+named() { since "$tok" | grep -qx "$1"; }
+not_named() { ! since "$tok" | grep -qx "$1"; }
+# take a new token, so the next change is alone in the answer
+renew() { tok=$(ask "$tok" | head -n 1); }
+
+renew
+expect_eq "nothing changed: nothing named" "" "$(since "$tok")"
+echo more >>"$c/a/x"
+check "an edited file is named" named a/x
+renew
+mkdir "$c/new"
+echo n >"$c/new/n"
+check "a new directory's file is named" named new/n
+renew
+mv "$c/b" "$c/b2"
+check "a moved directory's entries are named" named b/c/y
+check "and where it went" named b2/c/y
+mv "$c/b2" "$c/b"
+renew
+touch "$c/a/fl"
+check "a copy of ours touched, its bytes its target's: not named" not_named a/fl
+echo edited >"$c/a/fl"
+check "an edited copy is named" named a/fl
+echo t >"$c/a/fl"
+check "put back as it was: not named" not_named a/fl
+renew
+echo edited >>"$c/dl/u"
+check "an edit inside a directory copy names the link" named dl
+check "not the path inside it" not_named dl/u
+echo u >"$c/dl/u"
+# (the hooks would: this suite installs none; after git's racy window,
+# so that the run notes the copy's new stats: GSYM_RACY_SECONDS)
+sleep 3
+check "a restore takes the copy put back as ours" env LD_PRELOAD="$NOSYM" "$GSYM" -C "$c" restore -q
+renew
+echo t2 >"$c/lib/t"
+check "a target edited is named" named lib/t
+check "its copy is not (the hooks refresh it)" not_named a/fl
+echo t >"$c/lib/t"
+renew
+rm -f "$c/a/x"
+check "a deleted file is named" named a/x
+git -C "$c" checkout -q -- a/x
+
+# git as the judge (2.42.1 and later use the monitor)
+if [ "$(printf '%s\n' "$(git --version | sed 's/git version //')" 2.42.1 |
+	sort -V | head -n 1)" = 2.42.1 ]; then
+	gstatus() {
+		LD_PRELOAD=$NOSYM git -C "$c" "$@" status --porcelain --untracked-files=all |
+			grep -v -e ' a/fl$' -e ' dl$' -e ' dl/'
+	}
+	LD_PRELOAD=$NOSYM git -C "$c" status >/dev/null
+	marked() { fsmn_links "$c" | tr '\n' ' '; }
+	expect_eq "our copies marked valid in the index" "a/fl dl " "$(marked)"
+	for step in "echo z >>$c/a/x" "mkdir -p $c/q/r && echo q >$c/q/r/s" \
+		"mv $c/b $c/b3" "rm -rf $c/b3 && git -C $c checkout -q -- b" \
+		"rm -rf $c/q" "chmod +x $c/b/c/y" "git -C $c checkout -q -- ."; do
+		sh -c "$step"
+		# (the judge writes no index: that would drop the marks)
+		expect_eq "git status with the daemon, after: $step" \
+			"$(GIT_OPTIONAL_LOCKS=0 gstatus -c core.fsmonitor=)" \
+			"$(gstatus)"
+		expect_eq "and our marks kept, after: $step" "a/fl dl " "$(marked)"
+	done
+	echo edited >>"$c/a/fl"
+	expect_eq "git sees an edited copy" " M a/fl" \
+		"$(LD_PRELOAD=$NOSYM git -C "$c" status --porcelain a/fl)"
+	echo t >"$c/a/fl"
+fi
+
+# a no-op reads no content (issue 22): once the stats are noted (after
+# git's racy window), a restore and a hook open nothing in the tree but
+# .git (strace: every open, by every thread)
+sleep 3
+check "a restore notes the stats" env LD_PRELOAD="$NOSYM" "$GSYM" -C "$c" restore -q
+for run in "restore -q" "hook post-index-change 0 0"; do
+	(cd "$c" && LD_PRELOAD=$NOSYM strace -f -qq -e trace=open,openat \
+		-o "$TMP/trace" "$GSYM" $run) >/dev/null 2>&1
+	opened=$(grep -o "\"$c/[^\"]*\"" "$TMP/trace" | grep -v "^\"$c/\.git/" |
+		sort -u)
+	expect_eq "a no-op $run opens nothing in the tree" "" "$opened"
+	check "strace saw the run" grep -q "$c/.git/" "$TMP/trace"
+done
+
+# killed: the next question starts another, and is answered meanwhile
+pid=$(daemon_pid)
+kill "$pid" 2>/dev/null
+sleep 0.3
+check "a killed daemon's question is answered by looking" test -n "$(ask "$tok" | head -n 1)"
+# the tree removed: the daemon ends
+i=0
+while [ -z "$(daemon_pid)" ] && [ "$i" -lt 50 ]; do
+	ask x >/dev/null
+	sleep 0.1
+	i=$((i + 1))
+done
+pid=$(daemon_pid)
+check "a daemon again" test -n "$pid"
+rm -rf "$c"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check_fails "the daemon ends with its tree" kill -0 "$pid"
+finish
