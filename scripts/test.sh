@@ -6,7 +6,7 @@
 #   2. the whole suite again in an ASan + UBSan build (clang)
 #   3. the Windows build (mingw-w64, libgit2 from Debian's sources): its
 #      unit tests under Wine, and the Wine end-to-end suite (in 1)
-#   4. the threaded suites (restore, fallback, crash) in a ThreadSanitizer
+#   4. the threaded suites (restore, fallback, crash, copies) in a ThreadSanitizer
 #      build (clang)
 #   5. the libFuzzer harnesses, FUZZ_SECONDS each (60 under CI, 10 locally)
 # Under CI=true a suite whose prerequisite is missing fails, never skips.
@@ -69,7 +69,7 @@ stage "tests (ASan+UBSan)" rec sh -c "cd build-asan && ctest --output-on-failure
 # the run: TSan's exit code is not the one the suites expect)
 stage "build (TSan)" rec env BUILD_DIR=build-tsan BUILD_TYPE=Debug \
 	GSYM_SYSTEM_LIBGIT2=1 GSYM_GIT255_PREFIX= ./scripts/build.sh -DCMAKE_C_COMPILER=clang -DGSYM_TSAN=ON
-stage "tests (TSan)" rec sh -c "cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R 'unit_platform|e2e_(restore|fallback|crash)$' $*"
+stage "tests (TSan)" rec sh -c "cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R 'unit_platform|e2e_(restore|fallback|crash|copies)$' $*"
 stage "fuzz (${FUZZ_SECONDS}s each)" rec ./scripts/fuzz.sh "$FUZZ_SECONDS"
 rm -f build/.stage.log build/.stage.rc
 

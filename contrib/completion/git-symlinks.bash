@@ -21,7 +21,7 @@ _git_symlinks ()
 		;;
 	restore,-*)
 		__gitcomp "--dry-run --force --fallback= --allow-outside --jobs=
-			--json --quiet --verbose --progress --recurse-submodules
+			--json --quiet --verbose --progress --no-progress --recurse-submodules
 			--no-recurse-submodules --help"
 		;;
 	status,-*)

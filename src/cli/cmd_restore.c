@@ -29,8 +29,10 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_RUN_JSON(o, "machine-readable report on stdout"),
 	GSYM_OPT_RUN_QUIET(o, "print only errors"),
 	GSYM_OPT_RUN_VERBOSE(o, "print every entry"),
-	{ GSYM_OPT_BOOL, &o.progress, 0, 0, "progress", NULL,
-		"show progress on stderr", 0 },
+	{ GSYM_OPT_SWITCH, &o.progress, 1, 0, "progress", NULL,
+		"show progress on stderr even when it is not a terminal", 0 },
+	{ GSYM_OPT_SWITCH, &o.progress, -1, 0, "no-progress", NULL,
+		"show no progress, even on a terminal", 0 },
 	GSYM_OPT_RUN_RECURSE(o),
 	GSYM_OPT_RUN_PATHSPEC(paths),
 

@@ -148,7 +148,7 @@ static int view_hash(unsigned char *out, const gsym_view *view,
 	int error;
 
 	if (type == GSYM_TYPE_DIR)
-		return gsym_copy_dir(out, view, path, NULL, NULL);
+		return gsym_copy_dir(out, view, path, NULL, NULL, NULL);
 	/* read without following a link at the path, then hash as a blob */
 	error = gsym_platform_read_file(&content, abs_path(rv_of(view), path),
 		(size_t)GSYM_COPY_MAX_BYTES);

@@ -253,7 +253,7 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 			/* with the stat list that proves it unedited later */
 			gsym_buf_clear(stats);
 			error = gsym_copy_dir(e->hash, ctx->view, e->resolved,
-				tmp, stats);
+				tmp, stats, ctx->progress);
 			if (error < 0)
 				/* never leave half a copy behind */
 				gsym_copy_discard(tmp);
@@ -345,7 +345,7 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	int64_t read_at;
 	unsigned int i;
 	int error = GSYM_EUNSUPPORTED;
-	bool made = false;
+	bool made = false, too_big = false;
 
 	if ((e->flags & GSYM_ENTRY_BACKUP) && e->kind != GSYM_KIND_MISSING &&
 		(error = backup(ctx, e, abs, &moved)) < 0)
@@ -358,6 +358,18 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		ctx->view->lstat(&src_st, ctx->view, e->resolved) < 0)
 		gsym_error_clear();
 	for (i = 0; i < e->nhows && !made; i++) {
+		if (e->hows[i] == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR &&
+			(error = gsym_copy_over_limit(ctx->view, e->resolved,
+				 &ctx->opts->copy_limit,
+				 ctx->opts->platform &&
+					 ctx->opts->platform->has_junctions)) !=
+				0) {
+			if (error < 0)
+				goto failed;
+			too_big = true; /* the next form, if any */
+			error = GSYM_EUNSUPPORTED;
+			continue;
+		}
 		error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr, &stats);
 		if (error == GSYM_EEXISTS) {
 			/* a leftover of a killed run: ours by its name */
@@ -395,6 +407,8 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		/* what the rename will put in place: its stat proves it later */
 		if ((error = gsym_platform_lstat(&made_st, tmp.ptr)) < 0)
 			goto failed;
+		if (e->made == GSYM_HOW_COPY && e->type != GSYM_TYPE_DIR)
+			gsym_progress_copied(ctx->progress, 1, made_st.size);
 		memset(&rec, 0, sizeof(rec));
 		rec.kind = kind_of(e->made);
 		rec.type = e->type;
@@ -466,7 +480,10 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	goto done;
 
 failed:
-	fail(e, GSYM_STATE_ERROR);
+	/* no copy within symlinks.copyLimit, and nothing else could be made */
+	fail(e,
+		too_big && !made && is_unavailable(error) ? GSYM_STATE_UNSAFE :
+							    GSYM_STATE_ERROR);
 	gsym_copy_discard(tmp.ptr);
 	if (moved.size)
 		put_back(ctx, e, abs, moved.ptr);
@@ -577,7 +594,8 @@ static void keep_edit(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		(error = gsym_copy_remove(dst.ptr)) < 0)
 		goto done;
 	if (e->disk.type == GSYM_FT_DIR)
-		error = gsym_copy_dir(hash, ctx->view, e->path, dst.ptr, NULL);
+		error = gsym_copy_dir(hash, ctx->view, e->path, dst.ptr, NULL,
+			NULL);
 	else if (!(error = gsym_platform_copy_file(abs, dst.ptr, NULL)))
 		error = gsym_platform_set_mtime(dst.ptr, e->disk.mtime_sec,
 			e->disk.mtime_nsec);
@@ -670,6 +688,9 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 	else if (e->action == GSYM_ACT_PLACEHOLDER)
 		placeholder(ctx, e, abs.ptr);
 done:
+	/* a link refused is tried again as its fallback, and counted then */
+	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED))
+		gsym_progress_add(ctx->progress, 1);
 	gsym_buf_dispose(&abs);
 	return 0;
 }

@@ -23,6 +23,8 @@ typedef struct {
 	/* set while entries are applied on several threads: held around
 	   every use of `state` (the view is then one that locks too) */
 	gsym_mutex *lock;
+	/* entries made, files and bytes copied, when shown (or NULL) */
+	gsym_progress *progress;
 } gsym_apply_ctx;
 
 /*

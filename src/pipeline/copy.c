@@ -14,6 +14,10 @@ typedef struct {
 	const gsym_view *view;
 	gsym_buf manifest;
 	gsym_buf *stats; /* the lstat of what is made, when asked */
+	gsym_progress *progress; /* files copied, when shown */
+	/* only counting, up to this (gsym_copy_count) */
+	const gsym_copy_limit *limit;
+	bool over; /* counting passed the limit */
 	size_t files;
 	uint64_t bytes;
 	const char *stack[GSYM_COPY_MAX_DEPTH + 1]; /* dirs being copied */
@@ -110,6 +114,41 @@ void gsym_copy_stats_line(gsym_buf *out, const char *rel, const char *src,
 		from->mtime_nsec, (unsigned long long)from->ino);
 }
 
+/* Counting: stop (GSYM_ELIMIT, w->over) once past the limit. */
+static int past_limit(walk_ctx *w)
+{
+	const gsym_copy_limit *l = w->limit;
+
+	if (l->files && w->files > l->files) {
+		w->over = true;
+		return gsym_error_setc(GSYM_ELIMIT, "more than %llu files",
+			(unsigned long long)l->files);
+	}
+	if (l->bytes && w->bytes > l->bytes) {
+		static const char *units[] = { "GiB", "MiB", "KiB" };
+		unsigned int i;
+
+		w->over = true;
+		for (i = 0; i < GSYM_ARRAY_SIZE(units); i++)
+			if (l->bytes % ((uint64_t)1 << (30 - 10 * i)) == 0)
+				return gsym_error_setc(GSYM_ELIMIT,
+					"more than %llu %s",
+					(unsigned long long)(l->bytes >>
+						(30 - 10 * i)),
+					units[i]);
+		return gsym_error_setc(GSYM_ELIMIT, "more than %llu bytes",
+			(unsigned long long)l->bytes);
+	}
+	if (w->files > GSYM_COPY_MAX_FILES || w->bytes > GSYM_COPY_MAX_TOTAL) {
+		w->over = true;
+		return gsym_error_setc(GSYM_ELIMIT,
+			"more than a deep copy may ever hold (%d files, 64 "
+			"GiB)",
+			GSYM_COPY_MAX_FILES);
+	}
+	return 0;
+}
+
 static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 {
 	unsigned char id[GSYM_OID_RAWSZ];
@@ -119,13 +158,17 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 
 	if ((error = w->view->lstat(&st, w->view, src)) < 0)
 		return error;
-	if (++w->files > GSYM_COPY_MAX_FILES)
+	w->files++;
+	w->bytes += st.size;
+	if (w->limit)
+		return past_limit(w);
+	if (w->files > GSYM_COPY_MAX_FILES)
 		return gsym_error_setc(GSYM_ELIMIT,
 			"deep copy of '%s' has more than %d files", src,
 			GSYM_COPY_MAX_FILES);
-	if ((w->bytes += st.size) > GSYM_COPY_MAX_BYTES)
+	if (w->bytes > GSYM_COPY_MAX_TOTAL)
 		return gsym_error_setc(GSYM_ELIMIT,
-			"deep copy of '%s' is larger than 4 GiB", src);
+			"deep copy of '%s' is larger than 64 GiB", src);
 	if (dst) {
 		/* hashed as it is copied: what the copy holds */
 		gsym_path_join(&abs, w->view->workdir, src);
@@ -138,6 +181,8 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 		error = stat_made(w, dst, rel, src, &st);
 	if (error < 0)
 		return error;
+	if (dst)
+		gsym_progress_copied(w->progress, 1, st.size);
 	gsym_buf_printf(&w->manifest, "%c ", (st.mode & 0100) ? 'X' : 'F');
 	gsym_buf_puts(&w->manifest, rel);
 	gsym_buf_putc(&w->manifest, '\0');
@@ -253,7 +298,7 @@ done:
 }
 
 int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
-	const char *dst, gsym_buf *stats)
+	const char *dst, gsym_buf *stats, gsym_progress *progress)
 {
 	walk_ctx w;
 	git_oid oid;
@@ -262,6 +307,7 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 	memset(&w, 0, sizeof(w));
 	w.view = view;
 	w.stats = stats;
+	w.progress = progress;
 	error = walk(&w, src, "", dst);
 	if (!error &&
 		git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
@@ -271,6 +317,169 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 		memcpy(hash, oid.id, GSYM_OID_RAWSZ);
 	gsym_buf_dispose(&w.manifest);
 	return error;
+}
+
+int gsym_copy_count(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit)
+{
+	static const gsym_copy_limit none = { 0, 0 };
+	walk_ctx w;
+	int error;
+
+	memset(&w, 0, sizeof(w));
+	w.view = view;
+	w.limit = limit ? limit : &none;
+	error = walk(&w, src, "", NULL);
+	gsym_buf_dispose(&w.manifest);
+	if (w.over)
+		return 1;
+	return error;
+}
+
+int gsym_copy_over_limit(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit, bool junctions)
+{
+	gsym_copy_limit more;
+	gsym_buf now = GSYM_BUF_INIT, higher = GSYM_BUF_INIT;
+	char *what;
+	int error;
+
+	if ((!limit->files && !limit->bytes) ||
+		(error = gsym_copy_count(view, src, limit)) == 0)
+		return 0;
+	if (error < 0)
+		return error;
+	what = gsym_strdup(gsym_error_last());
+	more.files = limit->files * 2;
+	more.bytes = limit->bytes * 2;
+	gsym_copy_limit_text(&now, limit);
+	gsym_copy_limit_text(&higher, &more);
+	gsym_error_set("not copied: '%s' holds %s, past symlinks.copyLimit "
+		       "'%s'; real links (see 'git symlinks doctor')%s or a "
+		       "higher limit (git config symlinks.copyLimit '%s') "
+		       "would make it",
+		src, what, now.ptr,
+		junctions ? ", a junction (symlinks.fallback=junction,copy)" :
+			    "",
+		higher.ptr);
+	free(what);
+	gsym_buf_dispose(&now);
+	gsym_buf_dispose(&higher);
+	return 1;
+}
+
+/* One number of a copyLimit part, with git's k, m, g; false if bad. */
+static bool limit_number(uint64_t *out, const char **p)
+{
+	const char *s = *p;
+	uint64_t n = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > UINT64_MAX / 10 - 9)
+			return false;
+		n = n * 10 + (uint64_t)(*s - '0');
+	}
+	switch (*s) {
+	case 'k':
+	case 'K':
+		n <<= 10;
+		s++;
+		break;
+	case 'm':
+	case 'M':
+		n <<= 20;
+		s++;
+		break;
+	case 'g':
+	case 'G':
+		n <<= 30;
+		s++;
+		break;
+	default: break;
+	}
+	*out = n;
+	*p = s;
+	return true;
+}
+
+int gsym_copy_limit_parse(gsym_copy_limit *out, const char *text)
+{
+	gsym_copy_limit l = *out;
+	const char *p = text;
+	bool files_set = false, bytes_set = false;
+
+	while (*p == ' ')
+		p++;
+	if (!strcmp(p, "none") || !strcmp(p, "unlimited")) {
+		out->files = out->bytes = 0;
+		return 0;
+	}
+	while (*p) {
+		uint64_t n;
+
+		if (!limit_number(&n, &p))
+			goto bad;
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, "files", 5) || !strncmp(p, "file", 4)) {
+			p += strncmp(p, "files", 5) ? 4 : 5;
+			if (files_set)
+				goto bad;
+			files_set = true;
+			l.files = n;
+		} else {
+			if (bytes_set)
+				goto bad;
+			bytes_set = true;
+			l.bytes = n;
+		}
+		while (*p == ' ')
+			p++;
+		if (*p == ',')
+			for (p++; *p == ' '; p++)
+				;
+		else if (*p)
+			goto bad;
+	}
+	if (!files_set && !bytes_set)
+		goto bad;
+	*out = l;
+	return 0;
+bad:
+	return gsym_error_set("bad symlinks.copyLimit '%s': use '<n> files', "
+			      "a size such as '2g', both ('100000 files, "
+			      "2g'), or 'none'",
+		text);
+}
+
+void gsym_copy_limit_text(gsym_buf *out, const gsym_copy_limit *limit)
+{
+	static const char units[] = { 'g', 'm', 'k' };
+	unsigned int i;
+
+	if (!limit->files && !limit->bytes) {
+		gsym_buf_puts(out, "none");
+		return;
+	}
+	if (limit->files)
+		gsym_buf_printf(out, "%llu files%s",
+			(unsigned long long)limit->files,
+			limit->bytes ? ", " : "");
+	if (!limit->bytes)
+		return;
+	for (i = 0; i < sizeof(units); i++) {
+		unsigned int shift = 30 - 10 * i;
+
+		if (limit->bytes % ((uint64_t)1 << shift) == 0) {
+			gsym_buf_printf(out, "%llu%c",
+				(unsigned long long)(limit->bytes >> shift),
+				units[i]);
+			return;
+		}
+	}
+	gsym_buf_printf(out, "%llu", (unsigned long long)limit->bytes);
 }
 
 static int remove_child(const char *name, void *payload)

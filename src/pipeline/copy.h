@@ -10,11 +10,60 @@
 
 #include "pipeline/entry.h"
 #include "pipeline/view.h"
+#include "util/progress.h"
 
-/* Limits on one deep copy. */
+/*
+ * Bounds on any one deep copy, whatever symlinks.copyLimit says (a tree
+ * of links can name a directory exponentially often), and on one file
+ * read whole to hash it.
+ */
 #define GSYM_COPY_MAX_DEPTH 64
-#define GSYM_COPY_MAX_FILES 100000
+#define GSYM_COPY_MAX_FILES 1000000
+#define GSYM_COPY_MAX_TOTAL ((uint64_t)64 << 30)
 #define GSYM_COPY_MAX_BYTES ((uint64_t)4 << 30)
+
+/*
+ * symlinks.copyLimit: a directory copy that would hold more files or
+ * bytes is not made. 0 means no bound on that count.
+ */
+typedef struct {
+	uint64_t files;
+	uint64_t bytes;
+} gsym_copy_limit;
+
+#define GSYM_COPY_LIMIT_FILES 100000
+#define GSYM_COPY_LIMIT_BYTES ((uint64_t)2 << 30)
+
+/*
+ * Parse a copyLimit value over `out` (which holds the defaults): "none",
+ * or one or both of "<n> files" and "<size>", comma-separated, each
+ * number with an optional k, m or g (1024-fold, as git's config); 0 is
+ * no bound. A part not given keeps what `out` had. Returns 0, or -1
+ * with the message set.
+ */
+int gsym_copy_limit_parse(gsym_copy_limit *out, const char *text);
+
+/* The limit as a user writes it: "100000 files, 2g". */
+void gsym_copy_limit_text(gsym_buf *out, const gsym_copy_limit *limit);
+
+/*
+ * Count what a deep copy of the directory `src` would hold, by the
+ * copy's own walk (the same links followed, the same left out), without
+ * reading a file, stopping as soon as `limit` is passed. Returns 0 when
+ * within it, 1 when past it (the message set names the count passed),
+ * or an error.
+ */
+int gsym_copy_count(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit);
+
+/*
+ * May the directory `src` be copied within `limit`? 0 yes (or no limit),
+ * 1 no, with the message set (one line: the count passed, the limit, and
+ * what would make the entry instead: real links, a junction where
+ * `junctions`, a higher limit), or an error.
+ */
+int gsym_copy_over_limit(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit, bool junctions);
 
 /*
  * Walk the directory `src` (repository-relative) as a deep copy would and
@@ -27,10 +76,11 @@
  * was copied from, and the lstat of both then (gsym_copy_stats_line). It
  * proves by lstat alone that the copy is unedited (an edit changes a
  * file's stat, a file added or removed its directory's) and that it is
- * current (the same of its sources).
+ * current (the same of its sources). Each file copied is added to
+ * `progress` (when not NULL).
  */
 int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
-	const char *dst, gsym_buf *stats);
+	const char *dst, gsym_buf *stats, gsym_progress *progress);
 
 /*
  * Does everything `stats` lists in the copy at `abs_top` still have the

@@ -752,6 +752,27 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 	}
 }
 
+/*
+ * status and a dry run say what restore will do: a directory copy past
+ * symlinks.copyLimit is not made, and the placeholder stays (restore
+ * counts it in apply, on its threads, just before it would copy).
+ */
+static void count_copy(gsym_entry *e, const gsym_view *view,
+	const gsym_plan_opts *opts)
+{
+	if (!opts->count_copies || e->state != GSYM_STATE_PENDING ||
+		!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
+		e->type != GSYM_TYPE_DIR || !e->resolved)
+		return;
+	if (gsym_copy_over_limit(view, e->resolved, &opts->copy_limit,
+		    opts->platform && opts->platform->has_junctions) == 1) {
+		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, NULL);
+		free(e->message);
+		e->message = gsym_strdup(gsym_error_last());
+	}
+	gsym_error_clear();
+}
+
 int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {
@@ -769,5 +790,6 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		return 0;
 	}
 	decide(e, &f, rec, opts);
+	count_copy(e, view, opts);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef INCLUDE_pipeline_plan_h__
 #define INCLUDE_pipeline_plan_h__
 
+#include "pipeline/copy.h"
 #include "pipeline/entry.h"
 #include "pipeline/view.h"
 
@@ -59,6 +60,13 @@ typedef struct {
 	bool details;
 	unsigned char fallbacks[GSYM_HOW__COUNT];
 	unsigned int nfallbacks;
+	/* symlinks.copyLimit: a bigger directory copy is not made (apply) */
+	gsym_copy_limit copy_limit;
+	/*
+	 * nothing is applied (status, a dry run): the planner counts a
+	 * directory copy's target itself, to say what restore would do
+	 */
+	bool count_copies;
 	unsigned int validate_flags;
 	const gsym_platform_info *platform;
 } gsym_plan_opts;

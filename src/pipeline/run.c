@@ -13,6 +13,7 @@
 #include "util/util.h"
 #include "pipeline/validate.h"
 #include "git/view_repo.h"
+#include "util/progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +51,9 @@ int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list)
 }
 
 /*
- * symlinks.fallback, symlinks.allowOutside, symlinks.jobs and (when
- * `*recurse` is -1) submodule.recurse from git config, in one snapshot.
+ * symlinks.fallback, symlinks.allowOutside, symlinks.copyLimit,
+ * symlinks.jobs and (when `*recurse` is -1) submodule.recurse from git
+ * config, in one snapshot.
  */
 static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 	git_config *cfg, int *recurse, unsigned int *jobs)
@@ -71,6 +73,13 @@ static int read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 			gsym_error_last());
 	if (git_config_get_bool(&flag, cfg, "symlinks.allowOutside") == 0)
 		plan->allow_outside = plan->allow_outside || flag;
+	plan->copy_limit.files = GSYM_COPY_LIMIT_FILES;
+	plan->copy_limit.bytes = GSYM_COPY_LIMIT_BYTES;
+	git_buf_dispose(&value);
+	if (git_config_get_string_buf(&value, cfg, "symlinks.copyLimit") == 0 &&
+		gsym_copy_limit_parse(&plan->copy_limit, value.ptr) < 0)
+		error = -1;
+	git_error_clear();
 	if (*recurse < 0)
 		*recurse = git_config_get_bool(&flag, cfg,
 				   "submodule.recurse") == 0 &&
@@ -501,6 +510,9 @@ typedef struct {
 	gsym_buf token; /* the daemon's token for our next run */
 	int64_t started; /* seconds: what was read after it is no older */
 	unsigned int jobs;
+	/* on stderr: links checked, then made, files and bytes copied */
+	gsym_progress progress;
+	bool show_progress;
 } run;
 
 /*
@@ -807,6 +819,7 @@ static int prepare(run *r)
 	r->plan.platform = gsym_platform_info_get();
 	r->plan.details = o->mode != GSYM_MODE_RESTORE || o->verbose ||
 		o->format != GSYM_REPORT_TEXT || o->dry_run;
+	r->plan.count_copies = o->mode == GSYM_MODE_STATUS || o->dry_run;
 	r->plan.validate_flags =
 		r->plan.platform->has_junctions ? GSYM_VALIDATE_WINDOWS : 0;
 	/* one snapshot of the config for the whole run */
@@ -1021,17 +1034,19 @@ static int learn_links(run *r, gsym_entry **v, size_t *n)
  */
 static int plan_and_apply(run *r)
 {
-	const gsym_run_opts *o = r->o;
 	gsym_entry **ahead = NULL;
-	size_t i, nahead = 0;
+	size_t i, nahead = 0, nmake;
 	int error = 0;
 
 	if (r->writes && r->jobs > 1)
 		ahead = gsym_calloc(r->entries.n, sizeof(gsym_entry *));
+	gsym_progress_start(&r->progress, "Checking links", r->entries.n,
+		r->show_progress, stderr);
 	for (i = 0; i < r->entries.n; i++) {
 		gsym_entry *e = &r->entries.v[i];
 		gsym_record *rec;
 
+		gsym_progress_add(&r->progress, 1);
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
 		rec = gsym_state_find(&r->state, e->path);
@@ -1068,16 +1083,22 @@ static int plan_and_apply(run *r)
 								      &r->changed,
 								      rec->src)))))
 			continue;
-		if (o->progress && (i % 256 == 0 || i + 1 == r->entries.n))
-			fprintf(stderr, "\rchecking links: %zu/%zu", i + 1,
-				r->entries.n);
 		if ((error = gsym_plan_entry(e, &r->view, rec, &r->plan)) < 0)
 			goto done;
 		if (ahead && parallel_ok(e, rec))
 			ahead[nahead++] = e;
 	}
-	if (o->progress && r->entries.n)
-		fprintf(stderr, ", done\n");
+	gsym_progress_stop(&r->progress);
+
+	/* making: entries, and the files and bytes their copies hold */
+	for (i = 0, nmake = 0; r->writes && i < r->entries.n; i++)
+		nmake += (r->entries.v[i].flags & GSYM_ENTRY_SELECTED) &&
+			r->entries.v[i].action != GSYM_ACT_NONE;
+	gsym_progress_start(&r->progress,
+		r->o->mode == GSYM_MODE_RESET ? "Resetting links" :
+						"Making links",
+		nmake, r->show_progress && nmake, stderr);
+	r->actx.progress = &r->progress;
 
 	if (nahead >= CREATE_AHEAD_MIN) {
 		if ((error = learn_links(r, ahead, &nahead)) < 0)
@@ -1097,6 +1118,8 @@ static int plan_and_apply(run *r)
 			goto done;
 	}
 done:
+	gsym_progress_stop(&r->progress);
+	r->actx.progress = NULL;
 	free(ahead);
 	return error;
 }
@@ -1268,6 +1291,9 @@ static int run_repository(const gsym_run_opts *o, gsym_pathset *subs,
 	r.o = o;
 	r.writes = o->mode != GSYM_MODE_STATUS && !o->dry_run;
 	r.jobs = 1;
+	/* a hook's stderr is git's: shown on a terminal, quiet or not */
+	r.show_progress = gsym_progress_wanted(o->progress) &&
+		(o->progress > 0 || !o->quiet || o->hook);
 	git_libgit2_init();
 	if (nothing_since(o)) {
 		git_libgit2_shutdown();

@@ -17,7 +17,8 @@ typedef struct {
 	bool allow_outside;
 	bool quiet;
 	bool verbose;
-	bool progress;
+	/* progress on stderr: 1 shown, -1 not, 0 when it is a terminal */
+	int progress;
 	const char *fallback; /* --fallback, or NULL for the config */
 	unsigned int jobs; /* --jobs, or 0 for symlinks.jobs */
 	bool hook; /* run by a git hook */

@@ -243,6 +243,9 @@ int gsym_platform_pclose(FILE *p);
  */
 void gsym_platform_console_init(void);
 
+/* Is the process's stderr a terminal (a console on Windows)? */
+bool gsym_platform_stderr_is_terminal(void);
+
 typedef struct gsym_thread gsym_thread;
 
 /* Run `fn(arg)` on a new thread; GSYM_ERROR when none can be started. */

@@ -582,6 +582,16 @@ void gsym_platform_console_init(void)
 {
 }
 
+bool gsym_platform_stderr_is_terminal(void)
+{
+	return false;
+}
+
+uint64_t gsym_platform_clock_ms(void)
+{
+	return 0;
+}
+
 /* no fsmonitor daemon in the fake: the hook looks itself */
 int gsym_platform_channel_ask(gsym_buf *answer, const char *name,
 	const char *request, int timeout_ms)

@@ -117,7 +117,7 @@ static int v_hash(unsigned char *out, const gsym_view *view, const char *path,
 	int error;
 
 	if (type == GSYM_TYPE_DIR)
-		return gsym_copy_dir(out, view, path, NULL, NULL);
+		return gsym_copy_dir(out, view, path, NULL, NULL, NULL);
 	if ((error = v_read(&b, view, path, 1 << 20)) == 0) {
 		git_odb_hash(&oid, b.ptr, b.size, GIT_OBJECT_BLOB);
 		memcpy(out, oid.id, 20);
@@ -522,6 +522,136 @@ static void test_apply__deep_copy_depth_limit(void **s)
 	gsym_buf_dispose(&p);
 }
 
+/* d holds 3 files of 14 bytes: a limit below either keeps the placeholder */
+static void test_apply__copy_past_limit_keeps_placeholder(void **s)
+{
+	static const gsym_copy_limit limits[] = { { 2, 0 }, { 0, 13 },
+		{ 100, 13 } };
+	gsym_entry e;
+	size_t i;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	for (i = 0; i < GSYM_ARRAY_SIZE(limits); i++) {
+		opts.copy_limit = limits[i];
+		e = run_one("dl");
+		assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+		assert_kind_equal(GSYM_KIND_PLACEHOLDER, e.kind);
+		assert_non_null(strstr(e.message, "symlinks.copyLimit"));
+		assert_non_null(strstr(e.message, "more than"));
+		assert_false(e.flags & GSYM_ENTRY_CHANGED);
+		assert_string_equal("d", fake_fs_content("/w/dl"));
+		assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
+		dispose(&e);
+	}
+}
+
+static void test_apply__copy_within_limit_is_made(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	opts.copy_limit.files = 3; /* exactly what it holds */
+	opts.copy_limit.bytes = 14;
+	e = run_one("dl");
+	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_kind_equal(GSYM_KIND_COPY, e.kind);
+	assert_string_equal("gee\n", fake_fs_content("/w/dl/g"));
+	dispose(&e);
+}
+
+/* a file link is one file: the limit is on directory copies */
+static void test_apply__file_copy_not_limited(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
+	opts.copy_limit.files = 0;
+	opts.copy_limit.bytes = 1;
+	e = run_one("fl");
+	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_kind_equal(GSYM_KIND_COPY, e.kind);
+	dispose(&e);
+}
+
+/*
+ * Counted by the copy's own walk: "sub/x", git's placeholder of a link
+ * (6 bytes, "../d/f"), counts as the file it names (4 bytes, "eff\n")
+ */
+static void test_apply__limit_counts_through_links(void **s)
+{
+	gsym_copy_limit four = { 0, 4 }, three = { 0, 3 }, files = { 3, 0 };
+
+	(void)s;
+	assert_int_equal(0, gsym_copy_count(&view, "sub", &four));
+	assert_int_equal(1, gsym_copy_count(&view, "sub", &three));
+	assert_string_equal("more than 3 bytes", gsym_error_last());
+	assert_int_equal(0, gsym_copy_count(&view, "d", &files));
+	fake_fs_add("/w/d/k", GSYM_FT_FILE, "k");
+	assert_int_equal(1, gsym_copy_count(&view, "d", &files));
+	assert_string_equal("more than 3 files", gsym_error_last());
+	assert_int_equal(0, gsym_copy_count(&view, "d", NULL));
+}
+
+/* status and a dry run count in the planner, to say what restore will */
+static void test_apply__status_says_past_limit(void **s)
+{
+	gsym_entry e;
+
+	(void)s;
+	opts.mode = GSYM_MODE_STATUS;
+	opts.count_copies = true;
+	opts.links_unsupported = true; /* learnt: a copy is the best form */
+	opts.copy_limit.files = 2;
+	e = run_one("dl");
+	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_int_equal(GSYM_ACT_NONE, e.action);
+	assert_non_null(strstr(e.message, "past symlinks.copyLimit '2 files'"));
+	dispose(&e);
+	opts.copy_limit.files = 3;
+	e = run_one("dl");
+	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_null(e.message);
+	dispose(&e);
+	/* where links may work, nothing is counted: a link is made */
+	opts.links_unsupported = false;
+	opts.copy_limit.files = 2;
+	e = run_one("dl");
+	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	dispose(&e);
+}
+
+static void test_apply__copy_limit_parse(void **s)
+{
+	gsym_copy_limit l = { GSYM_COPY_LIMIT_FILES, GSYM_COPY_LIMIT_BYTES };
+	gsym_buf b = GSYM_BUF_INIT;
+
+	(void)s;
+	gsym_copy_limit_text(&b, &l);
+	assert_string_equal("100000 files, 2g", b.ptr);
+	assert_int_equal(0, gsym_copy_limit_parse(&l, "500 files"));
+	assert_true(l.files == 500 && l.bytes == GSYM_COPY_LIMIT_BYTES);
+	assert_int_equal(0, gsym_copy_limit_parse(&l, "512m"));
+	assert_true(l.files == 500 && l.bytes == (uint64_t)512 << 20);
+	assert_int_equal(0, gsym_copy_limit_parse(&l, " 1k files,4g "));
+	assert_true(l.files == 1024 && l.bytes == (uint64_t)4 << 30);
+	assert_int_equal(0, gsym_copy_limit_parse(&l, "0 files, 1000"));
+	assert_true(l.files == 0 && l.bytes == 1000);
+	gsym_buf_clear(&b);
+	gsym_copy_limit_text(&b, &l);
+	assert_string_equal("1000", b.ptr);
+	assert_int_equal(0, gsym_copy_limit_parse(&l, "none"));
+	assert_true(l.files == 0 && l.bytes == 0);
+	assert_int_equal(-1, gsym_copy_limit_parse(&l, "lots"));
+	assert_int_equal(-1, gsym_copy_limit_parse(&l, "1 files, 2 files"));
+	assert_int_equal(-1, gsym_copy_limit_parse(&l, "2g 3g"));
+	assert_int_equal(-1, gsym_copy_limit_parse(&l, ""));
+	assert_non_null(strstr(gsym_error_last(), "symlinks.copyLimit"));
+	gsym_buf_dispose(&b);
+}
+
 static void windows_without_links(void)
 {
 	fake_fs_windows(true);
@@ -659,6 +789,12 @@ int main(void)
 		T(test_apply__refusal_of_one_path_is_its_error),
 		T(test_apply__access_denied_is_an_error_not_no_links),
 		T(test_apply__deep_copy_depth_limit),
+		T(test_apply__copy_past_limit_keeps_placeholder),
+		T(test_apply__copy_within_limit_is_made),
+		T(test_apply__file_copy_not_limited),
+		T(test_apply__limit_counts_through_links),
+		T(test_apply__status_says_past_limit),
+		T(test_apply__copy_limit_parse),
 		T(test_apply__win_chain_gets_directory_flag),
 		T(test_apply__win_unc_is_file_link_never_probed),
 		T(test_apply__win_unc_dir_by_attribute_only),

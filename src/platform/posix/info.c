@@ -179,3 +179,8 @@ int gsym_platform_pclose(FILE *p)
 void gsym_platform_console_init(void)
 {
 }
+
+bool gsym_platform_stderr_is_terminal(void)
+{
+	return isatty(STDERR_FILENO) == 1;
+}

@@ -175,6 +175,18 @@ static void console_done(void)
 	WaitForSingleObject(pump_thread, 5000);
 }
 
+/* stderr was a console before console_init made it our pipe: 1 yes */
+static int err_console = -1;
+
+bool gsym_platform_stderr_is_terminal(void)
+{
+	DWORD mode;
+
+	if (err_console >= 0)
+		return err_console == 1;
+	return GetConsoleMode(GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
+}
+
 void gsym_platform_console_init(void)
 {
 	HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
@@ -184,6 +196,8 @@ void gsym_platform_console_init(void)
 	bool to_err = GetConsoleMode(err, &mode) != 0;
 	HANDLE r, w;
 	int fd;
+
+	err_console = to_err ? 1 : 0;
 
 	if ((!to_out && !to_err) || !CreatePipe(&r, &w, NULL, 0))
 		return;

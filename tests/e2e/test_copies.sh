@@ -1,0 +1,135 @@
+#!/bin/sh
+# Copies at the scale of a link-heavy repository (issue 22): progress on a
+# terminal while links and copies are made, and symlinks.copyLimit. Links
+# are refused by a preloaded symlink() (nosymlink.c), as on Windows
+# without the privilege, so every link becomes a copy; real git judges.
+. "$(dirname "$0")/lib.sh"
+
+NOSYM=${GSYM_NOSYMLINK:-$ROOT/build/tests/libnosymlink.so}
+if [ ! -f "$NOSYM" ]; then
+	[ "${CI:-}" != true ] || { fail "nosymlink.so missing under CI: $NOSYM"; finish; exit 1; }
+	echo "SKIP - links refused: $NOSYM not built" >&2
+	finish
+	exit 77
+fi
+if ! command -v script >/dev/null; then
+	[ "${CI:-}" != true ] || { fail "script (util-linux) missing under CI"; finish; exit 1; }
+	echo "SKIP - script (util-linux) missing: no terminal to show progress on" >&2
+	finish
+	exit 77
+fi
+# a sanitized binary wants its runtime first; the preload comes first here
+nosym() {
+	env LD_PRELOAD="$NOSYM" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+}
+# on_tty FILE CMD: run CMD with a terminal (a real pty) as its stdin,
+# stdout and stderr; what the terminal showed goes to FILE
+on_tty() {
+	out=$1
+	shift
+	script -qec "$*" /dev/null >"$out" 2>&1 </dev/null
+}
+
+# lib/: 6 directories of 10 files; 70 links to it (enough to be made on
+# threads: run.c CREATE_AHEAD_MIN), 3 links to files
+src=$TMP/src
+git init -q "$src"
+for d in 1 2 3 4 5 6; do
+	mkdir -p "$src/lib/d$d"
+	for f in 1 2 3 4 5 6 7 8 9 10; do
+		printf 'file %s of %s\n' "$f" "$d" >"$src/lib/d$d/f$f"
+	done
+done
+mkdir "$src/links"
+for i in $(seq 1 70); do ln -s ../lib "$src/links/l$i"; done
+for i in 1 2 3; do ln -s ../lib/d1/f$i "$src/links/f$i"; done
+git -C "$src" add -A
+git -C "$src" commit -qm "a link-heavy tree"
+nfiles=$((70 * 60 + 3))
+
+# --- progress: on a terminal only, after the delay; --progress forces it ----
+export GIT_PROGRESS_DELAY=0 # git's own knob: show at once (ours: 1 s)
+clone_placeholders "$src" "$TMP/file"
+nosym "$GSYM" -C "$TMP/file" restore >"$TMP/out" 2>"$TMP/err"
+expect_eq "restore with stderr a file exits 0" 0 $?
+check "every link is a copy" grep -q "restored 73 of 73 links (73 copies)" "$TMP/out"
+check "no progress when stderr is a file" sh -c "! grep -q 'links:' '$TMP/err'"
+check "git status is clean" git_clean "$TMP/file"
+
+clone_placeholders "$src" "$TMP/tty"
+on_tty "$TMP/tty.out" "env LD_PRELOAD='$NOSYM' ASAN_OPTIONS='${ASAN_OPTIONS:-}:verify_asan_link_order=0' '$GSYM' -C '$TMP/tty' restore"
+expect_eq "restore on a terminal exits 0" 0 $?
+check "checking shows a count" grep -q "Checking links: 100% (73/73), done\." "$TMP/tty.out"
+check "making shows links, files and bytes copied" \
+	grep -Eq "Making links: 100% \(73/73\), $nfiles files, [0-9.]+ KiB, done\." "$TMP/tty.out"
+check "each update rewrites the line" grep -q "$(printf '\r')Making links: " "$TMP/tty.out"
+check "the report still follows" grep -q "restored 73 of 73 links (73 copies)" "$TMP/tty.out"
+check "git status is clean" git_clean "$TMP/tty"
+
+clone_placeholders "$src" "$TMP/noprog"
+on_tty "$TMP/noprog.out" "env LD_PRELOAD='$NOSYM' ASAN_OPTIONS='${ASAN_OPTIONS:-}:verify_asan_link_order=0' '$GSYM' -C '$TMP/noprog' restore --no-progress"
+check "--no-progress: none on a terminal" sh -c "! grep -q 'links:' '$TMP/noprog.out'"
+on_tty "$TMP/quiet.out" "'$GSYM' -C '$TMP/noprog' restore -q"
+check "-q: none on a terminal" sh -c "! grep -q 'links:' '$TMP/quiet.out'"
+
+clone_placeholders "$src" "$TMP/forced"
+nosym "$GSYM" -C "$TMP/forced" restore --progress >"$TMP/out" 2>"$TMP/err"
+check "--progress shows it when stderr is a file" \
+	grep -q "Making links: 100% (73/73), $nfiles files" "$TMP/err"
+
+# the delay: a run shorter than it shows nothing, even on a terminal
+clone_placeholders "$src" "$TMP/delay"
+on_tty "$TMP/delay.out" "env GIT_PROGRESS_DELAY=30 LD_PRELOAD='$NOSYM' ASAN_OPTIONS='${ASAN_OPTIONS:-}:verify_asan_link_order=0' '$GSYM' -C '$TMP/delay' restore"
+check "nothing within the delay" sh -c "! grep -q 'links:' '$TMP/delay.out'"
+unset GIT_PROGRESS_DELAY
+
+
+# --- symlinks.copyLimit: a directory copy past it keeps the placeholder ------
+clone_placeholders "$src" "$TMP/lim"
+lim=$TMP/lim
+git -C "$lim" config symlinks.copyLimit "50 files"
+nosym "$GSYM" -C "$lim" restore >"$TMP/out" 2>"$TMP/err"
+expect_eq "a copy past the limit: exit 1 (left alone, listed)" 1 $?
+check "the message names the limit and the choices" \
+	grep -q "unsafe .*links/l1 -> ../lib (placeholder; not copied: 'lib' holds more than 50 files, past symlinks.copyLimit '50 files, 2g'; real links .* or a higher limit (git config symlinks.copyLimit '100 files, 4g') would make it)" "$TMP/err"
+expect_eq "git's placeholder stays" "../lib" "$(cat "$lim/links/l1")"
+check "no copy was begun" sh -c "! ls -a '$lim/links' | grep -q gsym"
+check "file links are still copied" test "$(cat "$lim/links/f1")" = "file 1 of 1"
+check "git status is clean" git_clean "$lim"
+check "git add -A keeps every link entry" tree_kept "$lim"
+nosym "$GSYM" -C "$lim" status --json >"$TMP/st.json"
+expect_eq "json: placeholder, unsafe" "placeholder unsafe" \
+	"$(jfield "$TMP/st.json" links/l1 kind state)"
+case $(jfield "$TMP/st.json" links/l1 reason) in
+*"past symlinks.copyLimit '50 files, 2g'"*) pass "json: the reason names the limit" ;;
+*) fail "json: the reason names the limit" "$(jfield "$TMP/st.json" links/l1 reason)" ;;
+esac
+
+nosym "$GSYM" -C "$lim" restore --dry-run >"$TMP/out" 2>"$TMP/err"
+check "a dry run says the same" grep -q "unsafe .*links/l1 .*past symlinks.copyLimit '50 files, 2g'" "$TMP/err"
+
+git -C "$lim" config symlinks.copyLimit "512"
+nosym "$GSYM" -C "$lim" restore >"$TMP/out" 2>"$TMP/err"
+check "a byte limit too" grep -q "holds more than 512 bytes, past symlinks.copyLimit '100000 files, 512'" "$TMP/err"
+
+git -C "$lim" config symlinks.copyLimit "60 files, 2g"
+expect_rc "raising the limit makes the copies" 0 nosym "$GSYM" -C "$lim" restore
+check "the directory is copied" test -f "$lim/links/l1/d6/f10"
+check "git status is clean" git_clean "$lim"
+
+git -C "$lim" config symlinks.copyLimit "lots"
+expect_rc "a bad limit is fatal" 128 nosym "$GSYM" -C "$lim" restore
+check "and says what it takes" grep -q "bad symlinks.copyLimit 'lots'" "$TMP/err"
+
+# --- hooks: git's stderr is the hook's, a terminal here ----------------------
+export GIT_PROGRESS_DELAY=0
+expect_rc "install the hooks for every clone" 0 "$GSYM" install-hooks --global
+on_tty "$TMP/hook.out" "env LD_PRELOAD='$NOSYM' ASAN_OPTIONS='${ASAN_OPTIONS:-}:verify_asan_link_order=0' git clone -q '$src' '$TMP/hooked'"
+check "the hooked clone made the copies" test -f "$TMP/hooked/links/l1/d6/f10"
+check "a hook shows progress on git's terminal" \
+	grep -Eq "Making links: 100% \(73/73\), $nfiles files, [0-9.]+ KiB, done\." "$TMP/hook.out"
+check "git status is clean after the hooked clone" git_clean "$TMP/hooked"
+git config --global --unset init.templateDir
+unset GIT_PROGRESS_DELAY
+
+finish
