@@ -671,6 +671,30 @@ static bool made_here(const run *r, const char *path)
 }
 
 /*
+ * Is every entry as this run leaves it for good (nothing pending, stale
+ * or failed, no conflict)? Else what the daemon reported to this run
+ * must be looked at again: the next run asks from no token.
+ */
+static bool settled(const run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->entries.n; i++) {
+		const gsym_entry *e = &r->entries.v[i];
+
+		if (e->state == GSYM_STATE_PENDING ||
+			e->state == GSYM_STATE_STALE ||
+			e->state == GSYM_STATE_ERROR)
+			return false;
+	}
+	/* (an unmerged link is no entry of the scan's) */
+	for (i = 0; i < r->repo.file.n; i++)
+		if (gsym_index_item_stage(&r->repo.file.v[i]) != 0)
+			return false;
+	return true;
+}
+
+/*
  * Does the state keep a fallback whose link entry is gone (settle_record:
  * what becomes of it depends on HEAD)?
  */
@@ -700,7 +724,8 @@ static void keep_token(const run *r)
 
 	token_file(&file, &r->repo);
 	gsym_platform_remove(file.ptr);
-	if (!r->token.size || index_and_head(index, &r->repo, leftovers(r)) < 0)
+	if (!r->token.size || !settled(r) ||
+		index_and_head(index, &r->repo, leftovers(r)) < 0)
 		goto done;
 	if (gsym_fsmonitor_ask(&after, &changed, r->repo.workdir, token) != 1)
 		goto done;
