@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/platform.h"
 #include "util/progress.h"
 
 static void format(gsym_buf *b, const char *title, uint64_t n, uint64_t total,
@@ -76,7 +77,7 @@ static void test_progress__shown_and_done(void **s)
 
 	(void)s;
 	assert_non_null(f);
-	setenv("GIT_PROGRESS_DELAY", "0", 1);
+	gsym_platform_setenv("GIT_PROGRESS_DELAY", "0");
 	gsym_progress_start(&p, "Making links", 10, true, f);
 	gsym_progress_add(&p, 5);
 	/* within the interval: not shown again */
@@ -96,13 +97,13 @@ static void test_progress__shown_and_done(void **s)
 
 	/* a phase that ends within the delay shows nothing */
 	f = tmpfile();
-	setenv("GIT_PROGRESS_DELAY", "60", 1);
+	gsym_platform_setenv("GIT_PROGRESS_DELAY", "60");
 	gsym_progress_start(&p, "Checking links", 10, true, f);
 	gsym_progress_add(&p, 10);
 	gsym_progress_stop(&p);
 	assert_int_equal(0, ftell(f));
 	fclose(f);
-	unsetenv("GIT_PROGRESS_DELAY");
+	gsym_platform_setenv("GIT_PROGRESS_DELAY", NULL);
 
 	/* --no-progress and --progress decide alone */
 	assert_false(gsym_progress_wanted(-1));
