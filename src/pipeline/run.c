@@ -527,12 +527,11 @@ static void token_file(gsym_buf *out, const gsym_repo *repo)
 
 /*
  * What a hook with nothing to do would find as our last run left it: the
- * index's checksum and HEAD (a checkout's post-index-change runs before
- * HEAD moves, and leaves what only the moved HEAD settles), in hex.
+ * index's checksum and HEAD, in hex. (A branch switch's post-index-change
+ * runs before HEAD moves: its post-checkout runs in full, with the diff
+ * of the two trees, as before the daemon.)
  */
-#define NO_HEAD "0000000000000000000000000000000000000000"
-
-static int index_and_head(char out[82], const gsym_repo *repo, bool head_too)
+static int index_and_head(char out[82], const gsym_repo *repo)
 {
 	git_oid head;
 	int error;
@@ -540,8 +539,7 @@ static int index_and_head(char out[82], const gsym_repo *repo, bool head_too)
 	if ((error = gsym_repo_index_checksum(out, repo)) < 0)
 		return error;
 	out[40] = ' ';
-	if (!head_too ||
-		git_reference_name_to_id(&head, repo->repo, "HEAD") < 0) {
+	if (git_reference_name_to_id(&head, repo->repo, "HEAD") < 0) {
 		git_error_clear();
 		memset(&head, 0, sizeof(head));
 	}
@@ -695,20 +693,6 @@ static bool settled(const run *r)
 }
 
 /*
- * Does the state keep a fallback whose link entry is gone (settle_record:
- * what becomes of it depends on HEAD)?
- */
-static bool leftovers(const run *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->state.n; i++)
-		if (!gsym_entries_find(&r->entries, r->state.v[i].path))
-			return true;
-	return false;
-}
-
-/*
  * Done: note the index as this run leaves it, and the daemon's token for
  * the next run. What changed while this run ran that it did not make
  * itself (an edit meanwhile) keeps the token from its start, so the next
@@ -725,7 +709,7 @@ static void keep_token(const run *r)
 	token_file(&file, &r->repo);
 	gsym_platform_remove(file.ptr);
 	if (!r->token.size || !settled(r) ||
-		index_and_head(index, &r->repo, leftovers(r)) < 0)
+		index_and_head(index, &r->repo) < 0)
 		goto done;
 	if (gsym_fsmonitor_ask(&after, &changed, r->repo.workdir, token) != 1)
 		goto done;
@@ -752,8 +736,9 @@ done:
 
 /*
  * A hook with nothing to do: the index is the one our last run left and
- * the daemon saw nothing change since (the second hook of one git
- * command: post-checkout after post-index-change). No index read at all.
+ * the daemon saw nothing change since (a second hook of one git command
+ * that did not move HEAD, or any hook after a command that wrote nothing
+ * of ours). No index read at all.
  */
 static bool nothing_since(const gsym_run_opts *o)
 {
@@ -767,9 +752,7 @@ static bool nothing_since(const gsym_run_opts *o)
 		o->dry_run)
 		return false;
 	if (gsym_repo_open_paths(&repo) == 0 && last_run(last, &token, &repo) &&
-		index_and_head(now, &repo, strcmp(last + 41, NO_HEAD) != 0) ==
-			0 &&
-		!strcmp(last, now))
+		index_and_head(now, &repo) == 0 && !strcmp(last, now))
 		same = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
 			       token.ptr) == 1 &&
 			!changed.size;
