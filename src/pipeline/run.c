@@ -531,6 +531,21 @@ static void token_file(gsym_buf *out, const gsym_repo *repo)
  * runs before HEAD moves: its post-checkout runs in full, with the diff
  * of the two trees, as before the daemon.)
  */
+/* The token of a repository without links (no daemon asked). */
+#define NO_LINKS "no-links"
+
+/* Make the directory `file` is to be in. */
+static int mkdirs_for(const char *file)
+{
+	gsym_buf dir = GSYM_BUF_INIT;
+	int error;
+
+	gsym_buf_put(&dir, file, gsym_path_dirlen(file));
+	error = gsym_mkdirs(dir.ptr);
+	gsym_buf_dispose(&dir);
+	return error;
+}
+
 static int index_and_head(char out[82], const gsym_repo *repo)
 {
 	git_oid head;
@@ -708,6 +723,14 @@ static void keep_token(const run *r)
 
 	token_file(&file, &r->repo);
 	gsym_platform_remove(file.ptr);
+	if (!r->entries.n && !r->state.n) {
+		/* no links at all: only an index change can bring one */
+		token = NO_LINKS;
+		if (index_and_head(index, &r->repo) < 0 ||
+			mkdirs_for(file.ptr) < 0)
+			goto done;
+		goto write;
+	}
 	if (!r->token.size || !settled(r) ||
 		index_and_head(index, &r->repo) < 0)
 		goto done;
@@ -718,7 +741,7 @@ static void keep_token(const run *r)
 		;
 	if (p >= end)
 		token = after.ptr; /* all of it ours */
-
+write:
 	gsym_buf_printf(&text, "%s %s", index, token);
 	gsym_buf_printf(&tmp, "%s.%ld.tmp", file.ptr, gsym_platform_pid());
 	gsym_platform_remove(tmp.ptr);
@@ -753,9 +776,10 @@ static bool nothing_since(const gsym_run_opts *o)
 		return false;
 	if (gsym_repo_open_paths(&repo) == 0 && last_run(last, &token, &repo) &&
 		index_and_head(now, &repo) == 0 && !strcmp(last, now))
-		same = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
-			       token.ptr) == 1 &&
-			!changed.size;
+		same = !strcmp(token.ptr, NO_LINKS) ||
+			(gsym_fsmonitor_ask(&next, &changed, repo.workdir,
+				 token.ptr) == 1 &&
+				!changed.size);
 	gsym_error_clear();
 	gsym_repo_close(&repo);
 	gsym_buf_dispose(&token);
