@@ -512,6 +512,8 @@ void gsym_copy_discard(const char *abs_path)
 {
 	gsym_error_saved saved;
 
+	if (!abs_path || !*abs_path)
+		return; /* nothing was begun */
 	gsym_error_save(&saved);
 	gsym_copy_remove(abs_path);
 	gsym_error_restore(&saved, 0);
