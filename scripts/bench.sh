@@ -236,6 +236,17 @@ else
 	gitcmd_note="git commands step skipped: BENCH_GITCMDS=0"
 fi
 
+# --- a hook in a repository without links (issue 26) ------------------------
+# Installed globally, our hooks run in every repository, most of which have
+# no links: a hook that finds the index and HEAD as its last run left them
+# returns without reading the index. Timed next to `git status` there.
+"$root/fixtures/make-synthetic.sh" "$work/nl" "$files" 0
+git -C "$work/nl" reset -q --hard
+"$bin" -C "$work/nl" hook post-index-change 0 0
+nl_hook=$(hf nolinks-hook --warmup 1 "$bin -C $work/nl hook post-checkout 0 0 1")
+nl_status=$(hf nolinks-status --warmup 1 "git -C $work/nl status --porcelain")
+rm -rf "$work/nl"
+
 # --- a link-heavy repository (issue 22's shape) -----------------------------
 # Half the entries links, directory links to directories of thousands of
 # files, some of those holding directory links again
@@ -437,6 +448,9 @@ echo "$gitcmds" | while IFS=: read -r name pair; do
 	row "git $name: with the hooks" "$2"
 done
 [ -z "$gitcmd_note" ] || echo "$gitcmd_note"
+row "no links: a hook with nothing to do" "$nl_hook"
+row "no links: git status" "$nl_status"
+goal "no links: a hook with nothing to do / git status" "$(ratio "$nl_hook" "$nl_status")" 0.1
 if [ -n "${h_restore:-}" ]; then
 	row "link-heavy: restore (from placeholders)" "$h_restore"
 	row "link-heavy: cp -rL of a clone with links" "$h_cp"
