@@ -405,7 +405,45 @@ static void canonical_order(cps *c)
 	}
 }
 
+static void fold_once(gsym_buf *out, const char *name, size_t len,
+	unsigned int flags);
+
+/*
+ * Folded again until nothing changes (at most a few rounds): a folded
+ * letter may decompose, a decomposition may fold, a byte that is no
+ * UTF-8 comes back as one; the name compared must be a fixed point.
+ */
 void gsym_fold_name(gsym_buf *out, const char *name, size_t len,
+	unsigned int flags)
+{
+	gsym_buf cur = GSYM_BUF_INIT, next = GSYM_BUF_INIT, swap;
+	size_t i;
+	int round;
+
+	for (i = 0; i < len && (unsigned char)name[i] < 0x80; i++)
+		;
+	if (i == len) {
+		fold_once(out, name, len, flags); /* ASCII: one round */
+		return;
+	}
+	fold_once(&cur, name, len, flags);
+	for (round = 0; round < 8; round++) {
+		gsym_buf_clear(&next);
+		fold_once(&next, gsym_buf_cstr(&cur), cur.size, flags);
+		if (next.size == cur.size &&
+			(!cur.size || !memcmp(next.ptr, cur.ptr, cur.size)))
+			break;
+		swap = cur;
+		cur = next;
+		next = swap;
+	}
+	if (cur.size)
+		gsym_buf_put(out, cur.ptr, cur.size);
+	gsym_buf_dispose(&cur);
+	gsym_buf_dispose(&next);
+}
+
+static void fold_once(gsym_buf *out, const char *name, size_t len,
 	unsigned int flags)
 {
 	const unsigned char *p = (const unsigned char *)name;
@@ -506,7 +544,7 @@ static slot *slot_find(const gsym_collisions *c, const char *key, size_t len,
 		return NULL;
 	for (i = h & (c->cap - 1); c->v[i].key; i = (i + 1) & (c->cap - 1))
 		if (c->v[i].hash == h && c->v[i].klen == len &&
-			!memcmp(c->v[i].key, key, len))
+			(!len || !memcmp(c->v[i].key, key, len)))
 			return &c->v[i];
 	return NULL;
 }
@@ -533,7 +571,8 @@ static char *dup_n(const char *s, size_t len)
 {
 	char *p = gsym_malloc(len + 1);
 
-	memcpy(p, s, len);
+	if (len) /* (an empty name may come as NULL) */
+		memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
 }
