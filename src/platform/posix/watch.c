@@ -75,34 +75,28 @@ void gsym_platform_watch_remove(gsym_watcher *w, int id)
 	inotify_rm_watch(w->fd, id);
 }
 
+/* The watcher's changes, as gsym_watch_cb takes them. */
+typedef struct {
+	gsym_watch_cb cb;
+	void *payload;
+} plain_cb;
+
+static void plain(void *payload, int id, const char *name, bool is_dir)
+{
+	plain_cb *p = payload;
+
+	(void)is_dir;
+	p->cb(p->payload, id, name);
+}
+
+static int drain_changes(int fd, bool all, gsym_change_cb cb, void *payload);
+
 /* Pass every event read so far to `cb`. */
 static int drain(gsym_watcher *w, gsym_watch_cb cb, void *payload)
 {
-	char buf[16384]
-		__attribute__((aligned(__alignof__(struct inotify_event))));
+	plain_cb p = { cb, payload };
 
-	for (;;) {
-		ssize_t n = read(w->fd, buf, sizeof(buf));
-		char *p;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return 0;
-		if (n <= 0)
-			return watch_error("read changes of", "inotify");
-		for (p = buf; p < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)p;
-
-			p += sizeof(*ev) + ev->len;
-			if (ev->mask & IN_Q_OVERFLOW)
-				cb(payload, -1, NULL);
-			else if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF))
-				cb(payload, ev->wd, NULL);
-			else if (ev->len && !(ev->mask & IN_IGNORED))
-				cb(payload, ev->wd, ev->name);
-		}
-	}
+	return drain_changes(w->fd, false, plain, &p);
 }
 
 int gsym_platform_watch_wait(gsym_watcher *w, int timeout_ms, gsym_watch_cb cb,
@@ -244,8 +238,13 @@ int gsym_platform_channel_serve(gsym_channel **out, const char *name)
 	return 0;
 }
 
-/* Pass every change read so far to `cb`; `fd` is the watcher's. */
-static int drain_changes(int fd, gsym_change_cb cb, void *payload)
+/*
+ * Pass every change read so far to `cb`; `fd` is the watcher's. `all`:
+ * a watch ended by an unmount or removed (IN_UNMOUNT, IN_IGNORED) counts
+ * as its directory gone too (the daemon's root), not only IN_DELETE_SELF
+ * and IN_MOVE_SELF.
+ */
+static int drain_changes(int fd, bool all, gsym_change_cb cb, void *payload)
 {
 	char buf[16384]
 		__attribute__((aligned(__alignof__(struct inotify_event))));
@@ -268,10 +267,10 @@ static int drain_changes(int fd, gsym_change_cb cb, void *payload)
 			if (ev->mask & IN_Q_OVERFLOW)
 				cb(payload, -1, NULL, false);
 			else if (ev->mask &
-				(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT |
-					IN_IGNORED))
+				(IN_DELETE_SELF | IN_MOVE_SELF |
+					(all ? IN_UNMOUNT | IN_IGNORED : 0)))
 				cb(payload, ev->wd, NULL, true);
-			else if (ev->len)
+			else if (ev->len && !(ev->mask & IN_IGNORED))
 				cb(payload, ev->wd, ev->name, dir);
 		}
 	}
@@ -324,7 +323,7 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 		if (n <= 0)
 			continue;
 		if ((fds[0].revents & POLLIN) &&
-			(error = drain_changes(w->fd, cb, payload)) < 0)
+			(error = drain_changes(w->fd, true, cb, payload)) < 0)
 			return error;
 		if (!(fds[1].revents & POLLIN))
 			return 0; /* changes only: the caller may stop now */
@@ -337,7 +336,7 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 			continue;
 		}
 		/* what was changed before the request was sent is queued */
-		if ((error = drain_changes(w->fd, cb, payload)) < 0) {
+		if ((error = drain_changes(w->fd, true, cb, payload)) < 0) {
 			close(fd);
 			return error;
 		}
