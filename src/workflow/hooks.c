@@ -12,8 +12,7 @@
 const char *const gsym_hook_names[] = { "post-checkout", "post-merge",
 	"post-rewrite", "post-index-change", "pre-commit", NULL };
 
-/* A single-quoted shell word. */
-static void shell_quote(gsym_buf *out, const char *s)
+void gsym_hooks_shell_quote(gsym_buf *out, const char *s)
 {
 	gsym_buf_putc(out, '\'');
 	for (; *s; s++) {
@@ -34,7 +33,7 @@ void gsym_hooks_block(gsym_buf *out, const char *name, const char *binary)
 		      "install-hooks'; 'git symlinks uninstall-hooks' "
 		      "removes it)\n");
 	gsym_buf_puts(out, "gsym_bin=");
-	shell_quote(out, binary);
+	gsym_hooks_shell_quote(out, binary);
 	gsym_buf_puts(out,
 		"\n"
 		"if [ -x \"$gsym_bin\" ]; then :\n"

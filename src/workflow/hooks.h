@@ -30,4 +30,7 @@ int gsym_hooks_count(const char *dir);
 /* The text of the block for hook `name` (for tests and --dry-run). */
 void gsym_hooks_block(gsym_buf *out, const char *name, const char *binary);
 
+/* Append `s` as one single-quoted shell word. */
+void gsym_hooks_shell_quote(gsym_buf *out, const char *s);
+
 #endif

@@ -140,23 +140,10 @@ done:
 	return error;
 }
 
-/* A single-quoted shell word. */
-static void shell_quote(gsym_buf *out, const char *s)
-{
-	gsym_buf_putc(out, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			gsym_buf_puts(out, "'\\''");
-		else
-			gsym_buf_putc(out, *s);
-	}
-	gsym_buf_putc(out, '\'');
-}
-
 void gsym_hooks_config_command(gsym_buf *out, const char *binary)
 {
 	gsym_buf_puts(out, "gsym_bin=");
-	shell_quote(out, binary);
+	gsym_hooks_shell_quote(out, binary);
 	/* git appends "$@": the hook's arguments go to the last command */
 	gsym_buf_puts(out,
 		"; [ -x \"$gsym_bin\" ] || gsym_bin=$(command -v git-symlinks) "
