@@ -238,14 +238,38 @@ fi
 
 # --- a hook in a repository without links (issue 26) ------------------------
 # Installed globally, our hooks run in every repository, most of which have
-# no links: a hook that finds the index and HEAD as its last run left them
-# returns without reading the index. Timed next to `git status` there.
+# no links: a hook that finds the index as its last run left it returns
+# without reading the index; after an index change (what post-index-change
+# always follows) it walks the entries for a link without taking them in.
+# Timed next to `git status` there; and on an index of BENCH_NOLINKS_BIG
+# entries (default 1000000, 0 skips; entries only, no files), next to
+# the `git add` of one file whose index write the hook would follow.
+# ("sed" makes the checksum the hook noted differ: an index change.)
+changed_index="sed -i 's/^./x/' .git/symlinks/fsmonitor-token"
 "$root/fixtures/make-synthetic.sh" "$work/nl" "$files" 0
 git -C "$work/nl" reset -q --hard
 "$bin" -C "$work/nl" hook post-index-change 0 0
 nl_hook=$(hf nolinks-hook --warmup 1 "$bin -C $work/nl hook post-checkout 0 0 1")
+nl_changed=$(cd "$work/nl" && hf nolinks-changed --warmup 1 \
+	--prepare "$changed_index" "$bin hook post-index-change 0 0")
 nl_status=$(hf nolinks-status --warmup 1 "git -C $work/nl status --porcelain")
 rm -rf "$work/nl"
+big=${BENCH_NOLINKS_BIG:-1000000}
+nl_big_hook="" nl_big_add=""
+if [ "$big" != 0 ]; then
+	git init -q "$work/nlbig"
+	blob=$(echo big | git -C "$work/nlbig" hash-object -w --stdin)
+	awk -v n="$big" -v b="$blob" 'BEGIN { for (i = 0; i < n; i++)
+		printf "100644 %s 0\td%03d/s%02d/f%07d\n", b, i / 10000, (i / 100) % 100, i }' |
+		git -C "$work/nlbig" update-index --index-info
+	echo one >"$work/nlbig/one"
+	"$bin" -C "$work/nlbig" hook post-index-change 0 0
+	nl_big_hook=$(cd "$work/nlbig" && hf nolinks-big --warmup 1 \
+		--prepare "$changed_index" "$bin hook post-index-change 0 0")
+	nl_big_add=$(cd "$work/nlbig" && hf nolinks-big-add --warmup 1 \
+		--prepare "git rm -q --cached --ignore-unmatch one" "git -c core.hooksPath=/dev/null add one")
+	rm -rf "$work/nlbig"
+fi
 
 # --- a link-heavy repository (issue 22's shape) -----------------------------
 # Half the entries links, directory links to directories of thousands of
@@ -449,8 +473,15 @@ echo "$gitcmds" | while IFS=: read -r name pair; do
 done
 [ -z "$gitcmd_note" ] || echo "$gitcmd_note"
 row "no links: a hook with nothing to do" "$nl_hook"
+row "no links: a hook after an index change" "$nl_changed"
 row "no links: git status" "$nl_status"
 goal "no links: a hook with nothing to do / git status" "$(ratio "$nl_hook" "$nl_status")" 0.1
+goal "no links: a hook after an index change / git status" "$(ratio "$nl_changed" "$nl_status")" 0.1
+if [ -n "$nl_big_hook" ]; then
+	row "no links, $big entries: a hook after an index change" "$nl_big_hook"
+	row "no links, $big entries: git add of one file" "$nl_big_add"
+	goal "no links, $big entries: the hook / git add" "$(ratio "$nl_big_hook" "$nl_big_add")" 0.1
+fi
 if [ -n "${h_restore:-}" ]; then
 	row "link-heavy: restore (from placeholders)" "$h_restore"
 	row "link-heavy: cp -rL of a clone with links" "$h_cp"

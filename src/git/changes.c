@@ -142,33 +142,55 @@ bool gsym_pathset_has(const gsym_pathset *set, const char *path)
 		bsearch(&key, set->v, set->n, sizeof(char *), cmp_str) != NULL;
 }
 
-/* Did the switch touch `path`, something below it, or a parent of it? */
-bool gsym_pathset_touches(const gsym_pathset *set, const char *path)
+/*
+ * `s` against `path`'s first `len` bytes followed by `next` ('\0': the
+ * prefix itself, '/': what is below it), in byte order; 0 when `s` is it
+ * (for '/': when `s` starts with it).
+ */
+static int cmp_prefix(const char *s, const char *path, size_t len, char next)
 {
-	gsym_buf prefix = GSYM_BUF_INIT;
-	size_t lo = 0, hi = set->n, len;
-	bool hit = false;
+	int c = strncmp(s, path, len);
 
-	if (!path)
-		return true; /* unknown source: check it */
-	if (gsym_pathset_has(set, path))
-		return true;
-	gsym_buf_printf(&prefix, "%s/", path);
-	while (lo < hi) { /* first element >= "path/" */
+	if (c)
+		return c;
+	return (int)(unsigned char)s[len] - (int)(unsigned char)next;
+}
+
+/* Is there an element of the (sorted) set that cmp_prefix finds equal? */
+static bool find_prefix(const gsym_pathset *set, const char *path, size_t len,
+	char next)
+{
+	size_t lo = 0, hi = set->n;
+
+	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (strcmp(set->v[mid], prefix.ptr) < 0)
+		if (cmp_prefix(set->v[mid], path, len, next) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	hit = lo < set->n && !strncmp(set->v[lo], prefix.ptr, prefix.size);
-	for (len = gsym_path_dirlen(path); !hit && len > 0;
-		len = gsym_path_dirlen(prefix.ptr)) {
-		gsym_buf_truncate(&prefix, 0);
-		gsym_buf_put(&prefix, path, len);
-		hit = gsym_pathset_has(set, prefix.ptr);
+	return lo < set->n && cmp_prefix(set->v[lo], path, len, next) == 0;
+}
+
+/* Did the switch touch `path`, something below it, or a parent of it? */
+bool gsym_pathset_touches(const gsym_pathset *set, const char *path)
+{
+	size_t len;
+
+	if (!path)
+		return true; /* unknown source: check it */
+	if (!set->n)
+		return false;
+	len = strlen(path);
+	if (find_prefix(set, path, len, '\0') ||
+		find_prefix(set, path, len, '/'))
+		return true;
+	while (len > 0) { /* each directory above it */
+		while (len > 0 && path[len - 1] != '/')
+			len--;
+		if (len > 0 && find_prefix(set, path, --len, '\0'))
+			return true;
 	}
-	gsym_buf_dispose(&prefix);
-	return hit;
+	return false;
 }

@@ -213,6 +213,120 @@ int gsym_index_file_read(gsym_index_file *out, const char *path)
 	return gsym_index_file_parse(out);
 }
 
+/*
+ * The entries' walk alone, for counting: where the entry at `p` ends
+ * (NULL when the file is cut short). `prev_len`: version 4's previous
+ * path length, kept up to date.
+ */
+static const unsigned char *entry_end(const unsigned char *p,
+	const unsigned char *end, uint32_t version, size_t *prev_len)
+{
+	const unsigned char *start = p, *nul;
+	uint16_t flags;
+	size_t len, strip = 0;
+
+	if (end - p < ENTRY_FIXED + 2)
+		return NULL;
+	flags = (uint16_t)(p[60] << 8 | p[61]);
+	p += ENTRY_FIXED + ((flags & 0x4000) ? 2 : 0);
+	if (version == 4 && ((strip = varint(&p, end)) > *prev_len))
+		return NULL;
+	len = flags & 0xfffu;
+	if (len < 0xfff && version < 4 && (size_t)(end - p) > len &&
+		p[len] == '\0')
+		nul = p + len;
+	else if (p >= end || !(nul = memchr(p, '\0', (size_t)(end - p))))
+		return NULL;
+	if (version == 4) {
+		*prev_len = *prev_len - strip + (size_t)(nul - p);
+		return nul + 1;
+	}
+	len = ((size_t)(nul - start) + 8) / 8 * 8; /* NUL-padded to 8 */
+	return len <= (size_t)(end - start) ? start + len : NULL;
+}
+
+/* The window a count walks the file through. */
+#define COUNT_WINDOW ((size_t)256 << 10)
+
+typedef struct {
+	gsym_reader *r;
+	unsigned char *buf;
+	size_t pos, have;
+	bool eof;
+} window;
+
+/* Keep what is not walked yet, and read more after it. */
+static int refill(window *w)
+{
+	memmove(w->buf, w->buf + w->pos, w->have - w->pos);
+	w->have -= w->pos;
+	w->pos = 0;
+	while (!w->eof && w->have < COUNT_WINDOW) {
+		ptrdiff_t n = gsym_platform_reader_read(w->r, w->buf + w->have,
+			COUNT_WINDOW - w->have);
+
+		if (n < 0)
+			return (int)n;
+		w->eof = n == 0;
+		w->have += (size_t)n;
+	}
+	return 0;
+}
+
+static int count_entries(size_t *links, window *w)
+{
+	uint32_t version, count, i;
+	size_t prev_len = 0;
+	int error;
+
+	if ((error = refill(w)) < 0)
+		return error;
+	if (w->have < 12 + HASH_SIZE || memcmp(w->buf, "DIRC", 4))
+		return GSYM_EUNSUPPORTED;
+	version = be32(w->buf + 4);
+	count = be32(w->buf + 8);
+	if (version < 2 || version > 4)
+		return GSYM_EUNSUPPORTED;
+	for (w->pos = 12, i = 0; i < count; i++) {
+		const unsigned char *p = w->buf + w->pos, *next;
+		uint32_t mode;
+
+		next = entry_end(p, w->buf + w->have, version, &prev_len);
+		if (!next && !w->eof) { /* cut by the window: read on */
+			if ((error = refill(w)) < 0)
+				return error;
+			p = w->buf;
+			next = entry_end(p, w->buf + w->have, version,
+				&prev_len);
+		}
+		if (!next)
+			return GSYM_EUNSUPPORTED;
+		mode = be32(p + 24) & 0170000;
+		*links += mode == 0120000 || mode == 0160000;
+		w->pos = (size_t)(next - w->buf);
+	}
+	return 0;
+}
+
+int gsym_index_file_count_links(size_t *links, const char *path)
+{
+	window w;
+	int error;
+
+	*links = 0;
+	memset(&w, 0, sizeof(w));
+	if ((error = gsym_platform_reader_open(&w.r, path)) < 0)
+		return error;
+	w.buf = gsym_malloc(COUNT_WINDOW);
+	error = count_entries(links, &w);
+	free(w.buf);
+	gsym_platform_reader_close(w.r);
+	if (error == GSYM_EUNSUPPORTED)
+		return gsym_error_setc(error,
+			"index: cannot walk the entries of '%s'", path);
+	return error;
+}
+
 void gsym_index_file_dispose(gsym_index_file *f)
 {
 	gsym_platform_unmap(&f->map);

@@ -552,9 +552,39 @@ int gsym_repo_open(gsym_repo *out, bool lock)
 		return error;
 	if (lock)
 		remove_new_index(out); /* a killed run's, if any */
-	if ((error = read_index(out)) < 0)
+	return gsym_repo_read(out);
+}
+
+/*
+ * What reading the index and the state will allocate, at most: the
+ * index's entries, the link entries, the state's records, and the
+ * buffers of writing them back.
+ */
+static void reserve_heap(const gsym_repo *repo)
+{
+	gsym_buf state = GSYM_BUF_INIT;
+	gsym_stat st;
+	size_t bytes = (size_t)2 << 20;
+
+	if (gsym_platform_lstat(&st, repo->index_path) == 0)
+		bytes += (size_t)st.size;
+	gsym_buf_printf(&state, "%ssymlinks/state", repo->gitdir);
+	if (gsym_platform_lstat(&st, state.ptr) == 0)
+		bytes += 3 * (size_t)st.size;
+	gsym_buf_dispose(&state);
+	gsym_error_clear();
+	gsym_platform_heap_reserve(bytes);
+}
+
+int gsym_repo_read(gsym_repo *repo)
+{
+	int error;
+
+	reserve_heap(repo);
+
+	if ((error = read_index(repo)) < 0)
 		return error;
-	if ((error = git_repository_odb(&out->odb, out->repo)) < 0)
+	if ((error = git_repository_odb(&repo->odb, repo->repo)) < 0)
 		return gsym_repo_git_error(
 			"could not open the object database");
 	return 0;

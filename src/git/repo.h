@@ -58,6 +58,12 @@ int gsym_repo_index_checksum(char out[41], const gsym_repo *repo);
 int gsym_repo_open(gsym_repo *out, bool lock);
 
 /*
+ * The rest of gsym_repo_open after gsym_repo_open_paths: read the index
+ * and open the object database.
+ */
+int gsym_repo_read(gsym_repo *repo);
+
+/*
  * libgit2's copy of the index, to change and write it, read on first use
  * (55 000 entries cost libgit2 35 ms; a run that changes nothing in the
  * index never pays it). It holds what `file` holds.

@@ -38,6 +38,12 @@ void gsym_state_put(gsym_state_file *st, const gsym_record *rec)
 	if (old) {
 		char *path = old->path;
 
+		st->gc = st->gc ||
+			(old->kind == GSYM_KIND_COPY &&
+				old->type == GSYM_TYPE_DIR &&
+				(rec->kind != GSYM_KIND_COPY ||
+					rec->type != GSYM_TYPE_DIR));
+
 		free(old->src);
 		*old = *rec;
 		old->path = path;
@@ -68,6 +74,8 @@ void gsym_state_remove(gsym_state_file *st, const char *path)
 	if (!r)
 		return;
 	at = (size_t)(r - st->v);
+	st->gc = st->gc ||
+		(r->kind == GSYM_KIND_COPY && r->type == GSYM_TYPE_DIR);
 	free(r->path);
 	free(r->src);
 	if (at + 1 < st->n)
@@ -80,15 +88,18 @@ void gsym_state_remove(gsym_state_file *st, const char *path)
 /* Paths are written with '\\', '\n' and '\t' escaped, last on the line. */
 static void put_escaped(gsym_buf *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\')
-			gsym_buf_puts(out, "\\\\");
-		else if (*s == '\n')
-			gsym_buf_puts(out, "\\n");
-		else if (*s == '\t')
-			gsym_buf_puts(out, "\\t");
-		else
-			gsym_buf_putc(out, *s);
+	for (;;) {
+		size_t plain = strcspn(s, "\\\n\t");
+
+		gsym_buf_put(out, s, plain);
+		s += plain;
+		if (!*s)
+			return;
+		gsym_buf_puts(out,
+			*s == '\\'         ? "\\\\" :
+				*s == '\n' ? "\\n" :
+					     "\\t");
+		s++;
 	}
 }
 
@@ -97,6 +108,13 @@ static char *unescape(const char *s, size_t len)
 	gsym_buf out = GSYM_BUF_INIT;
 	size_t i;
 
+	if (!memchr(s, '\\', len)) { /* the common case: nothing escaped */
+		char *copy = gsym_malloc(len + 1);
+
+		memcpy(copy, s, len);
+		copy[len] = '\0';
+		return copy;
+	}
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 1 < len) {
 			i++;
@@ -111,21 +129,54 @@ static char *unescape(const char *s, size_t len)
 	return gsym_buf_detach(&out);
 }
 
+/* `v` in decimal, at least `width` digits (zero-padded). */
+static void put_num(gsym_buf *out, unsigned long long v, int width)
+{
+	char digits[24];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v || n < width);
+	while (n > 0)
+		gsym_buf_putc(out, digits[--n]);
+}
+
+/* "<size>/<sec>.<nsec>/<ino>" */
+static void put_stat(gsym_buf *out, uint64_t size, int64_t sec, uint32_t nsec,
+	uint64_t ino)
+{
+	put_num(out, size, 1);
+	gsym_buf_putc(out, '/');
+	if (sec < 0)
+		gsym_buf_putc(out, '-');
+	put_num(out,
+		sec < 0 ? (unsigned long long)-(sec + 1) + 1 :
+			  (unsigned long long)sec,
+		1);
+	gsym_buf_putc(out, '.');
+	put_num(out, nsec, 9);
+	gsym_buf_putc(out, '/');
+	put_num(out, ino, 1);
+}
+
 static void format_record(gsym_buf *out, const gsym_record *r)
 {
-	gsym_buf_printf(out, "%s\t%s\t", gsym_kind_name(r->kind),
-		gsym_type_name(r->type));
+	gsym_buf_puts(out, gsym_kind_name(r->kind));
+	gsym_buf_putc(out, '\t');
+	gsym_buf_puts(out, gsym_type_name(r->type));
+	gsym_buf_putc(out, '\t');
 	gsym_hex(out, r->blob, GSYM_OID_RAWSZ);
 	gsym_buf_putc(out, '\t');
 	gsym_hex(out, r->hash, GSYM_OID_RAWSZ);
-	gsym_buf_printf(out, "\t%llu/%lld.%09u/%llu",
-		(unsigned long long)r->size, (long long)r->mtime_sec,
-		r->mtime_nsec, (unsigned long long)r->ino);
-	if (r->src_known)
-		gsym_buf_printf(out, ":%llu/%lld.%09u/%llu",
-			(unsigned long long)r->src_size,
-			(long long)r->src_mtime_sec, r->src_mtime_nsec,
-			(unsigned long long)r->src_ino);
+	gsym_buf_putc(out, '\t');
+	put_stat(out, r->size, r->mtime_sec, r->mtime_nsec, r->ino);
+	if (r->src_known) {
+		gsym_buf_putc(out, ':');
+		put_stat(out, r->src_size, r->src_mtime_sec, r->src_mtime_nsec,
+			r->src_ino);
+	}
 	gsym_buf_putc(out, '\t');
 	put_escaped(out, r->src ? r->src : "");
 	gsym_buf_putc(out, '\t');
@@ -133,16 +184,59 @@ static void format_record(gsym_buf *out, const gsym_record *r)
 	gsym_buf_putc(out, '\n');
 }
 
+/*
+ * A decimal number at *p, up to `end`, then the byte `sep` (none when
+ * sep is 0 and the number ends the field); false when it is not one.
+ */
+static bool parse_num(unsigned long long *out, const char **p, const char *end,
+	char sep)
+{
+	unsigned long long v = 0;
+	const char *s = *p;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return false;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		unsigned long long d = (unsigned long long)(*s - '0');
+
+		if (v > (~0ULL - d) / 10)
+			return false; /* past 2^64 - 1 */
+		v = v * 10 + d;
+	}
+	if (sep && (s >= end || *s != sep))
+		return false;
+	*out = v;
+	*p = sep ? s + 1 : s;
+	return true;
+}
+
+/* "<size>/<sec>.<nsec>/<ino>", as format_record writes it */
+static bool parse_stat(uint64_t *size, int64_t *sec, uint32_t *nsec,
+	uint64_t *ino, const char **p, const char *end)
+{
+	unsigned long long v[4];
+	bool neg;
+
+	if (!parse_num(&v[0], p, end, '/'))
+		return false;
+	if ((neg = *p < end && **p == '-'))
+		(*p)++;
+	if (!parse_num(&v[1], p, end, '.') || !parse_num(&v[2], p, end, '/') ||
+		!parse_num(&v[3], p, end, 0) || v[1] > INT64_MAX ||
+		v[2] > UINT32_MAX)
+		return false;
+	*size = v[0];
+	*sec = neg ? -(int64_t)v[1] : (int64_t)v[1];
+	*nsec = (uint32_t)v[2];
+	*ino = v[3];
+	return true;
+}
+
 /* Parse one record line; false when it is not one. */
 static bool parse_record(gsym_record *r, const char *line, size_t len)
 {
-	const char *f[7];
+	const char *f[7], *p, *end;
 	size_t flen[7], i = 0, start = 0, k;
-	unsigned long long size, ino;
-	long long sec;
-	unsigned int nsec;
-	int used = 0;
-	char stat[160];
 
 	memset(r, 0, sizeof(*r));
 	for (k = 0; k <= len && i < 7; k++) {
@@ -152,27 +246,18 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 			start = k + 1;
 		}
 	}
-	if (i != 7 || flen[2] != 40 || flen[3] != 40 || flen[6] == 0 ||
-		flen[4] >= sizeof(stat))
+	if (i != 7 || flen[2] != 40 || flen[3] != 40 || flen[6] == 0)
 		return false;
-	memcpy(stat, f[4], flen[4]);
-	stat[flen[4]] = '\0';
-	if (sscanf(stat, "%llu/%lld.%u/%llu%n", &size, &sec, &nsec, &ino,
-		    &used) != 4)
+	p = f[4];
+	end = f[4] + flen[4];
+	if (!parse_stat(&r->size, &r->mtime_sec, &r->mtime_nsec, &r->ino, &p,
+		    end))
 		return false;
-	r->size = size;
-	r->mtime_sec = sec;
-	r->mtime_nsec = nsec;
-	r->ino = ino;
 	/* the target's, when recorded (older state files have none) */
-	if (stat[used] == ':' &&
-		sscanf(stat + used + 1, "%llu/%lld.%u/%llu", &size, &sec, &nsec,
-			&ino) == 4) {
-		r->src_known = true;
-		r->src_size = size;
-		r->src_mtime_sec = sec;
-		r->src_mtime_nsec = nsec;
-		r->src_ino = ino;
+	if (p < end && *p == ':') {
+		p++;
+		r->src_known = parse_stat(&r->src_size, &r->src_mtime_sec,
+			&r->src_mtime_nsec, &r->src_ino, &p, end);
 	}
 	if (flen[0] == 4 && !memcmp(f[0], "copy", 4))
 		r->kind = GSYM_KIND_COPY;
@@ -194,6 +279,26 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 	r->src = flen[5] ? unescape(f[5], flen[5]) : NULL;
 	r->path = unescape(f[6], flen[6]);
 	return true;
+}
+
+/*
+ * Take a parsed record, its strings included: appended where the file
+ * is in order, as state files are written, else put in its place.
+ */
+static void take_record(gsym_state_file *st, gsym_record *r)
+{
+	if (st->n && strcmp(st->v[st->n - 1].path, r->path) >= 0) {
+		gsym_state_put(st, r);
+		free(r->path);
+		free(r->src);
+		return;
+	}
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->v = gsym_reallocarray(st->v, st->cap, sizeof(gsym_record));
+	}
+	st->v[st->n++] = *r;
+	st->dirty = true;
 }
 
 static void add_touched(gsym_state_file *st, char *path)
@@ -252,9 +357,7 @@ static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
 		} else if (len > 6 && !memcmp(p, "aside\t", 6)) {
 			parse_aside(st, p + 6, len - 6);
 		} else if (parse_record(&r, p, len)) {
-			gsym_state_put(st, &r);
-			free(r.path);
-			free(r.src);
+			take_record(st, &r);
 		}
 		p = nl + 1;
 	}
@@ -291,6 +394,7 @@ int gsym_state_load(gsym_state_file *out, const char *gitdir)
 		if (!jerr) {
 			parse_file(out, &content, true);
 			out->dirty = true; /* fold the journal in */
+			out->gc = true; /* and what a killed run left */
 		} else if (jerr != GSYM_ENOTFOUND) {
 			error = jerr;
 		}
@@ -560,7 +664,9 @@ int gsym_state_save(gsym_state_file *st)
 		if (gsym_platform_remove(path.ptr) == GSYM_ENOTFOUND)
 			gsym_error_clear();
 		st->dirty = false;
-		manifests_gc(st);
+		if (st->gc)
+			manifests_gc(st);
+		st->gc = false;
 	}
 	gsym_buf_dispose(&path);
 	gsym_buf_dispose(&content);

@@ -24,6 +24,8 @@ typedef struct {
 	gsym_aside *asides; /* moved aside and not yet done with */
 	size_t nasides;
 	bool dirty;
+	/* a directory copy's stat list may be left without its record */
+	bool gc;
 	char *dir; /* $GIT_DIR/symlinks/ */
 	gsym_appender *journal; /* open from the run's first line to save */
 } gsym_state_file;

@@ -4,6 +4,7 @@
 #include "pipeline/copy.h"
 #include "util/error.h"
 #include "git/record.h"
+#include "git/index_file.h"
 #include "git/repo.h"
 #include "pipeline/scan.h"
 #include "git/fsmonitor.h"
@@ -206,7 +207,7 @@ done:
  * git wrote the new file): the record stays while our unedited fallback
  * is there, for the pre-commit guard, and goes once git's file is.
  */
-static int settle_record(bool *keep, gsym_apply_ctx *actx,
+static int settle_record(bool *keep, bool *by_head, gsym_apply_ctx *actx,
 	const gsym_repo *repo, const gsym_sparse *sparse,
 	const gsym_record *rec, bool untouched)
 {
@@ -214,7 +215,8 @@ static int settle_record(bool *keep, gsym_apply_ctx *actx,
 	ptrdiff_t pos = gsym_index_file_find(f, rec->path);
 	gsym_buf below = GSYM_BUF_INIT;
 	size_t first;
-	bool hidden;
+	bool hidden, in_head;
+	int error;
 
 	if (in_conflict(f, rec->path)) {
 		*keep = true; /* until the conflict is resolved */
@@ -238,8 +240,10 @@ static int settle_record(bool *keep, gsym_apply_ctx *actx,
 			*keep = true;
 			return 0;
 		}
-		return gsym_apply_leftover(keep, actx, rec,
-			!head_has(repo, rec->path));
+		in_head = head_has(repo, rec->path);
+		error = gsym_apply_leftover(keep, actx, rec, !in_head);
+		*by_head = *by_head || (*keep && in_head);
+		return error;
 	}
 	hidden = gsym_sparse_hides(sparse, rec->path) &&
 		(pos >= 0                    ? f->v[pos].ext_flags :
@@ -284,7 +288,7 @@ static int restamp_target(gsym_repo *repo, gsym_apply_ctx *actx,
 /* Record every changed entry in the index; drop records gone stale. */
 static int record_all(gsym_repo *repo, gsym_entries *entries,
 	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
-	const gsym_run_opts *o, bool fsmn, bool *changed)
+	const gsym_run_opts *o, bool fsmn, bool *changed, bool *by_head)
 {
 	size_t i;
 	int error;
@@ -336,8 +340,9 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 		bool kept = true;
 
 		if (!gsym_entries_find(entries, state->v[i].path) &&
-			(error = settle_record(&kept, actx, repo, sparse,
-				 &state->v[i], o->worktree_untouched)) < 0)
+			(error = settle_record(&kept, by_head, actx, repo,
+				 sparse, &state->v[i], o->worktree_untouched)) <
+				0)
 			return error;
 		if (!kept)
 			gsym_state_remove(state, state->v[i].path);
@@ -507,6 +512,10 @@ typedef struct {
 	bool fsmn; /* fallbacks hidden through git's fsmonitor */
 	gsym_pathset seen; /* what the fsmonitor daemon saw change */
 	bool seen_known; /* since our last run: `seen` is all that did */
+	/* where a link that changed led: what resolved through it may not */
+	gsym_pathset through;
+	/* a record kept because HEAD has its link: the next HEAD decides */
+	bool by_head;
 	gsym_buf token; /* the daemon's token for our next run */
 	int64_t started; /* seconds: what was read after it is no older */
 	unsigned int jobs;
@@ -583,23 +592,38 @@ static bool last_run(char index[82], gsym_buf *token, const gsym_repo *repo)
 }
 
 /*
- * Did a link entry or a fallback change on disk (git wrote it, or
- * removed it)? Another
- * link may resolve through it (a link to a link, a path through a
- * directory link), which its record's target does not show: then every
- * entry takes the quick check.
+ * A link entry that changed since our last run (a new one, one whose
+ * blob is not its record's, one gone from the index) may change what
+ * another link resolves through it (a link to a link, a path through a
+ * directory link), which that link's record does not show. Note where
+ * each led: its path, and the target its record was made from. A quick
+ * check cannot see a change there: what was made from there is planned
+ * in full.
  */
-static bool links_changed(const run *r)
+static void note_through(run *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->entries.n; i++)
-		if (gsym_pathset_touches(&r->seen, r->entries.v[i].path))
-			return true;
-	for (i = 0; i < r->state.n; i++) /* and those gone from the index */
-		if (gsym_pathset_touches(&r->seen, r->state.v[i].path))
-			return true;
-	return false;
+	for (i = 0; i < r->entries.n; i++) {
+		const gsym_entry *e = &r->entries.v[i];
+		const gsym_record *rec = gsym_state_find(&r->state, e->path);
+
+		if (rec && !memcmp(rec->blob, e->id, GSYM_OID_RAWSZ))
+			continue;
+		gsym_pathset_add(&r->through, e->path);
+		if (rec && rec->src)
+			gsym_pathset_add(&r->through, rec->src);
+	}
+	for (i = 0; i < r->state.n; i++) { /* and those gone from the index */
+		const gsym_record *rec = &r->state.v[i];
+
+		if (gsym_entries_find(&r->entries, rec->path))
+			continue;
+		gsym_pathset_add(&r->through, rec->path);
+		if (rec->src)
+			gsym_pathset_add(&r->through, rec->src);
+	}
+	gsym_pathset_sort(&r->through);
 }
 
 /*
@@ -628,7 +652,7 @@ static void ask_daemon(run *r)
 			gsym_pathset_add(&r->seen, token.ptr);
 		}
 		gsym_pathset_sort(&r->seen);
-		r->seen_known = !links_changed(r);
+		r->seen_known = true;
 		break;
 	case 0: break; /* a new daemon: this run looks, the next need not */
 	default: gsym_buf_clear(&r->token);
@@ -713,10 +737,30 @@ static bool settled(const run *r)
  * itself (an edit meanwhile) keeps the token from its start, so the next
  * run looks at that again.
  */
-static void keep_token(const run *r)
+/* Write "<index> <HEAD or dashes> <token>" for the next run. */
+static void save_token(const gsym_repo *repo, const char index[82],
+	const char *token)
 {
 	gsym_buf file = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT,
-		 text = GSYM_BUF_INIT, after = GSYM_BUF_INIT,
+		 text = GSYM_BUF_INIT;
+
+	token_file(&file, repo);
+	gsym_buf_printf(&text, "%s %s", index, token);
+	gsym_buf_printf(&tmp, "%s.%ld.tmp", file.ptr, gsym_platform_pid());
+	gsym_platform_remove(tmp.ptr);
+	if (mkdirs_for(file.ptr) < 0 ||
+		gsym_platform_write_new(tmp.ptr, text.ptr, text.size) < 0 ||
+		gsym_platform_rename(tmp.ptr, file.ptr) < 0)
+		gsym_platform_remove(tmp.ptr);
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&tmp);
+	gsym_buf_dispose(&text);
+}
+
+static void keep_token(const run *r)
+{
+	gsym_buf file = GSYM_BUF_INIT, after = GSYM_BUF_INIT,
 		 changed = GSYM_BUF_INIT;
 	char index[82];
 	const char *p, *end, *token = r->token.ptr;
@@ -726,8 +770,7 @@ static void keep_token(const run *r)
 	if (!r->entries.n && !r->state.n) {
 		/* no links at all: only an index change can bring one */
 		token = NO_LINKS;
-		if (index_and_head(index, &r->repo) < 0 ||
-			mkdirs_for(file.ptr) < 0)
+		if (index_and_head(index, &r->repo) < 0)
 			goto done;
 		goto write;
 	}
@@ -742,26 +785,53 @@ static void keep_token(const run *r)
 	if (p >= end)
 		token = after.ptr; /* all of it ours */
 write:
-	gsym_buf_printf(&text, "%s %s", index, token);
-	gsym_buf_printf(&tmp, "%s.%ld.tmp", file.ptr, gsym_platform_pid());
-	gsym_platform_remove(tmp.ptr);
-	if (gsym_platform_write_new(tmp.ptr, text.ptr, text.size) < 0 ||
-		gsym_platform_rename(tmp.ptr, file.ptr) < 0)
-		gsym_platform_remove(tmp.ptr);
+	if (!r->by_head) /* what this run left does not depend on HEAD */
+		memset(index + 41, '-', 40);
+	save_token(&r->repo, index, token);
 done:
 	gsym_error_clear();
 	gsym_buf_dispose(&file);
-	gsym_buf_dispose(&tmp);
-	gsym_buf_dispose(&text);
 	gsym_buf_dispose(&after);
 	gsym_buf_dispose(&changed);
 }
 
 /*
+ * No link entry and no submodule in an index our last run did not see,
+ * where that run found none either: walked without taking the entries
+ * in, and noted for the next hook.
+ */
+static bool still_no_links(const gsym_repo *repo, char now[82])
+{
+	static const char *const ours[] = { "state", "journal" };
+	gsym_buf path = GSYM_BUF_INIT;
+	gsym_stat st;
+	size_t i, links;
+	bool none = true;
+
+	/* and no fallback recorded since (a run that failed half way) */
+	for (i = 0; none && i < GSYM_ARRAY_SIZE(ours); i++) {
+		gsym_buf_printf(&path, "%ssymlinks/%s", repo->gitdir, ours[i]);
+		none = gsym_platform_lstat(&st, path.ptr) == GSYM_ENOTFOUND;
+		gsym_buf_clear(&path);
+	}
+	gsym_buf_dispose(&path);
+	if (!none ||
+		gsym_index_file_count_links(&links, repo->index_path) < 0 ||
+		links)
+		return false;
+	memset(now + 41, '-', 40);
+	save_token(repo, now, NO_LINKS);
+	return true;
+}
+
+/*
  * A hook with nothing to do: the index is the one our last run left and
- * the daemon saw nothing change since (a second hook of one git command
- * that did not move HEAD, or any hook after a command that wrote nothing
- * of ours). No index read at all.
+ * the daemon saw nothing change since (the second hook of one git
+ * command, or any hook after a command that wrote nothing of ours). No
+ * index read at all. HEAD counts only where the last run kept a
+ * fallback because HEAD still had its link (a checkout's
+ * post-index-change runs before git moves HEAD, its post-checkout
+ * after): else what a run does follows from the index and the tree.
  */
 static bool nothing_since(const gsym_run_opts *o)
 {
@@ -774,12 +844,16 @@ static bool nothing_since(const gsym_run_opts *o)
 	if (!o->hook || o->npathspec || o->mode != GSYM_MODE_RESTORE ||
 		o->dry_run)
 		return false;
-	if (gsym_repo_open_paths(&repo) == 0 && last_run(last, &token, &repo) &&
-		index_and_head(now, &repo) == 0 && !strcmp(last, now))
-		same = !strcmp(token.ptr, NO_LINKS) ||
-			(gsym_fsmonitor_ask(&next, &changed, repo.workdir,
-				 token.ptr) == 1 &&
-				!changed.size);
+	if (gsym_repo_open_paths(&repo) < 0 || !last_run(last, &token, &repo) ||
+		index_and_head(now, &repo) < 0)
+		same = false;
+	else if (!strcmp(token.ptr, NO_LINKS))
+		same = !strncmp(last, now, 40) || still_no_links(&repo, now);
+	else if (!strncmp(last, now, 40) &&
+		(last[41] == '-' || !strcmp(last + 41, now + 41)))
+		same = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
+			       token.ptr) == 1 &&
+			!changed.size;
 	gsym_error_clear();
 	gsym_repo_close(&repo);
 	gsym_buf_dispose(&token);
@@ -925,6 +999,8 @@ static int prepare(run *r)
 		r->quick = false;
 	gsym_error_clear();
 
+	if (r->quick)
+		note_through(r);
 	if (r->quick && r->fsmn && r->writes)
 		ask_daemon(r);
 
@@ -1105,6 +1181,8 @@ static int plan_and_apply(run *r)
 			e->flags |= GSYM_ENTRY_HIDDEN;
 		}
 		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
+			!(rec && rec->src &&
+				gsym_pathset_touches(&r->through, rec->src)) &&
 			(unseen(r, e, rec) ||
 				gsym_plan_quick(e, &r->view, rec,
 					rec &&
@@ -1249,7 +1327,8 @@ static int record(run *r)
 	}
 
 	if ((error = record_all(&r->repo, &r->entries, &r->state, &r->actx,
-		     &r->sparse, r->o, r->fsmn, &index_changed)) < 0 ||
+		     &r->sparse, r->o, r->fsmn, &index_changed, &r->by_head)) <
+			0 ||
 		(error = gsym_sparse_unhide(&r->sparse, &r->repo,
 			 &index_changed)) < 0 ||
 		(index_changed &&
@@ -1301,6 +1380,7 @@ static void run_dispose(run *r)
 	git_config_free(r->cfg);
 	gsym_pathset_dispose(&r->changed);
 	gsym_pathset_dispose(&r->seen);
+	gsym_pathset_dispose(&r->through);
 	gsym_buf_dispose(&r->token);
 	gsym_view_repo_dispose(&r->rv);
 	gsym_state_dispose(&r->state);

@@ -119,6 +119,21 @@ int gsym_platform_append(gsym_appender *a, const char *data, size_t len);
 /* Close the file (NULL is fine). */
 void gsym_platform_append_close(gsym_appender *a);
 
+typedef struct gsym_reader gsym_reader;
+
+/*
+ * Open the regular file `path` to read it piece by piece into one
+ * buffer (a large index walked through a window: fresh memory for all
+ * of it would cost more than reading it).
+ */
+int gsym_platform_reader_open(gsym_reader **out, const char *path);
+
+/* Read up to `len` bytes; returns how many (0 at the end) or an error. */
+ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len);
+
+/* Close the file (NULL is fine). */
+void gsym_platform_reader_close(gsym_reader *r);
+
 /* Read the whole regular file `path` into `out`, at most `max` bytes. */
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max);
 
@@ -195,6 +210,14 @@ int gsym_platform_setenv(const char *name, const char *value);
 
 /* Processors this process may run on, at least 1. */
 unsigned int gsym_platform_cpus(void);
+
+/*
+ * Make the next `bytes` of allocations cheap to touch: a short run (a
+ * hook) that reads the index and the state spends more on faulting in
+ * fresh memory page by page than on the reading. Where the system can,
+ * the heap is grown and faulted in with one call; elsewhere nothing.
+ */
+void gsym_platform_heap_reserve(size_t bytes);
 
 /* Yes, no, or cannot tell (not asked on this platform, or refused). */
 typedef enum {

@@ -103,27 +103,41 @@ void gsym_hex(gsym_buf *out, const unsigned char *raw, size_t len)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* Each hex digit's value plus one; 0 for a byte that is none. */
+static const signed char hex_digits[256] = { ['0'] = 1,
+	['1'] = 2,
+	['2'] = 3,
+	['3'] = 4,
+	['4'] = 5,
+	['5'] = 6,
+	['6'] = 7,
+	['7'] = 8,
+	['8'] = 9,
+	['9'] = 10,
+	['a'] = 11,
+	['b'] = 12,
+	['c'] = 13,
+	['d'] = 14,
+	['e'] = 15,
+	['f'] = 16,
+	['A'] = 11,
+	['B'] = 12,
+	['C'] = 13,
+	['D'] = 14,
+	['E'] = 15,
+	['F'] = 16 };
 
 int gsym_unhex(unsigned char *out, const char *hex, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		int hi = hexval(hex[2 * i]), lo;
+		/* stored plus one: 0 marks a byte that is no digit */
+		int hi = hex_digits[(unsigned char)hex[2 * i]], lo;
 
-		if (hi < 0 || (lo = hexval(hex[2 * i + 1])) < 0)
+		if (!hi || !(lo = hex_digits[(unsigned char)hex[2 * i + 1]]))
 			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
+		out[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
 	}
 	return 0;
 }

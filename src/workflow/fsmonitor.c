@@ -398,18 +398,14 @@ int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
 	gsym_repo repo;
 	gsym_state_file state;
 	query q;
+	gsym_stat st;
 	size_t i, n;
 	int error, asked = GSYM_EUNSUPPORTED;
 
 	if (strcmp(version, "2"))
 		return 1; /* git asks again in version 1, then looks itself */
 	git_libgit2_init();
-	if ((error = gsym_repo_open(&repo, false)) < 0) {
-		git_libgit2_shutdown();
-		return error;
-	}
-	if ((error = gsym_state_load(&state, repo.gitdir)) < 0) {
-		gsym_repo_close(&repo);
+	if ((error = gsym_repo_open_paths(&repo)) < 0) {
 		git_libgit2_shutdown();
 		return error;
 	}
@@ -417,6 +413,27 @@ int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
 	q.repo = &repo;
 	q.state = &state;
 	read_settings(&q);
+	/*
+	 * the daemon first: when it saw nothing, the answer is its token
+	 * alone, without reading the index or the state
+	 */
+	if (q.daemon && gsym_platform_lstat(&st, repo.index_path) == 0)
+		asked = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
+			token ? token : "");
+	gsym_error_clear();
+	if (asked == 1 && !changed.size) {
+		fputs(next.ptr, out);
+		fputc('\0', out);
+		goto done;
+	}
+	if ((error = gsym_repo_read(&repo)) < 0 ||
+		(error = gsym_state_load(&state, repo.gitdir)) < 0) {
+		gsym_buf_dispose(&next);
+		gsym_buf_dispose(&changed);
+		gsym_repo_close(&repo);
+		git_libgit2_shutdown();
+		return error;
+	}
 	n = repo.file.n;
 	q.named = gsym_calloc(n ? n : 1, 1);
 	/* a killed run's paths are not provably anything */
@@ -429,10 +446,6 @@ int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
 	if (q.hardlinked.n > 1)
 		qsort(q.hardlinked.v, q.hardlinked.n, sizeof(char *), cmp_str);
 
-	if (q.daemon && repo.file.data)
-		asked = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
-			token ? token : "");
-	gsym_error_clear();
 	if (asked >= 0)
 		fputs(next.ptr, out);
 	else
@@ -454,10 +467,11 @@ int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
 
 	free(q.named);
 	free(q.verdict);
-	gsym_buf_dispose(&next);
-	gsym_buf_dispose(&changed);
 	gsym_pathset_dispose(&q.hardlinked);
 	gsym_state_dispose(&state);
+done:
+	gsym_buf_dispose(&next);
+	gsym_buf_dispose(&changed);
 	gsym_repo_close(&repo);
 	git_libgit2_shutdown();
 	return fflush(out) == 0 ? 0 :

@@ -340,6 +340,43 @@ int gsym_platform_append(gsym_appender *a, const char *data, size_t len)
 	return 0;
 }
 
+struct gsym_reader {
+	gsym_buf content;
+	size_t at;
+};
+
+int gsym_platform_reader_open(gsym_reader **out, const char *path)
+{
+	gsym_buf content = GSYM_BUF_INIT;
+	int error = gsym_platform_read_file(&content, path, (size_t)-1);
+
+	*out = NULL;
+	if (error < 0)
+		return error;
+	*out = gsym_calloc(1, sizeof(**out));
+	(*out)->content = content;
+	return 0;
+}
+
+ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len)
+{
+	size_t left = r->content.size - r->at;
+
+	if (len > left)
+		len = left;
+	memcpy(buf, r->content.ptr + r->at, len);
+	r->at += len;
+	return (ptrdiff_t)len;
+}
+
+void gsym_platform_reader_close(gsym_reader *r)
+{
+	if (!r)
+		return;
+	gsym_buf_dispose(&r->content);
+	free(r);
+}
+
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 {
 	node *n = find(path);
@@ -518,6 +555,11 @@ int gsym_platform_make_executable(const char *path)
 unsigned int gsym_platform_cpus(void)
 {
 	return 1;
+}
+
+void gsym_platform_heap_reserve(size_t bytes)
+{
+	(void)bytes;
 }
 
 /* No threads here: the caller does all the work itself. */

@@ -10,6 +10,9 @@
 #include "git/index_file.h"
 #include "pipeline/validate.h"
 #include "index_builder.h"
+#include "tmpdir.h"
+
+#include <stdio.h>
 
 static void three_entries(index_builder *w, unsigned int version)
 {
@@ -180,6 +183,88 @@ static void test_index__refused_paths(void **state)
 }
 
 /* Windows' own rules are not in the cheap filter: every path is checked. */
+static void write_bytes(const char *path, const unsigned char *b, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(b, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/*
+ * A version 2 index of `count` entries, every seventh a link, larger
+ * than the window the count walks it through; returns its size.
+ */
+static size_t big_index(unsigned char *b, uint32_t count)
+{
+	size_t n = 12;
+	uint32_t i;
+
+	memcpy(b, "DIRC", 4);
+	put32(b + 4, 2);
+	put32(b + 8, count);
+	for (i = 0; i < count; i++) {
+		char name[32];
+		size_t len = (size_t)snprintf(name, sizeof(name), "d/%07u",
+			(unsigned int)i);
+
+		memset(b + n, 0, 62);
+		put32(b + n + 24, i % 7 ? 0100644 : 0120000);
+		b[n + 60] = 0;
+		b[n + 61] = (unsigned char)len;
+		memcpy(b + n + 62, name, len);
+		n += (62 + len + 8) / 8 * 8; /* NUL-padded */
+	}
+	memset(b + n, 0, 20); /* the checksum, unchecked */
+	return n + 20;
+}
+
+static void test_index__count_links(void **state)
+{
+	static unsigned char big[20000 * 80 + 64];
+	gsym_buf dir = GSYM_BUF_INIT, path = GSYM_BUF_INIT;
+	unsigned int v;
+	size_t links, n;
+
+	(void)state;
+	tmpdir_make(&dir, "count");
+	gsym_buf_printf(&path, "%s/index", dir.ptr);
+	for (v = 2; v <= 4; v++) {
+		index_builder w;
+
+		three_entries(&w, v); /* a link, a submodule, a link */
+		write_bytes(path.ptr, w.b, w.n);
+		assert_int_equal(gsym_index_file_count_links(&links, path.ptr),
+			0);
+		assert_int_equal(links, 3);
+		/* cut short: not walked, the caller reads it in full */
+		write_bytes(path.ptr, w.b, w.n / 2);
+		assert_int_equal(gsym_index_file_count_links(&links, path.ptr),
+			GSYM_EUNSUPPORTED);
+	}
+	memset(big, 0, sizeof(big));
+	n = big_index(big, 20000);
+	assert_true(n > 1024 * 1024); /* several windows */
+	write_bytes(path.ptr, big, n);
+	assert_int_equal(gsym_index_file_count_links(&links, path.ptr), 0);
+	assert_int_equal(links, (20000 + 6) / 7);
+	assert_int_equal(gsym_index_file_count_links(&links, "/nonexistent/x"),
+		GSYM_ENOTFOUND);
+	tmpdir_remove(dir.ptr);
+	gsym_buf_dispose(&dir);
+	gsym_buf_dispose(&path);
+	gsym_error_clear();
+}
+
 static void test_index__windows_rules_not_filtered(void **state)
 {
 	index_builder w;
@@ -203,6 +288,7 @@ int main(void)
 		UNIT_TEST(test_index__handed_to_libgit2),
 		UNIT_TEST(test_index__refused_paths),
 		UNIT_TEST(test_index__windows_rules_not_filtered),
+		UNIT_TEST(test_index__count_links),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

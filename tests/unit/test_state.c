@@ -9,6 +9,8 @@
 #include "git/state.h"
 #include "platform/platform.h"
 #include "tmpdir.h"
+#include "util/sha1.h"
+#include "util/util.h"
 
 #define HEADER "# git-symlinks state 1\n"
 #define HEX_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -350,6 +352,77 @@ static void test_state__pattern_line(void **state)
 		gsym_buf_cstr(&text));
 }
 
+/* Write a directory copy's stat list by hand: copies/<sha1 of path>. */
+static const char *manifest(const char *of)
+{
+	gsym_buf name = GSYM_BUF_INIT;
+	unsigned char id[20];
+	gsym_sha1 c;
+	const char *p;
+
+	gsym_sha1_init(&c);
+	gsym_sha1_update(&c, of, strlen(of));
+	gsym_sha1_final(id, &c);
+	gsym_buf_puts(&name, "copies/");
+	gsym_hex(&name, id, sizeof(id));
+	p = file(name.ptr);
+	gsym_buf_dispose(&name);
+	return p;
+}
+
+static bool present(const char *p)
+{
+	gsym_stat s;
+
+	return gsym_platform_lstat(&s, p) == 0;
+}
+
+/*
+ * Stat lists whose record is gone are removed: when a directory copy's
+ * record goes, and after a killed run; a save that dropped none does
+ * not look.
+ */
+static void test_state__stat_lists_follow_records(void **state)
+{
+	gsym_record d = record("d", GSYM_KIND_COPY, GSYM_TYPE_DIR, 1);
+	gsym_record f = record("f", GSYM_KIND_COPY, GSYM_TYPE_FILE, 2);
+	gsym_buf kept = GSYM_BUF_INIT, orphan = GSYM_BUF_INIT;
+	int error;
+
+	(void)state;
+	load(&st);
+	gsym_state_put(&st, &d);
+	assert_int_equal(0, gsym_state_save(&st));
+	gsym_platform_remove(file("copies"));
+	error = gsym_platform_mkdir(file("copies"));
+	assert_true(error == 0 || error == GSYM_EEXISTS);
+	gsym_buf_sets(&kept, manifest("d"));
+	tmpdir_write(kept.ptr, "list");
+	gsym_buf_sets(&orphan, manifest("gone"));
+	tmpdir_write(orphan.ptr, "list");
+
+	gsym_state_put(&st, &f); /* nothing dropped: nothing looked at */
+	assert_int_equal(0, gsym_state_save(&st));
+	assert_true(present(orphan.ptr));
+
+	gsym_state_remove(&st, "d");
+	assert_int_equal(0, gsym_state_save(&st));
+	assert_false(present(kept.ptr));
+	assert_false(present(orphan.ptr));
+
+	/* a journal left by a killed run: its stat list may be orphaned */
+	error = gsym_platform_mkdir(file("copies"));
+	assert_true(error == 0 || error == GSYM_EEXISTS);
+	tmpdir_write(orphan.ptr, "list");
+	write_file("journal", "touch\tx\n");
+	gsym_state_dispose(&st);
+	load(&st);
+	assert_int_equal(0, gsym_state_save(&st));
+	assert_false(present(orphan.ptr));
+	gsym_buf_dispose(&kept);
+	gsym_buf_dispose(&orphan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +437,7 @@ int main(void)
 		T(test_state__torn_journal_line),
 		T(test_state__asides),
 		T(test_state__pattern_line),
+		T(test_state__stat_lists_follow_records),
 #undef T
 	};
 

@@ -313,6 +313,42 @@ void gsym_platform_append_close(gsym_appender *a)
 	free(a);
 }
 
+struct gsym_reader {
+	int fd;
+	char *path;
+};
+
+int gsym_platform_reader_open(gsym_reader **out, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	*out = NULL;
+	if (fd < 0)
+		return translate(errno, "open", path);
+	*out = gsym_malloc(sizeof(**out));
+	(*out)->fd = fd;
+	(*out)->path = gsym_strdup(path);
+	return 0;
+}
+
+ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len)
+{
+	ssize_t n;
+
+	while ((n = read(r->fd, buf, len)) < 0 && errno == EINTR)
+		;
+	return n < 0 ? translate(errno, "read", r->path) : (ptrdiff_t)n;
+}
+
+void gsym_platform_reader_close(gsym_reader *r)
+{
+	if (!r)
+		return;
+	close(r->fd);
+	free(r->path);
+	free(r);
+}
+
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 {
 	struct stat st;
@@ -541,6 +577,52 @@ unsigned int gsym_platform_cpus(void)
 
 	return n > 0 ? (unsigned int)n : 1;
 }
+
+#if defined(__linux__) && defined(__GLIBC__)
+#include <malloc.h>
+#include <stdint.h>
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+/* The heap's own growth step: past it, glibc maps big blocks alone. */
+#define HEAP_BLOCK_MAX ((size_t)32 << 20)
+
+void gsym_platform_heap_reserve(size_t bytes)
+{
+	static bool done;
+	char *start, *end, *volatile p;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), from, to;
+
+	if (done || bytes < ((size_t)1 << 20))
+		return;
+	done = true;
+	if (bytes > (size_t)256 << 20)
+		bytes = (size_t)256 << 20;
+	/*
+	 * Keep big blocks (the index's entries, the state) on the heap
+	 * and the heap grown once it is: then grow it by `bytes`, and fault
+	 * that in with one call (a page fault each costs ten times more in
+	 * a virtual machine)
+	 */
+	mallopt(M_MMAP_THRESHOLD, (int)HEAP_BLOCK_MAX);
+	mallopt(M_TRIM_THRESHOLD, (int)(HEAP_BLOCK_MAX * 8));
+	start = sbrk(0);
+	if ((p = malloc(bytes)) == NULL)
+		return;
+	p[0] = 0;
+	free(p);
+	end = sbrk(0);
+	from = ((uintptr_t)start + page - 1) & ~(page - 1);
+	to = (uintptr_t)end & ~(page - 1);
+	if (start != (char *)-1 && to > from)
+		(void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+}
+#else
+void gsym_platform_heap_reserve(size_t bytes)
+{
+	(void)bytes;
+}
+#endif
 
 struct gsym_thread {
 	pthread_t id;

@@ -384,6 +384,24 @@ int gsym_platform_write_slices(const char *path, const gsym_slice *v, size_t n)
 	return write_file(path, v, n, CREATE_NEW, GENERIC_WRITE);
 }
 
+/*
+ * Open `path` itself (never through a link), shared with every other
+ * use: the state's save removes the journal while it is open.
+ */
+static int open_shared(HANDLE *out, const char *path, DWORD access,
+	DWORD disposition, DWORD flags)
+{
+	wchar_t *w = wide(path);
+
+	if (!w)
+		return GSYM_ERROR;
+	*out = CreateFileW(w, access,
+		FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+		disposition, flags | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	free(w);
+	return *out == INVALID_HANDLE_VALUE ? fail("open", path) : 0;
+}
+
 struct gsym_appender {
 	HANDLE h;
 	char *path;
@@ -391,20 +409,13 @@ struct gsym_appender {
 
 int gsym_platform_append_open(gsym_appender **out, const char *path)
 {
-	wchar_t *w = wide(path);
 	HANDLE h;
+	int error;
 
 	*out = NULL;
-	if (!w)
-		return GSYM_ERROR;
-	/* shared for deleting: the state's save removes the journal */
-	h = CreateFileW(w, FILE_APPEND_DATA,
-		FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-		OPEN_ALWAYS,
-		FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-	free(w);
-	if (h == INVALID_HANDLE_VALUE)
-		return fail("open", path);
+	if ((error = open_shared(&h, path, FILE_APPEND_DATA, OPEN_ALWAYS,
+		     FILE_ATTRIBUTE_NORMAL)) < 0)
+		return error;
 	*out = gsym_malloc(sizeof(**out));
 	(*out)->h = h;
 	(*out)->path = gsym_strdup(path);
@@ -423,6 +434,45 @@ void gsym_platform_append_close(gsym_appender *a)
 	CloseHandle(a->h);
 	free(a->path);
 	free(a);
+}
+
+struct gsym_reader {
+	HANDLE h;
+	char *path;
+};
+
+int gsym_platform_reader_open(gsym_reader **out, const char *path)
+{
+	HANDLE h;
+	int error;
+
+	*out = NULL;
+	if ((error = open_shared(&h, path, GENERIC_READ, OPEN_EXISTING,
+		     FILE_FLAG_SEQUENTIAL_SCAN)) < 0)
+		return error;
+	*out = gsym_malloc(sizeof(**out));
+	(*out)->h = h;
+	(*out)->path = gsym_strdup(path);
+	return 0;
+}
+
+ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len)
+{
+	DWORD n;
+
+	if (!ReadFile(r->h, buf, len > 0x40000000 ? 0x40000000 : (DWORD)len, &n,
+		    NULL))
+		return fail("read", r->path);
+	return (ptrdiff_t)n;
+}
+
+void gsym_platform_reader_close(gsym_reader *r)
+{
+	if (!r)
+		return;
+	CloseHandle(r->h);
+	free(r->path);
+	free(r);
 }
 
 int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
@@ -727,6 +777,11 @@ unsigned int gsym_platform_cpus(void)
 
 	GetSystemInfo(&info);
 	return info.dwNumberOfProcessors ? info.dwNumberOfProcessors : 1;
+}
+
+void gsym_platform_heap_reserve(size_t bytes)
+{
+	(void)bytes; /* not measured on Windows: nothing done */
 }
 
 struct gsym_thread {
