@@ -9,7 +9,7 @@
 #include "git/repo.h"
 
 /* A sorted set of repository-relative paths. */
-typedef struct {
+typedef struct gsym_pathset {
 	char **v;
 	size_t n, cap;
 } gsym_pathset;

@@ -1,7 +1,9 @@
 #include "git/index_file.h"
+#include "git/changes.h"
 #include "git/fsmonitor.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/sha1.h"
 #include "util/util.h"
 #include "pipeline/validate.h"
 #include "platform/platform.h"
@@ -213,57 +215,27 @@ int gsym_index_file_read(gsym_index_file *out, const char *path)
 	return gsym_index_file_parse(out);
 }
 
-/*
- * The entries' walk alone, for counting: where the entry at `p` ends
- * (NULL when the file is cut short). `prev_len`: version 4's previous
- * path length, kept up to date.
- */
-static const unsigned char *entry_end(const unsigned char *p,
-	const unsigned char *end, uint32_t version, size_t *prev_len)
-{
-	const unsigned char *start = p, *nul;
-	uint16_t flags;
-	size_t len, strip = 0;
-
-	if (end - p < ENTRY_FIXED + 2)
-		return NULL;
-	flags = (uint16_t)(p[60] << 8 | p[61]);
-	p += ENTRY_FIXED + ((flags & 0x4000) ? 2 : 0);
-	if (version == 4 && ((strip = varint(&p, end)) > *prev_len))
-		return NULL;
-	len = flags & 0xfffu;
-	if (len < 0xfff && version < 4 && (size_t)(end - p) > len &&
-		p[len] == '\0')
-		nul = p + len;
-	else if (p >= end || !(nul = memchr(p, '\0', (size_t)(end - p))))
-		return NULL;
-	if (version == 4) {
-		*prev_len = *prev_len - strip + (size_t)(nul - p);
-		return nul + 1;
-	}
-	len = ((size_t)(nul - start) + 8) / 8 * 8; /* NUL-padded to 8 */
-	return len <= (size_t)(end - start) ? start + len : NULL;
-}
-
-/* The window a count walks the file through. */
-#define COUNT_WINDOW ((size_t)256 << 10)
+/* The window a walk reads the file through. */
+#define WALK_WINDOW ((size_t)256 << 10)
 
 typedef struct {
 	gsym_reader *r;
 	unsigned char *buf;
 	size_t pos, have;
 	bool eof;
-} window;
+	uint32_t version;
+	gsym_buf name; /* version 4: the last path, rebuilt */
+} walker;
 
 /* Keep what is not walked yet, and read more after it. */
-static int refill(window *w)
+static int refill(walker *w)
 {
 	memmove(w->buf, w->buf + w->pos, w->have - w->pos);
 	w->have -= w->pos;
 	w->pos = 0;
-	while (!w->eof && w->have < COUNT_WINDOW) {
+	while (!w->eof && w->have < WALK_WINDOW) {
 		ptrdiff_t n = gsym_platform_reader_read(w->r, w->buf + w->have,
-			COUNT_WINDOW - w->have);
+			WALK_WINDOW - w->have);
 
 		if (n < 0)
 			return (int)n;
@@ -273,57 +245,212 @@ static int refill(window *w)
 	return 0;
 }
 
-static int count_entries(size_t *links, window *w)
+/* One entry met by the walk, in the window until the next is read. */
+typedef struct {
+	const unsigned char *raw; /* the fixed part, then the flags */
+	size_t raw_len; /* through the extended flags */
+	const char *path;
+	size_t path_len;
+} walked;
+
+/*
+ * The entry at the window's position, within the window's bytes: 1 and
+ * the position moved past it; 0 when the window cuts it; or
+ * GSYM_EUNSUPPORTED.
+ */
+static int entry_at(walked *out, walker *w)
 {
-	uint32_t version, count, i;
-	size_t prev_len = 0;
+	const unsigned char *start = w->buf + w->pos, *p = start, *nul;
+	const unsigned char *end = w->buf + w->have;
+	uint16_t flags;
+	size_t len, strip = 0;
+
+	if (end - p < ENTRY_FIXED + 2)
+		return 0;
+	flags = (uint16_t)(p[60] << 8 | p[61]);
+	p += ENTRY_FIXED;
+	if (flags & 0x4000) {
+		if (w->version < 3)
+			return GSYM_EUNSUPPORTED;
+		p += 2;
+	}
+	out->raw = start;
+	out->raw_len = (size_t)(p - start);
+	if (w->version == 4) {
+		const unsigned char *q = p;
+
+		strip = varint(&q, end);
+		if (strip == (size_t)-1)
+			return q >= end ? 0 : GSYM_EUNSUPPORTED;
+		if (strip > w->name.size)
+			return GSYM_EUNSUPPORTED;
+		p = q;
+	}
+	len = flags & 0xfffu;
+	if (len < 0xfff && w->version < 4 && (size_t)(end - p) > len &&
+		p[len] == '\0')
+		nul = p + len;
+	else if (p >= end || !(nul = memchr(p, '\0', (size_t)(end - p))))
+		return 0;
+	if (w->version == 4) {
+		gsym_buf_truncate(&w->name, w->name.size - strip);
+		gsym_buf_put(&w->name, (const char *)p, (size_t)(nul - p));
+		out->path = w->name.ptr;
+		out->path_len = w->name.size;
+		w->pos = (size_t)(nul + 1 - w->buf);
+		return 1;
+	}
+	len = ((size_t)(nul - start) + 8) / 8 * 8; /* NUL-padded to 8 */
+	if (len > (size_t)(end - start))
+		return 0;
+	out->path = (const char *)p;
+	out->path_len = (size_t)(nul - p);
+	w->pos = (size_t)(start + len - w->buf);
+	return 1;
+}
+
+/* The next entry, reading on where the window cuts it. */
+static int next_entry(walked *out, walker *w)
+{
+	int got = entry_at(out, w);
+
+	if (got == 0 && !w->eof) { /* entry_at took nothing: read on */
+		int error;
+
+		if ((error = refill(w)) < 0)
+			return error;
+		got = entry_at(out, w);
+	}
+	return got == 1 ? 0 : GSYM_EUNSUPPORTED;
+}
+
+/*
+ * After the entries: the fsmonitor extension's bitmap, when there is
+ * one (the rest skipped through the window).
+ */
+static int find_fsmn(gsym_buf *out, walker *w)
+{
+	for (;;) {
+		uint32_t size;
+		bool fsmn;
+
+		if (w->have - w->pos < 8 + HASH_SIZE && !w->eof &&
+			refill(w) < 0)
+			return GSYM_ERROR;
+		if (w->have - w->pos < 8 + HASH_SIZE)
+			return 0; /* the checksum: no more extensions */
+		fsmn = !memcmp(w->buf + w->pos, "FSMN", 4);
+		size = be32(w->buf + w->pos + 4);
+		w->pos += 8;
+		while (size > 0) {
+			size_t n;
+
+			if (w->pos == w->have &&
+				(w->eof || refill(w) < 0 || w->pos == w->have))
+				return GSYM_EUNSUPPORTED;
+			n = w->have - w->pos < size ? w->have - w->pos : size;
+			if (fsmn)
+				gsym_buf_put(out, (const char *)w->buf + w->pos,
+					n);
+			w->pos += n;
+			size -= (uint32_t)n;
+		}
+		if (fsmn)
+			return 0;
+	}
+}
+
+static int walk_entries(gsym_index_links *out, walker *w, gsym_pathset *paths)
+{
+	gsym_buf fsmn_data = GSYM_BUF_INIT;
+	size_t *at = NULL, nat = 0;
+	gsym_sha1 c;
+	gsym_fsmn m;
+	uint32_t count, i;
 	int error;
 
 	if ((error = refill(w)) < 0)
 		return error;
 	if (w->have < 12 + HASH_SIZE || memcmp(w->buf, "DIRC", 4))
 		return GSYM_EUNSUPPORTED;
-	version = be32(w->buf + 4);
+	w->version = be32(w->buf + 4);
 	count = be32(w->buf + 8);
-	if (version < 2 || version > 4)
+	if (w->version < 2 || w->version > 4)
 		return GSYM_EUNSUPPORTED;
+	gsym_sha1_init(&c);
 	for (w->pos = 12, i = 0; i < count; i++) {
-		const unsigned char *p = w->buf + w->pos, *next;
+		walked e;
 		uint32_t mode;
 
-		next = entry_end(p, w->buf + w->have, version, &prev_len);
-		if (!next && !w->eof) { /* cut by the window: read on */
-			if ((error = refill(w)) < 0)
-				return error;
-			p = w->buf;
-			next = entry_end(p, w->buf + w->have, version,
-				&prev_len);
+		if ((error = next_entry(&e, w)) < 0)
+			goto done;
+		mode = be32(e.raw + 24) & 0170000;
+		if (mode != 0120000 && mode != 0160000)
+			continue;
+		out->links++;
+		gsym_sha1_update(&c, e.raw, e.raw_len);
+		gsym_sha1_update(&c, e.path, e.path_len);
+		gsym_sha1_update(&c, "", 1);
+		if (paths) {
+			gsym_buf one = GSYM_BUF_INIT;
+
+			gsym_buf_put(&one, e.path, e.path_len);
+			gsym_pathset_add(paths, one.ptr);
+			gsym_buf_dispose(&one);
 		}
-		if (!next)
-			return GSYM_EUNSUPPORTED;
-		mode = be32(p + 24) & 0170000;
-		*links += mode == 0120000 || mode == 0160000;
-		w->pos = (size_t)(next - w->buf);
+		at = gsym_reallocarray(at, nat + 1, sizeof(*at));
+		at[nat++] = i;
 	}
-	return 0;
+	/* git's fsmonitor marks of those entries, as they are now */
+	if ((error = find_fsmn(&fsmn_data, w)) < 0)
+		goto done;
+	if (fsmn_data.size &&
+		gsym_fsmn_parse(&m, (const unsigned char *)fsmn_data.ptr,
+			fsmn_data.size, count) == 0) {
+		for (i = 0; i < nat; i++) {
+			unsigned char dirty = gsym_fsmn_dirty(&m, at[i]);
+
+			gsym_sha1_update(&c, &dirty, 1);
+		}
+		gsym_fsmn_dispose(&m);
+	}
+	gsym_error_clear();
+	gsym_sha1_final(out->digest, &c);
+done:
+	free(at);
+	gsym_buf_dispose(&fsmn_data);
+	return error;
+}
+
+int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
+	gsym_pathset *paths)
+{
+	walker w;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	if ((error = gsym_platform_reader_open(&w.r, path)) < 0)
+		return error;
+	w.buf = gsym_malloc(WALK_WINDOW);
+	error = walk_entries(out, &w, paths);
+	free(w.buf);
+	gsym_buf_dispose(&w.name);
+	gsym_platform_reader_close(w.r);
+	if (paths)
+		gsym_pathset_sort(paths);
+	if (error == GSYM_EUNSUPPORTED)
+		return gsym_error_setc(error,
+			"index: cannot walk the entries of '%s'", path);
+	return error;
 }
 
 int gsym_index_file_count_links(size_t *links, const char *path)
 {
-	window w;
-	int error;
+	gsym_index_links l;
+	int error = gsym_index_file_walk_links(&l, path, NULL);
 
-	*links = 0;
-	memset(&w, 0, sizeof(w));
-	if ((error = gsym_platform_reader_open(&w.r, path)) < 0)
-		return error;
-	w.buf = gsym_malloc(COUNT_WINDOW);
-	error = count_entries(links, &w);
-	free(w.buf);
-	gsym_platform_reader_close(w.r);
-	if (error == GSYM_EUNSUPPORTED)
-		return gsym_error_setc(error,
-			"index: cannot walk the entries of '%s'", path);
+	*links = l.links;
 	return error;
 }
 

@@ -528,20 +528,22 @@ typedef struct {
  * "$GIT_DIR/symlinks/fsmonitor-token": "<index checksum> <token>", the
  * index our last run left and the daemon's token from its start.
  */
-static void token_file(gsym_buf *out, const gsym_repo *repo)
+static void token_file(gsym_buf *out, const gsym_repo *repo, const char *name)
 {
 	gsym_buf_clear(out);
-	gsym_buf_printf(out, "%ssymlinks/fsmonitor-token", repo->gitdir);
+	gsym_buf_printf(out, "%ssymlinks/fsmonitor-%s", repo->gitdir, name);
 }
 
-/*
- * What a hook with nothing to do would find as our last run left it: the
- * index's checksum and HEAD, in hex. (A branch switch's post-index-change
- * runs before HEAD moves: its post-checkout runs in full, with the diff
- * of the two trees, as before the daemon.)
- */
 /* The token of a repository without links (no daemon asked). */
 #define NO_LINKS "no-links"
+
+/*
+ * What our last run left, as the next hook compares it: "<index> <HEAD>
+ * <links>", 40 hex digits each: the index's checksum; HEAD, or dashes
+ * where what the run left does not depend on it; the digest of the link
+ * and submodule entries (index_file.h), zeros where not taken.
+ */
+#define MARK_LEN 122
 
 /* Make the directory `file` is to be in. */
 static int mkdirs_for(const char *file)
@@ -555,7 +557,8 @@ static int mkdirs_for(const char *file)
 	return error;
 }
 
-static int index_and_head(char out[82], const gsym_repo *repo)
+/* The mark of the index as it is now; the links' digest as zeros. */
+static int index_mark(char out[MARK_LEN + 1], const gsym_repo *repo)
 {
 	git_oid head;
 	int error;
@@ -568,22 +571,43 @@ static int index_and_head(char out[82], const gsym_repo *repo)
 		memset(&head, 0, sizeof(head));
 	}
 	git_oid_tostr(out + 41, 41, &head);
+	out[81] = ' ';
+	memset(out + 82, '0', 40);
+	out[MARK_LEN] = '\0';
 	return 0;
 }
 
-/* The index and HEAD and the token our last run left; false if none. */
-static bool last_run(char index[82], gsym_buf *token, const gsym_repo *repo)
+/* The digest of the index's link entries into the mark (paths too). */
+static int mark_links(char mark[MARK_LEN + 1], const gsym_repo *repo,
+	gsym_pathset *paths)
+{
+	gsym_index_links l;
+	git_oid id;
+	int error;
+
+	if ((error = gsym_index_file_walk_links(&l, repo->index_path, paths)) <
+		0)
+		return error;
+	git_oid_fromraw(&id, l.digest);
+	git_oid_tostr(mark + 82, 41, &id);
+	return 0;
+}
+
+/* The mark and the token our last run left; false if none. */
+static bool last_run(char mark[MARK_LEN + 1], gsym_buf *token,
+	const gsym_repo *repo)
 {
 	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
 	bool ok;
 
-	token_file(&file, repo);
+	token_file(&file, repo, "token");
 	ok = gsym_platform_read_file(&text, file.ptr, 512) == 0 &&
-		text.size > 82 && text.ptr[81] == ' ';
+		text.size > MARK_LEN + 1 && text.ptr[40] == ' ' &&
+		text.ptr[81] == ' ' && text.ptr[MARK_LEN] == ' ';
 	if (ok) {
-		memcpy(index, text.ptr, 81);
-		index[81] = '\0';
-		gsym_buf_sets(token, text.ptr + 82);
+		memcpy(mark, text.ptr, MARK_LEN);
+		mark[MARK_LEN] = '\0';
+		gsym_buf_sets(token, text.ptr + MARK_LEN + 1);
 	}
 	gsym_error_clear();
 	gsym_buf_dispose(&file);
@@ -634,10 +658,10 @@ static void note_through(run *r)
 static void ask_daemon(run *r)
 {
 	gsym_buf token = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
-	char index[82];
+	char mark[MARK_LEN + 1];
 	const char *p, *end;
 
-	if (!last_run(index, &token, &r->repo))
+	if (!last_run(mark, &token, &r->repo))
 		gsym_buf_clear(&token);
 	switch (gsym_fsmonitor_ask(&r->token, &changed, r->repo.workdir,
 		gsym_buf_cstr(&token))) {
@@ -737,24 +761,56 @@ static bool settled(const run *r)
  * itself (an edit meanwhile) keeps the token from its start, so the next
  * run looks at that again.
  */
-/* Write "<index> <HEAD or dashes> <token>" for the next run. */
-static void save_token(const gsym_repo *repo, const char index[82],
-	const char *token)
+/* Write `text` to the file `name` beside the token, whole or not at all. */
+static void save_beside(const gsym_repo *repo, const char *name,
+	const gsym_buf *text)
 {
-	gsym_buf file = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT,
-		 text = GSYM_BUF_INIT;
+	gsym_buf file = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
 
-	token_file(&file, repo);
-	gsym_buf_printf(&text, "%s %s", index, token);
+	token_file(&file, repo, name);
 	gsym_buf_printf(&tmp, "%s.%ld.tmp", file.ptr, gsym_platform_pid());
 	gsym_platform_remove(tmp.ptr);
 	if (mkdirs_for(file.ptr) < 0 ||
-		gsym_platform_write_new(tmp.ptr, text.ptr, text.size) < 0 ||
+		gsym_platform_write_new(tmp.ptr, gsym_buf_cstr(text),
+			text->size) < 0 ||
 		gsym_platform_rename(tmp.ptr, file.ptr) < 0)
 		gsym_platform_remove(tmp.ptr);
 	gsym_error_clear();
 	gsym_buf_dispose(&file);
 	gsym_buf_dispose(&tmp);
+}
+
+/* Write "<mark> <token>" for the next run. */
+static void save_token(const gsym_repo *repo, const char *mark,
+	const char *token)
+{
+	gsym_buf text = GSYM_BUF_INIT;
+
+	gsym_buf_printf(&text, "%s %s", mark, token);
+	save_beside(repo, "token", &text);
+	gsym_buf_dispose(&text);
+}
+
+/*
+ * Where the fallbacks were made from (the records' targets), NUL after
+ * each: a change the daemon reports there is one for the next run.
+ */
+static void save_sources(const run *r)
+{
+	gsym_pathset srcs;
+	gsym_buf text = GSYM_BUF_INIT;
+	size_t i;
+
+	memset(&srcs, 0, sizeof(srcs));
+	for (i = 0; i < r->state.n; i++)
+		if (r->state.v[i].src)
+			gsym_pathset_add(&srcs, r->state.v[i].src);
+	gsym_pathset_sort(&srcs);
+	for (i = 0; i < srcs.n; i++)
+		if (!i || strcmp(srcs.v[i - 1], srcs.v[i]))
+			gsym_buf_put(&text, srcs.v[i], strlen(srcs.v[i]) + 1);
+	save_beside(&r->repo, "sources", &text);
+	gsym_pathset_dispose(&srcs);
 	gsym_buf_dispose(&text);
 }
 
@@ -762,20 +818,20 @@ static void keep_token(const run *r)
 {
 	gsym_buf file = GSYM_BUF_INIT, after = GSYM_BUF_INIT,
 		 changed = GSYM_BUF_INIT;
-	char index[82];
+	char mark[MARK_LEN + 1];
 	const char *p, *end, *token = r->token.ptr;
 
-	token_file(&file, &r->repo);
+	token_file(&file, &r->repo, "token");
 	gsym_platform_remove(file.ptr);
 	if (!r->entries.n && !r->state.n) {
 		/* no links at all: only an index change can bring one */
 		token = NO_LINKS;
-		if (index_and_head(index, &r->repo) < 0)
+		if (index_mark(mark, &r->repo) < 0)
 			goto done;
 		goto write;
 	}
-	if (!r->token.size || !settled(r) ||
-		index_and_head(index, &r->repo) < 0)
+	if (!r->token.size || !settled(r) || index_mark(mark, &r->repo) < 0 ||
+		mark_links(mark, &r->repo, NULL) < 0)
 		goto done;
 	if (gsym_fsmonitor_ask(&after, &changed, r->repo.workdir, token) != 1)
 		goto done;
@@ -784,10 +840,11 @@ static void keep_token(const run *r)
 		;
 	if (p >= end)
 		token = after.ptr; /* all of it ours */
+	save_sources(r);
 write:
 	if (!r->by_head) /* what this run left does not depend on HEAD */
-		memset(index + 41, '-', 40);
-	save_token(&r->repo, index, token);
+		memset(mark + 41, '-', 40);
+	save_token(&r->repo, mark, token);
 done:
 	gsym_error_clear();
 	gsym_buf_dispose(&file);
@@ -800,7 +857,7 @@ done:
  * where that run found none either: walked without taking the entries
  * in, and noted for the next hook.
  */
-static bool still_no_links(const gsym_repo *repo, char now[82])
+static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
 {
 	static const char *const ours[] = { "state", "journal" };
 	gsym_buf path = GSYM_BUF_INIT;
@@ -825,32 +882,100 @@ static bool still_no_links(const gsym_repo *repo, char now[82])
 }
 
 /*
- * A hook with nothing to do: the index is the one our last run left and
- * the daemon saw nothing change since (the second hook of one git
- * command, or any hook after a command that wrote nothing of ours). No
- * index read at all. HEAD counts only where the last run kept a
- * fallback because HEAD still had its link (a checkout's
- * post-index-change runs before git moves HEAD, its post-checkout
- * after): else what a run does follows from the index and the tree.
+ * Does a path the daemon reported touch a link entry (`links`), or what
+ * a fallback was made from (the sources our last run noted), or the
+ * attributes that type links?
+ */
+static bool touches_ours(const gsym_repo *repo, const gsym_pathset *links,
+	const gsym_buf *changed)
+{
+	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
+	gsym_pathset srcs;
+	const char *p, *end = changed->ptr + changed->size;
+	bool hit = false;
+
+	memset(&srcs, 0, sizeof(srcs));
+	token_file(&file, repo, "sources");
+	if (gsym_platform_read_file(&text, file.ptr, (size_t)1 << 30) < 0)
+		hit = true; /* none noted: anything may be ours */
+	for (p = text.ptr; !hit && p && p < text.ptr + text.size;
+		p += strlen(p) + 1)
+		gsym_pathset_add(&srcs, p);
+	gsym_pathset_sort(&srcs);
+	for (p = changed->ptr; !hit && p < end; p += strlen(p) + 1) {
+		const char *base = strrchr(p, '/');
+
+		hit = gsym_pathset_touches(links, p) ||
+			gsym_pathset_touches(&srcs, p) ||
+			!strcmp(base ? base + 1 : p, ".gitattributes");
+	}
+	gsym_error_clear();
+	gsym_pathset_dispose(&srcs);
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&text);
+	return hit;
+}
+
+/*
+ * The index changed since our last run, but none of its link entries
+ * (the same digest), and the daemon saw nothing change that is ours:
+ * nothing to do; noted for the next hook.
+ */
+static bool links_untouched(const gsym_repo *repo,
+	const char last[MARK_LEN + 1], char now[MARK_LEN + 1],
+	const char *token)
+{
+	gsym_pathset links;
+	gsym_buf next = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
+	bool same;
+
+	memset(&links, 0, sizeof(links));
+	same = mark_links(now, repo, &links) == 0 &&
+		!strcmp(last + 82, now + 82) &&
+		gsym_fsmonitor_ask(&next, &changed, repo->workdir, token) ==
+			1 &&
+		!touches_ours(repo, &links, &changed);
+	if (same) {
+		memcpy(now + 41, last + 41, 40); /* HEAD: as it counted */
+		save_token(repo, now, next.ptr);
+	}
+	gsym_pathset_dispose(&links);
+	gsym_buf_dispose(&next);
+	gsym_buf_dispose(&changed);
+	return same;
+}
+
+/*
+ * A hook with nothing to do: the index is the one our last run left, or
+ * one with the same link entries, and the daemon saw nothing of ours
+ * change since (the second hook of one git command; a hook after `git
+ * add` of a file no link is made from; one after a command that wrote
+ * nothing of ours). HEAD counts only where the last run kept a fallback
+ * because HEAD still had its link (a checkout's post-index-change runs
+ * before git moves HEAD, its post-checkout after): else what a run does
+ * follows from the index and the tree.
  */
 static bool nothing_since(const gsym_run_opts *o)
 {
 	gsym_repo repo;
 	gsym_buf token = GSYM_BUF_INIT, next = GSYM_BUF_INIT,
 		 changed = GSYM_BUF_INIT;
-	char last[82], now[82];
+	char last[MARK_LEN + 1], now[MARK_LEN + 1];
 	bool same = false;
 
 	if (!o->hook || o->npathspec || o->mode != GSYM_MODE_RESTORE ||
 		o->dry_run)
 		return false;
 	if (gsym_repo_open_paths(&repo) < 0 || !last_run(last, &token, &repo) ||
-		index_and_head(now, &repo) < 0)
+		index_mark(now, &repo) < 0)
 		same = false;
 	else if (!strcmp(token.ptr, NO_LINKS))
 		same = !strncmp(last, now, 40) || still_no_links(&repo, now);
-	else if (!strncmp(last, now, 40) &&
-		(last[41] == '-' || !strcmp(last + 41, now + 41)))
+	else if (last[41] != '-' && strncmp(last + 41, now + 41, 40))
+		same = false; /* HEAD counted, and moved */
+	else if (strncmp(last, now, 40))
+		same = links_untouched(&repo, last, now, token.ptr);
+	else
 		same = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
 			       token.ptr) == 1 &&
 			!changed.size;

@@ -107,8 +107,10 @@ check "a deleted file is named" named a/x
 git -C "$c" checkout -q -- a/x
 
 # git as the judge (2.42.1 and later use the monitor)
-if [ "$(printf '%s\n' "$(git --version | sed 's/git version //')" 2.42.1 |
-	sort -V | head -n 1)" = 2.42.1 ]; then
+monitor=no
+[ "$(printf '%s\n' "$(git --version | sed 's/git version //')" 2.42.1 |
+	sort -V | head -n 1)" != 2.42.1 ] || monitor=yes
+if [ "$monitor" = yes ]; then
 	gstatus() {
 		LD_PRELOAD=$NOSYM git -C "$c" "$@" status --porcelain --untracked-files=all |
 			grep -v -e ' a/fl$' -e ' dl$' -e ' dl/'
@@ -146,6 +148,33 @@ for run in "restore -q" "hook post-index-change 0 0"; do
 	expect_eq "a no-op $run opens nothing in the tree" "" "$opened"
 	check "strace saw the run" grep -q "$c/.git/" "$TMP/trace"
 done
+
+# an index change that touches no link and nothing a fallback was made
+# from (`git add` of another file): the hook walks the index for its link
+# entries, asks the daemon, and stops there, without the state; one that
+# touches a target refreshes its copy
+pic() { (cd "$c" && LD_PRELOAD=$NOSYM "$GSYM" hook post-index-change 0 0); }
+git -C "$c" status --porcelain >/dev/null # git's own marks written
+check "a hook notes the link entries" pic
+echo x2 >>"$c/a/x"
+git -C "$c" add a/x
+(cd "$c" && LD_PRELOAD=$NOSYM timeout 60 strace -f -qq -e trace=open,openat \
+	-o "$TMP/trace" "$GSYM" hook post-index-change 0 0) >/dev/null 2>&1
+check "strace saw the hook" grep -q "$c/.git/index" "$TMP/trace"
+if [ "$monitor" = yes ]; then # (older git: no daemon, a full run)
+	check "after git add of another file, the hook leaves the state unread" \
+		test -z "$(grep "$c/.git/symlinks/state" "$TMP/trace")"
+fi
+check "git diff clean after it" git -C "$c" diff --quiet
+echo t2 >>"$c/lib/t"
+git -C "$c" add lib/t
+check "after git add of a target" pic
+expect_eq "its file copy follows" "t
+t2" "$(cat "$c/a/fl")"
+expect_eq "its directory copy follows" "t
+t2" "$(cat "$c/dl/t")"
+check "git diff clean after that" git -C "$c" diff --quiet
+git -C "$c" commit -q -m "t2"
 
 # killed: the next question starts another, and is answered meanwhile
 pid=$(daemon_pid)
