@@ -175,6 +175,32 @@ static int is_placeholder(bool *out, gsym_entry *e, const gsym_view *view)
 }
 
 /*
+ * Does the regular file at the path hold exactly what the link's file
+ * target holds (a copy of ours that `git mv` moved, or one made by hand)?
+ * Then making the copy loses nothing: it is as good as ours.
+ */
+static int is_target_copy(bool *out, gsym_entry *e, const gsym_view *view)
+{
+	unsigned char a[GSYM_OID_RAWSZ], b[GSYM_OID_RAWSZ];
+	gsym_stat st;
+	int error;
+
+	*out = false;
+	if (e->type != GSYM_TYPE_FILE || !e->resolved ||
+		view->lstat(&st, view, e->resolved) < 0 ||
+		st.type != GSYM_FT_FILE || st.size != e->disk.size) {
+		gsym_error_clear();
+		return 0;
+	}
+	if ((error = view->hash(a, view, e->path, GSYM_TYPE_FILE)) < 0 ||
+		(error = view->hash(b, view, e->resolved, GSYM_TYPE_FILE)) < 0)
+		return error == GSYM_ENOTFOUND ? (gsym_error_clear(), 0) :
+						 error;
+	*out = !memcmp(a, b, sizeof(a));
+	return 0;
+}
+
+/*
  * Does the regular file at the path look like git's placeholder for some
  * version of a link: one short line, no NUL?
  */
@@ -468,6 +494,8 @@ typedef struct {
 	const char *behind; /* why that fallback is not current, or NULL */
 	bool link_changed; /* behind because its link entry changed */
 	bool placeholder; /* a file holding exactly the target text */
+	/* no record, but a file holding exactly its target's bytes */
+	bool same_as_target;
 	bool other_version; /* a file like git's placeholder of another one */
 } facts;
 
@@ -566,6 +594,11 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 		}
 		if (e->disk.type != GSYM_FT_FILE ||
 			(error = is_placeholder(&f->placeholder, e, view)) < 0)
+			break;
+		if (!rec && !f->placeholder &&
+			opts->mode == GSYM_MODE_RESTORE &&
+			(error = is_target_copy(&f->same_as_target, e, view)) <
+				0)
 			break;
 		f->other_version = !f->placeholder && rec &&
 			looks_like_placeholder(e, view);
@@ -727,6 +760,9 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 					GSYM_ACT_NONE,
 				"holds another version of the link; 'git "
 				"checkout -- <path>' puts it back");
+		} else if (f->same_as_target) {
+			e->kind = GSYM_KIND_COPY;
+			plan_create(e, opts, GSYM_STATE_PENDING, NULL);
 		} else if (!f->placeholder) {
 			e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
 			plan_edited(e, rec, opts,

@@ -126,6 +126,33 @@ static void test_plan__placeholder_becomes_symlink_then_copy(void **state)
 	done(&e);
 }
 
+/*
+ * No record, but a file holding exactly its target's bytes (a copy `git
+ * mv` moved, or one made by hand): making the copy loses nothing, so
+ * restore makes it; one byte different is still the user's.
+ */
+static void test_plan__copy_of_the_target_is_adopted(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	disk[1].content = "content\n";
+	plan(&e, NULL, &o);
+	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_action_equal(GSYM_ACT_CREATE, e.action);
+	assert_kind_equal(GSYM_KIND_COPY, e.kind);
+	assert_false(e.flags & GSYM_ENTRY_BACKUP);
+	done(&e);
+
+	disk[1].content = "Content\n";
+	e = entry("fl");
+	plan(&e, NULL, &o);
+	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_action_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+}
+
 static void test_plan__status_changes_nothing(void **state)
 {
 	gsym_plan_opts o = opts_for(GSYM_MODE_STATUS, true);
@@ -554,6 +581,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup(name, setup)
 		T(test_plan__placeholder_becomes_symlink_then_copy),
+		T(test_plan__copy_of_the_target_is_adopted),
 		T(test_plan__status_changes_nothing),
 		T(test_plan__edited_placeholder_is_modified),
 		T(test_plan__stamped_placeholder_is_not_read),
