@@ -7,7 +7,7 @@
 #define INCLUDE_cli_cli_h__
 
 #include "cli/opt.h"
-#include "pipeline/run.h"
+#include "run/run.h"
 
 /* Exit codes of the product contract. */
 enum {

@@ -16,7 +16,7 @@
 #define INCLUDE_git_sparse_h__
 
 #include "git/repo.h"
-#include "git/state.h"
+#include "pipeline/state.h"
 
 typedef struct {
 	char *file; /* $GIT_DIR/info/sparse-checkout (per worktree) */

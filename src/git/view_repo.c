@@ -1,8 +1,8 @@
 #include "git/view_repo.h"
-#include "git/state.h"
+#include "pipeline/state.h"
 #include "util/alloc.h"
 #include "pipeline/copy.h"
-#include "pipeline/scan.h"
+#include "git/scan.h"
 #include "util/error.h"
 #include "util/util.h"
 

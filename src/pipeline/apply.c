@@ -3,6 +3,7 @@
 #include "pipeline/copy.h"
 #include "util/error.h"
 #include "util/util.h"
+#include "platform/portable.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #define INCLUDE_pipeline_apply_h__
 
 #include "pipeline/plan.h"
-#include "git/state.h"
+#include "pipeline/state.h"
 #include "pipeline/view.h"
 
 typedef struct {

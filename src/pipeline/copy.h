@@ -10,7 +10,7 @@
 
 #include "pipeline/entry.h"
 #include "pipeline/view.h"
-#include "util/progress.h"
+#include "platform/progress.h"
 
 /*
  * Bounds on any one deep copy, whatever symlinks.copyLimit says (a tree

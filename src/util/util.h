@@ -18,9 +18,6 @@ size_t gsym_path_dirlen(const char *path);
  */
 int gsym_path_normalize(gsym_buf *out, const char *in);
 
-/* Create directory `dir` (absolute) and its missing parents. */
-int gsym_mkdirs(const char *dir);
-
 /* True when `target` is absolute on any platform git runs on. */
 bool gsym_target_is_absolute(const char *target, size_t len);
 
@@ -38,14 +35,5 @@ void gsym_hex(gsym_buf *out, const unsigned char *raw, size_t len);
 
 /* Parse a 40-hex string into 20 bytes; 0 on success. */
 int gsym_unhex(unsigned char *out, const char *hex, size_t len);
-
-/*
- * Call `fn(arg, i)` for every `i` below `n`, in `jobs` even shares run on
- * threads side by side (the caller's among them); returns when every call
- * is done. `fn` may only touch what belongs to its `i` (the error message
- * is per thread). A share whose thread does not start runs on the caller's.
- */
-void gsym_parallel(size_t n, unsigned int jobs, void (*fn)(void *arg, size_t i),
-	void *arg);
 
 #endif

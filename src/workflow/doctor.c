@@ -3,7 +3,7 @@
 #include "workflow/hooks_dir.h"
 #include "workflow/hooks_config.h"
 #include "git/repo.h"
-#include "pipeline/run.h"
+#include "run/run.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/util.h"

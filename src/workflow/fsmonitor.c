@@ -3,12 +3,13 @@
 #include "git/changes.h"
 #include "git/record.h"
 #include "git/repo.h"
-#include "git/state.h"
+#include "pipeline/state.h"
 #include "pipeline/copy.h"
 #include "platform/platform.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/util.h"
+#include "platform/portable.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,9 +5,9 @@
 #include "git/record.h"
 #include "util/error.h"
 #include "git/repo.h"
-#include "pipeline/run.h"
-#include "pipeline/scan.h"
-#include "git/state.h"
+#include "run/run.h"
+#include "git/scan.h"
+#include "pipeline/state.h"
 #include "util/util.h"
 #include "git/view_repo.h"
 

@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/util.h"
 #include "platform/platform.h"
+#include "platform/portable.h"
 
 #include <string.h>
 

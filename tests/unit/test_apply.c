@@ -13,7 +13,7 @@
 #include "pipeline/copy.h"
 #include "util/error.h"
 #include "util/util.h"
-#include "pipeline/run.h"
+#include "run/run.h"
 
 /* The index: link entries and tracked files, as the planner sees them. */
 typedef struct {

@@ -11,7 +11,7 @@
 
 #include "pipeline/plan.h"
 #include "pipeline/resolve.h"
-#include "pipeline/run.h"
+#include "run/run.h"
 
 static const gsym_platform_info posix = { "posix", "copy", false, false,
 	false };

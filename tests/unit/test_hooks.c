@@ -10,6 +10,7 @@
 #include "util/util.h"
 #include "platform/platform.h"
 #include "tmpdir.h"
+#include "platform/portable.h"
 
 /* Disposed after each case, which leaves them empty for the next. */
 static gsym_buf dir, path, text, block;

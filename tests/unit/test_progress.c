@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "platform/platform.h"
-#include "util/progress.h"
+#include "platform/progress.h"
 
 static void format(gsym_buf *b, const char *title, uint64_t n, uint64_t total,
 	uint64_t files, uint64_t bytes)

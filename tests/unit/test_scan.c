@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "git/changes.h"
-#include "pipeline/scan.h"
+#include "git/scan.h"
 #include "index_builder.h"
 
 static index_builder w;

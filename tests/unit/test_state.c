@@ -6,7 +6,7 @@
 #include "unit.h"
 #include <string.h>
 
-#include "git/state.h"
+#include "pipeline/state.h"
 #include "platform/platform.h"
 #include "tmpdir.h"
 #include "util/sha1.h"

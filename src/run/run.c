@@ -1,4 +1,4 @@
-#include "pipeline/run.h"
+#include "run/run.h"
 #include "util/alloc.h"
 #include "pipeline/apply.h"
 #include "pipeline/copy.h"
@@ -6,15 +6,16 @@
 #include "git/record.h"
 #include "git/index_file.h"
 #include "git/repo.h"
-#include "pipeline/scan.h"
+#include "git/scan.h"
 #include "git/fsmonitor.h"
 #include "git/sparse.h"
 #include "git/changes.h"
-#include "git/state.h"
+#include "pipeline/state.h"
 #include "util/util.h"
 #include "pipeline/validate.h"
 #include "git/view_repo.h"
-#include "util/progress.h"
+#include "platform/progress.h"
+#include "platform/portable.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * The engine behind restore, status and reset: open the repository, scan
  * the index once, plan and apply each selected entry, record, report.
  */
-#ifndef INCLUDE_pipeline_run_h__
-#define INCLUDE_pipeline_run_h__
+#ifndef INCLUDE_run_run_h__
+#define INCLUDE_run_run_h__
 
 #include "pipeline/apply.h"
 #include "pipeline/plan.h"

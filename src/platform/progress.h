@@ -5,8 +5,8 @@
  * GSYM_PROGRESS_INTERVAL_MS, and ", done." when the phase ends. Counts
  * may be added from any thread (atomics); one thread at a time prints.
  */
-#ifndef INCLUDE_util_progress_h__
-#define INCLUDE_util_progress_h__
+#ifndef INCLUDE_platform_progress_h__
+#define INCLUDE_platform_progress_h__
 
 #include "util/buf.h"
 #include "util/common.h"

@@ -1,4 +1,4 @@
-#include "git/state.h"
+#include "pipeline/state.h"
 #include "util/alloc.h"
 #include "pipeline/copy.h"
 #include "util/error.h"

@@ -1,4 +1,4 @@
-#include "pipeline/scan.h"
+#include "git/scan.h"
 #include "util/alloc.h"
 #include "git/repo.h"
 #include "util/buf.h"

@@ -1,4 +1,4 @@
-#include "util/progress.h"
+#include "platform/progress.h"
 #include "platform/platform.h"
 
 #include <inttypes.h>

@@ -1,8 +1,8 @@
 /*
  * Scan: the one pass over the index that collects its link entries.
  */
-#ifndef INCLUDE_pipeline_scan_h__
-#define INCLUDE_pipeline_scan_h__
+#ifndef INCLUDE_git_scan_h__
+#define INCLUDE_git_scan_h__
 
 #include <git2.h>
 

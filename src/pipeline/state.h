@@ -4,8 +4,8 @@
  * A journal beside it gets a line before each fallback is put in place,
  * so a run killed at any point still knows what it made.
  */
-#ifndef INCLUDE_git_state_h__
-#define INCLUDE_git_state_h__
+#ifndef INCLUDE_pipeline_state_h__
+#define INCLUDE_pipeline_state_h__
 
 #include "pipeline/plan.h"
 
