@@ -14,7 +14,11 @@ cd "$(dirname "$0")/.."
 LAYERS="util platform pipeline git run workflow cli"
 MAX_FUNCTION_LINES=80
 
-files=$(git ls-files 'src/*.c' 'src/*.h' 2>/dev/null || find src -name '*.[ch]')
+files=""
+for f in $(git ls-files --cached --others --exclude-standard 'src/*.c' \
+	'src/*.h' 2>/dev/null || find src -name '*.[ch]'); do
+	[ -f "$f" ] && files="$files $f"
+done
 # shellcheck disable=SC2086
 awk -v layers="$LAYERS" -v max="$MAX_FUNCTION_LINES" '
 BEGIN {

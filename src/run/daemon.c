@@ -1,0 +1,523 @@
+/*
+ * A hook's fast paths, with the fsmonitor daemon watching the tree
+ * (git/fsmonitor.h): what changed since our last run, nothing at all, or
+ * a copy current without a look; and the token kept for the next run.
+ */
+#include "run/run_repo.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/util.h"
+#include "platform/portable.h"
+#include "git/fsmonitor.h"
+#include "git/index_file.h"
+#include "git/record.h"
+#include "git/scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * "$GIT_DIR/symlinks/fsmonitor-token": "<index checksum> <token>", the
+ * index our last run left and the daemon's token from its start.
+ */
+static void token_file(gsym_buf *out, const gsym_repo *repo, const char *name)
+{
+	gsym_buf_clear(out);
+	gsym_buf_printf(out, "%ssymlinks/fsmonitor-%s", repo->gitdir, name);
+}
+
+/* The token of a repository without links (no daemon asked). */
+#define NO_LINKS "no-links"
+
+/*
+ * What our last run left, as the next hook compares it: "<index> <HEAD>
+ * <links>", 40 hex digits each: the index's checksum; HEAD, or dashes
+ * where what the run left does not depend on it; the digest of the link
+ * and submodule entries (index_file.h), zeros where not taken.
+ */
+#define MARK_LEN 122
+
+/* Make the directory `file` is to be in. */
+static int mkdirs_for(const char *file)
+{
+	gsym_buf dir = GSYM_BUF_INIT;
+	int error;
+
+	gsym_buf_put(&dir, file, gsym_path_dirlen(file));
+	error = gsym_mkdirs(dir.ptr);
+	gsym_buf_dispose(&dir);
+	return error;
+}
+
+/* The mark of the index as it is now; the links' digest as zeros. */
+static int index_mark(char out[MARK_LEN + 1], const gsym_repo *repo)
+{
+	git_oid head;
+	int error;
+
+	if ((error = gsym_repo_index_checksum(out, repo)) < 0)
+		return error;
+	out[40] = ' ';
+	if (git_reference_name_to_id(&head, repo->repo, "HEAD") < 0) {
+		git_error_clear();
+		memset(&head, 0, sizeof(head));
+	}
+	git_oid_tostr(out + 41, 41, &head);
+	out[81] = ' ';
+	memset(out + 82, '0', 40);
+	out[MARK_LEN] = '\0';
+	return 0;
+}
+
+/* The digest of the index's link entries into the mark (paths too). */
+static int mark_links(char mark[MARK_LEN + 1], const gsym_repo *repo,
+	gsym_pathset *paths)
+{
+	gsym_index_links l;
+	git_oid id;
+	int error;
+
+	if ((error = gsym_index_file_walk_links(&l, repo->index_path, paths)) <
+		0)
+		return error;
+	git_oid_fromraw(&id, l.digest);
+	git_oid_tostr(mark + 82, 41, &id);
+	return 0;
+}
+
+/* The mark and the token our last run left; false if none. */
+static bool last_run(char mark[MARK_LEN + 1], gsym_buf *token,
+	const gsym_repo *repo)
+{
+	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
+	bool ok;
+
+	token_file(&file, repo, "token");
+	ok = gsym_platform_read_file(&text, file.ptr, 512) == 0 &&
+		text.size > MARK_LEN + 1 && text.ptr[40] == ' ' &&
+		text.ptr[81] == ' ' && text.ptr[MARK_LEN] == ' ';
+	if (ok) {
+		memcpy(mark, text.ptr, MARK_LEN);
+		mark[MARK_LEN] = '\0';
+		gsym_buf_sets(token, text.ptr + MARK_LEN + 1);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&text);
+	return ok;
+}
+
+/*
+ * A link entry that changed since our last run (a new one, one whose
+ * blob is not its record's, one gone from the index) may change what
+ * another link resolves through it (a link to a link, a path through a
+ * directory link), which that link's record does not show. Note where
+ * each led: its path, and the target its record was made from. A quick
+ * check cannot see a change there: what was made from there is planned
+ * in full.
+ */
+void gsym_run_note_through(gsym_run_repo *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->entries.n; i++) {
+		const gsym_entry *e = &r->entries.v[i];
+		const gsym_record *rec = gsym_state_find(&r->state, e->path);
+
+		if (rec && !memcmp(rec->blob, e->id, GSYM_OID_RAWSZ))
+			continue;
+		gsym_pathset_add(&r->through, e->path);
+		if (rec && rec->src)
+			gsym_pathset_add(&r->through, rec->src);
+	}
+	for (i = 0; i < r->state.n; i++) { /* and those gone from the index */
+		const gsym_record *rec = &r->state.v[i];
+
+		if (gsym_entries_find(&r->entries, rec->path))
+			continue;
+		gsym_pathset_add(&r->through, rec->path);
+		if (rec->src)
+			gsym_pathset_add(&r->through, rec->src);
+	}
+	gsym_pathset_sort(&r->through);
+}
+
+/*
+ * A hook, with the fsmonitor daemon watching the tree (git/fsmonitor.h):
+ * what changed since our last run. A copy whose path, target and all
+ * below them did not change is current without a look.
+ */
+void gsym_run_ask_daemon(gsym_run_repo *r)
+{
+	gsym_buf token = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
+	char mark[MARK_LEN + 1];
+	const char *p, *end;
+
+	if (!last_run(mark, &token, &r->repo))
+		gsym_buf_clear(&token);
+	switch (gsym_fsmonitor_ask(&r->token, &changed, r->repo.workdir,
+		gsym_buf_cstr(&token))) {
+	case 1:
+		end = changed.ptr + changed.size;
+		for (p = changed.ptr; p && p < end; p += strlen(p) + 1) {
+			size_t len = strlen(p);
+
+			gsym_buf_sets(&token, p);
+			if (len && p[len - 1] == '/')
+				gsym_buf_truncate(&token, len - 1);
+			gsym_pathset_add(&r->seen, token.ptr);
+		}
+		gsym_pathset_sort(&r->seen);
+		r->seen_known = true;
+		break;
+	case 0: break; /* a new daemon: this run looks, the next need not */
+	default: gsym_buf_clear(&r->token);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&token);
+	gsym_buf_dispose(&changed);
+}
+
+/*
+ * Did this run make `path`: an entry it wrote, something inside one, or
+ * one of our temporary names (".<name>.gsym-<what>", apply.c) for one?
+ */
+static bool made_here(const gsym_run_repo *r, const char *path)
+{
+	gsym_buf at = GSYM_BUF_INIT;
+	const char *c, *dot;
+	bool ours = false;
+	size_t i;
+
+	for (c = path; !ours && c && *c;
+		c = strchr(c, '/'), c = c ? c + 1 : c) {
+		const gsym_entry *e;
+
+		/* ".<base>.gsym-<what>" stands for "<base>" */
+		if (*c == '.' && (dot = strstr(c, ".gsym-")) != NULL &&
+			(!strchr(c, '/') || dot < strchr(c, '/'))) {
+			gsym_buf_truncate(&at, 0);
+			gsym_buf_put(&at, path, (size_t)(c - path));
+			gsym_buf_put(&at, c + 1, (size_t)(dot - c - 1));
+		} else {
+			size_t end = strchr(c, '/') ?
+				(size_t)(strchr(c, '/') - path) :
+				strlen(path);
+
+			gsym_buf_truncate(&at, 0);
+			gsym_buf_put(&at, path, end);
+		}
+		e = gsym_entries_find(&r->entries, at.ptr);
+		ours = e && (e->flags & GSYM_ENTRY_CHANGED);
+		if (!ours && !strncmp(c, ".gsym-probe-", 12))
+			ours = true;
+	}
+	for (i = 0; !ours && i < r->entries.n; i++) {
+		const gsym_entry *e = &r->entries.v[i];
+
+		ours = (e->flags & GSYM_ENTRY_CHANGED) &&
+			e->kind == GSYM_KIND_HARDLINK && e->resolved &&
+			!strcmp(e->resolved, path);
+	}
+	gsym_buf_dispose(&at);
+	return ours;
+}
+
+/*
+ * Is every entry as this run leaves it for good (nothing pending, stale
+ * or failed, no conflict)? Else what the daemon reported to this run
+ * must be looked at again: the next run asks from no token.
+ */
+static bool settled(const gsym_run_repo *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->entries.n; i++) {
+		const gsym_entry *e = &r->entries.v[i];
+
+		if (e->state == GSYM_STATE_PENDING ||
+			e->state == GSYM_STATE_STALE ||
+			e->state == GSYM_STATE_ERROR)
+			return false;
+	}
+	/* (an unmerged link is no entry of the scan's) */
+	for (i = 0; i < r->repo.file.n; i++)
+		if (gsym_index_item_stage(&r->repo.file.v[i]) != 0)
+			return false;
+	return true;
+}
+
+/*
+ * Done: note the index as this run leaves it, and the daemon's token for
+ * the next run. What changed while this run ran that it did not make
+ * itself (an edit meanwhile) keeps the token from its start, so the next
+ * run looks at that again.
+ */
+/* Write `text` to the file `name` beside the token, whole or not at all. */
+static void save_beside(const gsym_repo *repo, const char *name,
+	const gsym_buf *text)
+{
+	gsym_buf file = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
+
+	token_file(&file, repo, name);
+	gsym_buf_printf(&tmp, "%s.%ld.tmp", file.ptr, gsym_platform_pid());
+	gsym_platform_remove(tmp.ptr);
+	if (mkdirs_for(file.ptr) < 0 ||
+		gsym_platform_write_new(tmp.ptr, gsym_buf_cstr(text),
+			text->size) < 0 ||
+		gsym_platform_rename(tmp.ptr, file.ptr) < 0)
+		gsym_platform_remove(tmp.ptr);
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&tmp);
+}
+
+/* Write "<mark> <token>" for the next run. */
+static void save_token(const gsym_repo *repo, const char *mark,
+	const char *token)
+{
+	gsym_buf text = GSYM_BUF_INIT;
+
+	gsym_buf_printf(&text, "%s %s", mark, token);
+	save_beside(repo, "token", &text);
+	gsym_buf_dispose(&text);
+}
+
+/*
+ * Where the fallbacks were made from (the records' targets), NUL after
+ * each: a change the daemon reports there is one for the next run.
+ */
+static void save_sources(const gsym_run_repo *r)
+{
+	gsym_pathset srcs;
+	gsym_buf text = GSYM_BUF_INIT;
+	size_t i;
+
+	memset(&srcs, 0, sizeof(srcs));
+	for (i = 0; i < r->state.n; i++)
+		if (r->state.v[i].src)
+			gsym_pathset_add(&srcs, r->state.v[i].src);
+	gsym_pathset_sort(&srcs);
+	for (i = 0; i < srcs.n; i++)
+		if (!i || strcmp(srcs.v[i - 1], srcs.v[i]))
+			gsym_buf_put(&text, srcs.v[i], strlen(srcs.v[i]) + 1);
+	save_beside(&r->repo, "sources", &text);
+	gsym_pathset_dispose(&srcs);
+	gsym_buf_dispose(&text);
+}
+
+void gsym_run_keep_token(const gsym_run_repo *r)
+{
+	gsym_buf file = GSYM_BUF_INIT, after = GSYM_BUF_INIT,
+		 changed = GSYM_BUF_INIT;
+	char mark[MARK_LEN + 1];
+	const char *p, *end, *token = r->token.ptr;
+
+	token_file(&file, &r->repo, "token");
+	gsym_platform_remove(file.ptr);
+	if (!r->entries.n && !r->state.n) {
+		/* no links at all: only an index change can bring one */
+		token = NO_LINKS;
+		if (index_mark(mark, &r->repo) < 0)
+			goto done;
+		goto write;
+	}
+	if (!r->token.size || !settled(r) || index_mark(mark, &r->repo) < 0 ||
+		mark_links(mark, &r->repo, NULL) < 0)
+		goto done;
+	if (gsym_fsmonitor_ask(&after, &changed, r->repo.workdir, token) != 1)
+		goto done;
+	end = changed.ptr + changed.size;
+	for (p = changed.ptr; p < end && made_here(r, p); p += strlen(p) + 1)
+		;
+	if (p >= end)
+		token = after.ptr; /* all of it ours */
+	save_sources(r);
+write:
+	if (!r->by_head) /* what this run left does not depend on HEAD */
+		memset(mark + 41, '-', 40);
+	save_token(&r->repo, mark, token);
+done:
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&after);
+	gsym_buf_dispose(&changed);
+}
+
+/*
+ * No link entry and no submodule in an index our last run did not see,
+ * where that run found none either: walked without taking the entries
+ * in, and noted for the next hook.
+ */
+static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
+{
+	static const char *const ours[] = { "state", "journal" };
+	gsym_buf path = GSYM_BUF_INIT;
+	gsym_stat st;
+	size_t i, links;
+	bool none = true;
+
+	/* and no fallback recorded since (a run that failed half way) */
+	for (i = 0; none && i < GSYM_ARRAY_SIZE(ours); i++) {
+		gsym_buf_printf(&path, "%ssymlinks/%s", repo->gitdir, ours[i]);
+		none = gsym_platform_lstat(&st, path.ptr) == GSYM_ENOTFOUND;
+		gsym_buf_clear(&path);
+	}
+	gsym_buf_dispose(&path);
+	if (!none ||
+		gsym_index_file_count_links(&links, repo->index_path) < 0 ||
+		links)
+		return false;
+	memset(now + 41, '-', 40);
+	save_token(repo, now, NO_LINKS);
+	return true;
+}
+
+/*
+ * Does a path the daemon reported touch a link entry (`links`), or what
+ * a fallback was made from (the sources our last run noted), or the
+ * attributes that type links?
+ */
+static bool touches_ours(const gsym_repo *repo, const gsym_pathset *links,
+	const gsym_buf *changed)
+{
+	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
+	gsym_pathset srcs;
+	const char *p, *end = changed->ptr + changed->size;
+	bool hit = false;
+
+	memset(&srcs, 0, sizeof(srcs));
+	token_file(&file, repo, "sources");
+	if (gsym_platform_read_file(&text, file.ptr, (size_t)1 << 30) < 0)
+		hit = true; /* none noted: anything may be ours */
+	for (p = text.ptr; !hit && p && p < text.ptr + text.size;
+		p += strlen(p) + 1)
+		gsym_pathset_add(&srcs, p);
+	gsym_pathset_sort(&srcs);
+	for (p = changed->ptr; !hit && p < end; p += strlen(p) + 1) {
+		const char *base = strrchr(p, '/');
+
+		hit = gsym_pathset_touches(links, p) ||
+			gsym_pathset_touches(&srcs, p) ||
+			!strcmp(base ? base + 1 : p, ".gitattributes");
+	}
+	gsym_error_clear();
+	gsym_pathset_dispose(&srcs);
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&text);
+	return hit;
+}
+
+/*
+ * The index changed since our last run, but none of its link entries
+ * (the same digest), and the daemon saw nothing change that is ours:
+ * nothing to do; noted for the next hook.
+ */
+static bool links_untouched(const gsym_repo *repo,
+	const char last[MARK_LEN + 1], char now[MARK_LEN + 1],
+	const char *token)
+{
+	gsym_pathset links;
+	gsym_buf next = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
+	bool same;
+
+	memset(&links, 0, sizeof(links));
+	same = mark_links(now, repo, &links) == 0 &&
+		!strcmp(last + 82, now + 82) &&
+		gsym_fsmonitor_ask(&next, &changed, repo->workdir, token) ==
+			1 &&
+		!touches_ours(repo, &links, &changed);
+	if (same) {
+		memcpy(now + 41, last + 41, 40); /* HEAD: as it counted */
+		save_token(repo, now, next.ptr);
+	}
+	gsym_pathset_dispose(&links);
+	gsym_buf_dispose(&next);
+	gsym_buf_dispose(&changed);
+	return same;
+}
+
+/*
+ * A hook with nothing to do: the index is the one our last run left, or
+ * one with the same link entries, and the daemon saw nothing of ours
+ * change since (the second hook of one git command; a hook after `git
+ * add` of a file no link is made from; one after a command that wrote
+ * nothing of ours). HEAD counts only where the last run kept a fallback
+ * because HEAD still had its link (a checkout's post-index-change runs
+ * before git moves HEAD, its post-checkout after): else what a run does
+ * follows from the index and the tree.
+ */
+bool gsym_run_nothing_since(const gsym_run_opts *o)
+{
+	gsym_repo repo;
+	gsym_buf token = GSYM_BUF_INIT, next = GSYM_BUF_INIT,
+		 changed = GSYM_BUF_INIT;
+	char last[MARK_LEN + 1], now[MARK_LEN + 1];
+	bool same = false;
+
+	if (!o->hook || o->npathspec || o->mode != GSYM_MODE_RESTORE ||
+		o->dry_run)
+		return false;
+	if (gsym_repo_open_paths(&repo) < 0 || !last_run(last, &token, &repo) ||
+		index_mark(now, &repo) < 0)
+		same = false;
+	else if (!strcmp(token.ptr, NO_LINKS))
+		same = !strncmp(last, now, 40) || still_no_links(&repo, now);
+	else if (last[41] != '-' && strncmp(last + 41, now + 41, 40))
+		same = false; /* HEAD counted, and moved */
+	else if (strncmp(last, now, 40))
+		same = links_untouched(&repo, last, now, token.ptr);
+	else
+		same = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
+			       token.ptr) == 1 &&
+			!changed.size;
+	gsym_error_clear();
+	gsym_repo_close(&repo);
+	gsym_buf_dispose(&token);
+	gsym_buf_dispose(&next);
+	gsym_buf_dispose(&changed);
+	return same;
+}
+
+/* Is there a link entry below the directory `dir`? */
+static bool links_below(const gsym_run_repo *r, const char *dir)
+{
+	size_t lo = 0, hi = r->entries.n, len = strlen(dir);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(r->entries.v[mid].path, dir, len);
+
+		if (c < 0 || (c == 0 && r->entries.v[mid].path[len] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->entries.n && !strncmp(r->entries.v[lo].path, dir, len) &&
+		r->entries.v[lo].path[len] == '/';
+}
+
+/*
+ * Our copy, its mark in the index intact, of this very version of the
+ * link, where the daemon saw nothing change at it, below it, at its
+ * target or below that: current, as the quick check would find it (a
+ * directory copy whose target holds links is refreshed through them:
+ * those the quick check looks at).
+ */
+bool gsym_run_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
+{
+	if (!r->seen_known || !rec || rec->kind != GSYM_KIND_COPY ||
+		!rec->src || rec->src[0] == '/' ||
+		!strncmp(rec->src, "..", 2) ||
+		!(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ||
+		memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) ||
+		gsym_pathset_touches(&r->seen, e->path) ||
+		gsym_pathset_touches(&r->seen, rec->src) ||
+		(rec->type == GSYM_TYPE_DIR && links_below(r, rec->src)))
+		return false;
+	e->kind = GSYM_KIND_COPY;
+	e->state = GSYM_STATE_OK;
+	e->action = GSYM_ACT_NONE;
+	return true;
+}

@@ -1,0 +1,121 @@
+/*
+ * Plan and apply: one decision per selected link entry, then carried out,
+ * in index order (the links made ahead on threads first: ahead.c).
+ */
+#include "run/run_repo.h"
+#include "util/alloc.h"
+#include "git/record.h"
+#include "git/scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Does git's fsmonitor trust the entry of `path` unchanged? */
+static bool fsmn_valid(const gsym_repo *repo, const char *path)
+{
+	ptrdiff_t pos = gsym_index_file_find(&repo->file, path);
+
+	return pos >= 0 && repo->file.v[pos].fsmn_valid &&
+		!(repo->file.v[pos].ext_flags & GSYM_INDEX_SKIP_WORKTREE);
+}
+
+/*
+ * Plan and apply: one decision per selected link entry, then carried
+ * out. Links over git's placeholders are made on several threads when
+ * there are many; everything else, and what the threads learnt (links
+ * refused), one by one in index order.
+ */
+int gsym_run_plan_and_apply(gsym_run_repo *r)
+{
+	gsym_entry **ahead = NULL;
+	size_t i, nahead = 0, nmake;
+	int error = 0;
+
+	if (r->writes && r->jobs > 1)
+		ahead = gsym_calloc(r->entries.n, sizeof(gsym_entry *));
+	gsym_progress_start(&r->progress, "Checking links", r->entries.n,
+		r->show_progress, stderr);
+	for (i = 0; i < r->entries.n; i++) {
+		gsym_entry *e = &r->entries.v[i];
+		gsym_record *rec;
+
+		gsym_progress_add(&r->progress, 1);
+		if (!(e->flags & GSYM_ENTRY_SELECTED))
+			continue;
+		rec = gsym_state_find(&r->state, e->path);
+		if (r->fsmn && rec && gsym_record_by_fsmn(rec->kind)) {
+			/* hidden by git's fsmonitor mark, not the bit */
+			e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
+			if (fsmn_valid(&r->repo, e->path))
+				e->flags |= GSYM_ENTRY_SKIP_WORKTREE |
+					GSYM_ENTRY_HIDDEN;
+		} else if (rec && rec->kind != GSYM_KIND_JUNCTION &&
+			!gsym_record_needs_bit(rec->kind, rec->type,
+				rec->size)) {
+			/*
+			 * behind the sparse block a copy of a file needs no
+			 * bit (record.c): as good as hidden while it has none
+			 */
+			if (e->flags & GSYM_ENTRY_SKIP_WORKTREE)
+				e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
+			else
+				e->flags |= GSYM_ENTRY_SKIP_WORKTREE |
+					GSYM_ENTRY_HIDDEN;
+		} else if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
+			gsym_sparse_hides(&r->sparse, e->path)) {
+			e->flags |= GSYM_ENTRY_HIDDEN;
+		}
+		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
+			!(rec && rec->src &&
+				gsym_pathset_touches(&r->through, rec->src)) &&
+			(gsym_run_unseen(r, e, rec) ||
+				gsym_plan_quick(e, &r->view, rec,
+					rec &&
+						(r->by_stat ? !gsym_plan_copy_current(
+								      &r->view,
+								      rec) :
+							      gsym_pathset_touches(
+								      &r->changed,
+								      rec->src)))))
+			continue;
+		if ((error = gsym_plan_entry(e, &r->view, rec, &r->plan)) < 0)
+			goto done;
+		if (ahead && gsym_run_parallel_ok(e, rec))
+			ahead[nahead++] = e;
+	}
+	gsym_progress_stop(&r->progress);
+
+	/* making: entries, and the files and bytes their copies hold */
+	for (i = 0, nmake = 0; r->writes && i < r->entries.n; i++)
+		nmake += (r->entries.v[i].flags & GSYM_ENTRY_SELECTED) &&
+			r->entries.v[i].action != GSYM_ACT_NONE;
+	gsym_progress_start(&r->progress,
+		r->o->mode == GSYM_MODE_RESET ? "Resetting links" :
+						"Making links",
+		nmake, r->show_progress && nmake, stderr);
+	r->actx.progress = &r->progress;
+
+	if (nahead >= CREATE_AHEAD_MIN) {
+		if ((error = gsym_run_learn_links(r, ahead, &nahead)) < 0)
+			goto done;
+		if (nahead)
+			gsym_run_create_ahead(r, ahead, nahead);
+	}
+	for (i = 0; i < r->entries.n; i++) {
+		gsym_entry *e = &r->entries.v[i];
+
+		if (!(e->flags & GSYM_ENTRY_SELECTED) ||
+			((e->flags & GSYM_ENTRY_AHEAD) &&
+				!(e->flags & GSYM_ENTRY_LINKS_REFUSED)))
+			continue; /* made ahead (or nothing to do) */
+		if ((error = gsym_run_apply(&r->rctx, e,
+			     gsym_state_find(&r->state, e->path))) < 0)
+			goto done;
+	}
+done:
+	gsym_progress_stop(&r->progress);
+	r->actx.progress = NULL;
+	free(ahead);
+	return error;
+}
