@@ -21,6 +21,35 @@ static bool fsmn_valid(const gsym_repo *repo, const char *path)
 }
 
 /*
+ * Is `e` hidden from git now: by git's fsmonitor mark, by the bit where
+ * the sparse block makes it needless, or by our sparse block?
+ */
+static void mark_hidden(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
+{
+	if (r->fsmn && rec && gsym_record_by_fsmn(rec->kind)) {
+		/* hidden by git's fsmonitor mark, not the bit */
+		e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
+		if (fsmn_valid(&r->repo, e->path))
+			e->flags |=
+				GSYM_ENTRY_SKIP_WORKTREE | GSYM_ENTRY_HIDDEN;
+	} else if (rec && rec->kind != GSYM_KIND_JUNCTION &&
+		!gsym_record_needs_bit(rec->kind, rec->type, rec->size)) {
+		/*
+		 * behind the sparse block a copy of a file needs no
+		 * bit (record.c): as good as hidden while it has none
+		 */
+		if (e->flags & GSYM_ENTRY_SKIP_WORKTREE)
+			e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
+		else
+			e->flags |=
+				GSYM_ENTRY_SKIP_WORKTREE | GSYM_ENTRY_HIDDEN;
+	} else if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
+		gsym_sparse_hides(&r->sparse, e->path)) {
+		e->flags |= GSYM_ENTRY_HIDDEN;
+	}
+}
+
+/*
  * Plan and apply: one decision per selected link entry, then carried
  * out. Links over git's placeholders are made on several threads when
  * there are many; everything else, and what the threads learnt (links
@@ -44,28 +73,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
 		rec = gsym_state_find(&r->state, e->path);
-		if (r->fsmn && rec && gsym_record_by_fsmn(rec->kind)) {
-			/* hidden by git's fsmonitor mark, not the bit */
-			e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
-			if (fsmn_valid(&r->repo, e->path))
-				e->flags |= GSYM_ENTRY_SKIP_WORKTREE |
-					GSYM_ENTRY_HIDDEN;
-		} else if (rec && rec->kind != GSYM_KIND_JUNCTION &&
-			!gsym_record_needs_bit(rec->kind, rec->type,
-				rec->size)) {
-			/*
-			 * behind the sparse block a copy of a file needs no
-			 * bit (record.c): as good as hidden while it has none
-			 */
-			if (e->flags & GSYM_ENTRY_SKIP_WORKTREE)
-				e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
-			else
-				e->flags |= GSYM_ENTRY_SKIP_WORKTREE |
-					GSYM_ENTRY_HIDDEN;
-		} else if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
-			gsym_sparse_hides(&r->sparse, e->path)) {
-			e->flags |= GSYM_ENTRY_HIDDEN;
-		}
+		mark_hidden(r, e, rec);
 		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
 			!(rec && rec->src &&
 				gsym_pathset_touches(&r->through, rec->src)) &&

@@ -98,6 +98,64 @@ static void find_submodules(gsym_pathset *out, gsym_repo *repo)
 	gsym_buf_dispose(&p);
 }
 
+/* The view over the repository, and what apply is given. */
+static void set_up_apply(gsym_run_repo *r)
+{
+	gsym_view_repo_init(&r->view, &r->rv, &r->repo, &r->entries);
+	/* replacing an edited thing (--force), or showing one to git */
+	gsym_buf_printf(&r->backup_dir, "%ssymlinks/backup/", r->repo.gitdir);
+	r->actx.view = &r->view;
+	r->actx.state = &r->state;
+	r->actx.workdir = r->repo.workdir;
+	r->actx.backup_dir = r->backup_dir.ptr;
+	r->actx.opts = &r->plan;
+	r->actx.dry_run = !r->writes;
+	r->actx.stamp_limit = gsym_repo_stamp_limit(&r->repo);
+	r->rctx.plan = &r->plan;
+	r->rctx.apply = &r->actx;
+}
+
+/*
+ * How much of the tree the run looks at: a hook plans in full only what
+ * changed, and what the fsmonitor daemon saw; the rest takes the quick
+ * check. The lstat of what it will look at is gathered ahead.
+ */
+static void narrow(gsym_run_repo *r)
+{
+	const gsym_run_opts *o = r->o;
+
+	/*
+	 * A branch switch: plan in full only what changed or lost its stamp.
+	 * What the switch changed carries git's stamp now, not ours, so the
+	 * quick check sends it on; only fallbacks, whose targets may change
+	 * under them, need the diff of the two trees.
+	 */
+	r->quick = o->old_commit && o->new_commit && !o->npathspec;
+	/*
+	 * Any other hook (post-index-change after every index write): the
+	 * same quick check, a copy's target proven unchanged by its stat
+	 * (the record's) where there is no tree diff to say it
+	 */
+	if (!r->quick && o->hook && !o->npathspec)
+		r->quick = r->by_stat = true;
+	if (r->quick && !r->by_stat && r->state.n &&
+		gsym_changes_between(&r->changed, &r->repo, o->old_commit,
+			o->new_commit) < 0)
+		r->quick = false;
+	gsym_error_clear();
+
+	if (r->quick)
+		gsym_run_note_through(r);
+	if (r->quick && r->fsmn && r->writes)
+		gsym_run_ask_daemon(r);
+
+	/* a hook's quick check spares the lstat: gathering them would not */
+	if ((!r->quick || (r->by_stat && !r->seen_known)) && r->jobs > 1 &&
+		r->entries.n >= LSTAT_AHEAD_MIN)
+		lstat_ahead(&r->entries, &r->repo, r->plan.validate_flags,
+			r->jobs);
+}
+
 /*
  * Prepare: open the repository (locking the index when writing), read
  * the config, the state, the sparse block and the link entries; know
@@ -161,49 +219,8 @@ int gsym_run_prepare(gsym_run_repo *r)
 		r->state.dirty = true;
 	}
 
-	gsym_view_repo_init(&r->view, &r->rv, &r->repo, &r->entries);
-	/* replacing an edited thing (--force), or showing one to git */
-	gsym_buf_printf(&r->backup_dir, "%ssymlinks/backup/", r->repo.gitdir);
-	r->actx.view = &r->view;
-	r->actx.state = &r->state;
-	r->actx.workdir = r->repo.workdir;
-	r->actx.backup_dir = r->backup_dir.ptr;
-	r->actx.opts = &r->plan;
-	r->actx.dry_run = !r->writes;
-	r->actx.stamp_limit = gsym_repo_stamp_limit(&r->repo);
-	r->rctx.plan = &r->plan;
-	r->rctx.apply = &r->actx;
-
-	/*
-	 * A branch switch: plan in full only what changed or lost its stamp.
-	 * What the switch changed carries git's stamp now, not ours, so the
-	 * quick check sends it on; only fallbacks, whose targets may change
-	 * under them, need the diff of the two trees.
-	 */
-	r->quick = o->old_commit && o->new_commit && !o->npathspec;
-	/*
-	 * Any other hook (post-index-change after every index write): the
-	 * same quick check, a copy's target proven unchanged by its stat
-	 * (the record's) where there is no tree diff to say it
-	 */
-	if (!r->quick && o->hook && !o->npathspec)
-		r->quick = r->by_stat = true;
-	if (r->quick && !r->by_stat && r->state.n &&
-		gsym_changes_between(&r->changed, &r->repo, o->old_commit,
-			o->new_commit) < 0)
-		r->quick = false;
-	gsym_error_clear();
-
-	if (r->quick)
-		gsym_run_note_through(r);
-	if (r->quick && r->fsmn && r->writes)
-		gsym_run_ask_daemon(r);
-
-	/* a hook's quick check spares the lstat: gathering them would not */
-	if ((!r->quick || (r->by_stat && !r->seen_known)) && r->jobs > 1 &&
-		r->entries.n >= LSTAT_AHEAD_MIN)
-		lstat_ahead(&r->entries, &r->repo, r->plan.validate_flags,
-			r->jobs);
+	set_up_apply(r);
+	narrow(r);
 
 	/* finish what a killed run left half done */
 	for (i = 0; r->writes && i < r->state.ntouched; i++)
