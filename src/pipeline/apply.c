@@ -337,14 +337,122 @@ static void put_back(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs,
 	state_unlock(ctx);
 }
 
+/*
+ * Make at `tmp` the first of the planned forms that can be made here;
+ * e->made says which. Returns 0, or the error of the last form tried
+ * (GSYM_ENTRY_LINKS_REFUSED set when a link was refused as impossible);
+ * `*too_big` when a directory copy was past symlinks.copyLimit.
+ */
+static int make_first(gsym_apply_ctx *ctx, gsym_entry *e, const char *tmp,
+	gsym_buf *stats, bool *too_big)
+{
+	unsigned int i;
+	int error = GSYM_EUNSUPPORTED;
+
+	for (i = 0; i < e->nhows; i++) {
+		if (e->hows[i] == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR &&
+			(error = gsym_copy_over_limit(ctx->view, e->resolved,
+				 &ctx->opts->copy_limit,
+				 ctx->opts->platform &&
+					 ctx->opts->platform->has_junctions)) !=
+				0) {
+			if (error < 0)
+				return error;
+			*too_big = true; /* the next form, if any */
+			error = GSYM_EUNSUPPORTED;
+			continue;
+		}
+		error = make(ctx, e, (gsym_how)e->hows[i], tmp, stats);
+		if (error == GSYM_EEXISTS) {
+			/* a leftover of a killed run: ours by its name */
+			if ((error = gsym_copy_remove(tmp)) < 0)
+				return error;
+			error = make(ctx, e, (gsym_how)e->hows[i], tmp, stats);
+		}
+		if (!error) {
+			e->made = (gsym_how)e->hows[i];
+			return 0;
+		} else if (!is_unavailable(error)) {
+			return error;
+		} else if (e->hows[i] == GSYM_HOW_SYMLINK) {
+			/*
+			 * Whether links are impossible in the whole tree is
+			 * the run's to find out (and then to plan again),
+			 * not ours to guess from one path.
+			 */
+			e->flags |= GSYM_ENTRY_LINKS_REFUSED;
+			return error;
+		}
+	}
+	return error;
+}
+
+/*
+ * The record of the fallback made at `tmp` (not a link), in `rec`, from
+ * its stat and its target's (`src_st`, taken at `read_at`); journaled
+ * before it is in place, so a kill leaves it provable. Returns 0 or an
+ * error.
+ */
+static int record_made(gsym_apply_ctx *ctx, gsym_entry *e, gsym_record *rec,
+	const char *tmp, gsym_buf *stats, const gsym_stat *src_st,
+	int64_t read_at)
+{
+	gsym_stat made_st;
+	int error;
+
+	/* what the rename will put in place: its stat proves it later */
+	if ((error = gsym_platform_lstat(&made_st, tmp)) < 0)
+		return error;
+	if (e->made == GSYM_HOW_COPY && e->type != GSYM_TYPE_DIR)
+		gsym_progress_copied(ctx->progress, 1, made_st.size);
+	memset(rec, 0, sizeof(*rec));
+	rec->kind = kind_of(e->made);
+	rec->type = e->type;
+	memcpy(rec->blob, e->id, GSYM_OID_RAWSZ);
+	memcpy(rec->hash, e->hash, GSYM_OID_RAWSZ);
+	rec->size = made_st.size;
+	rec->mtime_sec = made_st.mtime_sec;
+	rec->mtime_nsec = made_st.mtime_nsec;
+	rec->ino = made_st.ino;
+	rec->src = e->resolved;
+	rec->path = e->path;
+	/*
+	 * The target's stat proves the copy current later only when
+	 * it is older than the read (git's racy-clean rule, with the
+	 * coarsest clock a disk here keeps: exFAT's 2 s)
+	 */
+	if (e->made == GSYM_HOW_COPY &&
+		src_st->mtime_sec < read_at - GSYM_RACY_SECONDS &&
+		(e->type != GSYM_TYPE_DIR ||
+			gsym_copy_stats_older(stats,
+				read_at - GSYM_RACY_SECONDS))) {
+		rec->src_known = true;
+		rec->src_size = src_st->size;
+		rec->src_mtime_sec = src_st->mtime_sec;
+		rec->src_mtime_nsec = src_st->mtime_nsec;
+		rec->src_ino = src_st->ino;
+	}
+	/*
+	 * A deep copy's stat list, its top first (as recorded: the
+	 * list belongs to this record), before it is in place
+	 */
+	if (e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR &&
+		(error = put_stats(ctx, rec, &made_st, src_st, stats)) < 0)
+		return error;
+	/* journaled before it is in place: a kill leaves it provable */
+	state_lock(ctx);
+	error = gsym_state_journal(ctx->state, rec);
+	state_unlock(ctx);
+	return error;
+}
+
 static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
 	gsym_buf tmp = GSYM_BUF_INIT, stats = GSYM_BUF_INIT,
 		 moved = GSYM_BUF_INIT;
 	gsym_record rec;
-	gsym_stat made_st, src_st;
+	gsym_stat src_st;
 	int64_t read_at;
-	unsigned int i;
 	int error = GSYM_EUNSUPPORTED;
 	bool made = false, too_big = false;
 
@@ -358,44 +466,9 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if (e->resolved &&
 		ctx->view->lstat(&src_st, ctx->view, e->resolved) < 0)
 		gsym_error_clear();
-	for (i = 0; i < e->nhows && !made; i++) {
-		if (e->hows[i] == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR &&
-			(error = gsym_copy_over_limit(ctx->view, e->resolved,
-				 &ctx->opts->copy_limit,
-				 ctx->opts->platform &&
-					 ctx->opts->platform->has_junctions)) !=
-				0) {
-			if (error < 0)
-				goto failed;
-			too_big = true; /* the next form, if any */
-			error = GSYM_EUNSUPPORTED;
-			continue;
-		}
-		error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr, &stats);
-		if (error == GSYM_EEXISTS) {
-			/* a leftover of a killed run: ours by its name */
-			if ((error = gsym_copy_remove(tmp.ptr)) < 0)
-				goto failed;
-			error = make(ctx, e, (gsym_how)e->hows[i], tmp.ptr,
-				&stats);
-		}
-		if (!error) {
-			made = true;
-			e->made = (gsym_how)e->hows[i];
-		} else if (!is_unavailable(error)) {
-			goto failed;
-		} else if (e->hows[i] == GSYM_HOW_SYMLINK) {
-			/*
-			 * Whether links are impossible in the whole tree is
-			 * the run's to find out (and then to plan again),
-			 * not ours to guess from one path.
-			 */
-			e->flags |= GSYM_ENTRY_LINKS_REFUSED;
-			goto failed;
-		}
-	}
-	if (!made)
+	if ((error = make_first(ctx, e, tmp.ptr, &stats, &too_big)) != 0)
 		goto failed; /* every form was unavailable: say the last */
+	made = true;
 	if (e->made != GSYM_HOW_HARDLINK &&
 		(error = gsym_platform_set_mtime(tmp.ptr, stamp_time(ctx),
 			 /* only a link is known by the mark; a fallback by
@@ -404,54 +477,10 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 				 gsym_stamp_mark(e->path) :
 				 0)) < 0)
 		goto failed;
-	if (e->made != GSYM_HOW_SYMLINK) {
-		/* what the rename will put in place: its stat proves it later */
-		if ((error = gsym_platform_lstat(&made_st, tmp.ptr)) < 0)
-			goto failed;
-		if (e->made == GSYM_HOW_COPY && e->type != GSYM_TYPE_DIR)
-			gsym_progress_copied(ctx->progress, 1, made_st.size);
-		memset(&rec, 0, sizeof(rec));
-		rec.kind = kind_of(e->made);
-		rec.type = e->type;
-		memcpy(rec.blob, e->id, GSYM_OID_RAWSZ);
-		memcpy(rec.hash, e->hash, GSYM_OID_RAWSZ);
-		rec.size = made_st.size;
-		rec.mtime_sec = made_st.mtime_sec;
-		rec.mtime_nsec = made_st.mtime_nsec;
-		rec.ino = made_st.ino;
-		rec.src = e->resolved;
-		rec.path = e->path;
-		/*
-		 * The target's stat proves the copy current later only when
-		 * it is older than the read (git's racy-clean rule, with the
-		 * coarsest clock a disk here keeps: exFAT's 2 s)
-		 */
-		if (e->made == GSYM_HOW_COPY &&
-			src_st.mtime_sec < read_at - GSYM_RACY_SECONDS &&
-			(e->type != GSYM_TYPE_DIR ||
-				gsym_copy_stats_older(&stats,
-					read_at - GSYM_RACY_SECONDS))) {
-			rec.src_known = true;
-			rec.src_size = src_st.size;
-			rec.src_mtime_sec = src_st.mtime_sec;
-			rec.src_mtime_nsec = src_st.mtime_nsec;
-			rec.src_ino = src_st.ino;
-		}
-		/*
-		 * A deep copy's stat list, its top first (as recorded: the
-		 * list belongs to this record), before it is in place
-		 */
-		if (e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR &&
-			(error = put_stats(ctx, &rec, &made_st, &src_st,
-				 &stats)) < 0)
-			goto failed;
-		/* journaled before it is in place: a kill leaves it provable */
-		state_lock(ctx);
-		error = gsym_state_journal(ctx->state, &rec);
-		state_unlock(ctx);
-		if (error < 0)
-			goto failed;
-	}
+	if (e->made != GSYM_HOW_SYMLINK &&
+		(error = record_made(ctx, e, &rec, tmp.ptr, &stats, &src_st,
+			 read_at)) < 0)
+		goto failed;
 	if ((error = replace(ctx, e->path, tmp.ptr,
 		     e->made == GSYM_HOW_COPY && e->type == GSYM_TYPE_DIR ?
 			     GSYM_FT_DIR :
