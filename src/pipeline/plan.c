@@ -500,63 +500,15 @@ typedef struct {
 } facts;
 
 /*
- * Gather: every look at the disk, the index and the state the decision
- * needs, and no more (a stamped link needs no blob; only an owned
- * fallback is hashed).
+ * What is at the path (e->disk), looked at against the link and the
+ * record: the link we would make, our unedited fallback, git's
+ * placeholder. Returns 0 or a view error.
  */
-static int gather(facts *f, gsym_entry *e, const gsym_view *view,
+static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {
 	gsym_buf text = GSYM_BUF_INIT;
-	gsym_node self;
-	int error;
-
-	memset(f, 0, sizeof(*f));
-	if ((f->refused = gsym_validate_path(e->path, opts->validate_flags)))
-		return 0;
-	if (view->collision &&
-		(error = view->collision(&f->collides, view, e->path)) < 0)
-		return error;
-	error = entry_lstat(e, view);
-	if (f->collides) {
-		/* what is at the path may be the other entry's: not looked at */
-		if (error < 0)
-			e->disk.type = GSYM_FT_NONE;
-		/* the target, from the index, for the report */
-		if (view->lookup(&self, view, e->path) == 0 &&
-			self.type == GSYM_NODE_LINK && self.target) {
-			e->target = self.target;
-			e->target_len = self.target_len;
-		}
-		gsym_error_clear();
-		return 0;
-	}
-	if (error == GSYM_ENOTFOUND)
-		e->disk.type = GSYM_FT_NONE;
-	else if (error < 0)
-		return error;
-	if (e->disk.type != GSYM_FT_NONE &&
-		gsym_stat_matches(&e->istat, &e->disk))
-		e->flags |= GSYM_ENTRY_STAMP_MATCH;
-	if ((f->fast = !opts->details && opts->mode == GSYM_MODE_RESTORE &&
-			    e->disk.type == GSYM_FT_LINK && !rec &&
-			    (e->flags & GSYM_ENTRY_STAMP_MATCH)))
-		return 0;
-
-	if ((error = view->lookup(&self, view, e->path)) < 0)
-		return error;
-	if (self.type != GSYM_NODE_LINK || !self.target) {
-		f->broken = "could not read the link's blob";
-		return 0;
-	}
-	e->target = self.target;
-	e->target_len = self.target_len;
-	if ((f->broken = gsym_validate_target(e->target, e->target_len,
-		     opts->validate_flags)))
-		return 0;
-	if ((error = resolve_entry(e, view)) < 0 ||
-		(error = decide_link_kind(e, view, opts)) < 0)
-		return error;
+	int error = 0;
 
 	switch (e->disk.type) {
 	case GSYM_FT_NONE: break;
@@ -609,6 +561,66 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 	return error;
 }
 
+/*
+ * Gather: every look at the disk, the index and the state the decision
+ * needs, and no more (a stamped link needs no blob; only an owned
+ * fallback is hashed).
+ */
+static int gather(facts *f, gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, const gsym_plan_opts *opts)
+{
+	gsym_node self;
+	int error;
+
+	memset(f, 0, sizeof(*f));
+	if ((f->refused = gsym_validate_path(e->path, opts->validate_flags)))
+		return 0;
+	if (view->collision &&
+		(error = view->collision(&f->collides, view, e->path)) < 0)
+		return error;
+	error = entry_lstat(e, view);
+	if (f->collides) {
+		/* what is at the path may be the other entry's: not looked at */
+		if (error < 0)
+			e->disk.type = GSYM_FT_NONE;
+		/* the target, from the index, for the report */
+		if (view->lookup(&self, view, e->path) == 0 &&
+			self.type == GSYM_NODE_LINK && self.target) {
+			e->target = self.target;
+			e->target_len = self.target_len;
+		}
+		gsym_error_clear();
+		return 0;
+	}
+	if (error == GSYM_ENOTFOUND)
+		e->disk.type = GSYM_FT_NONE;
+	else if (error < 0)
+		return error;
+	if (e->disk.type != GSYM_FT_NONE &&
+		gsym_stat_matches(&e->istat, &e->disk))
+		e->flags |= GSYM_ENTRY_STAMP_MATCH;
+	if ((f->fast = !opts->details && opts->mode == GSYM_MODE_RESTORE &&
+			    e->disk.type == GSYM_FT_LINK && !rec &&
+			    (e->flags & GSYM_ENTRY_STAMP_MATCH)))
+		return 0;
+
+	if ((error = view->lookup(&self, view, e->path)) < 0)
+		return error;
+	if (self.type != GSYM_NODE_LINK || !self.target) {
+		f->broken = "could not read the link's blob";
+		return 0;
+	}
+	e->target = self.target;
+	e->target_len = self.target_len;
+	if ((f->broken = gsym_validate_target(e->target, e->target_len,
+		     opts->validate_flags)))
+		return 0;
+	if ((error = resolve_entry(e, view)) < 0 ||
+		(error = decide_link_kind(e, view, opts)) < 0)
+		return error;
+	return look_at_disk(f, e, view, rec, opts);
+}
+
 /* An owned fallback: keep (re-stamp), refresh, upgrade or reset it. */
 /*
  * Our fallback, behind its link or target. When the new target has no
@@ -654,6 +666,83 @@ static void decide_recorded(gsym_entry *e, const facts *f,
 				GSYM_ACT_NONE :
 				GSYM_ACT_STAMP,
 			NULL);
+}
+
+/* A link at the path: ours to keep, stamp or reset, or edited. */
+static void decide_link(gsym_entry *e, const facts *f, const gsym_record *rec,
+	const gsym_plan_opts *opts)
+{
+	e->kind = GSYM_KIND_SYMLINK;
+	if (!f->link_matches)
+		plan_edited(e, rec, opts, "link points elsewhere; use --force");
+	else if (opts->mode == GSYM_MODE_RESET)
+		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+	else
+		set(e,
+			e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
+						       GSYM_STATE_OK,
+			(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
+					opts->mode != GSYM_MODE_RESTORE ?
+				GSYM_ACT_NONE :
+				GSYM_ACT_STAMP,
+			e->type == GSYM_TYPE_MISSING ? "target does not exist" :
+						       NULL);
+}
+
+/*
+ * A file, a directory or a junction at the path: our fallback, something
+ * in the way, another version of the link, an edit, or git's placeholder.
+ */
+static void decide_file(gsym_entry *e, const facts *f, const gsym_record *rec,
+	const gsym_plan_opts *opts)
+{
+	if (f->owned) {
+		decide_recorded(e, f, rec, opts);
+	} else if (e->disk.type != GSYM_FT_FILE) {
+		e->kind = rec                            ? rec->kind :
+			e->disk.type == GSYM_FT_JUNCTION ? GSYM_KIND_JUNCTION :
+							   GSYM_KIND_OTHER;
+		if (rec)
+			plan_edited(e, rec, opts,
+				"the copy was edited; use --force");
+		else
+			set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+				"a directory is in the way; move it "
+				"away");
+	} else if (f->other_version && opts->mode == GSYM_MODE_RESTORE &&
+		!opts->force) {
+		/*
+		 * git wrote another version of the link over our
+		 * fallback (`git restore --source`, say): a local
+		 * change git must see, as it would with a real link,
+		 * so its own commands can put it back
+		 */
+		e->kind = GSYM_KIND_PLACEHOLDER;
+		set(e, GSYM_STATE_MODIFIED,
+			(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
+				GSYM_ACT_DISOWN :
+				GSYM_ACT_NONE,
+			"holds another version of the link; 'git "
+			"checkout -- <path>' puts it back");
+	} else if (f->same_as_target) {
+		e->kind = GSYM_KIND_COPY;
+		plan_create(e, opts, GSYM_STATE_PENDING, NULL);
+	} else if (!f->placeholder) {
+		e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
+		plan_edited(e, rec, opts,
+			rec ? "the copy was edited; use --force" :
+			      "placeholder was edited; use --force");
+	} else {
+		e->kind = GSYM_KIND_PLACEHOLDER;
+		if (opts->mode == GSYM_MODE_RESET)
+			set(e, GSYM_STATE_OK,
+				(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
+					GSYM_ACT_STAMP :
+					GSYM_ACT_NONE,
+				NULL);
+		else
+			plan_create(e, opts, GSYM_STATE_PENDING, NULL);
+	}
 }
 
 /* Decide: the state and action from the facts alone, no I/O. */
@@ -706,80 +795,11 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 				"nothing at the path");
 		return;
 
-	case GSYM_FT_LINK:
-		e->kind = GSYM_KIND_SYMLINK;
-		if (!f->link_matches)
-			plan_edited(e, rec, opts,
-				"link points elsewhere; use --force");
-		else if (opts->mode == GSYM_MODE_RESET)
-			set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
-		else
-			set(e,
-				e->type == GSYM_TYPE_MISSING ?
-					GSYM_STATE_DANGLING :
-					GSYM_STATE_OK,
-				(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
-						opts->mode !=
-							GSYM_MODE_RESTORE ?
-					GSYM_ACT_NONE :
-					GSYM_ACT_STAMP,
-				e->type == GSYM_TYPE_MISSING ?
-					"target does not exist" :
-					NULL);
-		return;
+	case GSYM_FT_LINK: decide_link(e, f, rec, opts); return;
 
 	case GSYM_FT_FILE:
 	case GSYM_FT_DIR:
-	case GSYM_FT_JUNCTION:
-		if (f->owned) {
-			decide_recorded(e, f, rec, opts);
-		} else if (e->disk.type != GSYM_FT_FILE) {
-			e->kind = rec ? rec->kind :
-				e->disk.type == GSYM_FT_JUNCTION ?
-					GSYM_KIND_JUNCTION :
-					GSYM_KIND_OTHER;
-			if (rec)
-				plan_edited(e, rec, opts,
-					"the copy was edited; use --force");
-			else
-				set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
-					"a directory is in the way; move it "
-					"away");
-		} else if (f->other_version &&
-			opts->mode == GSYM_MODE_RESTORE && !opts->force) {
-			/*
-			 * git wrote another version of the link over our
-			 * fallback (`git restore --source`, say): a local
-			 * change git must see, as it would with a real link,
-			 * so its own commands can put it back
-			 */
-			e->kind = GSYM_KIND_PLACEHOLDER;
-			set(e, GSYM_STATE_MODIFIED,
-				(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
-					GSYM_ACT_DISOWN :
-					GSYM_ACT_NONE,
-				"holds another version of the link; 'git "
-				"checkout -- <path>' puts it back");
-		} else if (f->same_as_target) {
-			e->kind = GSYM_KIND_COPY;
-			plan_create(e, opts, GSYM_STATE_PENDING, NULL);
-		} else if (!f->placeholder) {
-			e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
-			plan_edited(e, rec, opts,
-				rec ? "the copy was edited; use --force" :
-				      "placeholder was edited; use --force");
-		} else {
-			e->kind = GSYM_KIND_PLACEHOLDER;
-			if (opts->mode == GSYM_MODE_RESET)
-				set(e, GSYM_STATE_OK,
-					(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
-						GSYM_ACT_STAMP :
-						GSYM_ACT_NONE,
-					NULL);
-			else
-				plan_create(e, opts, GSYM_STATE_PENDING, NULL);
-		}
-		return;
+	case GSYM_FT_JUNCTION: decide_file(e, f, rec, opts); return;
 
 	default:
 		e->kind = GSYM_KIND_OTHER;
