@@ -24,6 +24,62 @@ static bool is_ancestor(const char *dir, size_t dlen, const char *link_path)
 	return !strncmp(link_path, dir, dlen) && link_path[dlen] == '/';
 }
 
+/*
+ * The length of the component at `*pos` in `todo`; `*pos` moves past it
+ * and its slash, `*slash` says whether one followed.
+ */
+static size_t next_comp(const gsym_buf *todo, size_t *pos, bool *slash)
+{
+	const char *comp = todo->ptr + *pos;
+	size_t clen = 0;
+
+	while (*pos + clen < todo->size && comp[clen] != '/')
+		clen++;
+	*pos += clen;
+	*slash = *pos < todo->size;
+	if (*slash)
+		(*pos)++;
+	return clen;
+}
+
+/*
+ * The link `node` met at out->path: the walk goes on with its text, then
+ * what is left of `todo` after `*pos` (`next` is scratch). False, with
+ * `*type` set, when it stops there: too many links, a target that is
+ * absolute, or one that is empty or holds a NUL.
+ */
+static bool follow(gsym_resolution *out, gsym_type *type, gsym_buf *todo,
+	size_t *pos, gsym_buf *next, const gsym_node *node, bool slash)
+{
+	if (++out->hops > GSYM_MAX_LINK_DEPTH) {
+		out->flags |= GSYM_RESOLVE_LOOP;
+		*type = GSYM_TYPE_UNKNOWN;
+		return false;
+	}
+	if (gsym_target_form_of(node->target, node->target_len) !=
+		GSYM_TARGET_RELATIVE) {
+		out->flags |= GSYM_RESOLVE_ABSOLUTE | GSYM_RESOLVE_OUTSIDE;
+		*type = GSYM_TYPE_UNKNOWN;
+		return false;
+	}
+	if (node->target_len == 0 ||
+		memchr(node->target, '\0', node->target_len)) {
+		*type = GSYM_TYPE_UNKNOWN;
+		return false;
+	}
+	/* continue with the link's text, then what is left */
+	pop(&out->path);
+	gsym_buf_clear(next);
+	gsym_buf_put(next, node->target, node->target_len);
+	if (slash)
+		gsym_buf_putc(next, '/');
+	gsym_buf_put(next, todo->ptr + *pos, todo->size - *pos);
+	gsym_buf_sets(todo, gsym_buf_cstr(next));
+	*pos = 0;
+	*type = GSYM_TYPE_DIR;
+	return true;
+}
+
 int gsym_resolve(gsym_resolution *out, const gsym_view *view,
 	const char *link_path, const char *target, size_t len)
 {
@@ -46,16 +102,9 @@ int gsym_resolve(gsym_resolution *out, const gsym_view *view,
 
 	while (pos < todo.size) {
 		const char *comp = todo.ptr + pos;
-		size_t clen = 0;
 		bool slash;
+		size_t clen = next_comp(&todo, &pos, &slash);
 		gsym_node node;
-
-		while (pos + clen < todo.size && comp[clen] != '/')
-			clen++;
-		pos += clen;
-		slash = pos < todo.size;
-		if (slash)
-			pos++;
 
 		if (clen == 0 || (clen == 1 && comp[0] == '.'))
 			continue;
@@ -81,33 +130,9 @@ int gsym_resolve(gsym_resolution *out, const gsym_view *view,
 
 		switch (node.type) {
 		case GSYM_NODE_LINK:
-			if (++out->hops > GSYM_MAX_LINK_DEPTH) {
-				out->flags |= GSYM_RESOLVE_LOOP;
-				type = GSYM_TYPE_UNKNOWN;
+			if (!follow(out, &type, &todo, &pos, &next, &node,
+				    slash))
 				goto done;
-			}
-			if (gsym_target_form_of(node.target, node.target_len) !=
-				GSYM_TARGET_RELATIVE) {
-				out->flags |= GSYM_RESOLVE_ABSOLUTE |
-					GSYM_RESOLVE_OUTSIDE;
-				type = GSYM_TYPE_UNKNOWN;
-				goto done;
-			}
-			if (node.target_len == 0 ||
-				memchr(node.target, '\0', node.target_len)) {
-				type = GSYM_TYPE_UNKNOWN;
-				goto done;
-			}
-			/* continue with the link's text, then what is left */
-			pop(&out->path);
-			gsym_buf_clear(&next);
-			gsym_buf_put(&next, node.target, node.target_len);
-			if (slash)
-				gsym_buf_putc(&next, '/');
-			gsym_buf_put(&next, todo.ptr + pos, todo.size - pos);
-			gsym_buf_sets(&todo, gsym_buf_cstr(&next));
-			pos = 0;
-			type = GSYM_TYPE_DIR;
 			continue;
 		case GSYM_NODE_DIR: type = GSYM_TYPE_DIR; continue;
 		case GSYM_NODE_FILE:
