@@ -80,18 +80,78 @@ void gsym_add_relative(gsym_buf *out, const char *workdir,
 	relative_to(out, link_path, dl, rel);
 }
 
+/*
+ * Stage `path` as a link to the `rel_len` bytes of `rel` (a junction
+ * recorded as the link's fallback from now on); a link on disk (`st`,
+ * its text `text`) whose text was made relative is removed, for restore
+ * to make anew. Returns 0, or -1 with the message printed.
+ */
+static int stage(gsym_repo *repo, gsym_state_file *state, const char *path,
+	const char *target, const gsym_stat *st, const char *rel,
+	size_t rel_len, const char *text, const char *abs)
+{
+	git_index_entry entry;
+
+	memset(&entry, 0, sizeof(entry));
+	if (git_odb_write(&entry.id, repo->odb, rel, rel_len, GIT_OBJECT_BLOB) <
+		0) {
+		gsym_repo_git_error("could not write the blob");
+		gsym_error_print();
+		return -1;
+	}
+	/* files staged below a directory link or junction go */
+	{
+		gsym_buf prefix = GSYM_BUF_INIT;
+		size_t pos;
+
+		gsym_buf_printf(&prefix, "%s/", path);
+		if (git_index_find_prefix(&pos, repo->index, prefix.ptr) == 0)
+			git_index_remove_directory(repo->index, path, 0);
+		gsym_buf_dispose(&prefix);
+	}
+	entry.mode = 0120000;
+	entry.path = path;
+	if (!target && st->type == GSYM_FT_LINK)
+		gsym_record_stamp(&entry,
+			st); /* the link on disk is the entry */
+	if (git_index_add(repo->index, &entry) < 0) {
+		gsym_repo_git_error("could not update the index");
+		gsym_error_print();
+		return -1;
+	}
+	if (!target && st->type == GSYM_FT_JUNCTION) {
+		/* a junction is a fallback of the link from now on */
+		gsym_record rec;
+
+		memset(&rec, 0, sizeof(rec));
+		rec.kind = GSYM_KIND_JUNCTION;
+		rec.type = GSYM_TYPE_DIR;
+		memcpy(rec.blob, entry.id.id, GSYM_OID_RAWSZ);
+		rec.path = (char *)path;
+		gsym_state_put(state, &rec);
+	}
+	/*
+	 * A link whose text was made relative is replaced by the recorded
+	 * one (restore below makes it); a junction stays as the fallback.
+	 */
+	if (!target && st->type == GSYM_FT_LINK && strcmp(rel, text) &&
+		gsym_platform_remove(abs) < 0) {
+		gsym_error_print();
+		return -1;
+	}
+	return 0;
+}
+
 /* Record one path; returns 0, or 1 when it was refused (message printed). */
 static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 	const char *target, bool allow_outside)
 {
 	gsym_buf abs = GSYM_BUF_INIT, text = GSYM_BUF_INIT, rel = GSYM_BUF_INIT;
 	const char *reason;
-	git_index_entry entry;
 	gsym_stat st;
 	bool outside = false;
 	int refused = 1;
 
-	memset(&entry, 0, sizeof(entry));
 	memset(&st, 0, sizeof(st));
 	if ((reason = gsym_validate_path(path,
 		     gsym_platform_info_get()->has_junctions ?
@@ -142,52 +202,9 @@ static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 		gsym_error_printf("cannot add '%s': %s", path, reason);
 		goto done;
 	}
-	if (git_odb_write(&entry.id, repo->odb, rel.ptr, rel.size,
-		    GIT_OBJECT_BLOB) < 0) {
-		gsym_repo_git_error("could not write the blob");
-		gsym_error_print();
+	if (stage(repo, state, path, target, &st, rel.ptr, rel.size, text.ptr,
+		    abs.ptr) < 0)
 		goto done;
-	}
-	/* files staged below a directory link or junction go */
-	{
-		gsym_buf prefix = GSYM_BUF_INIT;
-		size_t pos;
-
-		gsym_buf_printf(&prefix, "%s/", path);
-		if (git_index_find_prefix(&pos, repo->index, prefix.ptr) == 0)
-			git_index_remove_directory(repo->index, path, 0);
-		gsym_buf_dispose(&prefix);
-	}
-	entry.mode = 0120000;
-	entry.path = path;
-	if (!target && st.type == GSYM_FT_LINK)
-		gsym_record_stamp(&entry,
-			&st); /* the link on disk is the entry */
-	if (git_index_add(repo->index, &entry) < 0) {
-		gsym_repo_git_error("could not update the index");
-		gsym_error_print();
-		goto done;
-	}
-	if (!target && st.type == GSYM_FT_JUNCTION) {
-		/* a junction is a fallback of the link from now on */
-		gsym_record rec;
-
-		memset(&rec, 0, sizeof(rec));
-		rec.kind = GSYM_KIND_JUNCTION;
-		rec.type = GSYM_TYPE_DIR;
-		memcpy(rec.blob, entry.id.id, GSYM_OID_RAWSZ);
-		rec.path = (char *)path;
-		gsym_state_put(state, &rec);
-	}
-	/*
-	 * A link whose text was made relative is replaced by the recorded
-	 * one (restore below makes it); a junction stays as the fallback.
-	 */
-	if (!target && st.type == GSYM_FT_LINK && strcmp(rel.ptr, text.ptr) &&
-		gsym_platform_remove(abs.ptr) < 0) {
-		gsym_error_print();
-		goto done;
-	}
 	printf("add '%s' -> %s\n", path, rel.ptr);
 	refused = 0;
 done:
