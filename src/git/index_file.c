@@ -90,6 +90,70 @@ static void read_fsmn(gsym_index_file *f)
 	gsym_fsmn_dispose(&m);
 }
 
+/*
+ * The entry `i` at `*pp` (which moves past it) into f->v[i]; for version
+ * 4 its path, uncompressed, goes to f->names at name_at[i]. Returns 0, or
+ * GSYM_EUNSUPPORTED with the message set.
+ */
+static int parse_entry(gsym_index_file *f, uint32_t i, const unsigned char **pp,
+	const unsigned char *end, size_t *name_at)
+{
+	gsym_index_item *item = &f->v[i];
+	const unsigned char *p = *pp, *start = p, *nul;
+	uint16_t flags;
+	size_t prev = 0, prev_len = 0, keep = 0;
+
+	if (end - p < ENTRY_FIXED + 2)
+		return unsupported("truncated entry");
+	item->raw = p;
+	flags = (uint16_t)(p[60] << 8 | p[61]);
+	p += ENTRY_FIXED;
+	if (flags & 0x4000) { /* extended */
+		if (f->version < 3)
+			return unsupported("extended flags in v2");
+		item->ext_flags = (uint16_t)(p[0] << 8 | p[1]);
+		p += 2;
+	}
+	if (f->version == 4) {
+		size_t strip = varint(&p, end);
+
+		if (i > 0) {
+			prev = name_at[i - 1];
+			prev_len = strlen(f->names.ptr + prev);
+		}
+		if (strip > prev_len)
+			return unsupported("bad path compression");
+		keep = prev_len - strip;
+	}
+	/* the name's length is in the flags, unless it is long */
+	if ((flags & 0xfff) < 0xfff && f->version < 4 &&
+		(size_t)(end - p) > (flags & 0xfffu) &&
+		p[flags & 0xfff] == '\0')
+		nul = p + (flags & 0xfff);
+	else if (p >= end || !(nul = memchr(p, '\0', (size_t)(end - p))))
+		return unsupported("truncated path");
+	if (f->version == 4) {
+		name_at[i] = f->names.size;
+		gsym_buf_grow(&f->names, keep + (size_t)(nul - p) + 1);
+		/* names.ptr may move: copy the kept prefix by offset */
+		memcpy(f->names.ptr + f->names.size, f->names.ptr + prev, keep);
+		f->names.size += keep;
+		gsym_buf_put(&f->names, (const char *)p, (size_t)(nul - p));
+		gsym_buf_putc(&f->names, '\0');
+		p = nul + 1;
+	} else {
+		/* NUL-padded to a multiple of 8 */
+		size_t len = ((size_t)(nul - start) + 8) / 8 * 8;
+
+		if (len > (size_t)(end - start))
+			return unsupported("truncated entry");
+		item->path = (const char *)p;
+		p = start + len;
+	}
+	*pp = p;
+	return 0;
+}
+
 int gsym_index_file_parse(gsym_index_file *f)
 {
 	const unsigned char *data = f->data;
@@ -116,71 +180,8 @@ int gsym_index_file_parse(gsym_index_file *f)
 		name_at = gsym_malloc((count ? count : 1) * sizeof(size_t));
 
 	for (i = 0; i < count; i++) {
-		gsym_index_item *item = &f->v[i];
-		const unsigned char *start = p, *nul;
-		uint16_t flags;
-		size_t prev = 0, prev_len = 0, keep = 0;
-
-		if (end - p < ENTRY_FIXED + 2) {
-			error = unsupported("truncated entry");
+		if ((error = parse_entry(f, i, &p, end, name_at)) < 0)
 			break;
-		}
-		item->raw = p;
-		flags = (uint16_t)(p[60] << 8 | p[61]);
-		p += ENTRY_FIXED;
-		if (flags & 0x4000) { /* extended */
-			if (f->version < 3) {
-				error = unsupported("extended flags in v2");
-				break;
-			}
-			item->ext_flags = (uint16_t)(p[0] << 8 | p[1]);
-			p += 2;
-		}
-		if (f->version == 4) {
-			size_t strip = varint(&p, end);
-
-			if (i > 0) {
-				prev = name_at[i - 1];
-				prev_len = strlen(f->names.ptr + prev);
-			}
-			if (strip > prev_len) {
-				error = unsupported("bad path compression");
-				break;
-			}
-			keep = prev_len - strip;
-		}
-		/* the name's length is in the flags, unless it is long */
-		if ((flags & 0xfff) < 0xfff && f->version < 4 &&
-			(size_t)(end - p) > (flags & 0xfffu) &&
-			p[flags & 0xfff] == '\0')
-			nul = p + (flags & 0xfff);
-		else if (p >= end ||
-			!(nul = memchr(p, '\0', (size_t)(end - p)))) {
-			error = unsupported("truncated path");
-			break;
-		}
-		if (f->version == 4) {
-			name_at[i] = f->names.size;
-			gsym_buf_grow(&f->names, keep + (size_t)(nul - p) + 1);
-			/* names.ptr may move: copy the kept prefix by offset */
-			memcpy(f->names.ptr + f->names.size,
-				f->names.ptr + prev, keep);
-			f->names.size += keep;
-			gsym_buf_put(&f->names, (const char *)p,
-				(size_t)(nul - p));
-			gsym_buf_putc(&f->names, '\0');
-			p = nul + 1;
-		} else {
-			/* NUL-padded to a multiple of 8 */
-			size_t len = ((size_t)(nul - start) + 8) / 8 * 8;
-
-			if (len > (size_t)(end - start)) {
-				error = unsupported("truncated entry");
-				break;
-			}
-			item->path = (const char *)p;
-			p = start + len;
-		}
 		f->n = i + 1;
 	}
 	if (f->version == 4) {
