@@ -104,7 +104,7 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
  *
  *  - whether links can be made in this tree: opts->links_unsupported,
  *    from the state file or learnt by this run when the platform refused
- *    one and a probe at the top of the tree confirmed it (run.c);
+ *    one and a probe at the top of the tree confirmed it (run/probe.c);
  *  - the configured fallbacks, in order: opts->fallbacks
  *    (--fallback, symlinks.fallback, else the platform's default);
  *  - the entry's target: its resolved type (e->type: a junction or a

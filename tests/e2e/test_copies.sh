@@ -31,7 +31,7 @@ on_tty() {
 }
 
 # lib/: 6 directories of 10 files; 70 links to it (enough to be made on
-# threads: run.c CREATE_AHEAD_MIN), 3 links to files
+# threads: run/run_repo.h CREATE_AHEAD_MIN), 3 links to files
 src=$TMP/src
 git init -q "$src"
 for d in 1 2 3 4 5 6; do
