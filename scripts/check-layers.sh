@@ -1,6 +1,6 @@
 #!/bin/sh
 # The rules ARCHITECTURE.md states about src/, checked:
-#   1. the layers, bottom up, are the folders below; a file may include
+#   1. the layers are the folders LAYERS names, bottom up; a file may include
 #      its own layer's headers and those of the layers below it, never one
 #      above (every `#include "<folder>/..."` in src/ is read);
 #   2. no function is longer than MAX_FUNCTION_LINES, from the first line
@@ -17,7 +17,7 @@ MAX_FUNCTION_LINES=80
 files=""
 for f in $(git ls-files --cached --others --exclude-standard 'src/*.c' \
 	'src/*.h' 2>/dev/null || find src -name '*.[ch]'); do
-	[ -f "$f" ] && files="$files $f"
+	if [ -f "$f" ]; then files="$files $f"; fi
 done
 # shellcheck disable=SC2086
 awk -v layers="$LAYERS" -v max="$MAX_FUNCTION_LINES" '
