@@ -393,6 +393,29 @@ static void force_write(query *q)
 	}
 }
 
+/*
+ * What the answer needs of the index and the state, read: a mark per
+ * entry named, a verdict per record (none for a killed run's paths,
+ * which are not provably anything), the targets of our hard links.
+ */
+static void read_ours(query *q)
+{
+	gsym_state_file *state = q->state;
+	size_t i, n = q->repo->file.n;
+
+	q->named = gsym_calloc(n ? n : 1, 1);
+	/* a killed run's paths are not provably anything */
+	for (i = 0; i < state->ntouched; i++)
+		gsym_state_remove(state, state->touched[i]);
+	q->verdict = gsym_calloc(state->n ? state->n : 1, 1);
+	for (i = 0; i < state->n; i++)
+		if (state->v[i].kind == GSYM_KIND_HARDLINK && state->v[i].src)
+			gsym_pathset_add(&q->hardlinked, state->v[i].src);
+	if (q->hardlinked.n > 1)
+		qsort(q->hardlinked.v, q->hardlinked.n, sizeof(char *),
+			cmp_str);
+}
+
 int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
 {
 	gsym_buf next = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
@@ -400,7 +423,6 @@ int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
 	gsym_state_file state;
 	query q;
 	gsym_stat st;
-	size_t i, n;
 	int error, asked = GSYM_EUNSUPPORTED;
 
 	if (strcmp(version, "2"))
@@ -435,17 +457,7 @@ int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
 		git_libgit2_shutdown();
 		return error;
 	}
-	n = repo.file.n;
-	q.named = gsym_calloc(n ? n : 1, 1);
-	/* a killed run's paths are not provably anything */
-	for (i = 0; i < state.ntouched; i++)
-		gsym_state_remove(&state, state.touched[i]);
-	q.verdict = gsym_calloc(state.n ? state.n : 1, 1);
-	for (i = 0; i < state.n; i++)
-		if (state.v[i].kind == GSYM_KIND_HARDLINK && state.v[i].src)
-			gsym_pathset_add(&q.hardlinked, state.v[i].src);
-	if (q.hardlinked.n > 1)
-		qsort(q.hardlinked.v, q.hardlinked.n, sizeof(char *), cmp_str);
+	read_ours(&q);
 
 	if (asked >= 0)
 		fputs(next.ptr, out);
