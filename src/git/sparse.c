@@ -2,6 +2,7 @@
 #include "util/alloc.h"
 #include "pipeline/apply.h"
 #include "pipeline/copy.h"
+#include "pipeline/state.h"
 #include "util/error.h"
 #include "git/record.h"
 #include "util/util.h"
@@ -10,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BEGIN "# BEGIN git-symlinks "
-#define END "# END git-symlinks "
+#define BEGIN GSYM_BLOCK_BEGIN
+#define END GSYM_BLOCK_END
 
 static int cmp_str(const void *a, const void *b)
 {

@@ -707,6 +707,14 @@ void gsym_pattern_line(gsym_buf *out, const char *prefix, const char *path)
 	gsym_buf_putc(out, '\n');
 }
 
+/* Does the line `p` (of `len` bytes) start with `mark` and an id? */
+static bool marker(const char *p, size_t len, const char *mark)
+{
+	size_t n = strlen(mark);
+
+	return len > n && !memcmp(p, mark, n);
+}
+
 int gsym_block_sync(bool *out_changed, const char *file, const char *id,
 	const gsym_buf *lines, bool remove_if_empty, bool any_id)
 {
@@ -718,11 +726,9 @@ int gsym_block_sync(bool *out_changed, const char *file, const char *id,
 	int error;
 
 	*out_changed = false;
-	gsym_buf_printf(&begin,
-		"# BEGIN git-symlinks %s (managed, do not "
-		"edit)",
+	gsym_buf_printf(&begin, GSYM_BLOCK_BEGIN "%s (managed, do not edit)",
 		id);
-	gsym_buf_printf(&end, "# END git-symlinks %s", id);
+	gsym_buf_printf(&end, GSYM_BLOCK_END "%s", id);
 	error = gsym_platform_read_file(&old, file, 1 << 24);
 	if (error == GSYM_ENOTFOUND) {
 		error = 0;
@@ -737,11 +743,11 @@ int gsym_block_sync(bool *out_changed, const char *file, const char *id,
 		const char *nl = memchr(p, '\n', (size_t)(stop - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(stop - p);
 
-		if (any_id ? len > 22 && !memcmp(p, begin.ptr, 22) :
+		if (any_id ? marker(p, len, GSYM_BLOCK_BEGIN) :
 			     len == begin.size && !memcmp(p, begin.ptr, len))
 			inside = true;
 		else if (inside &&
-			(any_id ? len > 20 && !memcmp(p, end.ptr, 20) :
+			(any_id ? marker(p, len, GSYM_BLOCK_END) :
 				  len == end.size && !memcmp(p, end.ptr, len)))
 			inside = false;
 		else if (!inside) {

@@ -99,6 +99,10 @@ int gsym_exclude_sync(const char *exclude_path, const char *id,
  */
 void gsym_pattern_line(gsym_buf *out, const char *prefix, const char *path);
 
+/* The lines around a block of ours, each followed by the worktree's id. */
+#define GSYM_BLOCK_BEGIN "# BEGIN git-symlinks "
+#define GSYM_BLOCK_END "# END git-symlinks "
+
 /*
  * Make the block this tool keeps in `file` for worktree `id` hold exactly
  * `lines` (no block when empty), keeping every other line; write it

@@ -9,7 +9,11 @@ static _Thread_local char message[GSYM_ERROR_MAX];
 
 static void vset(const char *fmt, va_list ap)
 {
-	vsnprintf(message, sizeof(message), fmt, ap);
+	char next[GSYM_ERROR_MAX];
+
+	/* formatted apart first: an argument may be the message itself */
+	vsnprintf(next, sizeof(next), fmt, ap);
+	memcpy(message, next, sizeof(message));
 }
 
 int gsym_error_set(const char *fmt, ...)

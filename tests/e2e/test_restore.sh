@@ -257,4 +257,12 @@ done
 expect_rc "help restore" 0 "$GSYM" help restore
 expect_rc "--help" 0 "$GSYM" --help
 
+# a bad setting: one line, what failed and why, said once
+git -C "$c" config symlinks.fallback bogus
+"$GSYM" -C "$c" status >/dev/null 2>"$TMP/err"
+expect_eq "a bad symlinks.fallback is one line that says it once" \
+	"git-symlinks: bad symlinks.fallback: unknown fallback 'bogus' in 'bogus'; use junction, hardlink, copy or none" \
+	"$(cat "$TMP/err")"
+git -C "$c" config --unset symlinks.fallback
+
 finish

@@ -423,6 +423,42 @@ static void test_state__stat_lists_follow_records(void **state)
 	gsym_buf_dispose(&orphan);
 }
 
+/*
+ * A block of ours in a per-worktree file: replaced whole, and with
+ * `any_id` the block of another worktree too (git copied the file),
+ * whatever that worktree's id starts with; lines around it are kept.
+ */
+static void test_state__block_of_any_worktree_is_replaced(void **state)
+{
+	gsym_buf lines = GSYM_BUF_INIT;
+	bool changed;
+
+	(void)state;
+	write_file("patterns",
+		"/*\n"
+		"# BEGIN git-symlinks main (managed, do not edit)\n"
+		"!/old\n"
+		"# END git-symlinks main\n"
+		"kept\n");
+	gsym_buf_puts(&lines, "!/new\n");
+	assert_int_equal(0,
+		gsym_block_sync(&changed, file("patterns"), "wt", &lines, false,
+			true));
+	assert_true(changed);
+	assert_string_equal("/*\n"
+			    "kept\n"
+			    "# BEGIN git-symlinks wt (managed, do not edit)\n"
+			    "!/new\n"
+			    "# END git-symlinks wt\n",
+		tmpdir_read(&text, file("patterns")));
+	/* again: nothing to change */
+	assert_int_equal(0,
+		gsym_block_sync(&changed, file("patterns"), "wt", &lines, false,
+			true));
+	assert_false(changed);
+	gsym_buf_dispose(&lines);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +474,7 @@ int main(void)
 		T(test_state__asides),
 		T(test_state__pattern_line),
 		T(test_state__stat_lists_follow_records),
+		T(test_state__block_of_any_worktree_is_replaced),
 #undef T
 	};
 
