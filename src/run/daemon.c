@@ -18,8 +18,9 @@
 #include <string.h>
 
 /*
- * "$GIT_DIR/symlinks/fsmonitor-token": "<index checksum> <token>", the
- * index our last run left and the daemon's token from its start.
+ * "$GIT_DIR/symlinks/fsmonitor-<name>": "token" holds "<mark> <token>"
+ * (MARK_LEN below: what our last run left) and the daemon's token from
+ * that run's start; "sources" what the fallbacks were made from.
  */
 static void token_file(gsym_buf *out, const gsym_repo *repo, const char *name)
 {
@@ -307,6 +308,29 @@ static void save_sources(const gsym_run_repo *r)
 	gsym_buf_dispose(&text);
 }
 
+/*
+ * Are the sources as the state file now says (written after it, or in
+ * the same tick of the file system's clock)? Then they need not be
+ * written again: most runs change no record.
+ */
+static bool sources_current(const gsym_run_repo *r)
+{
+	gsym_buf path = GSYM_BUF_INIT;
+	gsym_stat state, sources;
+	bool current;
+
+	gsym_buf_printf(&path, "%sstate", r->state.dir);
+	current = gsym_platform_lstat(&state, path.ptr) == 0;
+	token_file(&path, &r->repo, "sources");
+	current = current && gsym_platform_lstat(&sources, path.ptr) == 0 &&
+		(sources.mtime_sec > state.mtime_sec ||
+			(sources.mtime_sec == state.mtime_sec &&
+				sources.mtime_nsec >= state.mtime_nsec));
+	gsym_error_clear();
+	gsym_buf_dispose(&path);
+	return current;
+}
+
 void gsym_run_keep_token(const gsym_run_repo *r)
 {
 	gsym_buf file = GSYM_BUF_INIT, after = GSYM_BUF_INIT,
@@ -333,7 +357,8 @@ void gsym_run_keep_token(const gsym_run_repo *r)
 		;
 	if (p >= end)
 		token = after.ptr; /* all of it ours */
-	save_sources(r);
+	if (!sources_current(r))
+		save_sources(r);
 write:
 	if (!r->by_head) /* what this run left does not depend on HEAD */
 		memset(mark + 41, '-', 40);
