@@ -232,6 +232,178 @@ static bool config_string(gsym_buf *out, git_config *cfg, const char *name)
 	return found;
 }
 
+/* --- git's own monitor protocol, served by our daemon -------------------- */
+
+static void put_sha1_hex(gsym_buf *out, const char *s, size_t len)
+{
+	gsym_sha1 c;
+	unsigned char id[20];
+	size_t i;
+
+	gsym_sha1_init(&c);
+	gsym_sha1_update(&c, s, len);
+	gsym_sha1_final(id, &c);
+	for (i = 0; i < 20; i++)
+		gsym_buf_printf(out, "%02x", id[i]);
+}
+
+bool gsym_fsmonitor_ipc_paths(gsym_buf *include, gsym_buf *sock,
+	git_config *cfg, const char *workdir, const char *gitdir)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
+	size_t wlen = strlen(workdir);
+	gsym_buf dir = GSYM_BUF_INIT;
+
+	if (!run || run[0] != '/' || !gsym_platform_private_dir(run))
+		return false;
+	gsym_buf_sets(include, run);
+	gsym_buf_puts(include, "/git-symlinks-fsmonitor-");
+	put_sha1_hex(include, workdir, wlen);
+	gsym_buf_puts(include, ".config");
+
+	/* where git 2.55 looks: fsm-ipc-unix.c fsmonitor_ipc__get_path */
+	gsym_buf_sets(&dir, gitdir);
+	if (!gsym_platform_fs_remote(dir.ptr)) {
+		gsym_buf_sets(sock, gitdir);
+		gsym_buf_puts(sock, "fsmonitor--daemon.ipc");
+		gsym_buf_dispose(&dir);
+		return true;
+	}
+	if (!config_string(&dir, cfg, "fsmonitor.socketdir") || !dir.size)
+		gsym_buf_sets(&dir, "~");
+	if (dir.ptr[0] == '~' && (dir.ptr[1] == '/' || !dir.ptr[1])) {
+		if (!home) {
+			gsym_buf_dispose(&dir);
+			return false;
+		}
+		gsym_buf_sets(sock, home);
+		gsym_buf_puts(sock, dir.ptr + 1);
+	} else {
+		gsym_buf_sets(sock, dir.ptr);
+	}
+	gsym_buf_puts(sock, "/.git-fsmonitor-");
+	/* git's worktree path: no slash at the end */
+	put_sha1_hex(sock, workdir, wlen > 1 ? wlen - 1 : wlen);
+	gsym_buf_dispose(&dir);
+	return true;
+}
+
+bool gsym_fsmonitor_ipc_wanted(git_config *cfg, const char *gitdir)
+{
+	int on = 1;
+
+	if (git_config_get_bool(&on, cfg, "symlinks.fsmonitoripc") < 0 || on)
+		on = git_config_get_bool(&on, cfg, "symlinks.fsmonitordaemon") <
+				0 ||
+			on;
+	git_error_clear();
+	/* git's monitor for Linux came with 2.55 */
+	return on && gsym_git_version_at_least(gitdir, 2, 55, 0);
+}
+
+bool gsym_fsmonitor_ipc_configured(gsym_buf *include, gsym_buf *sock,
+	gsym_buf *gitdir, gsym_buf *config, const char *workdir)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	gsym_buf marker = GSYM_BUF_INIT;
+	bool ok = false;
+
+	if (git_repository_open_ext(&repo, workdir,
+		    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+		git_repository_config_snapshot(&cfg, repo) < 0)
+		goto done;
+	gsym_buf_sets(gitdir, git_repository_path(repo));
+	gsym_buf_sets(config, git_repository_commondir(repo));
+	gsym_buf_puts(config, "config");
+	ok = config_string(&marker, cfg, "symlinks.fsmonitorinclude") &&
+		gsym_fsmonitor_ipc_wanted(cfg, gitdir->ptr) &&
+		gsym_fsmonitor_ipc_paths(include, sock, cfg, workdir,
+			gitdir->ptr) &&
+		!strcmp(marker.ptr, include->ptr);
+done:
+	git_error_clear();
+	git_config_free(cfg);
+	git_repository_free(repo);
+	gsym_buf_dispose(&marker);
+	return ok;
+}
+
+/* A regular expression matching exactly `s`, for git_config_*_multivar. */
+static void regex_exact(gsym_buf *out, const char *s)
+{
+	gsym_buf_sets(out, "^");
+	for (; *s; s++) {
+		if (strchr(".[]()*+?{}|^$\\", *s))
+			gsym_buf_putc(out, '\\');
+		gsym_buf_putc(out, *s);
+	}
+	gsym_buf_putc(out, '$');
+}
+
+/*
+ * include.path = `include` in the repository's config while `on` (the
+ * daemon writes that file, `[core] fsmonitor = true`, while it serves
+ * git's protocol, and removes it when it ends), noted as ours by
+ * symlinks.fsmonitorInclude; taken out when off.
+ */
+static int ipc_config(git_config *cfg, git_config *snapshot, bool on,
+	const char *include)
+{
+	gsym_buf was = GSYM_BUF_INIT, re = GSYM_BUF_INIT;
+	bool had = config_string(&was, snapshot, "symlinks.fsmonitorinclude");
+	int error = 0;
+
+	if (on && had && !strcmp(was.ptr, include))
+		goto done;
+	if (had) {
+		regex_exact(&re, was.ptr);
+		git_config_delete_multivar(cfg, "include.path", re.ptr);
+		git_config_delete_entry(cfg, "symlinks.fsmonitorinclude");
+		git_error_clear();
+	}
+	if (on &&
+		(error = git_config_set_multivar(cfg, "include.path", "^$^",
+			 include)) == 0)
+		error = git_config_set_string(cfg, "symlinks.fsmonitorinclude",
+			include);
+done:
+	gsym_buf_dispose(&was);
+	gsym_buf_dispose(&re);
+	return error;
+}
+
+/*
+ * core.fsmonitor as git takes it, but for the `true` our include file
+ * holds while the daemon serves (that one is ours too).
+ */
+static bool fsmonitor_value(gsym_buf *out, git_config *cfg)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	gsym_buf marker = GSYM_BUF_INIT;
+	bool ipc = config_string(&marker, cfg, "symlinks.fsmonitorinclude");
+	bool found = false;
+
+	if (git_config_multivar_iterator_new(&it, cfg, "core.fsmonitor", NULL) <
+		0) {
+		git_error_clear();
+		gsym_buf_dispose(&marker);
+		return false;
+	}
+	/* the least important file first, each in order: the last wins */
+	while (git_config_next(&e, it) == 0) {
+		if (ipc && e->include_depth > 0 && !strcmp(e->value, "true"))
+			continue;
+		gsym_buf_sets(out, e->value);
+		found = true;
+	}
+	git_config_iterator_free(it);
+	git_error_clear();
+	gsym_buf_dispose(&marker);
+	return found;
+}
+
 bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
 	const char *gitdir)
 {
@@ -242,7 +414,7 @@ bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
 	if (config_string(&v, cfg, "symlinks.hide") && !strcmp(v.ptr, "sparse"))
 		usable = false;
 	/* the user's own monitor (a hook, or git's daemon) is theirs */
-	else if (config_string(&v, cfg, "core.fsmonitor") && !ours(v.ptr))
+	else if (fsmonitor_value(&v, cfg) && !ours(v.ptr))
 		usable = false;
 	/*
 	 * git trusts its untracked cache through the monitor too, and our
@@ -325,12 +497,37 @@ int gsym_trustctime_config(git_repository *repo, git_config *snapshot,
 	return error;
 }
 
+/* The include of git's own protocol, while the daemon serves it. */
+static int ipc_config_of(git_repository *repo, git_config *snapshot, bool on)
+{
+	gsym_buf include = GSYM_BUF_INIT, sock = GSYM_BUF_INIT,
+		 was = GSYM_BUF_INIT;
+	const char *workdir = git_repository_workdir(repo);
+	const char *gitdir = git_repository_path(repo);
+	git_config *cfg = NULL;
+	bool had = config_string(&was, snapshot, "symlinks.fsmonitorinclude");
+	int error = 0;
+
+	on = on && workdir && gsym_fsmonitor_ipc_wanted(snapshot, gitdir) &&
+		gsym_fsmonitor_ipc_paths(&include, &sock, snapshot, workdir,
+			gitdir);
+	if (on ? !had || strcmp(was.ptr, include.ptr) : had)
+		error = git_repository_config(&cfg, repo) < 0 ?
+			-1 :
+			ipc_config(cfg, snapshot, on, include.ptr);
+	git_config_free(cfg);
+	gsym_buf_dispose(&include);
+	gsym_buf_dispose(&sock);
+	gsym_buf_dispose(&was);
+	return error;
+}
+
 int gsym_fsmonitor_config(git_repository *repo, git_config *snapshot, bool on)
 {
 	gsym_buf now = GSYM_BUF_INIT, want = GSYM_BUF_INIT,
-		 self = GSYM_BUF_INIT;
+		 self = GSYM_BUF_INIT, re = GSYM_BUF_INIT;
 	git_config *cfg = NULL;
-	bool set = config_string(&now, snapshot, "core.fsmonitor");
+	bool set = fsmonitor_value(&now, snapshot);
 	int error = 0;
 
 	if (set && !ours(now.ptr))
@@ -340,27 +537,45 @@ int gsym_fsmonitor_config(git_repository *repo, git_config *snapshot, bool on)
 			goto done;
 		gsym_fsmonitor_command(&want, self.ptr);
 		if (set && !strcmp(now.ptr, want.ptr))
-			goto done;
+			goto ipc;
 	} else if (!set) {
-		goto done;
+		goto ipc;
 	}
-	if (git_repository_config(&cfg, repo) < 0 ||
-		(on ? git_config_set_string(cfg, "core.fsmonitor", want.ptr) :
-		      git_config_delete_entry(cfg, "core.fsmonitor")) < 0 ||
-		allow_remote(cfg, snapshot, on) < 0) {
-		const git_error *e = git_error_last();
+	/*
+	 * by value: while the daemon serves git's protocol, the include's
+	 * `true` is an entry of the same name
+	 */
+	if (set)
+		regex_exact(&re, now.ptr);
+	else
+		gsym_buf_sets(&re, "^$^"); /* matches none: adds one */
+	if ((!on && ipc_config_of(repo, snapshot, false) < 0) ||
+		git_repository_config(&cfg, repo) < 0 ||
+		(on ? git_config_set_multivar(cfg, "core.fsmonitor", re.ptr,
+			      want.ptr) :
+		      git_config_delete_multivar(cfg, "core.fsmonitor",
+			      re.ptr)) < 0 ||
+		allow_remote(cfg, snapshot, on) < 0)
+		goto failed;
+ipc:
+	if (ipc_config_of(repo, snapshot, on) < 0)
+		goto failed;
+	goto done;
+failed : {
+	const git_error *e = git_error_last();
 
-		error = gsym_error_set("could not %s core.fsmonitor in the git "
-				       "config: %s",
-			on ? "set" : "unset",
-			e && e->message ? e->message : "unknown error");
-	}
-	git_error_clear();
+	error = gsym_error_set("could not %s core.fsmonitor in the git "
+			       "config: %s",
+		on ? "set" : "unset",
+		e && e->message ? e->message : "unknown error");
+}
 done:
+	git_error_clear();
 	git_config_free(cfg);
 	gsym_buf_dispose(&now);
 	gsym_buf_dispose(&want);
 	gsym_buf_dispose(&self);
+	gsym_buf_dispose(&re);
 	return error;
 }
 

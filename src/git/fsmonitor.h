@@ -115,6 +115,38 @@ bool gsym_git_version_at_least(const char *gitdir, unsigned int major,
 	unsigned int minor, unsigned int patch);
 
 /*
+ * git's own monitor protocol (git 2.55 and later, Linux), which spares
+ * git starting our hook at each command: our daemon serves it on the
+ * socket git looks for (`sock`: the git directory's
+ * fsmonitor--daemon.ipc, or fsmonitor.socketDir's or HOME's
+ * .git-fsmonitor-<hash> where git counts the disk as remote), and while
+ * it does, the file `include` (in XDG_RUNTIME_DIR, which must be this
+ * user's alone), included by the repository's config, sets
+ * core.fsmonitor=true over our hook. When the daemon ends the file goes
+ * with it, and git asks the hook again, which starts the daemon: git
+ * never finds `true` with nobody serving it (it would start its own
+ * monitor then, which knows nothing of our fallbacks). A reboot clears
+ * the runtime directory. False when there is no such directory here.
+ */
+bool gsym_fsmonitor_ipc_paths(gsym_buf *include, gsym_buf *sock,
+	git_config *cfg, const char *workdir, const char *gitdir);
+
+/*
+ * Should the daemon serve git's protocol? Not with symlinks.fsmonitorIpc
+ * or symlinks.fsmonitorDaemon false, nor for a git older than 2.55.
+ */
+bool gsym_fsmonitor_ipc_wanted(git_config *cfg, const char *gitdir);
+
+/*
+ * For the daemon of `workdir`: does the repository's config include the
+ * file it should write (gsym_fsmonitor_config made it so)? Then
+ * `include`, `sock` and the git directory are set. `config` is the
+ * config file that would say so, whatever the answer.
+ */
+bool gsym_fsmonitor_ipc_configured(gsym_buf *include, gsym_buf *sock,
+	gsym_buf *gitdir, gsym_buf *config, const char *workdir);
+
+/*
  * Make core.fsmonitor run our hook (`on`) or not, in the repository's
  * own config; `snapshot` is the config read at the start of the run. A
  * value the user set is never changed.

@@ -250,6 +250,16 @@ typedef struct {
 void gsym_platform_link_facts(gsym_link_facts *out, const char *path);
 
 /*
+ * Is `path` on a disk git counts as remote for its own monitor (a share,
+ * or FUSE: git's fsm-path-utils-linux.c)? Then git's monitor socket is
+ * not in the git directory.
+ */
+bool gsym_platform_fs_remote(const char *path);
+
+/* Is `path` a directory of this user's that nobody else may enter? */
+bool gsym_platform_private_dir(const char *path);
+
+/*
  * Start the shell command `cmd` with its output to read and its errors
  * discarded; NULL when it cannot be started.
  */
@@ -347,7 +357,8 @@ int gsym_platform_channel_serve(gsym_channel **out, const char *name);
  * change to `cb` meanwhile. When a request comes, every change made
  * before it was sent has been passed on first. Returns 1 with the request
  * (one line, without its newline) in `req` and `*client` to answer it
- * on; 0 after passing changes on, on timeout, or when a stop was
+ * on (2: a request in git's protocol, gsym_platform_channel_serve_git);
+ * 0 after passing changes on, on timeout, or when a stop was
  * requested; or an error.
  */
 int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
@@ -356,6 +367,25 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 
 /* Answer a request and hang up. */
 int gsym_platform_channel_answer(int client, const char *data, size_t len);
+
+/*
+ * Serve git's own monitor protocol on `ch` too (git's simple-ipc:
+ * pkt-lines, a flush ending each message) at the Unix socket `path`,
+ * this user only; a socket file nobody listens on is replaced. A request
+ * there makes gsym_platform_channel_wait return 2 (the message whole in
+ * `req`), answered with gsym_platform_channel_answer_git. GSYM_EEXISTS
+ * when a process listens there already.
+ */
+int gsym_platform_channel_serve_git(gsym_channel *ch, const char *path);
+
+int gsym_platform_channel_answer_git(int client, const char *data, size_t len);
+
+/* Stop serving git's protocol; remove the socket file if still ours. */
+void gsym_platform_channel_close_git(gsym_channel *ch);
+
+/* Send `request` to whoever serves git's protocol at `path`. */
+int gsym_platform_channel_ask_git(gsym_buf *answer, const char *path,
+	const char *request, int timeout_ms);
 
 void gsym_platform_channel_close(gsym_channel *ch);
 
@@ -387,5 +417,8 @@ bool gsym_platform_stop_requested(void);
 
 /* Milliseconds on a clock that never goes back. */
 uint64_t gsym_platform_clock_ms(void);
+
+/* Wait `ms` milliseconds. */
+void gsym_platform_sleep_ms(unsigned int ms);
 
 #endif

@@ -37,7 +37,7 @@ typedef struct {
 	gsym_pathset hardlinked; /* targets of our hard links */
 	unsigned char *named; /* per entry: name it in the answer */
 	unsigned char *verdict; /* per record: 1 still ours, 2 not, 0 unknown */
-	FILE *out;
+	gsym_buf *out;
 	size_t count; /* paths named */
 } query;
 
@@ -279,8 +279,8 @@ static const gsym_record *covering(query *q, gsym_buf *path)
 
 static void put_path(query *q, const char *path)
 {
-	fputs(path, q->out);
-	fputc('\0', q->out);
+	gsym_buf_puts(q->out, path);
+	gsym_buf_putc(q->out, '\0');
 	q->count++;
 }
 
@@ -416,78 +416,104 @@ static void read_ours(query *q)
 			cmp_str);
 }
 
+/* The daemon asked through its channel (the hook). */
+static int ask_channel(gsym_buf *next, gsym_buf *changed, const char *workdir,
+	const char *token, void *payload)
+{
+	(void)payload;
+	return gsym_fsmonitor_ask(next, changed, workdir, token);
+}
+
 int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out)
 {
-	gsym_buf next = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
-	gsym_repo repo;
-	gsym_state_file state;
-	query q;
-	gsym_stat st;
-	int error, asked = GSYM_EUNSUPPORTED;
+	gsym_buf answer = GSYM_BUF_INIT;
+	int error;
 
 	if (strcmp(version, "2"))
 		return 1; /* git asks again in version 1, then looks itself */
 	git_libgit2_init();
-	if ((error = gsym_repo_open_paths(&repo)) < 0) {
-		git_libgit2_shutdown();
+	error = gsym_fsmonitor_respond(&answer, token, ask_channel, NULL);
+	git_libgit2_shutdown();
+	if (error < 0) {
+		gsym_buf_dispose(&answer);
 		return error;
 	}
-	memset(&q, 0, sizeof(q));
-	q.repo = &repo;
-	q.state = &state;
-	read_settings(&q);
-	/*
-	 * the daemon first: when it saw nothing, the answer is its token
-	 * alone, without reading the index or the state
-	 */
-	if (q.daemon && gsym_platform_lstat(&st, repo.index_path) == 0)
-		asked = gsym_fsmonitor_ask(&next, &changed, repo.workdir,
-			token ? token : "");
-	gsym_error_clear();
-	if (asked == 1 && !changed.size) {
-		fputs(next.ptr, out);
-		fputc('\0', out);
-		goto done;
-	}
-	if ((error = gsym_repo_read(&repo)) < 0 ||
-		(error = gsym_state_load(&state, repo.gitdir)) < 0) {
-		gsym_buf_dispose(&next);
-		gsym_buf_dispose(&changed);
-		gsym_repo_close(&repo);
-		git_libgit2_shutdown();
-		return error;
-	}
-	read_ours(&q);
+	error = fwrite(answer.ptr, 1, answer.size, out) != answer.size ||
+			fflush(out) != 0 ?
+		gsym_error_set("fsmonitor: could not write the answer") :
+		0;
+	gsym_buf_dispose(&answer);
+	return error;
+}
 
+/* After `ask`: the answer from the index and the state. */
+static int respond_read(query *q, gsym_repo *repo, int asked,
+	const gsym_buf *next, const gsym_buf *changed)
+{
+	gsym_state_file state;
+	int error;
+
+	if ((error = gsym_repo_read(repo)) < 0 ||
+		(error = gsym_state_load(&state, repo->gitdir)) < 0)
+		return error;
+	q->state = &state;
+	read_ours(q);
 	if (asked >= 0)
-		fputs(next.ptr, out);
+		gsym_buf_puts(q->out, next->ptr);
 	else
-		fprintf(out, "gsym:%lld", (long long)time(NULL));
-	fputc('\0', out);
-	q.out = out;
+		gsym_buf_printf(q->out, "gsym:%lld", (long long)time(NULL));
+	gsym_buf_putc(q->out, '\0');
 	if (asked == 1)
-		answer_from_daemon(&q, &changed);
+		answer_from_daemon(q, changed);
 	else
-		answer_by_looking(&q);
+		answer_by_looking(q);
 	/*
 	 * git keeps the token it gave until it writes the index, which a
 	 * status does once more than FORCE_WRITE paths were named: after
 	 * a look at everything, or at many changes, name enough to have
 	 * the new token kept, so the next answer is short again
 	 */
-	if (asked == 0 || (asked == 1 && count_paths(&changed) > FORCE_WRITE))
-		force_write(&q);
-
-	free(q.named);
-	free(q.verdict);
-	gsym_pathset_dispose(&q.hardlinked);
+	if (asked == 0 || (asked == 1 && count_paths(changed) > FORCE_WRITE))
+		force_write(q);
+	free(q->named);
+	free(q->verdict);
+	gsym_pathset_dispose(&q->hardlinked);
 	gsym_state_dispose(&state);
-done:
+	return 0;
+}
+
+int gsym_fsmonitor_respond(gsym_buf *out, const char *token,
+	gsym_fsmonitor_asker ask, void *payload)
+{
+	gsym_buf next = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
+	gsym_repo repo;
+	query q;
+	gsym_stat st;
+	int error, asked = GSYM_EUNSUPPORTED;
+
+	gsym_buf_clear(out);
+	if ((error = gsym_repo_open_paths(&repo)) < 0)
+		return error;
+	memset(&q, 0, sizeof(q));
+	q.repo = &repo;
+	q.out = out;
+	read_settings(&q);
+	/*
+	 * the daemon first: when it saw nothing, the answer is its token
+	 * alone, without reading the index or the state
+	 */
+	if (q.daemon && gsym_platform_lstat(&st, repo.index_path) == 0)
+		asked = ask(&next, &changed, repo.workdir, token ? token : "",
+			payload);
+	gsym_error_clear();
+	if (asked == 1 && !changed.size) {
+		gsym_buf_puts(out, next.ptr);
+		gsym_buf_putc(out, '\0');
+	} else {
+		error = respond_read(&q, &repo, asked, &next, &changed);
+	}
 	gsym_buf_dispose(&next);
 	gsym_buf_dispose(&changed);
 	gsym_repo_close(&repo);
-	git_libgit2_shutdown();
-	return fflush(out) == 0 ? 0 :
-				  gsym_error_set("fsmonitor: could not write "
-						 "the answer");
+	return error;
 }

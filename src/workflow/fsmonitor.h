@@ -18,6 +18,8 @@
 
 #include <stdio.h>
 
+#include "util/buf.h"
+
 /*
  * Answer git's query (protocol `version` "2", git's last `token`) on
  * `out`: a token, then the
@@ -26,5 +28,20 @@
  * everything).
  */
 int gsym_fsmonitor_answer(const char *version, const char *token, FILE *out);
+
+/*
+ * How the answer learns what the daemon saw since `token`: as
+ * gsym_fsmonitor_ask (git/fsmonitor.h) does, or the daemon itself.
+ */
+typedef int (*gsym_fsmonitor_asker)(gsym_buf *next, gsym_buf *changed,
+	const char *workdir, const char *token, void *payload);
+
+/*
+ * The answer to git's `token` in `out` (the repository as git's
+ * environment names it), asking `ask` first: a token, then the paths,
+ * each ended by NUL. libgit2 must be initialised.
+ */
+int gsym_fsmonitor_respond(gsym_buf *out, const char *token,
+	gsym_fsmonitor_asker ask, void *payload);
 
 #endif

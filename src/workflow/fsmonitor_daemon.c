@@ -1,4 +1,5 @@
 #include "workflow/fsmonitor_daemon.h"
+#include "workflow/fsmonitor.h"
 #include "git/fsmonitor.h"
 #include "platform/platform.h"
 #include "util/alloc.h"
@@ -14,6 +15,12 @@
 #define FORGET_AT (1 << 20)
 /* Past this many changed paths, those older than KEEP_SEQUENCES go. */
 #define PRUNE_AT 65536
+/*
+ * After the include that points git at us is gone, git's protocol is
+ * served this much longer: a git that read its config before then asks
+ * now (git would start its own monitor when nobody answers).
+ */
+#define GRACE_MS 3000
 
 /* path -> the sequence it last changed in (open addressing) */
 typedef struct {
@@ -40,7 +47,11 @@ typedef struct {
 	uint64_t floor; /* the oldest sequence still answered */
 	bool changed; /* something changed in sequence `seq` */
 	bool gone; /* the tree went away */
+	bool quit; /* git asked (git fsmonitor--daemon stop) */
 	gsym_buf scratch;
+	gsym_buf include; /* while serving git's protocol: the include */
+	gsym_buf config; /* the config file that may ask for it */
+	int64_t config_mtime, config_mtime_nsec; /* as it was last read */
 } daemon;
 
 static uint64_t hash(const char *s)
@@ -249,6 +260,24 @@ static void new_instance(daemon *d)
 	map_dispose(&d->changes);
 }
 
+/*
+ * `.git` changed at the root: gone with the tree? (The socket git's
+ * protocol is served on holds the directory, so the root's own removal
+ * is not reported until it is closed.)
+ */
+static void gone_git(daemon *d)
+{
+	gsym_buf path = GSYM_BUF_INIT;
+	gsym_stat st;
+
+	gsym_buf_sets(&path, d->root);
+	gsym_buf_puts(&path, ".git");
+	if (gsym_platform_lstat(&st, path.ptr) < 0)
+		d->gone = true;
+	gsym_error_clear();
+	gsym_buf_dispose(&path);
+}
+
 static void on_change(void *payload, int id, const char *name, bool is_dir)
 {
 	daemon *d = payload;
@@ -281,8 +310,10 @@ static void on_change(void *payload, int id, const char *name, bool is_dir)
 			}
 			continue;
 		}
-		if (!s->size && !strcmp(name, ".git"))
+		if (!s->size && !strcmp(name, ".git")) {
+			gone_git(d);
 			continue;
+		}
 		gsym_buf_puts(s, name);
 		note(d, s->ptr);
 		if (is_dir) {
@@ -294,12 +325,16 @@ static void on_change(void *payload, int id, const char *name, bool is_dir)
 	}
 }
 
-/* "Q <token>": what changed since it. */
-static void answer(daemon *d, const char *req, gsym_buf *out)
+/*
+ * What changed since `token`, in `changed` (NUL after each path), and
+ * the token to hand out now in `next`; false when `token` is not one
+ * this daemon can answer for (another instance's, or too old).
+ */
+static bool since(daemon *d, const char *token, gsym_buf *next,
+	gsym_buf *changed)
 {
-	const char *token = !strncmp(req, "Q ", 2) ? req + 2 : "";
 	size_t ilen = strlen(d->instance), i;
-	uint64_t since = 0;
+	uint64_t from = 0;
 	bool known = false;
 
 	if (!strncmp(token, "gsymd:", 6) &&
@@ -307,8 +342,8 @@ static void answer(daemon *d, const char *req, gsym_buf *out)
 		token[6 + ilen] == ':') {
 		char *end;
 
-		since = strtoull(token + 7 + ilen, &end, 10);
-		known = !*end && since >= d->floor && since <= d->seq;
+		from = strtoull(token + 7 + ilen, &end, 10);
+		known = !*end && from >= d->floor && from <= d->seq;
 	}
 	/*
 	 * what changes from now on is of the next sequence, unless nothing
@@ -319,15 +354,205 @@ static void answer(daemon *d, const char *req, gsym_buf *out)
 		d->seq++;
 		d->changed = false;
 	}
-	gsym_buf_clear(out);
-	gsym_buf_printf(out, "%s gsymd:%s:%llu\n", known ? "OK" : "NEW",
-		d->instance, (unsigned long long)d->seq);
+	gsym_buf_clear(next);
+	gsym_buf_printf(next, "gsymd:%s:%llu", d->instance,
+		(unsigned long long)d->seq);
+	gsym_buf_clear(changed);
 	for (i = 0; known && i < d->changes.cap; i++)
-		if (d->changes.keys[i] && d->changes.seqs[i] >= since) {
-			gsym_buf_puts(out, d->changes.keys[i]);
-			gsym_buf_putc(out, '\0');
+		if (d->changes.keys[i] && d->changes.seqs[i] >= from) {
+			gsym_buf_puts(changed, d->changes.keys[i]);
+			gsym_buf_putc(changed, '\0');
 		}
 	prune(d);
+	return known;
+}
+
+/* "Q <token>" on our channel: "OK <next>" or "NEW <next>", the paths. */
+static void answer(daemon *d, const char *req, gsym_buf *out)
+{
+	gsym_buf next = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
+	bool known = since(d, !strncmp(req, "Q ", 2) ? req + 2 : "", &next,
+		&changed);
+
+	gsym_buf_clear(out);
+	gsym_buf_printf(out, "%s %s\n", known ? "OK" : "NEW", next.ptr);
+	gsym_buf_put(out, changed.ptr, changed.size);
+	gsym_buf_dispose(&next);
+	gsym_buf_dispose(&changed);
+}
+
+/* The answer's question to the daemon, asked of this one in-process. */
+static int ask_self(gsym_buf *next, gsym_buf *changed, const char *workdir,
+	const char *token, void *payload)
+{
+	(void)workdir;
+	return since(payload, token, next, changed) ? 1 : 0;
+}
+
+/*
+ * A question in git's own protocol: git's token, or a command of git's
+ * daemon ("quit"). The answer is our hook's, as the hook would give it.
+ */
+static void answer_git(daemon *d, const char *req, int client)
+{
+	gsym_buf out = GSYM_BUF_INIT, next = GSYM_BUF_INIT,
+		 changed = GSYM_BUF_INIT;
+
+	if (!strcmp(req, "quit")) {
+		d->quit = true;
+		gsym_platform_channel_answer_git(client, "", 0);
+		return;
+	}
+	if (gsym_fsmonitor_respond(&out, req, ask_self, d) < 0) {
+		/* nothing can be told: git looks at everything */
+		since(d, "", &next, &changed);
+		gsym_buf_sets(&out, next.ptr);
+		gsym_buf_put(&out, "\0/", 3);
+	}
+	gsym_platform_channel_answer_git(client, out.ptr, out.size);
+	gsym_buf_dispose(&out);
+	gsym_buf_dispose(&next);
+	gsym_buf_dispose(&changed);
+}
+
+/*
+ * The answer is read as git would read it: the repository by GIT_DIR and
+ * GIT_WORK_TREE, nothing of the environment of the hook that started us.
+ */
+static void take_environment(const char *gitdir, const char *workdir)
+{
+	static const char *const drop[] = { "GIT_INDEX_FILE", "GIT_PREFIX",
+		"GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",
+		"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CEILING_DIRECTORIES" };
+	size_t i;
+
+	for (i = 0; i < GSYM_ARRAY_SIZE(drop); i++)
+		gsym_platform_setenv(drop[i], NULL);
+	gsym_platform_setenv("GIT_DIR", gitdir);
+	gsym_platform_setenv("GIT_WORK_TREE", workdir);
+}
+
+/* Write the include that turns git's protocol on: `[core] fsmonitor`. */
+static int write_include(const char *include)
+{
+	static const char text[] = "# git-symlinks: its fsmonitor daemon "
+				   "serves git while this file exists\n"
+				   "[core]\n\tfsmonitor = true\n";
+	gsym_buf tmp = GSYM_BUF_INIT;
+	int error;
+
+	gsym_buf_printf(&tmp, "%s.%lx.tmp", include,
+		(unsigned long)gsym_platform_clock_ms());
+	if ((error = gsym_platform_write_new(tmp.ptr, text,
+		     sizeof(text) - 1)) == 0 &&
+		(error = gsym_platform_rename(tmp.ptr, include)) < 0)
+		gsym_platform_remove(tmp.ptr);
+	gsym_buf_dispose(&tmp);
+	return error;
+}
+
+/*
+ * Serve git's own protocol when the repository's config asks for it
+ * (git/fsmonitor.h). A monitor already there (git's own, started while
+ * none of ours served) is asked to end first: it knows nothing of our
+ * fallbacks.
+ */
+static void ipc_start(daemon *d, gsym_channel *ch)
+{
+	gsym_buf sock = GSYM_BUF_INIT, gitdir = GSYM_BUF_INIT,
+		 ans = GSYM_BUF_INIT;
+	int error = GSYM_ERROR, tries;
+	gsym_stat st;
+
+	if (gsym_platform_lstat(&st, d->config.size ? d->config.ptr : "/") ==
+		0) {
+		d->config_mtime = st.mtime_sec;
+		d->config_mtime_nsec = st.mtime_nsec;
+	}
+	if (!gsym_fsmonitor_ipc_configured(&d->include, &sock, &gitdir,
+		    &d->config, d->root))
+		goto done;
+	take_environment(gitdir.ptr, d->root);
+	for (tries = 0; tries < 30; tries++) {
+		if ((error = gsym_platform_channel_serve_git(ch, sock.ptr)) !=
+			GSYM_EEXISTS)
+			break;
+		if (tries == 0)
+			gsym_platform_channel_ask_git(&ans, sock.ptr, "quit",
+				1000);
+		gsym_platform_sleep_ms(100);
+	}
+	if (error == 0 && (error = write_include(d->include.ptr)) < 0)
+		gsym_platform_channel_close_git(ch);
+done:
+	if (error < 0)
+		gsym_buf_clear(&d->include);
+	gsym_error_clear();
+	gsym_buf_dispose(&sock);
+	gsym_buf_dispose(&gitdir);
+	gsym_buf_dispose(&ans);
+}
+
+/*
+ * Our hook's question while git's protocol is not served: the run that
+ * started us may have asked for it since (its config step comes after
+ * the question).
+ */
+static void ipc_again(daemon *d, gsym_channel *ch)
+{
+	gsym_stat st;
+
+	if (d->include.size || !d->config.size ||
+		gsym_platform_lstat(&st, d->config.ptr) < 0 ||
+		(st.mtime_sec == d->config_mtime &&
+			st.mtime_nsec == d->config_mtime_nsec)) {
+		gsym_error_clear();
+		return;
+	}
+	ipc_start(d, ch);
+}
+
+/* One request, on our channel (1) or in git's protocol (2). */
+static void serve(daemon *d, gsym_channel *ch, int kind, const char *req,
+	int client, gsym_buf *out)
+{
+	if (kind == 1)
+		ipc_again(d, ch);
+	if (kind == 2) {
+		answer_git(d, req, client);
+	} else {
+		answer(d, req, out);
+		gsym_platform_channel_answer(client, out->ptr, out->size);
+	}
+	gsym_error_clear();
+}
+
+/*
+ * The include goes first, so no git reads `true` from now on; git's
+ * protocol is served GRACE_MS longer for a git that read it before.
+ */
+static void ipc_end(daemon *d, gsym_channel *ch)
+{
+	gsym_buf req = GSYM_BUF_INIT, out = GSYM_BUF_INIT;
+	uint64_t end = gsym_platform_clock_ms() + GRACE_MS, now;
+	int client, kind;
+
+	if (!d->include.size)
+		return;
+	gsym_platform_remove(d->include.ptr);
+	while (!d->quit && !d->gone && !gsym_platform_stop_requested() &&
+		(now = gsym_platform_clock_ms()) < end) {
+		kind = gsym_platform_channel_wait(ch, d->w, (int)(end - now),
+			on_change, d, &req, &client);
+		if (kind < 0)
+			break;
+		if (kind > 0)
+			serve(d, ch, kind, req.ptr, client, &out);
+	}
+	gsym_platform_channel_close_git(ch);
+	gsym_error_clear();
+	gsym_buf_dispose(&req);
+	gsym_buf_dispose(&out);
 }
 
 static void daemon_dispose(daemon *d)
@@ -342,6 +567,8 @@ static void daemon_dispose(daemon *d)
 	free(d->dirs);
 	map_dispose(&d->changes);
 	gsym_buf_dispose(&d->scratch);
+	gsym_buf_dispose(&d->include);
+	gsym_buf_dispose(&d->config);
 	gsym_platform_watch_close(d->w);
 }
 
@@ -366,8 +593,10 @@ int gsym_fsmonitor_daemon(const char *workdir)
 		(error = gsym_platform_watch_open(&d.w)) < 0 ||
 		(error = walk(&d, "", false, false)) < 0)
 		goto done;
+	git_libgit2_init();
+	ipc_start(&d, ch);
 	asked = gsym_platform_clock_ms();
-	while (!d.gone && !gsym_platform_stop_requested()) {
+	while (!d.gone && !d.quit && !gsym_platform_stop_requested()) {
 		uint64_t idle = gsym_platform_clock_ms() - asked;
 
 		if (idle >= IDLE_MS)
@@ -379,10 +608,11 @@ int gsym_fsmonitor_daemon(const char *workdir)
 		if (error == 0)
 			continue; /* changes, or a stop */
 		asked = gsym_platform_clock_ms();
-		answer(&d, req.ptr, &out);
-		gsym_platform_channel_answer(client, out.ptr, out.size);
-		gsym_error_clear();
+		serve(&d, ch, error, req.ptr, client, &out);
+		error = 0;
 	}
+	ipc_end(&d, ch);
+	git_libgit2_shutdown();
 done:
 	gsym_platform_channel_close(ch);
 	daemon_dispose(&d);

@@ -20,6 +20,15 @@ unset XDG_CONFIG_HOME
 export GIT_CONFIG_NOSYSTEM=1
 export HOME=$TMP/home
 mkdir -p "$HOME"
+# a login's runtime directory (/run/user/UID), private: where the daemon
+# turns git's own monitor protocol on (git/fsmonitor.h); GSYM_NO_RUNTIME=1
+# runs a suite without one (our hook alone answers git)
+if [ -z "${GSYM_NO_RUNTIME:-}" ]; then
+	export XDG_RUNTIME_DIR=$TMP/run
+	mkdir -m 700 "$XDG_RUNTIME_DIR"
+else
+	unset XDG_RUNTIME_DIR
+fi
 # GSYM_GIT_BIN=DIR: the suite runs with the git in DIR (tests/CMakeLists.txt
 # registers a second run of some suites with git 2.55 this way), and with
 # GSYM_GIT_VERSION set, git --version must say it
@@ -209,7 +218,7 @@ fsmn_links() {
 
 # core.fsmonitor runs this tool's hook
 fsmn_ours() {
-	git -C "$1" config core.fsmonitor | grep -q "' hook fsmonitor\$"
+	git -C "$1" config --no-includes core.fsmonitor | grep -q "' hook fsmonitor\$"
 }
 
 # how the tool hides fallbacks from the git on PATH: "fsmonitor" (git

@@ -174,7 +174,7 @@ if [ -n "$NOSYM" ]; then
 	)
 	check "no links on this disk: copies" sh -c "test -f '$TMP/fb/file-link' && ! test -L '$TMP/fb/file-link' && test -d '$TMP/fb/dir-link' && ! test -L '$TMP/fb/dir-link'"
 	check "the copy is the target's content" cmp "$TMP/fb/file-link" "$TMP/fb/docs/README.md"
-	check "core.fsmonitor set by the hook's restore" sh -c "git -C '$TMP/fb' config core.fsmonitor | grep -q 'hook fsmonitor'"
+	check "core.fsmonitor set by the hook's restore" sh -c "git -C '$TMP/fb' config --no-includes core.fsmonitor | grep -q 'hook fsmonitor'"
 	check "git status clean with copies" git_clean "$TMP/fb"
 else
 	[ "${CI:-}" != true ] || fail "the nosymlink preload library is missing under CI"

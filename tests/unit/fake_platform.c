@@ -608,6 +608,18 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 	*out = link_facts;
 }
 
+bool gsym_platform_fs_remote(const char *path)
+{
+	(void)path;
+	return false;
+}
+
+bool gsym_platform_private_dir(const char *path)
+{
+	(void)path;
+	return false; /* no git monitor protocol here */
+}
+
 FILE *gsym_platform_popen(const char *cmd)
 {
 	(void)cmd;
@@ -632,6 +644,11 @@ bool gsym_platform_stderr_is_terminal(void)
 uint64_t gsym_platform_clock_ms(void)
 {
 	return 0;
+}
+
+void gsym_platform_sleep_ms(unsigned int ms)
+{
+	(void)ms;
 }
 
 /* no fsmonitor daemon in the fake: the hook looks itself */

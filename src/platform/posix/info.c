@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #if defined(__linux__)
 #include <fcntl.h>
@@ -142,7 +143,29 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 		}
 	}
 }
+
+bool gsym_platform_fs_remote(const char *path)
+{
+	/* git's list: compat/fsmonitor/fsm-path-utils-linux.c is_remote_fs */
+	static const unsigned long remote[] = { 0xFF534D42, 0x517B, 0xFE534D42,
+		0x6969, 0x5346414F, 0x73757245, 0x65735546 };
+	struct statfs fs;
+	size_t i;
+
+	if (statfs(path, &fs) < 0)
+		return false;
+	for (i = 0; i < GSYM_ARRAY_SIZE(remote); i++)
+		if ((unsigned long)fs.f_type == remote[i])
+			return true;
+	return false;
+}
 #else
+bool gsym_platform_fs_remote(const char *path)
+{
+	(void)path;
+	return false;
+}
+
 void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 {
 	memset(out, 0, sizeof(*out));
@@ -159,6 +182,14 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 #endif
 }
 #endif
+
+bool gsym_platform_private_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		st.st_uid == geteuid() && (st.st_mode & 077) == 0;
+}
 
 FILE *gsym_platform_popen(const char *cmd)
 {

@@ -14,10 +14,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -174,6 +176,16 @@ uint64_t gsym_platform_clock_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+void gsym_platform_sleep_ms(unsigned int ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 /*
  * The channel: a Unix socket in the abstract namespace (Linux: a name
  * that is no file, so nothing keeps a disk busy or is left behind), the
@@ -181,6 +193,10 @@ uint64_t gsym_platform_clock_ms(void)
  */
 struct gsym_channel {
 	int fd;
+	int git_fd; /* git's own protocol, at git_path; -1 when not served */
+	char *git_path;
+	dev_t git_dev; /* the socket file bound, to remove only our own */
+	ino_t git_ino;
 };
 
 static socklen_t channel_addr(struct sockaddr_un *sa, const char *name)
@@ -235,7 +251,154 @@ int gsym_platform_channel_serve(gsym_channel **out, const char *name)
 	}
 	*out = gsym_calloc(1, sizeof(**out));
 	(*out)->fd = fd;
+	(*out)->git_fd = -1;
 	return 0;
+}
+
+/* A file-system socket address for `path`; false when it is too long. */
+static bool path_addr(struct sockaddr_un *sa, const char *path)
+{
+	size_t len = strlen(path);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (len >= sizeof(sa->sun_path))
+		return false;
+	memcpy(sa->sun_path, path, len);
+	return true;
+}
+
+static int connect_path(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (!path_addr(&sa, path) ||
+		(fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int gsym_platform_channel_serve_git(gsym_channel *ch, const char *path)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int fd, other;
+
+	if (!path_addr(&sa, path))
+		return gsym_error_setc(GSYM_EUNSUPPORTED,
+			"the socket path '%s' is too long", path);
+	if ((other = connect_path(path)) >= 0) {
+		close(other);
+		return gsym_error_setc(GSYM_EEXISTS, "'%s' is served already",
+			path);
+	}
+	/* a socket nobody listens on any more (a monitor that was killed) */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		     0)) < 0)
+		return watch_error("open", "a socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+		listen(fd, 16) < 0 || lstat(path, &st) < 0) {
+		int err = errno;
+
+		close(fd);
+		if (err == EADDRINUSE)
+			return gsym_error_setc(GSYM_EEXISTS,
+				"'%s' is served already", path);
+		errno = err;
+		return watch_error("serve", path);
+	}
+	chmod(path, 0600);
+	ch->git_fd = fd;
+	ch->git_path = gsym_strdup(path);
+	ch->git_dev = st.st_dev;
+	ch->git_ino = st.st_ino;
+	return 0;
+}
+
+/* Read exactly `len` bytes; false at the end or on an error. */
+static bool read_full(int fd, char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static bool write_full(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/*
+ * git's pkt-lines (gitprotocol-common): four hex digits of length, the
+ * four included, then the data; "0000" (a flush) ends a message.
+ */
+#define PKT_MAX 65520
+
+static bool read_packets(int fd, gsym_buf *msg)
+{
+	gsym_buf_clear(msg);
+	for (;;) {
+		char head[5], *end;
+		unsigned long len;
+
+		if (!read_full(fd, head, 4))
+			return false;
+		head[4] = '\0';
+		len = strtoul(head, &end, 16);
+		if (*end || (len && len < 4) || len > PKT_MAX)
+			return false;
+		if (!len)
+			return true;
+		len -= 4;
+		if (msg->size + len > ((size_t)64 << 20))
+			return false;
+		gsym_buf_grow(msg, len);
+		if (!read_full(fd, msg->ptr + msg->size, len))
+			return false;
+		msg->size += len;
+		msg->ptr[msg->size] = '\0';
+	}
+}
+
+static bool write_packets(int fd, const char *data, size_t len)
+{
+	char head[5];
+
+	while (len) {
+		size_t n = len < PKT_MAX - 4 ? len : PKT_MAX - 4;
+
+		snprintf(head, sizeof(head), "%04zx", n + 4);
+		if (!write_full(fd, head, 4) || !write_full(fd, data, n))
+			return false;
+		data += n;
+		len -= n;
+	}
+	return write_full(fd, "0000", 4);
 }
 
 /*
@@ -304,9 +467,10 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 
 	*client = -1;
 	while (!stop_flag) {
-		struct pollfd fds[3];
+		struct pollfd fds[4];
 		uint64_t now = gsym_platform_clock_ms();
 		int n, error, fd;
+		bool git;
 
 		if (timeout_ms >= 0 && now >= end)
 			return 0;
@@ -314,10 +478,11 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 		fds[0].events = POLLIN;
 		fds[1].fd = ch->fd;
 		fds[1].events = POLLIN;
-		fds[2].fd = stop_pipe[0];
+		fds[2].fd = ch->git_fd;
 		fds[2].events = POLLIN;
-		n = poll(fds, stop_pipe[0] >= 0 ? 3 : 2,
-			timeout_ms < 0 ? -1 : (int)(end - now));
+		fds[3].fd = stop_pipe[0];
+		fds[3].events = POLLIN;
+		n = poll(fds, 4, timeout_ms < 0 ? -1 : (int)(end - now));
 		if (n < 0 && errno != EINTR)
 			return watch_error("wait for changes of", "inotify");
 		if (n <= 0)
@@ -325,13 +490,17 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 		if ((fds[0].revents & POLLIN) &&
 			(error = drain_changes(w->fd, true, cb, payload)) < 0)
 			return error;
-		if (!(fds[1].revents & POLLIN))
+		git = !(fds[1].revents & POLLIN);
+		if (git && !(fds[2].revents & POLLIN))
 			return 0; /* changes only: the caller may stop now */
-		if ((fd = accept4(ch->fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		if ((fd = accept4(git ? ch->git_fd : ch->fd, NULL, NULL,
+			     SOCK_CLOEXEC)) < 0)
 			continue;
 		fcntl(fd, F_SETFL, 0); /* blocking, with time limits */
 		set_timeout(fd, 5000);
-		if (!same_user(fd) || !read_request(fd, req)) {
+		if (!same_user(fd) ||
+			!(git ? read_packets(fd, req) :
+				read_request(fd, req))) {
 			close(fd);
 			continue;
 		}
@@ -341,7 +510,7 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 			return error;
 		}
 		*client = fd;
-		return 1;
+		return git ? 2 : 1;
 	}
 	return 0;
 }
@@ -366,10 +535,53 @@ int gsym_platform_channel_answer(int client, const char *data, size_t len)
 	return error;
 }
 
+int gsym_platform_channel_answer_git(int client, const char *data, size_t len)
+{
+	int error = write_packets(client, data, len) ?
+		0 :
+		watch_error("answer on", "git's socket");
+
+	close(client);
+	return error;
+}
+
+void gsym_platform_channel_close_git(gsym_channel *ch)
+{
+	struct stat st;
+
+	if (!ch || ch->git_fd < 0)
+		return;
+	/* the socket file, unless another monitor's replaced it since */
+	if (lstat(ch->git_path, &st) == 0 && st.st_dev == ch->git_dev &&
+		st.st_ino == ch->git_ino)
+		unlink(ch->git_path);
+	close(ch->git_fd);
+	ch->git_fd = -1;
+	free(ch->git_path);
+	ch->git_path = NULL;
+}
+
+int gsym_platform_channel_ask_git(gsym_buf *answer, const char *path,
+	const char *request, int timeout_ms)
+{
+	int fd = connect_path(path), error = 0;
+
+	if (fd < 0)
+		return gsym_error_setc(GSYM_ENOTFOUND, "nobody serves '%s'",
+			path);
+	set_timeout(fd, timeout_ms);
+	if (!write_packets(fd, request, strlen(request)) ||
+		!read_packets(fd, answer))
+		error = watch_error("ask on", path);
+	close(fd);
+	return error;
+}
+
 void gsym_platform_channel_close(gsym_channel *ch)
 {
 	if (!ch)
 		return;
+	gsym_platform_channel_close_git(ch);
 	close(ch->fd);
 	free(ch);
 }

@@ -87,6 +87,18 @@ static void token(gsym_link_facts *out)
 	CloseHandle(t);
 }
 
+bool gsym_platform_fs_remote(const char *path)
+{
+	(void)path;
+	return false; /* git's monitor speaks through a named pipe here */
+}
+
+bool gsym_platform_private_dir(const char *path)
+{
+	(void)path;
+	return false;
+}
+
 void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 {
 	memset(out, 0, sizeof(*out));

@@ -263,6 +263,11 @@ uint64_t gsym_platform_clock_ms(void)
 	return (uint64_t)GetTickCount64();
 }
 
+void gsym_platform_sleep_ms(unsigned int ms)
+{
+	Sleep(ms);
+}
+
 /*
  * The fsmonitor daemon's channel is not built for Windows yet: the hook
  * answers from its own lstat() of every entry there (workflow/fsmonitor.c).
@@ -286,6 +291,29 @@ int gsym_platform_channel_answer(int client, const char *data, size_t len)
 {
 	(void)client, (void)data, (void)len;
 	return gsym_error_setc(GSYM_EUNSUPPORTED, "no channels here");
+}
+
+int gsym_platform_channel_serve_git(gsym_channel *ch, const char *path)
+{
+	(void)ch;
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "no socket '%s' here", path);
+}
+
+int gsym_platform_channel_answer_git(int client, const char *data, size_t len)
+{
+	return gsym_platform_channel_answer(client, data, len);
+}
+
+void gsym_platform_channel_close_git(gsym_channel *ch)
+{
+	(void)ch;
+}
+
+int gsym_platform_channel_ask_git(gsym_buf *answer, const char *path,
+	const char *request, int timeout_ms)
+{
+	(void)answer, (void)request, (void)timeout_ms;
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "no socket '%s' here", path);
 }
 
 void gsym_platform_channel_close(gsym_channel *ch)
