@@ -65,6 +65,10 @@ for v in $(env | sed -n 's/^\(GIT_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 unset XDG_CONFIG_HOME
 export GIT_CONFIG_NOSYSTEM=1 HOME="$work/home"
 mkdir -p "$HOME"
+# a login's private runtime directory, as /run/user/UID is on a desktop:
+# where our daemon turns git's own monitor protocol on (git 2.55 and later)
+export XDG_RUNTIME_DIR="$work/run"
+mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 git config --global user.name bench
 git config --global user.email bench@example.invalid
 git config --global init.defaultBranch main
@@ -204,8 +208,11 @@ gitcmd_step() {
 	LD_PRELOAD=$nosym git -C "$work/gf" status >/dev/null
 	[ -z "$(LD_PRELOAD=$nosym git -C "$work/gf" status --porcelain)" ] ||
 		echo "WARNING: git status not clean in the clone with the hooks" >&2
-	mech=fsmonitor
-	[ -n "$(git -C "$work/gf" config core.fsmonitor)" ] || mech="sparse block"
+	case $(git -C "$work/gf" config core.fsmonitor) in
+	true) mech="our daemon, through git's own monitor protocol" ;;
+	"") mech="sparse block" ;;
+	*) mech="our fsmonitor hook" ;;
+	esac
 	gitcmd_note="git commands step: $(git --version), fallbacks hidden by: $mech"
 	txt=$(git -C "$work/gp" ls-files "*.txt" | tail -n 1)
 	for cmd in "status:git status" \

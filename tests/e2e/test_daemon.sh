@@ -176,6 +176,74 @@ t2" "$(cat "$c/dl/t")"
 check "git diff clean after that" git -C "$c" diff --quiet
 git -C "$c" commit -q -m "t2"
 
+# git's own monitor protocol (2.55 and later): the daemon serves it while
+# the file the config includes (in the private runtime directory) sets
+# core.fsmonitor=true; git then asks it with no hook started
+if [ "$(printf '%s\n' "$(git --version | sed 's/git version //')" 2.55.0 |
+	sort -V | head -n 1)" = 2.55.0 ] && [ -n "${XDG_RUNTIME_DIR:-}" ]; then
+	sock=$c/.git/fsmonitor--daemon.ipc
+	rm -rf "$c/new"
+	inc=$(git -C "$c" config symlinks.fsmonitorInclude)
+	wait_for() { # wait_for TEST...: up to 5 s
+		i=0
+		while ! "$@" && [ "$i" -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	}
+	wait_for test -f "$inc"
+	check "the config includes the daemon's file" test -n "$inc"
+	check "the daemon writes it" test -f "$inc"
+	expect_eq "git takes core.fsmonitor=true from it" true \
+		"$(git -C "$c" config core.fsmonitor)"
+	check "the daemon listens where git looks" test -S "$sock"
+	GIT_TRACE2_EVENT=$TMP/t2 LD_PRELOAD=$NOSYM git -C "$c" status --porcelain >/dev/null
+	check "git asks through its own protocol" grep -q '"category":"fsm_client"' "$TMP/t2"
+	check_fails "and starts no hook for it" grep -q '"category":"fsm_hook"' "$TMP/t2"
+	expect_eq "git status clean through it" "" \
+		"$(LD_PRELOAD=$NOSYM git -C "$c" status --porcelain)"
+	echo z >>"$c/a/x"
+	expect_eq "an edited file seen through it" " M a/x" \
+		"$(LD_PRELOAD=$NOSYM git -C "$c" status --porcelain)"
+	git -C "$c" checkout -q -- a/x
+	# the daemon ends: the include first, so git asks our hook again
+	pid=$(daemon_pid)
+	kill "$pid"
+	wait_for sh -c "! kill -0 $pid 2>/dev/null"
+	check_fails "the include goes with the daemon" test -f "$inc"
+	check_fails "and the socket" test -S "$sock"
+	GIT_TRACE2_EVENT=$TMP/t2b LD_PRELOAD=$NOSYM git -C "$c" status --porcelain >/dev/null
+	check "git asks the hook again" grep -q '"category":"fsm_hook"' "$TMP/t2b"
+	check_fails "and starts no monitor of its own" grep -q '"fsmonitor--daemon"' "$TMP/t2b"
+	wait_for test -f "$inc"
+	check "the hook's question started the daemon again" test -f "$inc"
+	expect_eq "git status clean again" "" \
+		"$(LD_PRELOAD=$NOSYM git -C "$c" status --porcelain)"
+	# git's own monitor on the socket (started while ours was away): a
+	# new daemon of ours asks it to end, and serves in its place
+	pid=$(daemon_pid)
+	kill "$pid"
+	wait_for sh -c "! kill -0 $pid 2>/dev/null"
+	(cd "$c" && git -c core.fsmonitor=true fsmonitor--daemon start) >/dev/null 2>&1
+	check "git's own monitor serves the socket" test -S "$sock"
+	gitd=$(git -C "$c" -c core.fsmonitor=true fsmonitor--daemon status 2>&1)
+	gpid=$(pgrep -n -f "fsmonitor--daemon run")
+	ask x >/dev/null
+	wait_for test -f "$inc"
+	check "ours serves in its place" test -f "$inc"
+	wait_for sh -c "! kill -0 $gpid 2>/dev/null"
+	check_fails "git's own monitor ended" kill -0 "$gpid"
+	expect_eq "git status clean after the take-over" "" \
+		"$(LD_PRELOAD=$NOSYM git -C "$c" status --porcelain)"
+	GIT_TRACE2_EVENT=$TMP/t2c LD_PRELOAD=$NOSYM git -C "$c" status --porcelain >/dev/null
+	check "answered by ours: no trivial answer" \
+		test -z "$(grep '"query/trivial-response"' "$TMP/t2c")"
+	case $gitd in
+	*watching*) pass "(git's own monitor was watching: $gitd)" ;;
+	*) fail "git's own monitor was watching" "$gitd" ;;
+	esac
+fi
+
 # killed: the next question starts another, and is answered meanwhile
 pid=$(daemon_pid)
 kill "$pid" 2>/dev/null
