@@ -179,13 +179,9 @@ commit_ms=$(hf commit --prepare "$stage" "git -C $c -c core.hooksPath=/dev/null 
 # user types, hook time included, alternated in one hyperfine run.
 gitcmd_note=""
 gitcmds=""
-gitcmd_step() {
-	nosym=${BENCH_NOSYMLINK:-$work/nosymlink.so}
-	if [ ! -f "$nosym" ] && ! cc -shared -fPIC -o "$nosym" "$root/tests/e2e/nosymlink.c" 2>/dev/null; then
-		gitcmd_note="git commands step skipped: no C compiler for tests/e2e/nosymlink.c"
-		return
-	fi
-	# a branch that changes 10 files (the synthetic "changed" one: 10 links)
+# the branches both disks' clones switch to: "changed" (10 links, the
+# synthetic repository's) and "files" (10 files), made here once
+gitcmd_branches() {
 	rm -rf "$work/mk"
 	git clone -q --no-checkout "$work/src" "$work/mk"
 	git -C "$work/mk" read-tree HEAD
@@ -197,24 +193,31 @@ gitcmd_step() {
 		done | git -C "$work/mk" update-index --index-info
 	git -C "$work/mk" push -q origin \
 		"$(git -C "$work/mk" commit-tree -p HEAD -m '10 files' "$(git -C "$work/mk" write-tree)"):refs/heads/files"
+}
+# gitcmd_pair DISK DIR PRELOAD: clones DIR/gp (as git leaves it) and DIR/gf
+# (the hooks installed, restored), each command timed on both
+gitcmd_pair() {
+	disk=$1 dir=$2 pre=$3
 	for side in p f; do
-		rm -rf "$work/g$side"
-		LD_PRELOAD=$nosym git clone -q --branch main "$work/src" "$work/g$side"
-		git -C "$work/g$side" branch -q changed origin/changed
-		git -C "$work/g$side" branch -q files origin/files
+		rm -rf "$dir/g$side"
+		LD_PRELOAD=$pre git clone -q --branch main "$work/src" "$dir/g$side"
+		git -C "$dir/g$side" branch -q changed origin/changed
+		git -C "$dir/g$side" branch -q files origin/files
 	done
-	LD_PRELOAD=$nosym "$bin" -C "$work/gf" install-hooks >/dev/null
-	LD_PRELOAD=$nosym "$bin" -C "$work/gf" restore -q
-	LD_PRELOAD=$nosym git -C "$work/gf" status >/dev/null
-	[ -z "$(LD_PRELOAD=$nosym git -C "$work/gf" status --porcelain)" ] ||
-		echo "WARNING: git status not clean in the clone with the hooks" >&2
-	case $(git -C "$work/gf" config core.fsmonitor) in
+	LD_PRELOAD=$pre "$bin" -C "$dir/gf" install-hooks >/dev/null
+	LD_PRELOAD=$pre "$bin" -C "$dir/gf" restore -q
+	LD_PRELOAD=$pre git -C "$dir/gf" status >/dev/null
+	sleep 1 # the daemon the status started serves git's protocol
+	[ -z "$(LD_PRELOAD=$pre git -C "$dir/gf" status --porcelain)" ] ||
+		echo "WARNING: git status not clean in the clone with the hooks ($disk)" >&2
+	case $(git -C "$dir/gf" config core.fsmonitor) in
 	true) mech="our daemon, through git's own monitor protocol" ;;
 	"") mech="sparse block" ;;
 	*) mech="our fsmonitor hook" ;;
 	esac
-	gitcmd_note="git commands step: $(git --version), fallbacks hidden by: $mech"
-	txt=$(git -C "$work/gp" ls-files "*.txt" | tail -n 1)
+	gitcmd_note="$gitcmd_note
+git commands on $disk: $(git --version), fallbacks hidden by: $mech"
+	txt=$(git -C "$dir/gp" ls-files "*.txt" | tail -n 1)
 	for cmd in "status:git status" \
 		"checkout, 10 links:git checkout -q changed && git checkout -q main" \
 		"checkout, 10 files:git checkout -q files && git checkout -q main" \
@@ -225,17 +228,26 @@ gitcmd_step() {
 		run=${cmd#*:}
 		hyperfine --style none --ignore-failure --runs "$runs" --warmup 1 \
 			--export-json "$work/gitcmd.json" \
-			"cd $work/gp && LD_PRELOAD=$nosym sh -c '$run'" \
-			"cd $work/gf && LD_PRELOAD=$nosym sh -c '$run'" >/dev/null 2>&1 || {
-			echo "bench: hyperfine failed for $name" >&2
+			"cd $dir/gp && LD_PRELOAD=$pre sh -c '$run'" \
+			"cd $dir/gf && LD_PRELOAD=$pre sh -c '$run'" >/dev/null 2>&1 || {
+			echo "bench: hyperfine failed for $name ($disk)" >&2
 			exit 1
 		}
 		pair=$(python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 print("%.1f %.1f" % (r[0]["median"] * 1000, r[1]["median"] * 1000))' "$work/gitcmd.json")
-		gitcmds="$gitcmds$name:$pair
+		gitcmds="$gitcmds$name ($disk):$pair
 "
 	done
+}
+gitcmd_step() {
+	nosym=${BENCH_NOSYMLINK:-$work/nosymlink.so}
+	if [ ! -f "$nosym" ] && ! cc -shared -fPIC -o "$nosym" "$root/tests/e2e/nosymlink.c" 2>/dev/null; then
+		gitcmd_note="git commands step skipped: no C compiler for tests/e2e/nosymlink.c"
+		return
+	fi
+	gitcmd_branches
+	gitcmd_pair "ext4, links refused" "$work" "$nosym"
 }
 if [ "${BENCH_GITCMDS:-1}" != 0 ]; then
 	gitcmd_step
@@ -355,7 +367,7 @@ exfat_step() {
 	exfat_dir=$work/exfat
 	mkdir -p "$exfat_dir"
 	# small clusters: tens of thousands of small files fit
-	truncate -s "$((files / 1000 * 20 + 512))M" "$work/exfat.img"
+	truncate -s "$((files / 1000 * 60 + 1024))M" "$work/exfat.img"
 	mkfs.exfat -c 4K "$work/exfat.img" >/dev/null
 	exfat_loop=$(losetup -f --show "$work/exfat.img")
 	mount.exfat-fuse "$exfat_loop" "$exfat_dir" >/dev/null
@@ -425,6 +437,12 @@ for r in rows:
 	fi
 	exfat_restore_ms=$(echo $copy_runs | tr ' ' '\n' | median)
 	exfat_cp_ms=$(echo $cp_runs | tr ' ' '\n' | median)
+	# git's own commands on the exFAT disk, as on ext4 above
+	if [ "${BENCH_GITCMDS:-1}" != 0 ]; then
+		rm -rf "$exfat_dir/cp" "$e"
+		[ -d "$work/mk" ] || gitcmd_branches
+		gitcmd_pair exFAT "$exfat_dir" ""
+	fi
 }
 if [ "${BENCH_EXFAT:-1}" != 0 ]; then
 	exfat_step
@@ -478,7 +496,7 @@ echo "$gitcmds" | while IFS=: read -r name pair; do
 	row "git $name: placeholder clone" "$1"
 	row "git $name: with the hooks" "$2"
 done
-[ -z "$gitcmd_note" ] || echo "$gitcmd_note"
+[ -z "$gitcmd_note" ] || echo "$gitcmd_note" | sed "/^$/d"
 row "no links: a hook with nothing to do" "$nl_hook"
 row "no links: a hook after an index change" "$nl_changed"
 row "no links: git status" "$nl_status"

@@ -162,6 +162,31 @@ static int view_hash(unsigned char *out, const gsym_view *view,
 	return error;
 }
 
+static bool view_known_id(unsigned char *out, const gsym_view *view,
+	const char *path, const gsym_stat *st)
+{
+	const gsym_repo *repo = rv_of(view)->repo;
+	ptrdiff_t pos = gsym_index_file_find(&repo->file, path);
+	const gsym_index_item *item;
+	gsym_istat is;
+
+	if (pos < 0)
+		return false;
+	item = &repo->file.v[pos];
+	if ((gsym_index_item_mode(item) & 0170000) != 0100000 ||
+		gsym_index_item_stage(item) != 0)
+		return false;
+	gsym_index_item_istat(&is, item);
+	/* git's own test (read-cache.c match_stat_data, is_racy_timestamp) */
+	if (is.size != (uint32_t)st->size || is.ino != (uint32_t)st->ino ||
+		is.mtime_sec != (uint32_t)st->mtime_sec ||
+		is.mtime_nsec != st->mtime_nsec ||
+		(int64_t)is.mtime_sec >= repo->index_mtime)
+		return false;
+	memcpy(out, gsym_index_item_id(item), GSYM_OID_RAWSZ);
+	return true;
+}
+
 static int view_attr(gsym_type *out, const gsym_view *view, const char *path)
 {
 	const char *value = NULL;
@@ -266,6 +291,7 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	view->attr = view_attr;
 	view->readdir = view_readdir;
 	view->copy_stats = view_copy_stats;
+	view->known_id = view_known_id;
 	view->collision = view_collision;
 	view->workdir = repo->workdir;
 	view->payload = rv;

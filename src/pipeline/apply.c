@@ -228,6 +228,30 @@ static bool is_unavailable(int error)
 	return error == GSYM_EPRIVILEGE || error == GSYM_EUNSUPPORTED;
 }
 
+/*
+ * A deep copy of `e`'s target at `tmp`, taking over what the copy made
+ * before at the entry's path still holds as made (copy.h).
+ */
+static int copy_dir(gsym_apply_ctx *ctx, gsym_entry *e, const char *tmp,
+	gsym_buf *stats)
+{
+	gsym_buf old = GSYM_BUF_INIT, top = GSYM_BUF_INIT;
+	/* (never through a linked parent) */
+	bool earlier = ctx->view->copy_stats &&
+		check_parents_exist(ctx->workdir, e->path) == 0 &&
+		ctx->view->copy_stats(&old, ctx->view, e->path) == 0;
+	int error;
+
+	gsym_error_clear();
+	if (earlier)
+		gsym_path_join(&top, ctx->workdir, e->path);
+	error = gsym_copy_dir_over(e->hash, ctx->view, e->resolved, tmp, stats,
+		ctx->progress, earlier ? top.ptr : NULL, &old);
+	gsym_buf_dispose(&old);
+	gsym_buf_dispose(&top);
+	return error;
+}
+
 /* Make one form of the link at `tmp`; unavailable codes mean "next". */
 static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 	const char *tmp, gsym_buf *stats)
@@ -253,8 +277,7 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 		if (e->type == GSYM_TYPE_DIR) {
 			/* with the stat list that proves it unedited later */
 			gsym_buf_clear(stats);
-			error = gsym_copy_dir(e->hash, ctx->view, e->resolved,
-				tmp, stats, ctx->progress);
+			error = copy_dir(ctx, e, tmp, stats);
 			if (error < 0)
 				/* never leave half a copy behind */
 				gsym_copy_discard(tmp);

@@ -10,9 +10,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One line of a stat list: the path, its source, their lstat then. */
+typedef struct {
+	const char *rel, *src;
+	uint64_t size, ino, src_size, src_ino;
+	long long mtime_sec, src_mtime_sec;
+	unsigned long mtime_nsec, src_mtime_nsec;
+} listed;
+
+/*
+ * The copy made before at the same place, whose files still as made and
+ * made from sources still as they were are taken over (hard links): its
+ * absolute path, and its stat list's lines sorted by path.
+ */
+typedef struct {
+	const char *top;
+	gsym_buf stats;
+	listed *v;
+	size_t n;
+	bool off; /* hard links fail here: copy every file */
+} earlier;
+
 typedef struct {
 	const gsym_view *view;
 	gsym_buf manifest;
+	earlier *old; /* NULL: every file copied */
 	gsym_buf *stats; /* the lstat of what is made, when asked */
 	gsym_progress *progress; /* files copied, when shown */
 	/* only counting, up to this (gsym_copy_count) */
@@ -72,6 +94,79 @@ static bool loops(const walk_ctx *w, const char *dir)
 }
 
 static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst);
+static bool next_listed(listed *out, const char **p, const char *end);
+static bool same_stat(const listed *l, const gsym_stat *st);
+static bool same_src_stat(const listed *l, const gsym_stat *st);
+
+static int cmp_listed(const void *a, const void *b)
+{
+	return strcmp(((const listed *)a)->rel, ((const listed *)b)->rel);
+}
+
+/* Read the stat list `stats` of the copy at `top` (absolute). */
+static void earlier_init(earlier *e, const char *top, const gsym_buf *stats)
+{
+	const char *p, *end;
+	listed l;
+
+	memset(e, 0, sizeof(*e));
+	e->top = top;
+	gsym_buf_put(&e->stats, stats->ptr, stats->size);
+	p = e->stats.ptr;
+	end = p + e->stats.size;
+	while (p && p < end && next_listed(&l, &p, end)) {
+		e->v = gsym_reallocarray(e->v, e->n + 1, sizeof(*e->v));
+		e->v[e->n++] = l;
+	}
+	if (e->n > 1)
+		qsort(e->v, e->n, sizeof(*e->v), cmp_listed);
+}
+
+static void earlier_dispose(earlier *e)
+{
+	free(e->v);
+	gsym_buf_dispose(&e->stats);
+}
+
+/*
+ * Take the file `rel` over from the earlier copy into `dst`: when it is
+ * still as made, from the same source (`src`, whose stat is `sst`) still
+ * as it was. 0 with its blob id in `id`; 1 when not taken.
+ */
+static int take_over(walk_ctx *w, const char *src, const char *rel,
+	const char *dst, const gsym_stat *sst, unsigned char *id)
+{
+	earlier *old = w->old;
+	listed key, *l;
+	gsym_buf from = GSYM_BUF_INIT;
+	gsym_stat ost;
+	int error = 1;
+
+	if (!old || old->off)
+		return 1;
+	key.rel = rel;
+	l = bsearch(&key, old->v, old->n, sizeof(*old->v), cmp_listed);
+	if (!l || strcmp(l->src, src) || !same_src_stat(l, sst))
+		return 1;
+	gsym_path_join(&from, old->top, rel);
+	if (gsym_platform_lstat(&ost, from.ptr) < 0 ||
+		ost.type != GSYM_FT_FILE || !same_stat(l, &ost)) {
+		gsym_error_clear();
+		goto done;
+	}
+	if (gsym_platform_hardlink(from.ptr, dst) < 0) {
+		old->off = true; /* no hard links here: copy */
+		gsym_error_clear();
+		goto done;
+	}
+	/* the index's id when it vouches for the source, else its bytes' */
+	error = w->view->known_id && w->view->known_id(id, w->view, src, sst) ?
+		0 :
+		w->view->hash(id, w->view, src, GSYM_TYPE_FILE);
+done:
+	gsym_buf_dispose(&from);
+	return error;
+}
 
 /*
  * Our own temporary names (".<name>.gsym-new" and "-old", apply.c): a
@@ -169,7 +264,9 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 	if (w->bytes > GSYM_COPY_MAX_TOTAL)
 		return gsym_error_setc(GSYM_ELIMIT,
 			"deep copy of '%s' is larger than 64 GiB", src);
-	if (dst) {
+	if (dst && (error = take_over(w, src, rel, dst, &st, id)) <= 0) {
+		/* taken over from the earlier copy (or failed) */
+	} else if (dst) {
 		/* hashed as it is copied: what the copy holds */
 		gsym_path_join(&abs, w->view->workdir, src);
 		error = gsym_platform_copy_file(abs.ptr, dst, id);
@@ -300,7 +397,16 @@ done:
 int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 	const char *dst, gsym_buf *stats, gsym_progress *progress)
 {
+	return gsym_copy_dir_over(hash, view, src, dst, stats, progress, NULL,
+		NULL);
+}
+
+int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
+	const char *src, const char *dst, gsym_buf *stats,
+	gsym_progress *progress, const char *old_top, const gsym_buf *old_stats)
+{
 	walk_ctx w;
+	earlier old;
 	git_oid oid;
 	int error;
 
@@ -308,7 +414,13 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 	w.view = view;
 	w.stats = stats;
 	w.progress = progress;
+	if (dst && old_top && old_stats && old_stats->size) {
+		earlier_init(&old, old_top, old_stats);
+		w.old = &old;
+	}
 	error = walk(&w, src, "", dst);
+	if (w.old)
+		earlier_dispose(&old);
 	if (!error &&
 		git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
 			GIT_OBJECT_BLOB) < 0)
@@ -518,14 +630,6 @@ void gsym_copy_discard(const char *abs_path)
 	gsym_copy_remove(abs_path);
 	gsym_error_restore(&saved, 0);
 }
-
-/* One line of a stat list: the path, its source, their lstat then. */
-typedef struct {
-	const char *rel, *src;
-	uint64_t size, ino, src_size, src_ino;
-	long long mtime_sec, src_mtime_sec;
-	unsigned long mtime_nsec, src_mtime_nsec;
-} listed;
 
 /* Parse the line at `*p` (before `end`); false at the end or when bad. */
 static bool next_listed(listed *out, const char **p, const char *end)

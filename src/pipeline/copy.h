@@ -83,6 +83,18 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 	const char *dst, gsym_buf *stats, gsym_progress *progress);
 
 /*
+ * gsym_copy_dir, taking over from a copy made before of the same entry
+ * (`old_top`, absolute, with its stat list `old_stats`) each file still
+ * as that copy made it from a source still as it was then: a hard link
+ * to it in the new copy, its id the index's (or read), so a directory
+ * whose target changed in a few files costs those files, not all (where
+ * the disk has no hard links, every file is copied).
+ */
+int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
+	const char *src, const char *dst, gsym_buf *stats,
+	gsym_progress *progress, const char *old_top, const gsym_buf *old_stats);
+
+/*
  * Does everything `stats` lists in the copy at `abs_top` still have the
  * lstat it was made with? A list kept for a record starts with the top's
  * own line (an empty path).

@@ -112,6 +112,18 @@ static int l_copy_stats(gsym_buf *out, const gsym_view *view, const char *path)
 	return error;
 }
 
+static bool l_known_id(unsigned char *out, const gsym_view *view,
+	const char *path, const gsym_stat *st)
+{
+	const gsym_view *in = inner_of(view);
+	bool known;
+
+	lock(view);
+	known = in->known_id(out, in, path, st);
+	unlock(view);
+	return known;
+}
+
 static int l_collision(const char **out, const gsym_view *view,
 	const char *path)
 {
@@ -137,6 +149,7 @@ void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner)
 	out->view.readdir = l_readdir;
 	out->view.copy_stats = inner->copy_stats ? l_copy_stats : NULL;
 	out->view.collision = inner->collision ? l_collision : NULL;
+	out->view.known_id = inner->known_id ? l_known_id : NULL;
 	out->view.workdir = inner->workdir;
 	out->view.payload = out;
 }

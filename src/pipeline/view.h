@@ -72,6 +72,13 @@ struct gsym_view {
 	int (*copy_stats)(gsym_buf *out, const gsym_view *view,
 		const char *path);
 	/*
+	 * The blob id of the tracked file at `path` (put in `out`) when the
+	 * index vouches for it: its entry's stat data is `st`'s, and not
+	 * racily clean. False when it does not. May be NULL.
+	 */
+	bool (*known_id)(unsigned char *out, const gsym_view *view,
+		const char *path, const gsym_stat *st);
+	/*
 	 * Another index entry's path naming the same file as `path` or one
 	 * of its parents on this file system, spelt otherwise (case, where
 	 * git's core.ignorecase says the disk ignores it; Unicode

@@ -121,6 +121,36 @@ git -C "$lim" config symlinks.copyLimit "lots"
 expect_rc "a bad limit is fatal" 128 nosym "$GSYM" -C "$lim" restore
 check "and says what it takes" grep -q "bad symlinks.copyLimit 'lots'" "$TMP/err"
 
+# --- a target changed in one file: its copies follow file by file (issue 22) --
+# what the copy made before still holds as made, from a source still as it
+# was, is taken over (a hard link); the changed file alone is copied again
+up=$TMP/up
+clone_placeholders "$src" "$up"
+nosym "$GSYM" -C "$up" restore -q
+ino() { stat -c %i "$1"; }
+before_same=$(ino "$up/links/l5/d3/f4")
+before_changed=$(ino "$up/links/l5/d2/f7")
+echo "file 7 of 2, changed" >"$src/lib/d2/f7"
+git -C "$src" commit -qam "one file of lib changed"
+git -C "$up" pull -q
+nosym "$GSYM" -C "$up" restore -q
+expect_eq "the copy follows its target" "file 7 of 2, changed" "$(cat "$up/links/l5/d2/f7")"
+expect_eq "an unchanged file is taken over, not copied" "$before_same" "$(ino "$up/links/l5/d3/f4")"
+check "the changed file is a new one" test "$before_changed" != "$(ino "$up/links/l5/d2/f7")"
+expect_eq "and not shared with the copy it came from" 1 "$(stat -c %h "$up/links/l5/d2/f7")"
+expect_eq "the old copy's files are gone (one name each)" 1 "$(stat -c %h "$up/links/l5/d3/f4")"
+check "git status is clean" git_clean "$up"
+nosym "$GSYM" -C "$up" status >"$TMP/out" 2>&1
+expect_eq "every link at its best" 0 $?
+printf 'edited\n' >"$up/links/l9/d1/f1"
+echo "file 1 of 1, changed" >"$src/lib/d1/f1"
+git -C "$src" commit -qam "another file of lib changed"
+git -C "$up" -c core.hooksPath=/dev/null pull -q
+nosym "$GSYM" -C "$up" restore -q 2>/dev/null
+expect_eq "a copy edited is left as the user left it" "edited" "$(cat "$up/links/l9/d1/f1")"
+expect_eq "its sibling copies follow" "file 1 of 1, changed" "$(cat "$up/links/l8/d1/f1")"
+git -C "$src" reset -q --hard HEAD~2
+
 # --- hooks: git's stderr is the hook's, a terminal here ----------------------
 export GIT_PROGRESS_DELAY=0
 expect_rc "install the hooks for every clone" 0 "$GSYM" install-hooks --global

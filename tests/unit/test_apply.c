@@ -148,8 +148,14 @@ static int v_attr(gsym_type *out, const gsym_view *view, const char *path)
 	return 0;
 }
 
-static gsym_view view = { lookup, v_lstat, v_readlink, v_read, v_hash, v_attr,
-	v_readdir, NULL, NULL, "/w/", NULL };
+static gsym_view view = { .lookup = lookup,
+	.lstat = v_lstat,
+	.readlink = v_readlink,
+	.read = v_read,
+	.hash = v_hash,
+	.attr = v_attr,
+	.readdir = v_readdir,
+	.workdir = "/w/" };
 
 static gsym_state_file state;
 static gsym_plan_opts opts;
