@@ -157,6 +157,80 @@ static void test_platform__mutex_guards_a_counter(void **state)
 	gsym_platform_mutex_free(c.m);
 }
 
+#ifndef _WIN32
+/* git's side of its monitor protocol (fsmonitor-ipc.c), on a thread */
+typedef struct {
+	const char *path;
+	gsym_buf answer;
+	int error;
+} asker;
+
+static void ask_git(void *payload)
+{
+	asker *k = payload;
+
+	k->error = gsym_platform_channel_ask_git(&k->answer, k->path,
+		"gsymd:1:2", 5000);
+}
+
+static void no_change(void *payload, int id, const char *name, bool is_dir)
+{
+	(void)payload, (void)id, (void)name, (void)is_dir;
+}
+
+/*
+ * git's pkt-lines both ways, an answer longer than one packet holds
+ * (65516 bytes) and NULs in it; a second server on the same socket is
+ * refused while the first listens, and the file goes with the first.
+ */
+static void test_platform__git_protocol_round_trip(void **state)
+{
+	gsym_channel *ch = NULL, *other = NULL;
+	gsym_watcher *w = NULL;
+	gsym_buf name = GSYM_BUF_INIT, req = GSYM_BUF_INIT, big = GSYM_BUF_INIT;
+	gsym_thread *t;
+	asker k = { NULL, GSYM_BUF_INIT, 0 };
+	gsym_stat st;
+	int client = -1, i;
+
+	(void)state;
+	gsym_buf_printf(&name, "git-symlinks/test/%s", dir.ptr);
+	k.path = in_dir(&a, "sock");
+	assert_int_equal(0, gsym_platform_channel_serve(&ch, name.ptr));
+	assert_int_equal(0, gsym_platform_watch_open(&w));
+	assert_int_equal(0, gsym_platform_channel_serve_git(ch, k.path));
+	gsym_buf_puts(&name, "/2");
+	assert_int_equal(0, gsym_platform_channel_serve(&other, name.ptr));
+	assert_int_equal(GSYM_EEXISTS,
+		gsym_platform_channel_serve_git(other, k.path));
+	for (i = 0; i < 20000; i++)
+		gsym_buf_printf(&big, "path/%05d%c", i, '\0');
+	assert_true(big.size > 65516 * 2);
+
+	assert_int_equal(0, gsym_platform_thread_start(&t, ask_git, &k));
+	assert_int_equal(2,
+		gsym_platform_channel_wait(ch, w, 5000, no_change, NULL, &req,
+			&client));
+	assert_string_equal("gsymd:1:2", req.ptr);
+	assert_int_equal(0,
+		gsym_platform_channel_answer_git(client, big.ptr, big.size));
+	gsym_platform_thread_join(t);
+	assert_int_equal(0, k.error);
+	assert_int_equal(big.size, k.answer.size);
+	assert_memory_equal(big.ptr, k.answer.ptr, big.size);
+
+	gsym_platform_channel_close(ch);
+	assert_int_equal(GSYM_ENOTFOUND, gsym_platform_lstat(&st, k.path));
+	gsym_error_clear();
+	gsym_platform_channel_close(other);
+	gsym_platform_watch_close(w);
+	gsym_buf_dispose(&name);
+	gsym_buf_dispose(&req);
+	gsym_buf_dispose(&big);
+	gsym_buf_dispose(&k.answer);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +244,11 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_platform__mutex_guards_a_counter, setup, teardown),
+#ifndef _WIN32
+		cmocka_unit_test_setup_teardown(
+			test_platform__git_protocol_round_trip, setup,
+			teardown),
+#endif
 	};
 
 	return cmocka_run_group_tests_name("platform", tests, NULL, NULL);
