@@ -385,8 +385,9 @@ static int walk_entries(gsym_index_links *out, walker *w, gsym_pathset *paths)
 
 		if ((error = next_entry(&e, w)) < 0)
 			goto done;
-		mode = be32(e.raw + 24) & 0170000;
-		if (mode != 0120000 && mode != 0160000)
+		mode = be32(e.raw + 24);
+		if (!gsym_mode_is(mode, GIT_FILEMODE_LINK) &&
+			!gsym_mode_is(mode, GIT_FILEMODE_COMMIT))
 			continue;
 		out->links++;
 		gsym_sha1_update(&c, e.raw, e.raw_len);

@@ -15,6 +15,8 @@
 #ifndef INCLUDE_git_index_file_h__
 #define INCLUDE_git_index_file_h__
 
+#include <git2.h>
+
 #include "util/buf.h"
 #include "pipeline/entry.h"
 #include "platform/platform.h"
@@ -121,6 +123,15 @@ void gsym_index_file_dispose(gsym_index_file *f);
 /* The fields of an entry. */
 uint32_t gsym_index_item_mode(const gsym_index_item *item);
 unsigned int gsym_index_item_stage(const gsym_index_item *item);
+/*
+ * Is the type of the index mode `mode` that of libgit2's `filemode`
+ * (GIT_FILEMODE_BLOB: a file, executable or not; _LINK; _COMMIT)?
+ */
+static inline bool gsym_mode_is(uint32_t mode, git_filemode_t filemode)
+{
+	return (mode & 0170000) == ((uint32_t)filemode & 0170000);
+}
+
 void gsym_index_item_istat(gsym_istat *out, const gsym_index_item *item);
 const unsigned char *gsym_index_item_id(const gsym_index_item *item);
 

@@ -10,6 +10,7 @@
 #include "pipeline/validate.h"
 #include "platform/platform.h"
 #include "util/sha1.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,7 +139,7 @@ static int read_index(gsym_repo *repo)
 /* Where the new index is written before it replaces the old one. */
 static void new_index_path(gsym_buf *out, const gsym_repo *repo)
 {
-	gsym_buf_printf(out, "%s.gsym-new", repo->index_path);
+	gsym_buf_printf(out, "%s" GSYM_TMP_TAG "new", repo->index_path);
 }
 
 /*
@@ -245,8 +246,8 @@ static bool build_fsmn(gsym_buf *out, const gsym_repo *repo,
 		for (i = 0; i < f->n; i++) {
 			ptrdiff_t at;
 
-			if ((gsym_index_item_mode(&f->v[i]) & 0170000) !=
-					0120000 ||
+			if (!gsym_mode_is(gsym_index_item_mode(&f->v[i]),
+				    GIT_FILEMODE_LINK) ||
 				(at = same_entries ? (ptrdiff_t)i :
 						     gsym_index_file_find(was,
 							     f->v[i].path)) < 0)

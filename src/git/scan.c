@@ -74,7 +74,8 @@ int gsym_scan(gsym_entries *out, const gsym_index_file *index,
 	for (i = 0; i < index->n; i++) {
 		const gsym_index_item *item = &index->v[i];
 
-		if ((gsym_index_item_mode(item) & 0170000) != 0120000 ||
+		if (!gsym_mode_is(gsym_index_item_mode(item),
+			    GIT_FILEMODE_LINK) ||
 			gsym_index_item_stage(item) != 0)
 			continue;
 		if (n == cap) {

@@ -127,7 +127,6 @@ static int write_blob(gsym_repo *repo, const git_index_entry *ie, gsym_stat *st)
 	git_buf data = { NULL, 0, 0 };
 	git_blob_filter_options fo;
 	gsym_buf abs = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
-	size_t dl;
 	int error;
 
 	git_blob_filter_options_init(&fo, GIT_BLOB_FILTER_OPTIONS_VERSION);
@@ -139,11 +138,7 @@ static int write_blob(gsym_repo *repo, const git_index_entry *ie, gsym_stat *st)
 	if ((error = gsym_apply_check_parents(repo->workdir, ie->path)) < 0)
 		goto done;
 	gsym_path_join(&abs, repo->workdir, ie->path);
-	dl = gsym_path_dirlen(abs.ptr);
-	gsym_buf_put(&tmp, abs.ptr, dl);
-	gsym_buf_puts(&tmp, "/.");
-	gsym_buf_puts(&tmp, abs.ptr + dl + 1);
-	gsym_buf_puts(&tmp, ".gsym-new");
+	gsym_tmp_name(&tmp, abs.ptr, "new");
 	gsym_copy_discard(tmp.ptr);
 	if ((error = gsym_platform_write_new(tmp.ptr, data.ptr ? data.ptr : "",
 		     data.size)) < 0 ||
@@ -174,7 +169,7 @@ int gsym_sparse_unhide(gsym_sparse *sp, gsym_repo *repo, bool *changed)
 		uint32_t mode = gsym_index_item_mode(item);
 
 		if ((item->ext_flags & GSYM_INDEX_SKIP_WORKTREE) &&
-			(mode & 0170000) == 0100000 &&
+			gsym_mode_is(mode, GIT_FILEMODE_BLOB) &&
 			gsym_index_item_stage(item) == 0 &&
 			gsym_sparse_hides(sp, item->path))
 			break;
@@ -189,7 +184,7 @@ int gsym_sparse_unhide(gsym_sparse *sp, gsym_repo *repo, bool *changed)
 		gsym_stat st;
 
 		if (!(ie->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) ||
-			(ie->mode & 0170000) != 0100000 ||
+			!gsym_mode_is(ie->mode, GIT_FILEMODE_BLOB) ||
 			git_index_entry_stage(ie) != 0 ||
 			!gsym_sparse_hides(sp, ie->path))
 			continue;

@@ -102,8 +102,9 @@ static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 		uint32_t mode = gsym_index_item_mode(&rv->repo->file.v[pos]);
 
 		out->tracked = true;
-		out->type = (mode & 0170000) == 0160000 ? GSYM_NODE_DIR :
-							  GSYM_NODE_FILE;
+		out->type = gsym_mode_is(mode, GIT_FILEMODE_COMMIT) ?
+			GSYM_NODE_DIR :
+			GSYM_NODE_FILE;
 		return 0;
 	}
 	gsym_buf_sets(&rv->scratch, path);
@@ -173,7 +174,7 @@ static bool view_known_id(unsigned char *out, const gsym_view *view,
 	if (pos < 0)
 		return false;
 	item = &repo->file.v[pos];
-	if ((gsym_index_item_mode(item) & 0170000) != 0100000 ||
+	if (!gsym_mode_is(gsym_index_item_mode(item), GIT_FILEMODE_BLOB) ||
 		gsym_index_item_stage(item) != 0)
 		return false;
 	gsym_index_item_istat(&is, item);

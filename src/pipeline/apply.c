@@ -39,19 +39,6 @@ static void state_unlock(const gsym_apply_ctx *ctx)
 		gsym_platform_mutex_unlock(ctx->lock);
 }
 
-/* "<dir>/.<base>.gsym-<what>": our temporary names, never tracked. */
-static void tmp_name(gsym_buf *out, const char *abs, const char *what)
-{
-	size_t dl = gsym_path_dirlen(abs);
-
-	gsym_buf_clear(out);
-	gsym_buf_put(out, abs, dl);
-	gsym_buf_puts(out, "/.");
-	gsym_buf_puts(out, abs + dl + 1);
-	gsym_buf_puts(out, ".gsym-");
-	gsym_buf_puts(out, what);
-}
-
 static int check_parents(const char *workdir, const char *path, bool create);
 
 int gsym_apply_check_parents(const char *workdir, const char *path)
@@ -205,7 +192,7 @@ static int replace(gsym_apply_ctx *ctx, const char *path, const char *tmp,
 	state_unlock(ctx);
 	if (error < 0)
 		return error;
-	tmp_name(&old, abs, "old");
+	gsym_tmp_name(&old, abs, "old");
 	if ((error = gsym_copy_remove(old.ptr)) < 0 ||
 		(error = gsym_platform_rename(abs, old.ptr)) < 0)
 		goto done;
@@ -482,7 +469,7 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if ((e->flags & GSYM_ENTRY_BACKUP) && e->kind != GSYM_KIND_MISSING &&
 		(error = backup(ctx, e, abs, &moved)) < 0)
 		goto failed;
-	tmp_name(&tmp, abs, "new");
+	gsym_tmp_name(&tmp, abs, "new");
 	/* the target as it is before it is copied: a later change shows */
 	read_at = gsym_platform_now();
 	memset(&src_st, 0, sizeof(src_st));
@@ -552,7 +539,7 @@ static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	gsym_buf tmp = GSYM_BUF_INIT;
 	int error;
 
-	tmp_name(&tmp, abs, "new");
+	gsym_tmp_name(&tmp, abs, "new");
 	if ((error = gsym_copy_remove(tmp.ptr)) < 0 ||
 		(error = gsym_platform_write_new(tmp.ptr, e->target,
 			 e->target_len)) < 0 ||
@@ -587,7 +574,7 @@ int gsym_apply_cleanup(gsym_apply_ctx *ctx, const char *path)
 		goto done; /* never reach through a link to clean up */
 	gsym_path_join(&abs, ctx->workdir, path);
 	for (i = 0; i < GSYM_ARRAY_SIZE(whats) && !error; i++) {
-		tmp_name(&tmp, abs.ptr, whats[i]);
+		gsym_tmp_name(&tmp, abs.ptr, whats[i]);
 		/*
 		 * what a two-step replace moved aside, with nothing put in
 		 * its place: it goes back (the run plans it again)

@@ -168,20 +168,6 @@ done:
 	return error;
 }
 
-/*
- * Our own temporary names (".<name>.gsym-new" and "-old", apply.c): a
- * link made beside the directory being copied, on another thread, is
- * not part of it, in the copy or in its hash.
- */
-static bool is_temporary(const char *name)
-{
-	size_t n = strlen(name);
-
-	return name[0] == '.' && n > 10 &&
-		(!strcmp(name + n - 9, ".gsym-new") ||
-			!strcmp(name + n - 9, ".gsym-old"));
-}
-
 /* Note the lstat of `dst` (made as `rel` from `src`, `sst`) in w->stats. */
 static int stat_made(walk_ctx *w, const char *dst, const char *rel,
 	const char *src, const gsym_stat *sst)
@@ -366,7 +352,11 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 	w->stack[w->depth++] = src;
 	for (i = 0; i < ns.n && !error; i++) {
 		if (gsym_is_dotgit(ns.v[i], strlen(ns.v[i])) ||
-			is_temporary(ns.v[i]))
+			/*
+			 * a link being made beside the directory being
+			 * copied, on another thread, is not part of it
+			 */
+			gsym_is_tmp_name(ns.v[i]))
 			continue;
 		gsym_buf_clear(&csrc);
 		gsym_path_join(&csrc, src, ns.v[i]);

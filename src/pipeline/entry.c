@@ -3,12 +3,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *type_names[] = { "file", "dir", "missing", "unknown" };
-static const char *kind_names[] = { "missing", "symlink", "junction",
-	"hardlink", "copy", "placeholder", "other" };
-static const char *state_names[] = { "ok", "restored", "pending", "stale",
-	"modified", "unsafe", "dangling", "error" };
-static const char *how_names[] = { "symlink", "junction", "hardlink", "copy" };
+/* Each name by its value: a value added without a name fails to build. */
+static const char *const type_names[] = {
+	[GSYM_TYPE_FILE] = "file",
+	[GSYM_TYPE_DIR] = "dir",
+	[GSYM_TYPE_MISSING] = "missing",
+	[GSYM_TYPE_UNKNOWN] = "unknown",
+};
+GSYM_STATIC_ASSERT(type_names,
+	GSYM_ARRAY_SIZE(type_names) == GSYM_TYPE_UNKNOWN + 1);
+
+static const char *const kind_names[] = {
+	[GSYM_KIND_MISSING] = "missing",
+	[GSYM_KIND_SYMLINK] = "symlink",
+	[GSYM_KIND_JUNCTION] = "junction",
+	[GSYM_KIND_HARDLINK] = "hardlink",
+	[GSYM_KIND_COPY] = "copy",
+	[GSYM_KIND_PLACEHOLDER] = "placeholder",
+	[GSYM_KIND_OTHER] = "other",
+};
+GSYM_STATIC_ASSERT(kind_names,
+	GSYM_ARRAY_SIZE(kind_names) == GSYM_KIND_OTHER + 1);
+
+static const char *const state_names[] = {
+	[GSYM_STATE_OK] = "ok",
+	[GSYM_STATE_RESTORED] = "restored",
+	[GSYM_STATE_PENDING] = "pending",
+	[GSYM_STATE_STALE] = "stale",
+	[GSYM_STATE_MODIFIED] = "modified",
+	[GSYM_STATE_UNSAFE] = "unsafe",
+	[GSYM_STATE_DANGLING] = "dangling",
+	[GSYM_STATE_ERROR] = "error",
+};
+GSYM_STATIC_ASSERT(state_names,
+	GSYM_ARRAY_SIZE(state_names) == GSYM_STATE_ERROR + 1);
+
+static const char *const how_names[] = {
+	[GSYM_HOW_SYMLINK] = "symlink",
+	[GSYM_HOW_JUNCTION] = "junction",
+	[GSYM_HOW_HARDLINK] = "hardlink",
+	[GSYM_HOW_COPY] = "copy",
+};
+GSYM_STATIC_ASSERT(how_names, GSYM_ARRAY_SIZE(how_names) == GSYM_HOW__COUNT);
+
+/* The value whose name is `name` (`len` bytes) in `names`; -1 if none. */
+static int parse_name(const char *const *names, int n, const char *name,
+	size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !memcmp(names[i], name, len))
+			return i;
+	return -1;
+}
 
 const char *gsym_type_name(gsym_type t)
 {
@@ -32,13 +80,22 @@ const char *gsym_how_name(gsym_how h)
 
 int gsym_how_parse(const char *name, size_t len)
 {
-	int i;
+	int how = parse_name(how_names, GSYM_HOW__COUNT, name, len);
 
-	for (i = GSYM_HOW_JUNCTION; i < GSYM_HOW__COUNT; i++)
-		if (strlen(how_names[i]) == len &&
-			!strncmp(how_names[i], name, len))
-			return i;
-	return -1;
+	/* a fallback's name: "symlink" is what a fallback stands in for */
+	return how == GSYM_HOW_SYMLINK ? -1 : how;
+}
+
+int gsym_kind_parse(const char *name, size_t len)
+{
+	return parse_name(kind_names, (int)GSYM_ARRAY_SIZE(kind_names), name,
+		len);
+}
+
+int gsym_type_parse(const char *name, size_t len)
+{
+	return parse_name(type_names, (int)GSYM_ARRAY_SIZE(type_names), name,
+		len);
 }
 
 bool gsym_state_is_good(gsym_state s)

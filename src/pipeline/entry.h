@@ -129,6 +129,10 @@ const char *gsym_how_name(gsym_how h);
 /* Parse a fallback name ("junction", "hardlink", "copy"); -1 if unknown. */
 int gsym_how_parse(const char *name, size_t len);
 
+/* The value gsym_kind_name and gsym_type_name gave `name`; -1 if none. */
+int gsym_kind_parse(const char *name, size_t len);
+int gsym_type_parse(const char *name, size_t len);
+
 /* True when `s` leaves exit status 0. */
 bool gsym_state_is_good(gsym_state s);
 

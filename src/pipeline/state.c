@@ -237,6 +237,7 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 {
 	const char *f[7], *p, *end;
 	size_t flen[7], i = 0, start = 0, k;
+	int kind, type;
 
 	memset(r, 0, sizeof(*r));
 	for (k = 0; k <= len && i < 7; k++) {
@@ -259,20 +260,15 @@ static bool parse_record(gsym_record *r, const char *line, size_t len)
 		r->src_known = parse_stat(&r->src_size, &r->src_mtime_sec,
 			&r->src_mtime_nsec, &r->src_ino, &p, end);
 	}
-	if (flen[0] == 4 && !memcmp(f[0], "copy", 4))
-		r->kind = GSYM_KIND_COPY;
-	else if (flen[0] == 8 && !memcmp(f[0], "hardlink", 8))
-		r->kind = GSYM_KIND_HARDLINK;
-	else if (flen[0] == 8 && !memcmp(f[0], "junction", 8))
-		r->kind = GSYM_KIND_JUNCTION;
-	else
+	/* the names gsym_kind_name and gsym_type_name write */
+	kind = gsym_kind_parse(f[0], flen[0]);
+	type = gsym_type_parse(f[1], flen[1]);
+	if ((kind != GSYM_KIND_COPY && kind != GSYM_KIND_HARDLINK &&
+		    kind != GSYM_KIND_JUNCTION) ||
+		(type != GSYM_TYPE_FILE && type != GSYM_TYPE_DIR))
 		return false;
-	if (flen[1] == 4 && !memcmp(f[1], "file", 4))
-		r->type = GSYM_TYPE_FILE;
-	else if (flen[1] == 3 && !memcmp(f[1], "dir", 3))
-		r->type = GSYM_TYPE_DIR;
-	else
-		return false;
+	r->kind = (gsym_kind)kind;
+	r->type = (gsym_type)type;
 	if (gsym_unhex(r->blob, f[2], GSYM_OID_RAWSZ) < 0 ||
 		gsym_unhex(r->hash, f[3], GSYM_OID_RAWSZ) < 0)
 		return false;

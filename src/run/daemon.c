@@ -196,7 +196,7 @@ static bool made_here(const gsym_run_repo *r, const char *path)
 		const gsym_entry *e;
 
 		/* ".<base>.gsym-<what>" stands for "<base>" */
-		if (*c == '.' && (dot = strstr(c, ".gsym-")) != NULL &&
+		if (*c == '.' && (dot = strstr(c, GSYM_TMP_TAG)) != NULL &&
 			(!strchr(c, '/') || dot < strchr(c, '/'))) {
 			gsym_buf_truncate(&at, 0);
 			gsym_buf_put(&at, path, (size_t)(c - path));
@@ -211,7 +211,9 @@ static bool made_here(const gsym_run_repo *r, const char *path)
 		}
 		e = gsym_entries_find(&r->entries, at.ptr);
 		ours = e && (e->flags & GSYM_ENTRY_CHANGED);
-		if (!ours && !strncmp(c, ".gsym-probe-", 12))
+		if (!ours &&
+			!strncmp(c, GSYM_TMP_TAG "probe-",
+				strlen(GSYM_TMP_TAG "probe-")))
 			ours = true;
 	}
 	for (i = 0; !ours && i < r->entries.n; i++) {

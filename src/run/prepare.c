@@ -85,7 +85,8 @@ static void find_submodules(gsym_pathset *out, gsym_repo *repo)
 	for (i = 0; i < repo->file.n; i++) {
 		const gsym_index_item *item = &repo->file.v[i];
 
-		if ((gsym_index_item_mode(item) & 0170000) != 0160000 ||
+		if (!gsym_mode_is(gsym_index_item_mode(item),
+			    GIT_FILEMODE_COMMIT) ||
 			gsym_index_item_stage(item) != 0)
 			continue;
 		gsym_buf_sets(&p, repo->workdir);

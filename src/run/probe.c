@@ -6,6 +6,7 @@
 #include "run/run_repo.h"
 #include "util/error.h"
 #include "platform/platform.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ bool gsym_run_links_work(const char *workdir)
 	gsym_buf probe = GSYM_BUF_INIT;
 	bool ok;
 
-	gsym_buf_printf(&probe, "%s.gsym-probe-%ld", workdir,
+	gsym_buf_printf(&probe, "%s" GSYM_TMP_TAG "probe-%ld", workdir,
 		(long)gsym_platform_now());
 	gsym_platform_remove(probe.ptr);
 	ok = gsym_platform_symlink("probe", probe.ptr, GSYM_LINK_FILE) == 0;

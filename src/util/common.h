@@ -46,4 +46,8 @@ typedef enum {
 
 #define GSYM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A compile-time check (C99 has no _Static_assert): fails to compile. */
+#define GSYM_STATIC_ASSERT(name, cond) \
+	typedef char gsym_static_assert_##name[(cond) ? 1 : -1]
+
 #endif

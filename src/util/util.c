@@ -20,6 +20,33 @@ size_t gsym_path_dirlen(const char *path)
 	return slash ? (size_t)(slash - path) : 0;
 }
 
+void gsym_tmp_name(gsym_buf *out, const char *abs, const char *what)
+{
+	size_t dl = gsym_path_dirlen(abs);
+
+	gsym_buf_clear(out);
+	gsym_buf_put(out, abs, dl);
+	gsym_buf_puts(out, "/.");
+	gsym_buf_puts(out, abs + dl + 1);
+	gsym_buf_puts(out, GSYM_TMP_TAG);
+	gsym_buf_puts(out, what);
+}
+
+bool gsym_is_tmp_name(const char *name)
+{
+	static const char *const whats[] = { GSYM_TMP_TAG "new",
+		GSYM_TMP_TAG "old" };
+	size_t n = strlen(name), i;
+
+	for (i = 0; name[0] == '.' && i < GSYM_ARRAY_SIZE(whats); i++) {
+		size_t w = strlen(whats[i]);
+
+		if (n > w + 1 && !strcmp(name + n - w, whats[i]))
+			return true;
+	}
+	return false;
+}
+
 static bool is_sep(char c)
 {
 	return c == '/' || c == '\\';

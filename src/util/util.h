@@ -13,6 +13,16 @@ void gsym_path_join(gsym_buf *out, const char *a, const char *b);
 size_t gsym_path_dirlen(const char *path);
 
 /*
+ * Our temporary names, never tracked: "<dir>/.<base>.gsym-<what>" beside
+ * the absolute `abs` (what: "new", being made; "old", being replaced).
+ */
+#define GSYM_TMP_TAG ".gsym-"
+void gsym_tmp_name(gsym_buf *out, const char *abs, const char *what);
+
+/* Is the file name `name` one of gsym_tmp_name's ("new" or "old")? */
+bool gsym_is_tmp_name(const char *name);
+
+/*
  * Fold "a/./b" and "a/x/../b" as git's prefix_path() does, into `out`;
  * fails (message set) when ".." leaves the top.
  */

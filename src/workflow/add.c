@@ -109,7 +109,7 @@ static int stage(gsym_repo *repo, gsym_state_file *state, const char *path,
 			git_index_remove_directory(repo->index, path, 0);
 		gsym_buf_dispose(&prefix);
 	}
-	entry.mode = 0120000;
+	entry.mode = GIT_FILEMODE_LINK;
 	entry.path = path;
 	if (!target && st->type == GSYM_FT_LINK)
 		gsym_record_stamp(&entry,

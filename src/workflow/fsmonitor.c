@@ -15,10 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#define MODE_TYPE 0170000
-#define MODE_FILE 0100000
-#define MODE_LINK 0120000
-#define MODE_GITLINK 0160000
 #define EXT_INTENT_TO_ADD 0x2000
 
 /* git writes the index (and keeps our token) past this many names */
@@ -50,11 +46,11 @@ typedef struct {
 static bool stat_equal(const query *q, const gsym_istat *is, uint32_t mode,
 	const gsym_stat *st, bool ctime_moves)
 {
-	if ((mode & MODE_TYPE) == MODE_FILE ?
+	if (gsym_mode_is(mode, GIT_FILEMODE_BLOB) ?
 			st->type != GSYM_FT_FILE :
 			st->type != GSYM_FT_FILE && st->type != GSYM_FT_LINK)
 		return false;
-	if ((mode & MODE_TYPE) == MODE_FILE && q->filemode &&
+	if (gsym_mode_is(mode, GIT_FILEMODE_BLOB) && q->filemode &&
 		!(mode & 0100) != !(st->mode & 0100))
 		return false;
 	if (is->mtime_sec != (uint32_t)st->mtime_sec ||
@@ -160,7 +156,7 @@ static void look(void *payload, size_t i)
 	gsym_stat st;
 	bool moves;
 
-	if ((mode & MODE_TYPE) == MODE_GITLINK ||
+	if (gsym_mode_is(mode, GIT_FILEMODE_COMMIT) ||
 		(item->ext_flags & GSYM_INDEX_SKIP_WORKTREE))
 		return; /* git looks at neither through the fsmonitor */
 	if (gsym_index_item_stage(item) != 0 ||
@@ -171,7 +167,7 @@ static void look(void *payload, size_t i)
 	gsym_index_item_istat(&is, item);
 	gsym_buf_sets(&path, q->repo->workdir);
 	gsym_buf_puts(&path, item->path);
-	rec = (mode & MODE_TYPE) == MODE_LINK ?
+	rec = gsym_mode_is(mode, GIT_FILEMODE_LINK) ?
 		gsym_state_find(q->state, item->path) :
 		NULL;
 	if (gsym_platform_lstat(&st, path.ptr) < 0) {
@@ -386,7 +382,8 @@ static void force_write(query *q)
 		const gsym_index_item *item = &f->v[i];
 
 		if (!q->named[i] &&
-			(gsym_index_item_mode(item) & MODE_TYPE) == MODE_FILE &&
+			gsym_mode_is(gsym_index_item_mode(item),
+				GIT_FILEMODE_BLOB) &&
 			!(item->ext_flags & GSYM_INDEX_SKIP_WORKTREE) &&
 			gsym_index_item_stage(item) == 0)
 			put_path(q, item->path);

@@ -43,7 +43,7 @@ static int put_back(gsym_repo *repo, const gsym_view *view, const char *path,
 	memset(&entry, 0, sizeof(entry));
 	if (view->lstat(&st, view, path) == 0)
 		gsym_record_stamp(&entry, &st);
-	entry.mode = 0120000;
+	entry.mode = GIT_FILEMODE_LINK;
 	entry.path = path;
 	entry.id = *blob;
 	if (fallback)

@@ -86,7 +86,7 @@ static int write_hook(const char *path, const gsym_buf *content)
 	gsym_buf tmp = GSYM_BUF_INIT;
 	int error;
 
-	gsym_buf_printf(&tmp, "%s.gsym-new", path);
+	gsym_buf_printf(&tmp, "%s" GSYM_TMP_TAG "new", path);
 	gsym_platform_remove(tmp.ptr);
 	if ((error = gsym_platform_write_new(tmp.ptr, gsym_buf_cstr(content),
 		     content->size)) == 0 &&

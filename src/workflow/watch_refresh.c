@@ -173,7 +173,8 @@ static int index_links(uint64_t *out, const gsym_watch_ctx *ctx)
 		const unsigned char *id = gsym_index_item_id(item);
 		const char *p = item->path;
 
-		if ((gsym_index_item_mode(item) & 0170000) != 0120000 ||
+		if (!gsym_mode_is(gsym_index_item_mode(item),
+			    GIT_FILEMODE_LINK) ||
 			gsym_index_item_stage(item) != 0)
 			continue;
 		for (; *p; p++)
