@@ -456,6 +456,63 @@ static int record_made(gsym_apply_ctx *ctx, gsym_entry *e, gsym_record *rec,
 	return error;
 }
 
+/*
+ * A deep copy of ours whose target changed, updated where it is, file by
+ * file (copy.h gsym_copy_dir_sync): 0 when done; 1 when it is not one to
+ * update so (not a copy first, a backup due, its stat list not its own,
+ * past the copy limit); an error when it was left half updated (the
+ * caller makes it anew). Journaled first: a killed update is made anew
+ * by the next run (state.h gsym_state_journal_sync).
+ */
+static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	gsym_buf old = GSYM_BUF_INIT, stats = GSYM_BUF_INIT;
+	gsym_record rec;
+	gsym_stat src_st;
+	int64_t read_at;
+	int error = 1;
+
+	if (!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
+		e->type != GSYM_TYPE_DIR || (e->flags & GSYM_ENTRY_BACKUP) ||
+		e->disk.type != GSYM_FT_DIR || !e->resolved ||
+		!ctx->view->copy_stats ||
+		check_parents_exist(ctx->workdir, e->path) < 0 ||
+		ctx->view->copy_stats(&old, ctx->view, e->path) < 0 ||
+		!gsym_copy_stats_of(&old, &e->disk) ||
+		(error = gsym_copy_over_limit(ctx->view, e->resolved,
+			 &ctx->opts->copy_limit, false)) != 0)
+		goto done; /* past the limit: as a new copy would be */
+	state_lock(ctx);
+	error = gsym_state_journal_sync(ctx->state, e->path);
+	state_unlock(ctx);
+	read_at = gsym_platform_now();
+	memset(&src_st, 0, sizeof(src_st));
+	if (!error && ctx->view->lstat(&src_st, ctx->view, e->resolved) < 0)
+		gsym_error_clear();
+	e->made = GSYM_HOW_COPY;
+	if (error < 0 ||
+		(error = gsym_copy_dir_sync(e->hash, ctx->view, e->resolved,
+			 abs, &stats, ctx->progress, &old, NULL)) < 0 ||
+		(error = gsym_platform_set_mtime(abs, stamp_time(ctx), 0)) <
+			0 ||
+		(error = record_made(ctx, e, &rec, abs, &stats, &src_st,
+			 read_at)) < 0 ||
+		(error = gsym_platform_lstat(&e->result, abs)) < 0)
+		goto done;
+	state_lock(ctx);
+	gsym_state_put(ctx->state, &rec);
+	state_unlock(ctx);
+	e->kind = GSYM_KIND_COPY;
+	e->state = GSYM_STATE_RESTORED;
+	e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
+done:
+	if (error > 0)
+		gsym_error_clear();
+	gsym_buf_dispose(&old);
+	gsym_buf_dispose(&stats);
+	return error;
+}
+
 static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
 	gsym_buf tmp = GSYM_BUF_INIT, stats = GSYM_BUF_INIT,
@@ -469,6 +526,10 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if ((e->flags & GSYM_ENTRY_BACKUP) && e->kind != GSYM_KIND_MISSING &&
 		(error = backup(ctx, e, abs, &moved)) < 0)
 		goto failed;
+	/* a deep copy whose target changed: where it is, file by file */
+	if ((error = sync_in_place(ctx, e, abs)) == 0)
+		goto done;
+	gsym_error_clear(); /* else made anew, whole */
 	gsym_tmp_name(&tmp, abs, "new");
 	/* the target as it is before it is copied: a later change shows */
 	read_at = gsym_platform_now();

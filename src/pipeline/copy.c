@@ -29,6 +29,8 @@ typedef struct {
 	listed *v;
 	size_t n;
 	bool off; /* hard links fail here: copy every file */
+	bool in_place; /* the copy is updated where it is (top is dst) */
+	unsigned char *seen; /* per line, in place: still in the copy */
 } earlier;
 
 typedef struct {
@@ -124,8 +126,113 @@ static void earlier_init(earlier *e, const char *top, const gsym_buf *stats)
 
 static void earlier_dispose(earlier *e)
 {
+	free(e->seen);
 	free(e->v);
 	gsym_buf_dispose(&e->stats);
+}
+
+/* The line of `rel` in the earlier copy's list; NULL if none. */
+static listed *earlier_find(earlier *old, const char *rel)
+{
+	listed key;
+
+	key.rel = rel;
+	return old ?
+		bsearch(&key, old->v, old->n, sizeof(*old->v), cmp_listed) :
+		NULL;
+}
+
+/* The line is still in the copy: not one to remove after the walk. */
+static void earlier_seen(earlier *old, const listed *l)
+{
+	if (old && old->in_place && l)
+		old->seen[l - old->v] = 1;
+}
+
+/*
+ * In place: what the earlier copy held below `rel` ("" the top) that the
+ * walk did not meet, removed (a file only while as made; a directory
+ * only once empty), children first: before `rel`'s own stat is noted.
+ */
+static void remove_unseen(earlier *old, const char *rel)
+{
+	gsym_buf prefix = GSYM_BUF_INIT, abs = GSYM_BUF_INIT;
+	size_t lo = 0, hi, i;
+
+	if (!old || !old->in_place)
+		return;
+	if (*rel) {
+		gsym_buf_sets(&prefix, rel);
+		gsym_buf_putc(&prefix, '/');
+	}
+	for (hi = old->n; lo < hi;) { /* the first line at or after prefix */
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(old->v[mid].rel, gsym_buf_cstr(&prefix)) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < old->n &&
+		!strncmp(old->v[hi].rel, gsym_buf_cstr(&prefix), prefix.size);
+		hi++)
+		;
+	for (i = hi; i > lo; i--) {
+		listed *l = &old->v[i - 1];
+		gsym_stat st;
+
+		if (old->seen[i - 1] || !*l->rel)
+			continue;
+		old->seen[i - 1] = 1;
+		gsym_buf_clear(&abs);
+		gsym_path_join(&abs, old->top, l->rel);
+		if (gsym_platform_lstat(&st, abs.ptr) < 0)
+			continue;
+		if (st.type == GSYM_FT_DIR)
+			gsym_platform_remove(abs.ptr); /* only when empty */
+		else if (st.type == GSYM_FT_FILE && same_stat(l, &st))
+			gsym_platform_remove(abs.ptr);
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&prefix);
+	gsym_buf_dispose(&abs);
+}
+
+/*
+ * In place: the directory `dst` (`rel`) is there, or is made; anything
+ * else there fails the update (the caller makes the copy anew).
+ */
+static int dir_in_place(walk_ctx *w, const char *rel, const char *dst)
+{
+	gsym_stat st;
+	int error = gsym_platform_lstat(&st, dst);
+
+	earlier_seen(w->old, earlier_find(w->old, rel));
+	if (error == 0 && st.type == GSYM_FT_DIR)
+		return 0;
+	if (error == GSYM_ENOTFOUND) {
+		gsym_error_clear();
+		return gsym_platform_mkdir(dst);
+	}
+	return error < 0 ?
+		error :
+		gsym_error_set("'%s' is no directory in the copy", rel);
+}
+
+/* In place: the file `dst` copied anew from `abs_src`, then renamed in. */
+static int file_in_place(const char *abs_src, const char *dst,
+	unsigned char *id)
+{
+	gsym_buf tmp = GSYM_BUF_INIT;
+	int error;
+
+	gsym_tmp_name(&tmp, dst, "new");
+	gsym_copy_discard(tmp.ptr); /* a killed update's */
+	if ((error = gsym_platform_copy_file(abs_src, tmp.ptr, id)) < 0 ||
+		(error = gsym_platform_rename(tmp.ptr, dst)) < 0)
+		gsym_copy_discard(tmp.ptr);
+	gsym_buf_dispose(&tmp);
+	return error;
 }
 
 /*
@@ -134,18 +241,19 @@ static void earlier_dispose(earlier *e)
  * as it was. 0 with its blob id in `id`; 1 when not taken.
  */
 static int take_over(walk_ctx *w, const char *src, const char *rel,
-	const char *dst, const gsym_stat *sst, unsigned char *id)
+	const char *dst, const gsym_stat *sst, unsigned char *id,
+	gsym_stat *kept)
 {
 	earlier *old = w->old;
-	listed key, *l;
+	listed *l;
 	gsym_buf from = GSYM_BUF_INIT;
 	gsym_stat ost;
 	int error = 1;
 
 	if (!old || old->off)
 		return 1;
-	key.rel = rel;
-	l = bsearch(&key, old->v, old->n, sizeof(*old->v), cmp_listed);
+	l = earlier_find(old, rel);
+	earlier_seen(old, l); /* in place: replaced, or kept */
 	if (!l || strcmp(l->src, src) || !same_src_stat(l, sst))
 		return 1;
 	gsym_path_join(&from, old->top, rel);
@@ -154,7 +262,9 @@ static int take_over(walk_ctx *w, const char *src, const char *rel,
 		gsym_error_clear();
 		goto done;
 	}
-	if (gsym_platform_hardlink(from.ptr, dst) < 0) {
+	if (old->in_place)
+		*kept = ost;
+	else if (gsym_platform_hardlink(from.ptr, dst) < 0) {
 		old->off = true; /* no hard links here: copy */
 		gsym_error_clear();
 		goto done;
@@ -230,19 +340,25 @@ static int past_limit(walk_ctx *w)
 	return 0;
 }
 
-static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
+/* The file `src`; `known` its lstat when the caller took it (or NULL). */
+static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
+	const gsym_stat *known)
 {
 	unsigned char id[GSYM_OID_RAWSZ];
 	gsym_buf abs = GSYM_BUF_INIT;
-	gsym_stat st;
+	gsym_stat st, made;
 	int error;
 
-	if ((error = w->view->lstat(&st, w->view, src)) < 0)
+	if (known)
+		st = *known;
+	else if ((error = w->view->lstat(&st, w->view, src)) < 0)
 		return error;
 	w->files++;
 	w->bytes += st.size;
-	if (w->limit)
-		return past_limit(w);
+	if (w->limit && !(w->old && w->old->in_place))
+		return past_limit(w); /* counting only */
+	if (w->limit && (error = past_limit(w)) < 0)
+		return error; /* in place: the limit, as the walk goes */
 	if (w->files > GSYM_COPY_MAX_FILES)
 		return gsym_error_setc(GSYM_ELIMIT,
 			"deep copy of '%s' has more than %d files", src,
@@ -250,17 +366,25 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst)
 	if (w->bytes > GSYM_COPY_MAX_TOTAL)
 		return gsym_error_setc(GSYM_ELIMIT,
 			"deep copy of '%s' is larger than 64 GiB", src);
-	if (dst && (error = take_over(w, src, rel, dst, &st, id)) <= 0) {
+	made.type = GSYM_FT_NONE;
+	if (dst && (error = take_over(w, src, rel, dst, &st, id, &made)) <= 0) {
 		/* taken over from the earlier copy (or failed) */
 	} else if (dst) {
 		/* hashed as it is copied: what the copy holds */
 		gsym_path_join(&abs, w->view->workdir, src);
-		error = gsym_platform_copy_file(abs.ptr, dst, id);
+		error = w->old && w->old->in_place ?
+			file_in_place(abs.ptr, dst, id) :
+			gsym_platform_copy_file(abs.ptr, dst, id);
 		gsym_buf_dispose(&abs);
-	} else {
+	} else if (!w->view->known_id ||
+		!w->view->known_id(id, w->view, src, &st)) {
+		/* hashed by its bytes where the index does not vouch for it */
 		error = w->view->hash(id, w->view, src, GSYM_TYPE_FILE);
 	}
-	if (!error && dst && w->stats)
+	if (!error && dst && w->stats && made.type == GSYM_FT_FILE)
+		/* kept where it is: its lstat was just taken */
+		gsym_copy_stats_line(w->stats, rel, src, &made, &st);
+	else if (!error && dst && w->stats)
 		error = stat_made(w, dst, rel, src, &st);
 	if (error < 0)
 		return error;
@@ -294,7 +418,7 @@ static int child(walk_ctx *w, const char *src, const char *rel, const char *dst)
 				GSYM_RESOLVE_LOOP))
 			goto skip;
 		if (res.type == GSYM_TYPE_FILE)
-			error = file(w, res.path.ptr, rel, dst);
+			error = file(w, res.path.ptr, rel, dst, NULL);
 		else if (res.type == GSYM_TYPE_DIR &&
 			!loops(w, gsym_buf_cstr(&res.path)))
 			error = walk(w, gsym_buf_cstr(&res.path), rel, dst);
@@ -308,7 +432,7 @@ static int child(walk_ctx *w, const char *src, const char *rel, const char *dst)
 	if (error < 0)
 		goto done;
 	if (st.type == GSYM_FT_FILE)
-		error = file(w, src, rel, dst);
+		error = file(w, src, rel, dst, &st);
 	else if (st.type == GSYM_FT_DIR)
 		error = walk(w, src, rel, dst);
 	else
@@ -339,7 +463,10 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 		return gsym_error_setc(GSYM_ELIMIT,
 			"deep copy of '%s' is more than %d levels deep", src,
 			GSYM_COPY_MAX_DEPTH);
-	if (dst && (error = gsym_platform_mkdir(dst)) < 0)
+	if (dst &&
+		(error = w->old && w->old->in_place ?
+				dir_in_place(w, rel, dst) :
+				gsym_platform_mkdir(dst)) < 0)
 		return error;
 	gsym_buf_puts(&w->manifest, "D ");
 	gsym_buf_puts(&w->manifest, rel);
@@ -369,6 +496,8 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 		error = child(w, csrc.ptr, crel.ptr, dst ? cdst.ptr : NULL);
 	}
 	w->depth--;
+	if (!error)
+		remove_unseen(w->old, rel);
 	/* after its children: what they did to it is part of its stat */
 	if (!error && dst && w->stats && *rel) {
 		gsym_stat sst;
@@ -389,6 +518,37 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 {
 	return gsym_copy_dir_over(hash, view, src, dst, stats, progress, NULL,
 		NULL);
+}
+
+int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
+	const char *src, const char *top, gsym_buf *stats,
+	gsym_progress *progress, const gsym_buf *old_stats,
+	const gsym_copy_limit *limit)
+{
+	walk_ctx w;
+	earlier old;
+	git_oid oid;
+	int error;
+
+	memset(&w, 0, sizeof(w));
+	w.view = view;
+	w.stats = stats;
+	w.progress = progress;
+	w.limit = limit;
+	earlier_init(&old, top, old_stats);
+	old.in_place = true;
+	old.seen = gsym_calloc(old.n ? old.n : 1, 1);
+	w.old = &old;
+	error = walk(&w, src, "", top);
+	earlier_dispose(&old);
+	if (!error &&
+		git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
+			GIT_OBJECT_BLOB) < 0)
+		error = gsym_error_set("could not hash the copy of '%s'", src);
+	if (!error)
+		memcpy(hash, oid.id, GSYM_OID_RAWSZ);
+	gsym_buf_dispose(&w.manifest);
+	return error;
 }
 
 int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,

@@ -92,7 +92,23 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
  */
 int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
 	const char *src, const char *dst, gsym_buf *stats,
-	gsym_progress *progress, const char *old_top, const gsym_buf *old_stats);
+	gsym_progress *progress, const char *old_top,
+	const gsym_buf *old_stats);
+
+/*
+ * Bring the deep copy at `top` (absolute; made before from `src`, with
+ * the stat list `old_stats`) up to date where it is, file by file: what
+ * it holds as made from a source still as it was is kept, what changed
+ * is copied again (to a temporary name, then renamed over), what went
+ * is removed, directories are made or removed as needed. `hash` and
+ * `stats` as gsym_copy_dir; past `limit` (when not NULL) it stops with
+ * GSYM_ELIMIT. On failure the copy is half updated: the caller makes it
+ * anew (and a killed update is the journal's, state.h).
+ */
+int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
+	const char *src, const char *top, gsym_buf *stats,
+	gsym_progress *progress, const gsym_buf *old_stats,
+	const gsym_copy_limit *limit);
 
 /*
  * Does everything `stats` lists in the copy at `abs_top` still have the

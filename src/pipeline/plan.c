@@ -266,8 +266,20 @@ static bool copy_stats_hold(const gsym_view *view, const gsym_record *rec,
 	return same;
 }
 
+/* gsym_plan_owned; `*by_stats`: a deep copy proven so by its stat list */
+static int owned(bool *out, bool *by_stats, const gsym_view *view,
+	const gsym_record *rec, const gsym_stat *disk);
+
 int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 	const gsym_stat *disk)
+{
+	bool by_stats;
+
+	return owned(out, &by_stats, view, rec, disk);
+}
+
+static int owned(bool *out, bool *by_stats, const gsym_view *view,
+	const gsym_record *rec, const gsym_stat *disk)
 {
 	unsigned char now[GSYM_OID_RAWSZ];
 	gsym_ftype want = rec->kind == GSYM_KIND_JUNCTION ? GSYM_FT_JUNCTION :
@@ -276,9 +288,14 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 	gsym_stat target;
 	int error;
 
-	*out = false;
+	*out = *by_stats = false;
 	if (disk->type != want)
 		return 0;
+	/* a deep copy a killed run was updating where it is: ours */
+	if (rec->resync && want == GSYM_FT_DIR) {
+		*out = true;
+		return 0;
+	}
 	/*
 	 * A junction holds no content of its own; a file untouched since it
 	 * was put in place still carries the stat recorded then. (Never the
@@ -293,7 +310,7 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 	/* a deep copy: its top, then what its stat list holds below (else
 	 * by content below: an edit put back is ours) */
 	if (want == GSYM_FT_DIR && copy_stats_hold(view, rec, disk)) {
-		*out = true;
+		*out = *by_stats = true;
 		return 0;
 	}
 	if (rec->kind == GSYM_KIND_HARDLINK && disk->ino) {
@@ -371,6 +388,10 @@ static int fallback_behind(const char **out, gsym_entry *e,
 	if (e->type == GSYM_TYPE_MISSING || !e->resolved ||
 		e->type != rec->type) {
 		*out = "target changed";
+		return 0;
+	}
+	if (rec->resync) {
+		*out = "an update was interrupted";
 		return 0;
 	}
 	if (rec->kind == GSYM_KIND_JUNCTION) {
@@ -508,6 +529,7 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {
 	gsym_buf text = GSYM_BUF_INIT;
+	bool by_stats = false;
 	int error = 0;
 
 	switch (e->disk.type) {
@@ -522,7 +544,7 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 	case GSYM_FT_DIR:
 	case GSYM_FT_JUNCTION:
 		if (rec &&
-			(error = gsym_plan_owned(&f->owned, view, rec,
+			(error = owned(&f->owned, &by_stats, view, rec,
 				 &e->disk)) < 0)
 			break;
 		if (f->owned) {
@@ -533,8 +555,7 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 			 */
 			if (rec->kind == GSYM_KIND_COPY &&
 				(rec->type == GSYM_TYPE_DIR ?
-						!copy_stats_hold(view, rec,
-							&e->disk) :
+						!by_stats :
 						!stat_recorded(rec, &e->disk)))
 				e->flags |= GSYM_ENTRY_RESTAT;
 			if (opts->mode != GSYM_MODE_RESET)

@@ -39,6 +39,11 @@ typedef struct {
 	uint64_t src_ino;
 	char *src; /* the resolved target it was made from */
 	char *path;
+	/*
+	 * (not in the file) a run was killed while it updated this deep
+	 * copy where it is: ours, half updated, to be updated again
+	 */
+	bool resync;
 } gsym_record;
 
 typedef struct {

@@ -304,6 +304,32 @@ static void add_touched(gsym_state_file *st, char *path)
 	st->touched[st->ntouched++] = path;
 }
 
+/* A journal's record for `path` ends an update in place begun before. */
+static void resync_done(gsym_state_file *st, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < st->nresync; i++)
+		if (!strcmp(st->resync[i], path)) {
+			free(st->resync[i]);
+			st->resync[i] = st->resync[--st->nresync];
+			return;
+		}
+}
+
+/* Mark the records of the updates in place a killed run left undone. */
+static void mark_resync(gsym_state_file *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nresync; i++) {
+		gsym_record *r = gsym_state_find(st, st->resync[i]);
+
+		if (r)
+			r->resync = true;
+	}
+}
+
 static void add_aside(gsym_state_file *st, char *path, char *dst)
 {
 	st->asides = gsym_reallocarray(st->asides, st->nasides + 1,
@@ -350,9 +376,19 @@ static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
 			st->links_unsupported = true;
 		} else if (journal && len > 6 && !memcmp(p, "touch\t", 6)) {
 			add_touched(st, unescape(p + 6, len - 6));
+		} else if (journal && len > 5 && !memcmp(p, "sync\t", 5)) {
+			char *path = unescape(p + 5, len - 5);
+
+			resync_done(st, path);
+			st->resync = gsym_reallocarray(st->resync,
+				st->nresync + 1, sizeof(char *));
+			st->resync[st->nresync++] = gsym_strdup(path);
+			add_touched(st, path);
 		} else if (len > 6 && !memcmp(p, "aside\t", 6)) {
 			parse_aside(st, p + 6, len - 6);
 		} else if (parse_record(&r, p, len)) {
+			if (journal)
+				resync_done(st, r.path);
 			take_record(st, &r);
 		}
 		p = nl + 1;
@@ -389,6 +425,7 @@ int gsym_state_load(gsym_state_file *out, const char *gitdir)
 
 		if (!jerr) {
 			parse_file(out, &content, true);
+			mark_resync(out);
 			out->dirty = true; /* fold the journal in */
 			out->gc = true; /* and what a killed run left */
 		} else if (jerr != GSYM_ENOTFOUND) {
@@ -446,6 +483,19 @@ int gsym_state_journal_touch(gsym_state_file *st, const char *path)
 	int error;
 
 	gsym_buf_puts(&line, "touch\t");
+	put_escaped(&line, path);
+	gsym_buf_putc(&line, '\n');
+	error = journal_line(st, &line);
+	gsym_buf_dispose(&line);
+	return error;
+}
+
+int gsym_state_journal_sync(gsym_state_file *st, const char *path)
+{
+	gsym_buf line = GSYM_BUF_INIT;
+	int error;
+
+	gsym_buf_puts(&line, "sync\t");
 	put_escaped(&line, path);
 	gsym_buf_putc(&line, '\n');
 	error = journal_line(st, &line);
@@ -681,6 +731,9 @@ void gsym_state_dispose(gsym_state_file *st)
 	for (i = 0; i < st->ntouched; i++)
 		free(st->touched[i]);
 	free(st->touched);
+	for (i = 0; i < st->nresync; i++)
+		free(st->resync[i]);
+	free(st->resync);
 	for (i = 0; i < st->nasides; i++) {
 		free(st->asides[i].path);
 		free(st->asides[i].dst);

@@ -21,6 +21,8 @@ typedef struct {
 	bool links_unsupported; /* learnt by an earlier restore */
 	char **touched; /* paths a killed run was replacing (journal) */
 	size_t ntouched;
+	char **resync; /* deep copies a killed run was updating in place */
+	size_t nresync;
 	gsym_aside *asides; /* moved aside and not yet done with */
 	size_t nasides;
 	bool dirty;
@@ -47,6 +49,13 @@ int gsym_state_journal(gsym_state_file *st, const gsym_record *rec);
 
 /* Note in the journal that `path` is about to be replaced in two steps. */
 int gsym_state_journal_touch(gsym_state_file *st, const char *path);
+
+/*
+ * Note in the journal that the deep copy at `path` is about to be updated
+ * where it is (copy.h gsym_copy_dir_sync). Killed before its new record
+ * is journaled, the next load marks its record `resync`.
+ */
+int gsym_state_journal_sync(gsym_state_file *st, const char *path);
 
 /*
  * Note in the journal, before the move, that `path` is about to be moved

@@ -292,6 +292,37 @@ static void test_state__journal_is_folded_in(void **state)
 	assert_int_equal(0, st.ntouched);
 }
 
+/*
+ * A deep copy updated where it is: killed before its new record was
+ * journaled, its record is marked to be made again; after it, not.
+ */
+static void test_state__sync_killed_marks_the_record(void **state)
+{
+	gsym_record a = record("dl", GSYM_KIND_COPY, GSYM_TYPE_DIR, 1);
+	gsym_record b = record("done", GSYM_KIND_COPY, GSYM_TYPE_DIR, 2);
+
+	(void)state;
+	load(&st);
+	gsym_state_put(&st, &a);
+	gsym_state_put(&st, &b);
+	assert_int_equal(0, gsym_state_save(&st));
+	assert_int_equal(0, gsym_state_journal_sync(&st, "dl"));
+	assert_int_equal(0, gsym_state_journal_sync(&st, "done"));
+	b.size = 99; /* its update finished: the new record journaled */
+	assert_int_equal(0, gsym_state_journal(&st, &b));
+	gsym_state_dispose(&st);
+
+	load(&again);
+	assert_true(gsym_state_find(&again, "dl")->resync);
+	assert_false(gsym_state_find(&again, "done")->resync);
+	assert_int_equal(99, gsym_state_find(&again, "done")->size);
+	assert_int_equal(2, again.ntouched);
+	/* not written: after a save, the record is no longer marked */
+	assert_int_equal(0, gsym_state_save(&again));
+	load(&st);
+	assert_false(gsym_state_find(&st, "dl")->resync);
+}
+
 /* A move aside is journaled; one not done with outlives the journal. */
 static void test_state__asides(void **state)
 {
@@ -470,6 +501,7 @@ int main(void)
 		T(test_state__caps_line_alone),
 		T(test_state__torn_and_corrupt_lines_are_skipped),
 		T(test_state__journal_is_folded_in),
+		T(test_state__sync_killed_marks_the_record),
 		T(test_state__torn_journal_line),
 		T(test_state__asides),
 		T(test_state__pattern_line),
