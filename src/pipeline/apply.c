@@ -526,10 +526,9 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if ((e->flags & GSYM_ENTRY_BACKUP) && e->kind != GSYM_KIND_MISSING &&
 		(error = backup(ctx, e, abs, &moved)) < 0)
 		goto failed;
-	/* a deep copy whose target changed: where it is, file by file */
 	if ((error = sync_in_place(ctx, e, abs)) == 0)
-		goto done;
-	gsym_error_clear(); /* else made anew, whole */
+		goto done; /* a deep copy updated where it is (else anew) */
+	gsym_error_clear();
 	gsym_tmp_name(&tmp, abs, "new");
 	/* the target as it is before it is copied: a later change shows */
 	read_at = gsym_platform_now();
