@@ -846,6 +846,13 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		return 0;
 	}
 	decide(e, &f, rec, opts);
+	if (opts->git_goes_on && !(e->flags & GSYM_ENTRY_GIT_SKIPS) &&
+		(e->action == GSYM_ACT_CREATE ||
+			e->action == GSYM_ACT_PLACEHOLDER)) {
+		e->action = GSYM_ACT_NONE;
+		e->reason = "git is between the steps of a rebase or "
+			    "cherry-pick: made when it stops or ends";
+	}
 	count_copy(e, view, opts);
 	return 0;
 }

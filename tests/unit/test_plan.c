@@ -576,6 +576,43 @@ static void test_plan__sparse_entry_left_alone(void **state)
 	done(&e);
 }
 
+/*
+ * A hook between the steps of a rebase (git goes on with the index it
+ * holds): nothing is made at a path git compares with that index, only
+ * at one whose entry carries git's own skip-worktree bit.
+ */
+static void test_plan__git_goes_on_defers_what_git_compares(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	o.git_goes_on = true;
+	plan(&e, NULL, &o);
+	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_action_equal(GSYM_ACT_NONE, e.action);
+	assert_non_null(e.reason);
+	done(&e);
+	/* "hidden" by its stamp alone is no bit git honours */
+	e = entry("fl");
+	e.flags |= GSYM_ENTRY_SKIP_WORKTREE | GSYM_ENTRY_HIDDEN;
+	plan(&e, NULL, &o);
+	assert_action_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+	/* git skips the path: made at once */
+	e = entry("fl");
+	e.flags |= GSYM_ENTRY_SKIP_WORKTREE | GSYM_ENTRY_GIT_SKIPS;
+	plan(&e, NULL, &o);
+	assert_action_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+	/* the command's last hook (post-rewrite) makes it */
+	o.git_goes_on = false;
+	e = entry("fl");
+	plan(&e, NULL, &o);
+	assert_action_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +635,7 @@ int main(void)
 		T(test_plan__reset),
 		T(test_plan__hostile_entries_refused),
 		T(test_plan__sparse_entry_left_alone),
+		T(test_plan__git_goes_on_defers_what_git_compares),
 		T(test_plan__collision_left_alone_in_every_mode),
 #undef T
 	};
