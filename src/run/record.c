@@ -27,6 +27,40 @@ static bool in_conflict(const gsym_index_file *f, const char *path)
 	return false;
 }
 
+/*
+ * A link in conflict. git leaves its path as it was, our fallback of one
+ * side (ours) included; but it compares an unmerged path by its content
+ * (diff-lib.c get_stat_data: `git diff HEAD` shows a copy as a change)
+ * and stages what is there as the resolution (`git add` would record a
+ * copy's bytes as the link's text, a directory as files). So our
+ * fallback, while unedited, gives way to git's placeholder of the same
+ * version, which git reads as that link; the record stays for anything
+ * else, until the conflict is resolved and the hook makes the fallback
+ * of the resolution.
+ */
+static int conflicted(bool *keep, gsym_apply_ctx *actx, const gsym_repo *repo,
+	const gsym_record *rec)
+{
+	const gsym_index_file *f = &repo->file;
+	gsym_buf text = GSYM_BUF_INIT;
+	bool side = false;
+	size_t i;
+
+	*keep = true;
+	for (i = gsym_index_file_lower(f, rec->path);
+		i < f->n && !strcmp(f->v[i].path, rec->path); i++)
+		side = side ||
+			((gsym_index_item_mode(&f->v[i]) & 0170000) ==
+					0120000 &&
+				!memcmp(gsym_index_item_id(&f->v[i]), rec->blob,
+					GSYM_OID_RAWSZ));
+	if (side && gsym_repo_blob(&text, repo, rec->blob) == 0)
+		gsym_apply_conflicted(keep, actx, rec, text.ptr, text.size);
+	gsym_error_clear();
+	gsym_buf_dispose(&text);
+	return 0;
+}
+
 /* Does HEAD's tree have an entry at `path`? */
 static bool head_has(const gsym_repo *repo, const char *path)
 {
@@ -118,10 +152,8 @@ static int settle_record(bool *keep, bool *by_head, gsym_apply_ctx *actx,
 	bool hidden, in_head;
 	int error;
 
-	if (in_conflict(f, rec->path)) {
-		*keep = true; /* until the conflict is resolved */
-		return 0;
-	}
+	if (in_conflict(f, rec->path))
+		return conflicted(keep, actx, repo, rec);
 	gsym_buf_printf(&below, "%s/", rec->path);
 	first = gsym_index_file_lower(f, below.ptr);
 	if (pos < 0 && !gsym_index_file_has_prefix(f, below.ptr)) {
