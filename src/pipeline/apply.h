@@ -51,12 +51,13 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e);
 /*
  * The fallback `rec` at a link entry in conflict: replaced, while provably
  * ours and unedited, by git's placeholder `text` of the version it was
- * made for; `*out_kept` is false once it was. Anything else there stays
- * (and the record, `*out_kept`). A failure leaves the fallback as it was
- * and is no error of the run.
+ * made for. Anything else there stays. The record stays either way: it
+ * says where the link led, for the links resolved through it, until the
+ * conflict is resolved. A failure leaves the fallback as it was and is
+ * no error of the run.
  */
-int gsym_apply_conflicted(bool *out_kept, gsym_apply_ctx *ctx,
-	const gsym_record *rec, const char *text, size_t len);
+void gsym_apply_conflicted(gsym_apply_ctx *ctx, const gsym_record *rec,
+	const char *text, size_t len);
 
 int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
 	const gsym_record *rec, bool remove);

@@ -34,9 +34,9 @@ static bool in_conflict(const gsym_index_file *f, const char *path)
  * and stages what is there as the resolution (`git add` would record a
  * copy's bytes as the link's text, a directory as files). So our
  * fallback, while unedited, gives way to git's placeholder of the same
- * version, which git reads as that link; the record stays for anything
- * else, until the conflict is resolved and the hook makes the fallback
- * of the resolution.
+ * version, which git reads as that link. The record stays until the
+ * conflict is resolved (it says where the link led, for the links that
+ * resolve through it), and the hook makes the fallback of the resolution.
  */
 static int conflicted(bool *keep, gsym_apply_ctx *actx, const gsym_repo *repo,
 	const gsym_record *rec)
@@ -55,7 +55,7 @@ static int conflicted(bool *keep, gsym_apply_ctx *actx, const gsym_repo *repo,
 				!memcmp(gsym_index_item_id(&f->v[i]), rec->blob,
 					GSYM_OID_RAWSZ));
 	if (side && gsym_repo_blob(&text, repo, rec->blob) == 0)
-		gsym_apply_conflicted(keep, actx, rec, text.ptr, text.size);
+		gsym_apply_conflicted(actx, rec, text.ptr, text.size);
 	gsym_error_clear();
 	gsym_buf_dispose(&text);
 	return 0;
