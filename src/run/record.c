@@ -61,6 +61,22 @@ static int conflicted(bool *keep, gsym_apply_ctx *actx, const gsym_repo *repo,
 	return 0;
 }
 
+/*
+ * Is the index a whole tree git just wrote (its cache-tree valid at the
+ * top: `reset --hard` and `reset` prime it, builtin/reset.c reset_index,
+ * while a deletion staged by hand, `git rm --cached`, invalidates it)?
+ */
+static bool index_is_a_tree(const gsym_repo *repo)
+{
+	gsym_cache_tree *ct = NULL;
+	bool whole =
+		gsym_cache_tree_read(&ct, &repo->file) == 0 && ct && ct->valid;
+
+	gsym_cache_tree_free(ct);
+	gsym_error_clear();
+	return whole;
+}
+
 /* Does HEAD's tree have an entry at `path`? */
 static bool head_has(const gsym_repo *repo, const char *path)
 {
@@ -172,7 +188,12 @@ static int settle_record(bool *keep, bool *by_head, gsym_apply_ctx *actx,
 			*keep = true;
 			return 0;
 		}
-		in_head = head_has(repo, rec->path);
+		/*
+		 * git runs post-index-change before it moves HEAD (`reset
+		 * --hard REV`): HEAD may still have the link git just
+		 * took out with a whole tree
+		 */
+		in_head = head_has(repo, rec->path) && !index_is_a_tree(repo);
 		error = gsym_apply_leftover(keep, actx, rec, !in_head);
 		*by_head = *by_head || (*keep && in_head);
 		return error;
