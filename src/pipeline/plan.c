@@ -537,6 +537,14 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 							&e->disk) :
 						!stat_recorded(rec, &e->disk)))
 				e->flags |= GSYM_ENTRY_RESTAT;
+			/*
+			 * a hard link its target's edit went through (one
+			 * inode): what it holds now is what a later write of
+			 * the target by git leaves it holding, ours
+			 */
+			if (rec->kind == GSYM_KIND_HARDLINK &&
+				!stat_recorded(rec, &e->disk))
+				e->flags |= GSYM_ENTRY_RESTAT;
 			if (opts->mode != GSYM_MODE_RESET)
 				error = fallback_behind(&f->behind, e, view,
 					rec);

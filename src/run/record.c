@@ -338,6 +338,39 @@ static bool fsmn_needed(const gsym_state_file *state)
  * next run proves it by lstat alone. Only while nothing was touched since
  * the run began (git's racy-clean rule): else the next run reads again.
  */
+/*
+ * A hard link proven ours by sharing its target's inode, which an edit of
+ * the target changed: its hash is what it holds now, so that once git
+ * writes the target anew (a new inode: a checkout, a stash), the old one
+ * left at the link is still proven ours by its content, as it was when
+ * git replaced the target, and gives way to the new target's link. Its
+ * stat too, once older than the run (git's racy rule).
+ */
+static void rehash(gsym_run_repo *r, const gsym_record *rec)
+{
+	int64_t before = r->started - GSYM_RACY_SECONDS;
+	gsym_record now = *rec;
+	gsym_stat st;
+
+	if (r->view.lstat(&st, &r->view, rec->path) < 0 ||
+		r->view.hash(now.hash, &r->view, rec->path, GSYM_TYPE_FILE) <
+			0) {
+		gsym_error_clear();
+		return;
+	}
+	if (st.mtime_sec < before) {
+		now.size = st.size;
+		now.mtime_sec = st.mtime_sec;
+		now.mtime_nsec = st.mtime_nsec;
+		now.ino = st.ino;
+	}
+	now.src = gsym_strdup(rec->src);
+	now.path = gsym_strdup(rec->path);
+	gsym_state_put(&r->state, &now);
+	free(now.src);
+	free(now.path);
+}
+
 static void restat(gsym_run_repo *r, const gsym_entry *e,
 	const gsym_record *rec)
 {
@@ -391,9 +424,13 @@ int gsym_run_record(gsym_run_repo *r)
 		const gsym_entry *e = &r->entries.v[i];
 		const gsym_record *rec;
 
-		if ((e->flags & GSYM_ENTRY_RESTAT) && !r->actx.dry_run &&
-			(rec = gsym_state_find(&r->state, e->path)) &&
-			rec->kind == GSYM_KIND_COPY && e->resolved &&
+		if (!(e->flags & GSYM_ENTRY_RESTAT) || r->actx.dry_run ||
+			!(rec = gsym_state_find(&r->state, e->path)))
+			continue;
+		if (rec->kind == GSYM_KIND_HARDLINK &&
+			!(e->flags & GSYM_ENTRY_CHANGED))
+			rehash(r, rec);
+		else if (rec->kind == GSYM_KIND_COPY && e->resolved &&
 			!strcmp(rec->src ? rec->src : "", e->resolved))
 			restat(r, e, rec);
 	}

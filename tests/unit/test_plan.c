@@ -577,6 +577,41 @@ static void test_plan__sparse_entry_left_alone(void **state)
 }
 
 /*
+ * A hard link shares its target's inode: an edit of the target is proven
+ * ours by the shared inode, and its new content is to be noted (restat),
+ * so that once git writes the target anew the old inode left at the link
+ * is still proven ours by its content.
+ */
+static void test_plan__hardlink_edited_through_target_noted(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("fl");
+	gsym_record rec = copy_record("content\n");
+
+	(void)state;
+	rec.kind = GSYM_KIND_HARDLINK;
+	rec.src = "d/f";
+	rec.ino = 7;
+	rec.size = 8;
+	disk[0].st.ino = disk[1].st.ino = 7; /* one inode, two names */
+	disk[0].st.nlink = disk[1].st.nlink = 2;
+	disk[0].content = disk[1].content = "content\n";
+	plan(&e, &rec, &o);
+	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_int_equal(0, e.flags & GSYM_ENTRY_RESTAT);
+	done(&e);
+
+	/* the target edited: still ours, and noted anew */
+	disk[0].content = disk[1].content = "edited!\n";
+	disk[0].st.mtime_sec = disk[1].st.mtime_sec = 5;
+	e = entry("fl");
+	plan(&e, &rec, &o);
+	assert_kind_equal(GSYM_KIND_HARDLINK, e.kind);
+	assert_int_not_equal(0, e.flags & GSYM_ENTRY_RESTAT);
+	done(&e);
+}
+
+/*
  * A hook between the steps of a rebase (git goes on with the index it
  * holds): nothing is made at a path git compares with that index, only
  * at one whose entry carries git's own skip-worktree bit.
@@ -636,6 +671,7 @@ int main(void)
 		T(test_plan__hostile_entries_refused),
 		T(test_plan__sparse_entry_left_alone),
 		T(test_plan__git_goes_on_defers_what_git_compares),
+		T(test_plan__hardlink_edited_through_target_noted),
 		T(test_plan__collision_left_alone_in_every_mode),
 #undef T
 	};
