@@ -353,6 +353,14 @@ static int view_collision(const char **out, const gsym_view *view,
 	return 0;
 }
 
+static bool view_stored(const gsym_view *view, const unsigned char *id)
+{
+	git_oid oid;
+
+	memcpy(oid.id, id, GSYM_OID_RAWSZ);
+	return git_odb_exists(rv_of(view)->repo->odb, &oid) == 1;
+}
+
 void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	const gsym_entries *entries)
 {
@@ -370,6 +378,7 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	view->readdir = view_readdir;
 	view->copy_stats = view_copy_stats;
 	view->collision = view_collision;
+	view->stored = view_stored;
 	view->workdir = repo->workdir;
 	view->payload = rv;
 }

@@ -313,7 +313,17 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 	/* otherwise (no inodes: Windows) by content, as for a copy */
 	if ((error = view->hash(now, view, rec->path, rec->type)) < 0)
 		return error;
-	*out = !memcmp(now, rec->hash, sizeof(now));
+	*out = !memcmp(now, rec->hash, sizeof(now)) ||
+		/*
+		 * a hard link left alone on its inode (the one it was made
+		 * on, not a file git wrote there) when git wrote its target
+		 * anew holds whatever the target held then, edits made
+		 * through the target included: ours while git has those bytes
+		 * stored (committed, stashed), so nothing is lost
+		 */
+		(rec->kind == GSYM_KIND_HARDLINK && disk->ino == rec->ino &&
+			disk->nlink == 1 && view->stored &&
+			view->stored(view, now));
 	return 0;
 }
 

@@ -330,7 +330,8 @@ done
 # --- the judgement -----------------------------------------------------------
 [ ! -s "$TMP/setup-failures" ] || fail "the day's setup" "$(cat "$TMP/setup-failures")"
 # expected rows: DISK STEP ASPECT REASON...
-# rows whose DISK ends in @VERSION hold with that git or later only
+# rows whose DISK ends in @VERSION hold with that git or later only, in
+# @<VERSION with a git older than that only
 gitver=$(git --version | sed 's/^git version //; s/ .*//')
 atleast() { [ "$(printf '%s\n' "$1" "$gitver" | sort -V | head -n 1)" = "$1" ]; }
 tab=$(printf '\t')
@@ -338,6 +339,10 @@ tab=$(printf '\t')
 	while IFS= read -r row; do
 		d=${row%%"$tab"*}
 		case $d in
+		*@\<*)
+			! atleast "${d#*@<}" || continue
+			row=${d%@*}${row#"$d"}
+			;;
 		*@*)
 			atleast "${d#*@}" || continue
 			row=${d%@*}${row#"$d"}

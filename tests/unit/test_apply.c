@@ -149,7 +149,7 @@ static int v_attr(gsym_type *out, const gsym_view *view, const char *path)
 }
 
 static gsym_view view = { lookup, v_lstat, v_readlink, v_read, v_hash, v_attr,
-	v_readdir, NULL, NULL, "/w/", NULL };
+	v_readdir, NULL, NULL, NULL, "/w/", NULL };
 
 static gsym_state_file state;
 static gsym_plan_opts opts;

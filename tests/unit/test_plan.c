@@ -576,6 +576,14 @@ static void test_plan__sparse_entry_left_alone(void **state)
 	done(&e);
 }
 
+static unsigned char stored_id[20];
+
+static bool fake_stored(const gsym_view *view, const unsigned char *id)
+{
+	(void)view;
+	return !memcmp(id, stored_id, sizeof(stored_id));
+}
+
 /*
  * A hard link shares its target's inode: an edit of the target is proven
  * ours by the shared inode, and its new content is to be noted (restat),
@@ -609,6 +617,46 @@ static void test_plan__hardlink_edited_through_target_noted(void **state)
 	assert_kind_equal(GSYM_KIND_HARDLINK, e.kind);
 	assert_int_not_equal(0, e.flags & GSYM_ENTRY_RESTAT);
 	done(&e);
+
+	/*
+	 * git wrote the target anew before a run noted the edit: the old
+	 * inode, alone at the link, holds bytes git has stored (committed):
+	 * ours, and stale; bytes git never stored are the user's
+	 */
+	disk[0].st.ino = 8;
+	disk[0].st.nlink = disk[1].st.nlink = 1;
+	disk[0].content = "content\n";
+	for (int i = 0; i < 2; i++) {
+		gsym_view view;
+
+		fake_hash(stored_id, i ? "other\n" : "edited!\n");
+		fake_view_init(&view, &world);
+		view.stored = fake_stored;
+		e = entry("fl");
+		assert_int_equal(0, gsym_plan_entry(&e, &view, &rec, &o));
+		assert_state_equal(i ? GSYM_STATE_MODIFIED : GSYM_STATE_STALE,
+			e.state);
+		done(&e);
+	}
+
+	/* a file git wrote there (a new inode) is never taken for it */
+	disk[1].st.ino = 9;
+	for (int i = 0; i < 2; i++) {
+		gsym_view view;
+
+		disk[1].content = i ? "edited!\n" : "d/f";
+		fake_hash(stored_id, disk[1].content);
+		fake_view_init(&view, &world);
+		view.stored = fake_stored;
+		e = entry("fl");
+		assert_int_equal(0, gsym_plan_entry(&e, &view, &rec, &o));
+		assert_kind_equal(i ? GSYM_KIND_HARDLINK :
+				      GSYM_KIND_PLACEHOLDER,
+			e.kind);
+		assert_state_equal(i ? GSYM_STATE_MODIFIED : GSYM_STATE_PENDING,
+			e.state);
+		done(&e);
+	}
 }
 
 /*
