@@ -305,9 +305,13 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 		/*
 		 * else git wrote the target anew (a checkout, a stash): the
 		 * old inode is ours alone now, and ours while it holds what
-		 * was linked (below: by content)
+		 * was linked (below: by content). Another inode with other
+		 * names is not; the very inode we linked is looked at even
+		 * when its link count says more (a FUSE disk such as bindfs
+		 * caches it: the target's name gone, the link still says 2),
+		 * and replacing our name of it loses no other name's data.
 		 */
-		if (*out || disk->nlink > 1)
+		if (*out || (disk->nlink > 1 && disk->ino != rec->ino))
 			return 0;
 	}
 	/* otherwise (no inodes: Windows) by content, as for a copy */
@@ -322,8 +326,7 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 		 * stored (committed, stashed), so nothing is lost
 		 */
 		(rec->kind == GSYM_KIND_HARDLINK && disk->ino == rec->ino &&
-			disk->nlink == 1 && view->stored &&
-			view->stored(view, now));
+			view->stored && view->stored(view, now));
 	return 0;
 }
 
