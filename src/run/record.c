@@ -240,8 +240,8 @@ static int restamp_target(gsym_repo *repo, gsym_apply_ctx *actx,
 
 /* Record every changed entry in the index; drop records gone stale. */
 static int record_all(gsym_repo *repo, gsym_entries *entries,
-	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
-	const gsym_run_opts *o, bool fsmn, bool *changed, bool *by_head)
+	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_run_opts *o,
+	bool fsmn, bool *changed)
 {
 	size_t i;
 	int error;
@@ -288,17 +288,24 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 					 changed)) < 0))
 			return error;
 	}
-	/* records of paths that are no longer link entries */
-	for (i = 0; i < state->n && !o->npathspec;) {
+	return 0;
+}
+
+int gsym_run_settle(gsym_run_repo *r)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < r->state.n && !r->o->npathspec;) {
 		bool kept = true;
 
-		if (!gsym_entries_find(entries, state->v[i].path) &&
-			(error = settle_record(&kept, by_head, actx, repo,
-				 sparse, &state->v[i], o->worktree_untouched)) <
-				0)
+		if (!gsym_entries_find(&r->entries, r->state.v[i].path) &&
+			(error = settle_record(&kept, &r->by_head, &r->actx,
+				 &r->repo, &r->sparse, &r->state.v[i],
+				 r->o->worktree_untouched)) < 0)
 			return error;
 		if (!kept)
-			gsym_state_remove(state, state->v[i].path);
+			gsym_state_remove(&r->state, r->state.v[i].path);
 		else
 			i++;
 	}
@@ -436,8 +443,7 @@ int gsym_run_record(gsym_run_repo *r)
 	}
 
 	if ((error = record_all(&r->repo, &r->entries, &r->state, &r->actx,
-		     &r->sparse, r->o, r->fsmn, &index_changed, &r->by_head)) <
-			0 ||
+		     r->o, r->fsmn, &index_changed)) < 0 ||
 		(error = gsym_sparse_unhide(&r->sparse, &r->repo,
 			 &index_changed)) < 0 ||
 		(index_changed &&
