@@ -75,7 +75,6 @@ static void lstat_ahead(gsym_entries *entries, const gsym_repo *repo,
 	gsym_parallel(entries->n, jobs, lstat_one, &ctx);
 }
 
-/* Paths of the checked-out submodules (gitlink entries with a .git). */
 /* Is there a file or directory `name` in this worktree's gitdir? */
 static bool in_gitdir(const gsym_repo *repo, const char *name)
 {
@@ -107,6 +106,7 @@ static bool sequencer_running(const gsym_repo *repo)
 		!in_gitdir(repo, "REVERT_HEAD");
 }
 
+/* Paths of the checked-out submodules (gitlink entries with a .git). */
 static void find_submodules(gsym_pathset *out, gsym_repo *repo)
 {
 	gsym_buf p = GSYM_BUF_INIT;
