@@ -325,8 +325,9 @@ int gsym_plan_owned(bool *out, const gsym_view *view, const gsym_record *rec,
 		 * through the target included: ours while git has those bytes
 		 * stored (committed, stashed), so nothing is lost
 		 */
-		(rec->kind == GSYM_KIND_HARDLINK && disk->ino == rec->ino &&
-			view->stored && view->stored(view, now));
+		(rec->kind == GSYM_KIND_HARDLINK && disk->ino &&
+			disk->ino == rec->ino && view->stored &&
+			view->stored(view, now));
 	return 0;
 }
 
