@@ -64,6 +64,8 @@ int cmd_hook(int argc, char **argv)
 	o.quiet = true;
 	o.hook = true;
 	o.recurse_submodules = -1; /* submodule.recurse, as git does */
+	o.git_goes_on = !strcmp(name, "post-checkout") ||
+		!strcmp(name, "post-index-change");
 
 	if (!strcmp(name, "post-checkout")) {
 		/* OLD NEW FLAG: a branch switch restores what changed */

@@ -729,3 +729,23 @@ int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
 	gsym_platform_unmap(&map);
 	return 0;
 }
+
+int gsym_repo_blob(gsym_buf *out, const gsym_repo *repo,
+	const unsigned char *id)
+{
+	git_odb_object *obj = NULL;
+	git_oid oid;
+	int error = 0;
+
+	memcpy(oid.id, id, GSYM_OID_RAWSZ);
+	if (git_odb_read(&obj, repo->odb, &oid) < 0 ||
+		git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+		error = gsym_repo_git_error("could not read a link's blob");
+	} else {
+		gsym_buf_clear(out);
+		gsym_buf_put(out, git_odb_object_data(obj),
+			git_odb_object_size(obj));
+	}
+	git_odb_object_free(obj);
+	return error;
+}

@@ -102,6 +102,13 @@ bool gsym_repo_fsmn_mark(gsym_repo *repo, const char *path, bool valid);
  */
 int64_t gsym_repo_stamp_limit(const gsym_repo *repo);
 
+/*
+ * The bytes of the blob `id` (a link entry's text) into `out`. Returns 0,
+ * or an error with the message set.
+ */
+int gsym_repo_blob(gsym_buf *out, const gsym_repo *repo,
+	const unsigned char *id);
+
 /* Write the in-memory index atomically and drop the lock. */
 int gsym_repo_write_index(gsym_repo *repo);
 

@@ -21,7 +21,7 @@ static void fill(gsym_entry *e, const gsym_index_item *item)
 	memcpy(e->id, gsym_index_item_id(item), GSYM_OID_RAWSZ);
 	gsym_index_item_istat(&e->istat, item);
 	if (item->ext_flags & GSYM_INDEX_SKIP_WORKTREE)
-		e->flags |= GSYM_ENTRY_SKIP_WORKTREE;
+		e->flags |= GSYM_ENTRY_SKIP_WORKTREE | GSYM_ENTRY_GIT_SKIPS;
 }
 
 /* Turn command-line pathspecs into repository-relative ones. */

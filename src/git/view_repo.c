@@ -75,6 +75,110 @@ static int disk_node(gsym_node *out, gsym_repo_view *rv, const char *path)
 	return 0;
 }
 
+/* Keep a text the view hands out until the view is disposed. */
+static const char *keep_text(gsym_repo_view *rv, char *text)
+{
+	rv->untracked = gsym_reallocarray(rv->untracked, rv->nuntracked + 1,
+		sizeof(char *));
+	rv->untracked[rv->nuntracked++] = text;
+	return text;
+}
+
+/* The text of the blob `id`, or NULL when it cannot be read. */
+static char *blob_text(gsym_repo_view *rv, const unsigned char *id, size_t *len)
+{
+	git_odb_object *obj = NULL;
+	git_oid oid;
+	char *text = NULL;
+
+	memcpy(oid.id, id, GSYM_OID_RAWSZ);
+	if (git_odb_read(&obj, rv->repo->odb, &oid) == 0 &&
+		git_odb_object_type(obj) == GIT_OBJECT_BLOB) {
+		*len = git_odb_object_size(obj);
+		text = gsym_malloc(*len + 1);
+		memcpy(text, git_odb_object_data(obj), *len);
+		text[*len] = '\0';
+	}
+	git_odb_object_free(obj);
+	if (!text)
+		git_error_clear();
+	return text;
+}
+
+/* Is the file at `path` git's placeholder of the link text `text`? */
+static bool holds_text(gsym_repo_view *rv, const char *path, const char *text,
+	size_t len)
+{
+	gsym_buf content = GSYM_BUF_INIT;
+	gsym_stat st;
+	bool same;
+
+	if (gsym_platform_lstat(&st, abs_path(rv, path)) < 0 ||
+		st.type != GSYM_FT_FILE || st.size != (uint64_t)len) {
+		gsym_error_clear();
+		return false;
+	}
+	same = gsym_platform_read_file(&content, abs_path(rv, path), len + 1) ==
+			0 &&
+		content.size == len && !memcmp(content.ptr, text, len);
+	gsym_error_clear();
+	gsym_buf_dispose(&content);
+	return same;
+}
+
+/*
+ * An unmerged path (stages 1-3 from `pos` on, no stage 0) as git leaves
+ * it in the tree: a link side's placeholder where `checkout --ours` or
+ * `--theirs` (or a merge, for a side it could not keep) wrote one, else
+ * ours (stage 2), which a merge leaves as it was, our fallback of it
+ * included. A real link there would be followed the same way.
+ */
+static int unmerged_node(gsym_node *out, gsym_repo_view *rv, size_t pos,
+	const char *path)
+{
+	const gsym_index_file *f = &rv->repo->file;
+	const gsym_index_item *ours = NULL;
+	size_t i, len;
+	char *text;
+
+	for (i = pos; i < f->n && !strcmp(f->v[i].path, path); i++) {
+		if (gsym_index_item_stage(&f->v[i]) == 2)
+			ours = &f->v[i];
+		if ((gsym_index_item_mode(&f->v[i]) & 0170000) != 0120000 ||
+			!(text = blob_text(rv, gsym_index_item_id(&f->v[i]),
+				  &len)))
+			continue;
+		if (holds_text(rv, path, text, len)) {
+			out->type = GSYM_NODE_LINK;
+			out->target = keep_text(rv, text);
+			out->target_len = len;
+			return 0;
+		}
+		free(text);
+	}
+	if (!ours) {
+		int error = disk_node(out, rv, path);
+
+		if (!error && out->type == GSYM_NODE_LINK)
+			keep_text(rv, (char *)out->target);
+		return error;
+	}
+	out->tracked = true;
+	switch (gsym_index_item_mode(ours) & 0170000) {
+	case 0120000:
+		if (!(text = blob_text(rv, gsym_index_item_id(ours), &len)))
+			break;
+		out->type = GSYM_NODE_LINK;
+		out->target = keep_text(rv, text);
+		out->target_len = len;
+		return 0;
+	case 0160000: out->type = GSYM_NODE_DIR; return 0;
+	default: out->type = GSYM_NODE_FILE; return 0;
+	}
+	out->type = GSYM_NODE_OTHER;
+	return 0;
+}
+
 static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 {
 	gsym_repo_view *rv = rv_of(view);
@@ -98,7 +202,10 @@ static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 		out->target_len = c->state > 0 ? c->len : 0;
 		return 0;
 	}
-	if ((pos = gsym_index_file_find(&rv->repo->file, path)) >= 0) {
+	if ((pos = gsym_index_file_find(&rv->repo->file, path)) >= 0 &&
+		gsym_index_item_stage(&rv->repo->file.v[pos]) != 0)
+		return unmerged_node(out, rv, (size_t)pos, path);
+	if (pos >= 0) {
 		uint32_t mode = gsym_index_item_mode(&rv->repo->file.v[pos]);
 
 		out->tracked = true;
@@ -116,12 +223,8 @@ static int lookup(gsym_node *out, const gsym_view *view, const char *path)
 	}
 	if ((error = disk_node(out, rv, path)) < 0)
 		return error;
-	if (out->type == GSYM_NODE_LINK) {
-		/* texts of untracked links live as long as the view */
-		rv->untracked = gsym_reallocarray(rv->untracked,
-			rv->nuntracked + 1, sizeof(char *));
-		rv->untracked[rv->nuntracked++] = (char *)out->target;
-	}
+	if (out->type == GSYM_NODE_LINK) /* lives as long as the view */
+		keep_text(rv, (char *)out->target);
 	return 0;
 }
 
@@ -276,6 +379,14 @@ static int view_collision(const char **out, const gsym_view *view,
 	return 0;
 }
 
+static bool view_stored(const gsym_view *view, const unsigned char *id)
+{
+	git_oid oid;
+
+	memcpy(oid.id, id, GSYM_OID_RAWSZ);
+	return git_odb_exists(rv_of(view)->repo->odb, &oid) == 1;
+}
+
 void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	const gsym_entries *entries)
 {
@@ -294,6 +405,7 @@ void gsym_view_repo_init(gsym_view *view, gsym_repo_view *rv, gsym_repo *repo,
 	view->copy_stats = view_copy_stats;
 	view->known_id = view_known_id;
 	view->collision = view_collision;
+	view->stored = view_stored;
 	view->workdir = repo->workdir;
 	view->payload = rv;
 }

@@ -708,6 +708,30 @@ done:
 	gsym_buf_dispose(&dst);
 }
 
+void gsym_apply_conflicted(gsym_apply_ctx *ctx, const gsym_record *rec,
+	const char *text, size_t len)
+{
+	gsym_buf abs = GSYM_BUF_INIT, tmp = GSYM_BUF_INIT;
+	gsym_stat st;
+	bool ours = false;
+
+	if (ctx->dry_run || check_parents_exist(ctx->workdir, rec->path) < 0 ||
+		ctx->view->lstat(&st, ctx->view, rec->path) < 0 ||
+		gsym_plan_owned(&ours, ctx->view, rec, &st) < 0 || !ours)
+		goto done;
+	gsym_path_join(&abs, ctx->workdir, rec->path);
+	tmp_name(&tmp, abs.ptr, "new");
+	if (gsym_copy_remove(tmp.ptr) < 0 ||
+		gsym_platform_write_new(tmp.ptr, text, len) < 0 ||
+		replace(ctx, rec->path, tmp.ptr, GSYM_FT_FILE, abs.ptr,
+			st.type) < 0)
+		gsym_copy_discard(tmp.ptr);
+done:
+	gsym_error_clear();
+	gsym_buf_dispose(&abs);
+	gsym_buf_dispose(&tmp);
+}
+
 int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
 	const gsym_record *rec, bool remove)
 {

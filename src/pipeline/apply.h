@@ -48,6 +48,17 @@ int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e);
  * say whether it is still there unedited, so the record stays for the
  * pre-commit guard.
  */
+/*
+ * The fallback `rec` at a link entry in conflict: replaced, while provably
+ * ours and unedited, by git's placeholder `text` of the version it was
+ * made for. Anything else there stays. The record stays either way: it
+ * says where the link led, for the links resolved through it, until the
+ * conflict is resolved. A failure leaves the fallback as it was and is
+ * no error of the run.
+ */
+void gsym_apply_conflicted(gsym_apply_ctx *ctx, const gsym_record *rec,
+	const char *text, size_t len);
+
 int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
 	const gsym_record *rec, bool remove);
 

@@ -83,7 +83,13 @@ typedef enum {
 	GSYM_ENTRY_HIDDEN = (1 << 8), /* our sparse block hides it from git */
 	GSYM_ENTRY_AHEAD = (1 << 9), /* applied on a thread, before the rest */
 	/* a copy proven current by its content: record its target's stat */
-	GSYM_ENTRY_RESTAT = (1 << 10)
+	GSYM_ENTRY_RESTAT = (1 << 10),
+	/*
+	 * the skip-worktree bit as the index holds it, which git honours
+	 * (GSYM_ENTRY_SKIP_WORKTREE comes to mean "hidden" for a copy that
+	 * needs no bit: plan_apply.c mark_hidden)
+	 */
+	GSYM_ENTRY_GIT_SKIPS = (1 << 11)
 } gsym_entry_flags;
 
 typedef struct {

@@ -322,15 +322,29 @@ static int owned(bool *out, bool *by_stats, const gsym_view *view,
 		/*
 		 * else git wrote the target anew (a checkout, a stash): the
 		 * old inode is ours alone now, and ours while it holds what
-		 * was linked (below: by content)
+		 * was linked (below: by content). Another inode with other
+		 * names is not; the very inode we linked is looked at even
+		 * when its link count says more (a FUSE disk such as bindfs
+		 * caches it: the target's name gone, the link still says 2),
+		 * and replacing our name of it loses no other name's data.
 		 */
-		if (*out || disk->nlink > 1)
+		if (*out || (disk->nlink > 1 && disk->ino != rec->ino))
 			return 0;
 	}
 	/* otherwise (no inodes: Windows) by content, as for a copy */
 	if ((error = view->hash(now, view, rec->path, rec->type)) < 0)
 		return error;
-	*out = !memcmp(now, rec->hash, sizeof(now));
+	*out = !memcmp(now, rec->hash, sizeof(now)) ||
+		/*
+		 * a hard link left alone on its inode (the one it was made
+		 * on, not a file git wrote there) when git wrote its target
+		 * anew holds whatever the target held then, edits made
+		 * through the target included: ours while git has those bytes
+		 * stored (committed, stashed), so nothing is lost
+		 */
+		(rec->kind == GSYM_KIND_HARDLINK && disk->ino &&
+			disk->ino == rec->ino && view->stored &&
+			view->stored(view, now));
 	return 0;
 }
 
@@ -557,6 +571,14 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 				(rec->type == GSYM_TYPE_DIR ?
 						!by_stats :
 						!stat_recorded(rec, &e->disk)))
+				e->flags |= GSYM_ENTRY_RESTAT;
+			/*
+			 * a hard link its target's edit went through (one
+			 * inode): what it holds now is what a later write of
+			 * the target by git leaves it holding, ours
+			 */
+			if (rec->kind == GSYM_KIND_HARDLINK &&
+				!stat_recorded(rec, &e->disk))
 				e->flags |= GSYM_ENTRY_RESTAT;
 			if (opts->mode != GSYM_MODE_RESET)
 				error = fallback_behind(&f->behind, e, view,
@@ -867,6 +889,13 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		return 0;
 	}
 	decide(e, &f, rec, opts);
+	if (opts->git_goes_on && !(e->flags & GSYM_ENTRY_GIT_SKIPS) &&
+		(e->action == GSYM_ACT_CREATE ||
+			e->action == GSYM_ACT_PLACEHOLDER)) {
+		e->action = GSYM_ACT_NONE;
+		e->reason = "git is between the steps of a rebase or "
+			    "cherry-pick: made when it stops or ends";
+	}
 	count_copy(e, view, opts);
 	return 0;
 }

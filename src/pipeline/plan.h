@@ -72,6 +72,19 @@ typedef struct {
 	 * directory copy's target itself, to say what restore would do
 	 */
 	bool count_copies;
+	/*
+	 * git goes on after this hook with the index it holds in memory (a
+	 * rebase, or a cherry-pick or revert of several commits, between
+	 * its steps) and compares with it every path whose entry lacks the
+	 * skip-worktree bit: nothing is made or put back at such a path
+	 * (the entry stays pending, for post-rewrite, or the hook of the
+	 * next command once git has stopped),
+	 * since git would find our fallback changed and stop (sequencer.c
+	 * complete_action -> wt-status.c require_clean_work_tree: "You have
+	 * unstaged changes"). Where git trusts fsmonitor marks our
+	 * fsmonitor hook answers git's refresh instead, and this is unset.
+	 */
+	bool git_goes_on;
 	unsigned int validate_flags;
 	const gsym_platform_info *platform;
 } gsym_plan_opts;

@@ -136,6 +136,17 @@ static int l_collision(const char **out, const gsym_view *view,
 	return error;
 }
 
+static bool l_stored(const gsym_view *view, const unsigned char *id)
+{
+	const gsym_view *in = inner_of(view);
+	bool stored;
+
+	lock(view);
+	stored = in->stored(in, id);
+	unlock(view);
+	return stored;
+}
+
 void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner)
 {
 	out->inner = inner;
@@ -150,6 +161,7 @@ void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner)
 	out->view.copy_stats = inner->copy_stats ? l_copy_stats : NULL;
 	out->view.collision = inner->collision ? l_collision : NULL;
 	out->view.known_id = inner->known_id ? l_known_id : NULL;
+	out->view.stored = inner->stored ? l_stored : NULL;
 	out->view.workdir = inner->workdir;
 	out->view.payload = out;
 }

@@ -87,6 +87,12 @@ struct gsym_view {
 	 */
 	int (*collision)(const char **out, const gsym_view *view,
 		const char *path);
+	/*
+	 * Does the repository's object database hold the blob `id` (bytes
+	 * git has stored: committed, stashed or staged once)? May be NULL:
+	 * none is known.
+	 */
+	bool (*stored)(const gsym_view *view, const unsigned char *id);
 	/* Absolute path of the working tree, ending with '/' ("" in tests). */
 	const char *workdir;
 

@@ -61,6 +61,8 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 	size_t i, nahead = 0, nmake;
 	int error = 0;
 
+	if (r->writes && (error = gsym_run_settle(r)) < 0)
+		return error;
 	if (r->writes && r->jobs > 1)
 		ahead = gsym_calloc(r->entries.n, sizeof(gsym_entry *));
 	gsym_progress_start(&r->progress, "Checking links", r->entries.n,

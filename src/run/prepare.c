@@ -75,6 +75,37 @@ static void lstat_ahead(gsym_entries *entries, const gsym_repo *repo,
 	gsym_parallel(entries->n, jobs, lstat_one, &ctx);
 }
 
+/* Is there a file or directory `name` in this worktree's gitdir? */
+static bool in_gitdir(const gsym_repo *repo, const char *name)
+{
+	gsym_buf path = GSYM_BUF_INIT;
+	gsym_stat st;
+	bool found;
+
+	gsym_buf_sets(&path, repo->gitdir);
+	gsym_buf_puts(&path, name);
+	found = gsym_platform_lstat(&st, path.ptr) == 0;
+	gsym_error_clear();
+	gsym_buf_dispose(&path);
+	return found;
+}
+
+/*
+ * Is git between the steps of a rebase, or of a cherry-pick or revert of
+ * several commits, and going on (sequencer.c)? A step that stops (a
+ * conflict, `edit`) leaves rebase-merge/stopped-sha, or CHERRY_PICK_HEAD
+ * or REVERT_HEAD, until the rebase or pick goes on: then the user's next
+ * command is no step of it.
+ */
+static bool sequencer_running(const gsym_repo *repo)
+{
+	if (in_gitdir(repo, "rebase-merge"))
+		return !in_gitdir(repo, "rebase-merge/stopped-sha");
+	return in_gitdir(repo, "sequencer") &&
+		!in_gitdir(repo, "CHERRY_PICK_HEAD") &&
+		!in_gitdir(repo, "REVERT_HEAD");
+}
+
 /* Paths of the checked-out submodules (gitlink entries with a .git). */
 static void find_submodules(gsym_pathset *out, gsym_repo *repo)
 {
@@ -203,6 +234,8 @@ int gsym_run_prepare(gsym_run_repo *r)
 	r->plan.index_only =
 		r->fsmn && (o->hook || o->mode == GSYM_MODE_STATUS);
 	r->sparse.junctions_only = r->fsmn;
+	r->plan.git_goes_on =
+		o->git_goes_on && !r->fsmn && sequencer_running(&r->repo);
 	if (recurse_subs && o->format != GSYM_REPORT_JSON)
 		find_submodules(&r->subs, &r->repo);
 

@@ -27,6 +27,56 @@ static bool in_conflict(const gsym_index_file *f, const char *path)
 	return false;
 }
 
+/*
+ * A link in conflict. git leaves its path as it was, our fallback of one
+ * side (ours) included; but it compares an unmerged path by its content
+ * (diff-lib.c get_stat_data: `git diff HEAD` shows a copy as a change)
+ * and stages what is there as the resolution (`git add` would record a
+ * copy's bytes as the link's text, a directory as files). So our
+ * fallback, while unedited, gives way to git's placeholder of the same
+ * version, which git reads as that link. The record stays until the
+ * conflict is resolved (it says where the link led, for the links that
+ * resolve through it), and the hook makes the fallback of the resolution.
+ */
+static int conflicted(bool *keep, gsym_apply_ctx *actx, const gsym_repo *repo,
+	const gsym_record *rec)
+{
+	const gsym_index_file *f = &repo->file;
+	gsym_buf text = GSYM_BUF_INIT;
+	bool side = false;
+	size_t i;
+
+	*keep = true;
+	for (i = gsym_index_file_lower(f, rec->path);
+		i < f->n && !strcmp(f->v[i].path, rec->path); i++)
+		side = side ||
+			((gsym_index_item_mode(&f->v[i]) & 0170000) ==
+					0120000 &&
+				!memcmp(gsym_index_item_id(&f->v[i]), rec->blob,
+					GSYM_OID_RAWSZ));
+	if (side && gsym_repo_blob(&text, repo, rec->blob) == 0)
+		gsym_apply_conflicted(actx, rec, text.ptr, text.size);
+	gsym_error_clear();
+	gsym_buf_dispose(&text);
+	return 0;
+}
+
+/*
+ * Is the index a whole tree git just wrote (its cache-tree valid at the
+ * top: `reset --hard` and `reset` prime it, builtin/reset.c reset_index,
+ * while a deletion staged by hand, `git rm --cached`, invalidates it)?
+ */
+static bool index_is_a_tree(const gsym_repo *repo)
+{
+	gsym_cache_tree *ct = NULL;
+	bool whole =
+		gsym_cache_tree_read(&ct, &repo->file) == 0 && ct && ct->valid;
+
+	gsym_cache_tree_free(ct);
+	gsym_error_clear();
+	return whole;
+}
+
 /* Does HEAD's tree have an entry at `path`? */
 static bool head_has(const gsym_repo *repo, const char *path)
 {
@@ -118,10 +168,8 @@ static int settle_record(bool *keep, bool *by_head, gsym_apply_ctx *actx,
 	bool hidden, in_head;
 	int error;
 
-	if (in_conflict(f, rec->path)) {
-		*keep = true; /* until the conflict is resolved */
-		return 0;
-	}
+	if (in_conflict(f, rec->path))
+		return conflicted(keep, actx, repo, rec);
 	gsym_buf_printf(&below, "%s/", rec->path);
 	first = gsym_index_file_lower(f, below.ptr);
 	if (pos < 0 && !gsym_index_file_has_prefix(f, below.ptr)) {
@@ -140,7 +188,12 @@ static int settle_record(bool *keep, bool *by_head, gsym_apply_ctx *actx,
 			*keep = true;
 			return 0;
 		}
-		in_head = head_has(repo, rec->path);
+		/*
+		 * git runs post-index-change before it moves HEAD (`reset
+		 * --hard REV`): HEAD may still have the link git just
+		 * took out with a whole tree
+		 */
+		in_head = head_has(repo, rec->path) && !index_is_a_tree(repo);
 		error = gsym_apply_leftover(keep, actx, rec, !in_head);
 		*by_head = *by_head || (*keep && in_head);
 		return error;
@@ -187,8 +240,8 @@ static int restamp_target(gsym_repo *repo, gsym_apply_ctx *actx,
 
 /* Record every changed entry in the index; drop records gone stale. */
 static int record_all(gsym_repo *repo, gsym_entries *entries,
-	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_sparse *sparse,
-	const gsym_run_opts *o, bool fsmn, bool *changed, bool *by_head)
+	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_run_opts *o,
+	bool fsmn, bool *changed)
 {
 	size_t i;
 	int error;
@@ -235,17 +288,24 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 					 changed)) < 0))
 			return error;
 	}
-	/* records of paths that are no longer link entries */
-	for (i = 0; i < state->n && !o->npathspec;) {
+	return 0;
+}
+
+int gsym_run_settle(gsym_run_repo *r)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < r->state.n && !r->o->npathspec;) {
 		bool kept = true;
 
-		if (!gsym_entries_find(entries, state->v[i].path) &&
-			(error = settle_record(&kept, by_head, actx, repo,
-				 sparse, &state->v[i], o->worktree_untouched)) <
-				0)
+		if (!gsym_entries_find(&r->entries, r->state.v[i].path) &&
+			(error = settle_record(&kept, &r->by_head, &r->actx,
+				 &r->repo, &r->sparse, &r->state.v[i],
+				 r->o->worktree_untouched)) < 0)
 			return error;
 		if (!kept)
-			gsym_state_remove(state, state->v[i].path);
+			gsym_state_remove(&r->state, r->state.v[i].path);
 		else
 			i++;
 	}
@@ -285,6 +345,39 @@ static bool fsmn_needed(const gsym_state_file *state)
  * next run proves it by lstat alone. Only while nothing was touched since
  * the run began (git's racy-clean rule): else the next run reads again.
  */
+/*
+ * A hard link proven ours by sharing its target's inode, which an edit of
+ * the target changed: its hash is what it holds now, so that once git
+ * writes the target anew (a new inode: a checkout, a stash), the old one
+ * left at the link is still proven ours by its content, as it was when
+ * git replaced the target, and gives way to the new target's link. Its
+ * stat too, once older than the run (git's racy rule).
+ */
+static void rehash(gsym_run_repo *r, const gsym_record *rec)
+{
+	int64_t before = r->started - GSYM_RACY_SECONDS;
+	gsym_record now = *rec;
+	gsym_stat st;
+
+	if (r->view.lstat(&st, &r->view, rec->path) < 0 ||
+		r->view.hash(now.hash, &r->view, rec->path, GSYM_TYPE_FILE) <
+			0) {
+		gsym_error_clear();
+		return;
+	}
+	if (st.mtime_sec < before) {
+		now.size = st.size;
+		now.mtime_sec = st.mtime_sec;
+		now.mtime_nsec = st.mtime_nsec;
+		now.ino = st.ino;
+	}
+	now.src = gsym_strdup(rec->src);
+	now.path = gsym_strdup(rec->path);
+	gsym_state_put(&r->state, &now);
+	free(now.src);
+	free(now.path);
+}
+
 static void restat(gsym_run_repo *r, const gsym_entry *e,
 	const gsym_record *rec)
 {
@@ -338,16 +431,19 @@ int gsym_run_record(gsym_run_repo *r)
 		const gsym_entry *e = &r->entries.v[i];
 		const gsym_record *rec;
 
-		if ((e->flags & GSYM_ENTRY_RESTAT) && !r->actx.dry_run &&
-			(rec = gsym_state_find(&r->state, e->path)) &&
-			rec->kind == GSYM_KIND_COPY && e->resolved &&
+		if (!(e->flags & GSYM_ENTRY_RESTAT) || r->actx.dry_run ||
+			!(rec = gsym_state_find(&r->state, e->path)))
+			continue;
+		if (rec->kind == GSYM_KIND_HARDLINK &&
+			!(e->flags & GSYM_ENTRY_CHANGED))
+			rehash(r, rec);
+		else if (rec->kind == GSYM_KIND_COPY && e->resolved &&
 			!strcmp(rec->src ? rec->src : "", e->resolved))
 			restat(r, e, rec);
 	}
 
 	if ((error = record_all(&r->repo, &r->entries, &r->state, &r->actx,
-		     &r->sparse, r->o, r->fsmn, &index_changed, &r->by_head)) <
-			0 ||
+		     r->o, r->fsmn, &index_changed)) < 0 ||
 		(error = gsym_sparse_unhide(&r->sparse, &r->repo,
 			 &index_changed)) < 0 ||
 		(index_changed &&

@@ -25,6 +25,12 @@ typedef struct {
 	/* post-index-change whose first flag is 0: git changed the index
 	 * and not the working tree (a mixed reset, rm --cached) */
 	bool worktree_untouched;
+	/*
+	 * post-checkout and post-index-change: the git that runs the hook
+	 * may go on with the index it holds (a rebase's first checkout, a
+	 * step of a sequencer), unlike post-merge and post-rewrite
+	 */
+	bool git_goes_on;
 	/* descend into checked-out submodules: 1 yes, 0 no, -1 config */
 	int recurse_submodules;
 	/* post-checkout of a branch switch: only what changed, and stamps */

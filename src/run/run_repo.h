@@ -113,6 +113,14 @@ bool gsym_run_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec);
  */
 void gsym_run_note_through(gsym_run_repo *r);
 
+/*
+ * The records of paths that are no longer link entries: a leftover of
+ * ours goes (or stays, as a real link would), a conflicted link gets
+ * git's placeholder back (record.c). Before the entries are planned, so
+ * that a link resolved through such a path sees what will be there.
+ */
+int gsym_run_settle(gsym_run_repo *r);
+
 /* Note the index and the daemon's token for the next run. */
 void gsym_run_keep_token(const gsym_run_repo *r);
 

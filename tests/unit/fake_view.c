@@ -147,6 +147,7 @@ void fake_view_init(gsym_view *view, fake_world *world)
 	view->readdir = fake_readdir;
 	view->copy_stats = NULL;
 	view->collision = NULL;
+	view->stored = NULL;
 	view->workdir = "";
 	view->payload = world;
 }

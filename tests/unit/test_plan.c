@@ -576,6 +576,126 @@ static void test_plan__sparse_entry_left_alone(void **state)
 	done(&e);
 }
 
+static unsigned char stored_id[20];
+
+static bool fake_stored(const gsym_view *view, const unsigned char *id)
+{
+	(void)view;
+	return !memcmp(id, stored_id, sizeof(stored_id));
+}
+
+/*
+ * A hard link shares its target's inode: an edit of the target is proven
+ * ours by the shared inode, and its new content is to be noted (restat),
+ * so that once git writes the target anew the old inode left at the link
+ * is still proven ours by its content.
+ */
+static void test_plan__hardlink_edited_through_target_noted(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("fl");
+	gsym_record rec = copy_record("content\n");
+
+	(void)state;
+	rec.kind = GSYM_KIND_HARDLINK;
+	rec.src = "d/f";
+	rec.ino = 7;
+	rec.size = 8;
+	disk[0].st.ino = disk[1].st.ino = 7; /* one inode, two names */
+	disk[0].st.nlink = disk[1].st.nlink = 2;
+	disk[0].content = disk[1].content = "content\n";
+	plan(&e, &rec, &o);
+	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_int_equal(0, e.flags & GSYM_ENTRY_RESTAT);
+	done(&e);
+
+	/* the target edited: still ours, and noted anew */
+	disk[0].content = disk[1].content = "edited!\n";
+	disk[0].st.mtime_sec = disk[1].st.mtime_sec = 5;
+	e = entry("fl");
+	plan(&e, &rec, &o);
+	assert_kind_equal(GSYM_KIND_HARDLINK, e.kind);
+	assert_int_not_equal(0, e.flags & GSYM_ENTRY_RESTAT);
+	done(&e);
+
+	/*
+	 * git wrote the target anew before a run noted the edit: the old
+	 * inode, alone at the link, holds bytes git has stored (committed):
+	 * ours, and stale; bytes git never stored are the user's
+	 */
+	disk[0].st.ino = 8;
+	disk[0].st.nlink = disk[1].st.nlink = 1;
+	disk[0].content = "content\n";
+	for (int i = 0; i < 2; i++) {
+		gsym_view view;
+
+		fake_hash(stored_id, i ? "other\n" : "edited!\n");
+		fake_view_init(&view, &world);
+		view.stored = fake_stored;
+		e = entry("fl");
+		assert_int_equal(0, gsym_plan_entry(&e, &view, &rec, &o));
+		assert_state_equal(i ? GSYM_STATE_MODIFIED : GSYM_STATE_STALE,
+			e.state);
+		done(&e);
+	}
+
+	/* a file git wrote there (a new inode) is never taken for it */
+	disk[1].st.ino = 9;
+	for (int i = 0; i < 2; i++) {
+		gsym_view view;
+
+		disk[1].content = i ? "edited!\n" : "d/f";
+		fake_hash(stored_id, disk[1].content);
+		fake_view_init(&view, &world);
+		view.stored = fake_stored;
+		e = entry("fl");
+		assert_int_equal(0, gsym_plan_entry(&e, &view, &rec, &o));
+		assert_kind_equal(i ? GSYM_KIND_HARDLINK :
+				      GSYM_KIND_PLACEHOLDER,
+			e.kind);
+		assert_state_equal(i ? GSYM_STATE_MODIFIED : GSYM_STATE_PENDING,
+			e.state);
+		done(&e);
+	}
+}
+
+/*
+ * A hook between the steps of a rebase (git goes on with the index it
+ * holds): nothing is made at a path git compares with that index, only
+ * at one whose entry carries git's own skip-worktree bit.
+ */
+static void test_plan__git_goes_on_defers_what_git_compares(void **state)
+{
+	gsym_plan_opts o = opts_for(GSYM_MODE_RESTORE, false);
+	gsym_entry e = entry("fl");
+
+	(void)state;
+	o.git_goes_on = true;
+	plan(&e, NULL, &o);
+	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_action_equal(GSYM_ACT_NONE, e.action);
+	assert_non_null(e.reason);
+	done(&e);
+	/* "hidden" by its stamp alone is no bit git honours */
+	e = entry("fl");
+	e.flags |= GSYM_ENTRY_SKIP_WORKTREE | GSYM_ENTRY_HIDDEN;
+	plan(&e, NULL, &o);
+	assert_action_equal(GSYM_ACT_NONE, e.action);
+	done(&e);
+	/* git skips the path: made at once */
+	e = entry("fl");
+	e.flags |= GSYM_ENTRY_SKIP_WORKTREE | GSYM_ENTRY_GIT_SKIPS;
+	plan(&e, NULL, &o);
+	assert_action_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+	/* the command's last hook (post-rewrite) makes it */
+	o.git_goes_on = false;
+	e = entry("fl");
+	plan(&e, NULL, &o);
+	assert_action_equal(GSYM_ACT_CREATE, e.action);
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +718,8 @@ int main(void)
 		T(test_plan__reset),
 		T(test_plan__hostile_entries_refused),
 		T(test_plan__sparse_entry_left_alone),
+		T(test_plan__git_goes_on_defers_what_git_compares),
+		T(test_plan__hardlink_edited_through_target_noted),
 		T(test_plan__collision_left_alone_in_every_mode),
 #undef T
 	};
