@@ -144,7 +144,8 @@ static int unmerged_node(gsym_node *out, gsym_repo_view *rv, size_t pos,
 	for (i = pos; i < f->n && !strcmp(f->v[i].path, path); i++) {
 		if (gsym_index_item_stage(&f->v[i]) == 2)
 			ours = &f->v[i];
-		if ((gsym_index_item_mode(&f->v[i]) & 0170000) != 0120000 ||
+		if (!gsym_mode_is(gsym_index_item_mode(&f->v[i]),
+			    GIT_FILEMODE_LINK) ||
 			!(text = blob_text(rv, gsym_index_item_id(&f->v[i]),
 				  &len)))
 			continue;
@@ -164,18 +165,18 @@ static int unmerged_node(gsym_node *out, gsym_repo_view *rv, size_t pos,
 		return error;
 	}
 	out->tracked = true;
-	switch (gsym_index_item_mode(ours) & 0170000) {
-	case 0120000:
-		if (!(text = blob_text(rv, gsym_index_item_id(ours), &len)))
-			break;
+	if (gsym_mode_is(gsym_index_item_mode(ours), GIT_FILEMODE_COMMIT)) {
+		out->type = GSYM_NODE_DIR;
+	} else if (!gsym_mode_is(gsym_index_item_mode(ours),
+			   GIT_FILEMODE_LINK)) {
+		out->type = GSYM_NODE_FILE;
+	} else if ((text = blob_text(rv, gsym_index_item_id(ours), &len))) {
 		out->type = GSYM_NODE_LINK;
 		out->target = keep_text(rv, text);
 		out->target_len = len;
-		return 0;
-	case 0160000: out->type = GSYM_NODE_DIR; return 0;
-	default: out->type = GSYM_NODE_FILE; return 0;
+	} else {
+		out->type = GSYM_NODE_OTHER;
 	}
-	out->type = GSYM_NODE_OTHER;
 	return 0;
 }
 

@@ -720,7 +720,7 @@ void gsym_apply_conflicted(gsym_apply_ctx *ctx, const gsym_record *rec,
 		gsym_plan_owned(&ours, ctx->view, rec, &st) < 0 || !ours)
 		goto done;
 	gsym_path_join(&abs, ctx->workdir, rec->path);
-	tmp_name(&tmp, abs.ptr, "new");
+	gsym_tmp_name(&tmp, abs.ptr, "new");
 	if (gsym_copy_remove(tmp.ptr) < 0 ||
 		gsym_platform_write_new(tmp.ptr, text, len) < 0 ||
 		replace(ctx, rec->path, tmp.ptr, GSYM_FT_FILE, abs.ptr,

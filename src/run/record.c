@@ -50,8 +50,8 @@ static int conflicted(bool *keep, gsym_apply_ctx *actx, const gsym_repo *repo,
 	for (i = gsym_index_file_lower(f, rec->path);
 		i < f->n && !strcmp(f->v[i].path, rec->path); i++)
 		side = side ||
-			((gsym_index_item_mode(&f->v[i]) & 0170000) ==
-					0120000 &&
+			(gsym_mode_is(gsym_index_item_mode(&f->v[i]),
+				 GIT_FILEMODE_LINK) &&
 				!memcmp(gsym_index_item_id(&f->v[i]), rec->blob,
 					GSYM_OID_RAWSZ));
 	if (side && gsym_repo_blob(&text, repo, rec->blob) == 0)
