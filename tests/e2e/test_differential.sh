@@ -26,7 +26,7 @@
 #             the index names another link than the tree holds), and its
 #             exit code unless 0 or 1; dangling is a best state, and so is
 #             unsafe for d/up, whose target leaves the tree
-# With DIFF_REPORT_ONLY set (.ci/run, while issue 21 is open) a difference
+# With DIFF_REPORT_ONLY set (by hand, to see them all) a difference
 # not in the list is printed and counted, and fails nothing; the list's
 # own rows, the day's setup and the clones still must hold.
 # differential.expected lists the differences git itself makes unavoidable
