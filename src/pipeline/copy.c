@@ -254,7 +254,13 @@ static int take_over(walk_ctx *w, const char *src, const char *rel,
 		return 1;
 	l = earlier_find(old, rel);
 	earlier_seen(old, l); /* in place: replaced, or kept */
-	if (!l || strcmp(l->src, src) || !same_src_stat(l, sst))
+	/*
+	 * the source's stat proves it unchanged only when it was older than
+	 * the copy by the coarsest clock a disk here keeps (exFAT's 2 s):
+	 * else an edit in the same tick keeps size, time and inode
+	 */
+	if (!l || strcmp(l->src, src) || !same_src_stat(l, sst) ||
+		l->src_mtime_sec >= l->mtime_sec - GSYM_RACY_SECONDS)
 		return 1;
 	gsym_path_join(&from, old->top, rel);
 	if (gsym_platform_lstat(&ost, from.ptr) < 0 ||
