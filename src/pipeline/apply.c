@@ -492,7 +492,7 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	e->made = GSYM_HOW_COPY;
 	if (error < 0 ||
 		(error = gsym_copy_dir_sync(e->hash, ctx->view, e->resolved,
-			 abs, &stats, ctx->progress, &old, NULL)) < 0 ||
+			 abs, &stats, ctx->progress, &old)) < 0 ||
 		(error = gsym_platform_set_mtime(abs, stamp_time(ctx), 0)) <
 			0 ||
 		(error = record_made(ctx, e, &rec, abs, &stats, &src_st,

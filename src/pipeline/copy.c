@@ -361,10 +361,8 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
 		return error;
 	w->files++;
 	w->bytes += st.size;
-	if (w->limit && !(w->old && w->old->in_place))
-		return past_limit(w); /* counting only */
-	if (w->limit && (error = past_limit(w)) < 0)
-		return error; /* in place: the limit, as the walk goes */
+	if (w->limit)
+		return past_limit(w);
 	if (w->files > GSYM_COPY_MAX_FILES)
 		return gsym_error_setc(GSYM_ELIMIT,
 			"deep copy of '%s' has more than %d files", src,
@@ -526,34 +524,41 @@ int gsym_copy_dir(unsigned char *hash, const gsym_view *view, const char *src,
 		NULL);
 }
 
+/* Walk `src` into `dst` as `w` says, and hash what the walk met. */
+static int walk_and_hash(unsigned char *hash, walk_ctx *w, const char *src,
+	const char *dst)
+{
+	git_oid oid;
+	int error = walk(w, src, "", dst);
+
+	if (!error &&
+		git_odb_hash(&oid, w->manifest.ptr, w->manifest.size,
+			GIT_OBJECT_BLOB) < 0)
+		error = gsym_error_set("could not hash the copy of '%s'", src);
+	if (!error)
+		memcpy(hash, oid.id, GSYM_OID_RAWSZ);
+	gsym_buf_dispose(&w->manifest);
+	return error;
+}
+
 int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 	const char *src, const char *top, gsym_buf *stats,
-	gsym_progress *progress, const gsym_buf *old_stats,
-	const gsym_copy_limit *limit)
+	gsym_progress *progress, const gsym_buf *old_stats)
 {
 	walk_ctx w;
 	earlier old;
-	git_oid oid;
 	int error;
 
 	memset(&w, 0, sizeof(w));
 	w.view = view;
 	w.stats = stats;
 	w.progress = progress;
-	w.limit = limit;
 	earlier_init(&old, top, old_stats);
 	old.in_place = true;
 	old.seen = gsym_calloc(old.n ? old.n : 1, 1);
 	w.old = &old;
-	error = walk(&w, src, "", top);
+	error = walk_and_hash(hash, &w, src, top);
 	earlier_dispose(&old);
-	if (!error &&
-		git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
-			GIT_OBJECT_BLOB) < 0)
-		error = gsym_error_set("could not hash the copy of '%s'", src);
-	if (!error)
-		memcpy(hash, oid.id, GSYM_OID_RAWSZ);
-	gsym_buf_dispose(&w.manifest);
 	return error;
 }
 
@@ -563,7 +568,6 @@ int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
 {
 	walk_ctx w;
 	earlier old;
-	git_oid oid;
 	int error;
 
 	memset(&w, 0, sizeof(w));
@@ -574,16 +578,9 @@ int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
 		earlier_init(&old, old_top, old_stats);
 		w.old = &old;
 	}
-	error = walk(&w, src, "", dst);
+	error = walk_and_hash(hash, &w, src, dst);
 	if (w.old)
 		earlier_dispose(&old);
-	if (!error &&
-		git_odb_hash(&oid, w.manifest.ptr, w.manifest.size,
-			GIT_OBJECT_BLOB) < 0)
-		error = gsym_error_set("could not hash the copy of '%s'", src);
-	if (!error)
-		memcpy(hash, oid.id, GSYM_OID_RAWSZ);
-	gsym_buf_dispose(&w.manifest);
 	return error;
 }
 

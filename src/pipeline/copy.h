@@ -101,14 +101,13 @@ int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
  * it holds as made from a source still as it was is kept, what changed
  * is copied again (to a temporary name, then renamed over), what went
  * is removed, directories are made or removed as needed. `hash` and
- * `stats` as gsym_copy_dir; past `limit` (when not NULL) it stops with
- * GSYM_ELIMIT. On failure the copy is half updated: the caller makes it
- * anew (and a killed update is the journal's, state.h).
+ * `stats` as gsym_copy_dir (the caller checks the copy limit first). On
+ * failure the copy is half updated: the caller makes it anew (and a
+ * killed update is the journal's, state.h).
  */
 int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 	const char *src, const char *top, gsym_buf *stats,
-	gsym_progress *progress, const gsym_buf *old_stats,
-	const gsym_copy_limit *limit);
+	gsym_progress *progress, const gsym_buf *old_stats);
 
 /*
  * Does everything `stats` lists in the copy at `abs_top` still have the

@@ -517,20 +517,10 @@ int gsym_platform_channel_wait(gsym_channel *ch, gsym_watcher *w,
 
 int gsym_platform_channel_answer(int client, const char *data, size_t len)
 {
-	int error = 0;
+	int error = write_full(client, data, len) ?
+		0 :
+		watch_error("answer on", "a socket");
 
-	while (len) {
-		ssize_t n = write(client, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			error = watch_error("answer on", "a socket");
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
 	close(client);
 	return error;
 }
