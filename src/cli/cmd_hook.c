@@ -5,11 +5,30 @@
 #include "workflow/hooks_config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool is_null_oid(const char *hex)
 {
 	return strspn(hex, "0") == strlen(hex);
+}
+
+/*
+ * Does git write an index of its own making, not the work tree's (`git
+ * stash` builds its trees in `index.stash.<pid>`, a partial commit in
+ * `next-index-<pid>.lock`, a pre-commit hook's `git add` in
+ * `index.lock`)? Named by GIT_INDEX_FILE; the work tree's is `index`.
+ */
+static bool scratch_index(void)
+{
+	const char *env = getenv("GIT_INDEX_FILE"), *base;
+
+	if (!env || !*env)
+		return false;
+	for (base = env; *env; env++)
+		if (*env == '/' || *env == '\\')
+			base = env + 1;
+	return strcmp(base, "index") != 0;
 }
 
 /*
@@ -83,8 +102,15 @@ int cmd_hook(int argc, char **argv)
 	 * wrote over a fallback, and a skip-worktree bit a mixed reset
 	 * dropped, before the next command can trip over it
 	 */
-	if (!strcmp(name, "post-index-change"))
+	if (!strcmp(name, "post-index-change")) {
 		o.worktree_untouched = nargs >= 1 && !strcmp(hargs[0], "0");
+		/*
+		 * a scratch index git did not check out through: nothing of
+		 * ours changed, on disk or in the work tree's index
+		 */
+		if (o.worktree_untouched && scratch_index())
+			return 0;
+	}
 	if (!strcmp(name, "post-merge") || !strcmp(name, "post-rewrite") ||
 		!strcmp(name, "post-index-change")) {
 		rc = gsym_cli_exit(gsym_run(&o));
