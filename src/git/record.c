@@ -55,7 +55,7 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 
 bool gsym_record_by_fsmn(gsym_kind kind)
 {
-	return kind != GSYM_KIND_JUNCTION && kind != GSYM_KIND_HARDLINK;
+	return kind != GSYM_KIND_JUNCTION;
 }
 
 bool gsym_record_needs_bit(gsym_kind kind, gsym_type type, uint64_t size)

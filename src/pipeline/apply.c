@@ -171,6 +171,25 @@ static bool is_dirlike(gsym_ftype t)
 }
 
 /*
+ * Rename the file `tmp` over the file `abs`. Where both are names of one
+ * file (a hard link made to the target `git mv` moved another hard link
+ * of to `abs`), rename() does nothing and succeeds: `tmp` goes then.
+ */
+static int rename_file(const char *tmp, const char *abs)
+{
+	gsym_stat st;
+	int error;
+
+	if ((error = gsym_platform_rename(tmp, abs)) < 0)
+		return error;
+	if (gsym_platform_lstat(&st, tmp) < 0) {
+		gsym_error_clear();
+		return 0;
+	}
+	return gsym_platform_remove(tmp);
+}
+
+/*
  * Put `tmp` (of type `made`) at `abs` (holding `at`, as planned): one
  * rename, or two when a directory is on either side (a rename cannot
  * replace a directory by a file, nor a file by a directory).
@@ -182,7 +201,7 @@ static int replace(gsym_apply_ctx *ctx, const char *path, const char *tmp,
 	int error;
 
 	if (!is_dirlike(at) && !is_dirlike(made))
-		return gsym_platform_rename(tmp, abs);
+		return rename_file(tmp, abs);
 	if (at == GSYM_FT_NONE)
 		return gsym_platform_rename(tmp, abs);
 

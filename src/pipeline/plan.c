@@ -691,7 +691,7 @@ static void decide_recorded(gsym_entry *e, const facts *f,
 	if (opts->mode == GSYM_MODE_RESET)
 		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
 	else if (f->behind && opts->index_only && f->link_changed &&
-		rec->kind == GSYM_KIND_COPY) /* hidden by the marks */
+		rec->kind != GSYM_KIND_JUNCTION) /* hidden by the marks */
 		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
 			"the link changed in the index; 'git checkout -- <path>' "
 			"or 'git symlinks restore' makes the new one");

@@ -116,8 +116,35 @@ static bool same_bytes(const query *q, const gsym_record *rec,
 }
 
 /*
- * Is what is at `rec->path` (`st`) still the copy this tool made? (Only
- * copies carry the marks: record.c gsym_record_by_fsmn.)
+ * A hard link is ours while it is its target's own inode: an edit of
+ * either name moves both stats, as an edit through a real link would
+ * (the index keeps the stamp it was made with; git asks us, not lstat).
+ * Anything else (git wrote the target anew, the name was replaced) is
+ * named, for the next run to judge by content.
+ */
+static bool hardlink_ours(const query *q, const gsym_record *rec,
+	const gsym_stat *st)
+{
+	gsym_buf path = GSYM_BUF_INIT;
+	gsym_stat src;
+	bool same;
+
+	if (!rec->src || rec->type == GSYM_TYPE_DIR || st->type != GSYM_FT_FILE ||
+		!st->ino || st->nlink < 2)
+		return false;
+	gsym_buf_sets(&path, q->repo->workdir);
+	gsym_buf_puts(&path, rec->src);
+	same = gsym_platform_lstat(&src, path.ptr) == 0 &&
+		src.type == GSYM_FT_FILE && src.ino == st->ino &&
+		src.dev == st->dev;
+	gsym_error_clear();
+	gsym_buf_dispose(&path);
+	return same;
+}
+
+/*
+ * Is what is at `rec->path` (`st`) still the fallback this tool made?
+ * (Junctions carry no marks: record.c gsym_record_by_fsmn.)
  */
 static bool still_ours(const query *q, const gsym_record *rec,
 	const gsym_stat *st)
@@ -125,6 +152,8 @@ static bool still_ours(const query *q, const gsym_record *rec,
 	gsym_buf target = GSYM_BUF_INIT;
 	bool same;
 
+	if (rec->kind == GSYM_KIND_HARDLINK && rec->type != GSYM_TYPE_DIR)
+		return hardlink_ours(q, rec, st);
 	if ((st->type == GSYM_FT_DIR) != (rec->type == GSYM_TYPE_DIR))
 		return false;
 	if (!rec->ino || st->ino != rec->ino || st->size != rec->size ||
@@ -300,11 +329,12 @@ static void name_changed(query *q, const char *p)
 	if (rec && gsym_record_by_fsmn(rec->kind)) {
 		if (!verdict(q, rec))
 			put_path(q, rec->path);
-	} else if (gsym_index_file_find(f, base.ptr) >= 0) {
-		put_path(q, base.ptr);
-		if (rec && rec->kind == GSYM_KIND_HARDLINK && rec->src &&
+		/* an edit through a hard link is its target's too */
+		if (rec->kind == GSYM_KIND_HARDLINK && rec->src &&
 			!strcmp(rec->path, base.ptr))
 			put_path(q, rec->src);
+	} else if (gsym_index_file_find(f, base.ptr) >= 0) {
+		put_path(q, base.ptr);
 	} else {
 		gsym_buf_putc(&base, '/');
 		for (i = gsym_index_file_lower(f, base.ptr);
