@@ -119,9 +119,10 @@ static int enable_symlinks(void)
 	if ((error = gsym_repo_open(&repo, false)) < 0)
 		goto done;
 	if ((error = gsym_doctor_probe(repo.workdir)) < 0) {
-		error = gsym_error_set("links cannot be made in '%s' (%s); "
-				       "core.symlinks left as it is",
-			repo.workdir, gsym_error_last());
+		error = gsym_error_wrap(GSYM_ERROR,
+			"links cannot be made in '%s', core.symlinks left as "
+			"it is",
+			repo.workdir);
 		goto done;
 	}
 	if (git_repository_config(&cfg, repo.repo) < 0 ||
