@@ -27,8 +27,9 @@ int cmd_doctor(int argc, char **argv)
 	int rc, error;
 
 	json = false;
-	if ((rc = gsym_opt_parse(&gsym_cmd_doctor, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = gsym_opt_parse(&gsym_cmd_doctor, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	git_libgit2_init();
 	if ((error = gsym_doctor_gather(&d)) == 0)
 		gsym_doctor_print(&d, json);

@@ -17,8 +17,9 @@ int cmd_help(int argc, char **argv)
 	const gsym_cmd *const *c;
 	int rc;
 
-	if ((rc = gsym_opt_parse(&gsym_cmd_help, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = gsym_opt_parse(&gsym_cmd_help, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	if (args.n) {
 		if (!gsym_cmd_find(args.v[0]))
 			return gsym_cli_usage_error(NULL,

@@ -85,12 +85,13 @@ const gsym_cmd gsym_cmd_uninstall_hooks = { "uninstall-hooks",
 	"left empty is removed.\n",
 	uninstall_opts };
 
+/* gsym_opt_parse, then the options that do not go together; as it returns. */
 static int parse(const gsym_cmd *cmd, int argc, char **argv)
 {
 	int rc;
 
 	memset(&where_to, 0, sizeof(where_to));
-	if ((rc = gsym_opt_parse(cmd, argc, argv)) != 0)
+	if ((rc = gsym_opt_parse(cmd, argc, argv)) != GSYM_OPT_PARSED)
 		return rc;
 	if ((where_to.global + where_to.system +
 		    (where_to.template_dir != NULL)) > 1)
@@ -103,7 +104,7 @@ static int parse(const gsym_cmd *cmd, int argc, char **argv)
 	if (where_to.migrate && where_to.template_dir)
 		return gsym_cli_usage_error(cmd->name,
 			"--migrate is for hooks registered in git's config");
-	return 0;
+	return GSYM_OPT_PARSED;
 }
 
 /*
@@ -462,8 +463,9 @@ int cmd_install_hooks(int argc, char **argv)
 	here h;
 	int rc, error;
 
-	if ((rc = parse(&gsym_cmd_install_hooks, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = parse(&gsym_cmd_install_hooks, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	git_libgit2_init();
 	in_repo =
 		!where_to.global && !where_to.system && !where_to.template_dir;
@@ -566,8 +568,9 @@ int cmd_uninstall_hooks(int argc, char **argv)
 	here h;
 	int rc, error;
 
-	if ((rc = parse(&gsym_cmd_uninstall_hooks, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = parse(&gsym_cmd_uninstall_hooks, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	git_libgit2_init();
 	if ((error = here_open(&h,
 		     !where_to.global && !where_to.system &&

@@ -54,8 +54,8 @@ int cmd_restore(int argc, char **argv)
 	o.recurse_submodules = -1; /* submodule.recurse decides */
 	jobs = NULL;
 	if ((rc = gsym_cli_prepare(&gsym_cmd_restore, &o, &jobs, argc, argv)) !=
-		0)
-		return rc < 0 ? 0 : rc;
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	rc = gsym_run(&o);
 	/* git could be writing links itself: say so, in one line */
 	if (rc >= 0 && !o.quiet)

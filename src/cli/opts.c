@@ -50,6 +50,12 @@ int gsym_cli_help(const char *cmd)
 	return 0;
 }
 
+int gsym_cli_parse_exit(int parsed)
+{
+	assert(parsed != GSYM_OPT_PARSED);
+	return parsed == GSYM_OPT_HELP_SHOWN ? GSYM_EXIT_OK : parsed;
+}
+
 int gsym_cli_exit(int result)
 {
 	if (result < 0) {
@@ -66,7 +72,7 @@ int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
 	const gsym_opt_spec *s;
 	int rc;
 
-	if ((rc = gsym_opt_parse(cmd, argc, argv)) != 0)
+	if ((rc = gsym_opt_parse(cmd, argc, argv)) != GSYM_OPT_PARSED)
 		return rc;
 	for (s = cmd->opts; s->type != GSYM_OPT_END; s++)
 		if (s->type == GSYM_OPT_ARGS) {
@@ -91,7 +97,7 @@ int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
 			return gsym_cli_usage_error(cmd->name, "%s",
 				gsym_error_last());
 	}
-	return 0;
+	return GSYM_OPT_PARSED;
 }
 
 int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
@@ -99,7 +105,7 @@ int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
 {
 	int rc = gsym_cli_prepare(cmd, o, jobs, argc, argv);
 
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (rc != GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	return gsym_cli_exit(gsym_run(o));
 }
