@@ -83,8 +83,8 @@ const gsym_cmd *gsym_cmd_find(const char *name);
 int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	GSYM_PRINTF(2, 3);
 
-/* Print the command's help to stdout; returns 0. */
-int gsym_cli_help(const char *cmd);
+/* Print the command's help to stdout. */
+void gsym_cli_help(const char *cmd);
 
 /*
  * The exit code of a command its options stopped (`parsed`, what

@@ -25,7 +25,8 @@ int cmd_help(int argc, char **argv)
 			return gsym_cli_usage_error(NULL,
 				"'%s' is not a git-symlinks command",
 				args.v[0]);
-		return gsym_cli_help(args.v[0]);
+		gsym_cli_help(args.v[0]);
+		return GSYM_EXIT_OK;
 	}
 	fputs("usage: git-symlinks [-C <dir>] <command> [<options>] [--] "
 	      "[<pathspec>...]\n\n"
@@ -40,5 +41,5 @@ int cmd_help(int argc, char **argv)
 	      "exit codes: 0 all links in their best state, 1 some left "
 	      "alone,\n128 fatal, 129 usage error.\n",
 		stdout);
-	return 0;
+	return GSYM_EXIT_OK;
 }

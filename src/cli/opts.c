@@ -37,7 +37,7 @@ int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	return GSYM_EXIT_USAGE;
 }
 
-int gsym_cli_help(const char *cmd)
+void gsym_cli_help(const char *cmd)
 {
 	const gsym_cmd *c = gsym_cmd_find(cmd);
 	gsym_buf out = GSYM_BUF_INIT;
@@ -47,7 +47,6 @@ int gsym_cli_help(const char *cmd)
 		fputs(out.ptr, stdout);
 	}
 	gsym_buf_dispose(&out);
-	return 0;
 }
 
 int gsym_cli_parse_exit(int parsed)
