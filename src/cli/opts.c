@@ -25,7 +25,8 @@ int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	gsym_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	gsym_error_printf("%s", msg.ptr);
+	gsym_error_set("%s", msg.ptr);
+	gsym_error_print();
 	gsym_buf_clear(&msg);
 	if (c) {
 		gsym_opt_usage(&msg, c);

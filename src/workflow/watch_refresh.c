@@ -282,7 +282,7 @@ int gsym_watch_refresh(gsym_watch_ctx *ctx)
 		goto done;
 	}
 	if (code < 0) /* said, and the next change tries again */
-		gsym_error_print();
+		gsym_warn("%s", gsym_error_last());
 	gsym_error_clear();
 
 	gsym_state_dispose(&ctx->state);
