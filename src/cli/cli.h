@@ -94,6 +94,12 @@ void gsym_cli_help(const char *cmd);
 int gsym_cli_parse_exit(int parsed);
 
 /*
+ * Say on stderr what git could do itself here (gsym_doctor_hint), if
+ * anything: after restore and install-hooks.
+ */
+void gsym_cli_hint(void);
+
+/*
  * The exit code for a core result: 0 for GSYM_OK, 1 for GSYM_PARTIAL,
  * 128 for an error (said first, through gsym_error_print).
  */

@@ -502,7 +502,7 @@ int cmd_install_hooks(int argc, char **argv)
 	if (!error && where_to.enable_symlinks)
 		error = enable_symlinks();
 	else if (!error && in_repo)
-		gsym_doctor_hint(); /* offers --enable-symlinks */
+		gsym_cli_hint(); /* offers --enable-symlinks */
 done:
 	if (error)
 		gsym_error_print();

@@ -1,5 +1,4 @@
 #include "cli/cli.h"
-#include "workflow/doctor.h"
 
 #include <string.h>
 
@@ -59,6 +58,6 @@ int cmd_restore(int argc, char **argv)
 	rc = gsym_run(&o);
 	/* git could be writing links itself: say so, in one line */
 	if (rc >= 0 && !o.quiet)
-		gsym_doctor_hint();
+		gsym_cli_hint();
 	return gsym_cli_exit(rc);
 }

@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "workflow/doctor.h"
 #include "util/error.h"
 
 #include <stdarg.h>
@@ -48,6 +49,15 @@ void gsym_cli_help(const char *cmd)
 		fputs(out.ptr, stdout);
 	}
 	gsym_buf_dispose(&out);
+}
+
+void gsym_cli_hint(void)
+{
+	gsym_buf hint = GSYM_BUF_INIT;
+
+	gsym_doctor_hint(&hint);
+	fputs(gsym_buf_cstr(&hint), stderr);
+	gsym_buf_dispose(&hint);
 }
 
 int gsym_cli_parse_exit(int parsed)
