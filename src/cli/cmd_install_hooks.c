@@ -381,7 +381,8 @@ done:
 
 /*
  * core.hooksPath set and no config hooks: say what would change there,
- * and write a tracked hook only with --force. Returns 1 when it did not.
+ * and write a tracked hook only with --force. Returns GSYM_PARTIAL when
+ * it did not (and said why), else 0 or an error.
  */
 static int install_hooks_path(here *h, const char *self)
 {
@@ -413,7 +414,7 @@ static int install_hooks_path(here *h, const char *self)
 		       "install-hooks --force' to write them anyway, or use "
 		       "git 2.54 or later (hooks from config)\n",
 			ntracked);
-		error = 1;
+		error = GSYM_PARTIAL;
 		goto done;
 	}
 	if ((error = install_blocks(h->hooks_dir.ptr, self)) == 0)
@@ -494,7 +495,7 @@ int cmd_install_hooks(int argc, char **argv)
 		error = install_template(NULL, v, self.ptr);
 	else
 		error = install_here(&h, v, config_ok, self.ptr);
-	if (error > 0) { /* said why, wrote nothing */
+	if (error == GSYM_PARTIAL) { /* said why, wrote nothing */
 		rc = GSYM_EXIT_LEFT_ALONE;
 		error = 0;
 		goto done;
