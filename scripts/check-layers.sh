@@ -5,14 +5,22 @@
 #      above (every `#include "<folder>/..."` in src/ is read);
 #   2. no function is longer than MAX_FUNCTION_LINES, from the first line
 #      of its signature to its closing brace (clang-format puts a
-#      function's braces, and only a function's, alone in column 0).
-# Exits 1, naming each offence, when either is broken.
+#      function's braces, and only a function's, alone in column 0);
+#   3. only the files PRINTERS names write to stdout or stderr themselves
+#      (everything else says a warning through gsym_warn, or hands text
+#      up), and an error a command ends with is printed by src/cli/ alone
+#      (gsym_error_print).
+# Exits 1, naming each offence, when one is broken.
 set -eu
 cd "$(dirname "$0")/.."
 
 # THE layer order, written once: bottom first.
 LAYERS="util platform pipeline git run workflow cli"
 MAX_FUNCTION_LINES=80
+# where printing is done (ARCHITECTURE.md, "The data flow of a run"): a
+# folder of src/ ending in '/', or a file
+PRINTERS="cli/ util/error.c util/alloc.c platform/ run/run.c run/plan_apply.c
+workflow/add.c workflow/watch.c workflow/watch_refresh.c workflow/fsmonitor.c"
 
 files=""
 for f in $(git ls-files --cached --others --exclude-standard 'src/*.c' \
@@ -20,11 +28,13 @@ for f in $(git ls-files --cached --others --exclude-standard 'src/*.c' \
 	if [ -f "$f" ]; then files="$files $f"; fi
 done
 # shellcheck disable=SC2086
-awk -v layers="$LAYERS" -v max="$MAX_FUNCTION_LINES" '
+awk -v layers="$LAYERS" -v max="$MAX_FUNCTION_LINES" -v printers="$PRINTERS" '
 BEGIN {
 	n = split(layers, order, " ")
 	for (i = 1; i <= n; i++)
 		rank[order[i]] = i
+	np = split(printers, printer, /[ \n]+/)
+	word = "(^|[^A-Za-z_])"
 	bad = 0
 }
 FNR == 1 {
@@ -35,6 +45,22 @@ FNR == 1 {
 		bad++
 	}
 	start = 0
+	rel = substr(FILENAME, 5)
+	prints = FILENAME !~ /\.c$/
+	for (i = 1; i <= np; i++)
+		if (printer[i] == rel || (printer[i] ~ /\/$/ &&
+			index(rel, printer[i]) == 1))
+			prints = 1
+}
+# printing (a stdio call writing out, or a standard stream named) in code
+!prints && !/^[ \t]*(\/\*|\*)/ && ($0 ~ word "(printf|puts|putchar|fputs|fputc|fprintf|vfprintf|fwrite|perror)\\(" ||
+	$0 ~ word "(stdout|stderr)([^A-Za-z_]|$)") {
+	printf "%s:%d: prints, and %s is not where printing is done (scripts/check-layers.sh: PRINTERS; a warning: gsym_warn)\n", FILENAME, FNR, rel
+	bad++
+}
+/gsym_error_print\(/ && own != "cli" && rel !~ /^util\/error\.[ch]$/ {
+	printf "%s:%d: an error is printed by src/cli/ alone (gsym_cli_exit); below it, gsym_warn\n", FILENAME, FNR
+	bad++
 }
 /^#include "/ {
 	inc = $0

@@ -83,8 +83,21 @@ const gsym_cmd *gsym_cmd_find(const char *name);
 int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	GSYM_PRINTF(2, 3);
 
-/* Print the command's help to stdout; returns 0. */
-int gsym_cli_help(const char *cmd);
+/* Print the command's help to stdout. */
+void gsym_cli_help(const char *cmd);
+
+/*
+ * The exit code of a command its options stopped (`parsed`, what
+ * gsym_opt_parse returned when not GSYM_OPT_PARSED): 0 when the help was
+ * shown, else the usage error's.
+ */
+int gsym_cli_parse_exit(int parsed);
+
+/*
+ * Say on stderr what git could do itself here (gsym_doctor_hint), if
+ * anything: after restore and install-hooks.
+ */
+void gsym_cli_hint(void);
 
 /*
  * The exit code for a core result: 0 for GSYM_OK, 1 for GSYM_PARTIAL,
@@ -95,8 +108,8 @@ int gsym_cli_exit(int result);
 /*
  * What restore, status and reset share: parse `cmd`'s table into `o`
  * (its defaults set) and check --fallback and --jobs (`jobs`: the
- * option's text, or NULL). Returns 0 to run, -1 when the help was
- * printed (exit 0), or the exit code of a usage error.
+ * option's text, or NULL). Returns what gsym_opt_parse does:
+ * GSYM_OPT_PARSED to run.
  */
 int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
 	const char *const *jobs, int argc, char **argv);

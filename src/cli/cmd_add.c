@@ -31,8 +31,8 @@ int cmd_add(int argc, char **argv)
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = gsym_opt_parse(&gsym_cmd_add, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = gsym_opt_parse(&gsym_cmd_add, argc, argv)) != GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	if (o.target && paths.n != 1)
 		return gsym_cli_usage_error("add",
 			"--target makes exactly one link");

@@ -3,6 +3,7 @@
 #include "util/error.h"
 
 #include <git2.h>
+#include <stdio.h>
 
 static bool json;
 
@@ -24,14 +25,19 @@ const gsym_cmd gsym_cmd_doctor = { "doctor", cmd_doctor,
 int cmd_doctor(int argc, char **argv)
 {
 	gsym_doctor d;
+	gsym_buf out = GSYM_BUF_INIT;
 	int rc, error;
 
 	json = false;
-	if ((rc = gsym_opt_parse(&gsym_cmd_doctor, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = gsym_opt_parse(&gsym_cmd_doctor, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	git_libgit2_init();
-	if ((error = gsym_doctor_gather(&d)) == 0)
-		gsym_doctor_print(&d, json);
+	if ((error = gsym_doctor_gather(&d)) == 0) {
+		gsym_doctor_format(&out, &d, json);
+		fputs(out.ptr, stdout);
+	}
+	gsym_buf_dispose(&out);
 	gsym_doctor_dispose(&d);
 	git_libgit2_shutdown();
 	return gsym_cli_exit(error);

@@ -17,14 +17,16 @@ int cmd_help(int argc, char **argv)
 	const gsym_cmd *const *c;
 	int rc;
 
-	if ((rc = gsym_opt_parse(&gsym_cmd_help, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = gsym_opt_parse(&gsym_cmd_help, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	if (args.n) {
 		if (!gsym_cmd_find(args.v[0]))
 			return gsym_cli_usage_error(NULL,
 				"'%s' is not a git-symlinks command",
 				args.v[0]);
-		return gsym_cli_help(args.v[0]);
+		gsym_cli_help(args.v[0]);
+		return GSYM_EXIT_OK;
 	}
 	fputs("usage: git-symlinks [-C <dir>] <command> [<options>] [--] "
 	      "[<pathspec>...]\n\n"
@@ -39,5 +41,5 @@ int cmd_help(int argc, char **argv)
 	      "exit codes: 0 all links in their best state, 1 some left "
 	      "alone,\n128 fatal, 129 usage error.\n",
 		stdout);
-	return 0;
+	return GSYM_EXIT_OK;
 }

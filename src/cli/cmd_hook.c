@@ -64,8 +64,9 @@ int cmd_hook(int argc, char **argv)
 	int rc;
 
 	(void)argc;
-	if ((rc = gsym_opt_parse(&gsym_cmd_hook, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = gsym_opt_parse(&gsym_cmd_hook, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	name = args.v[0];
 	hargs = args.v + 1; /* git's arguments to the hook */
 	nargs = args.n - 1;

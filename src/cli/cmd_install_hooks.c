@@ -85,12 +85,13 @@ const gsym_cmd gsym_cmd_uninstall_hooks = { "uninstall-hooks",
 	"left empty is removed.\n",
 	uninstall_opts };
 
+/* gsym_opt_parse, then the options that do not go together; as it returns. */
 static int parse(const gsym_cmd *cmd, int argc, char **argv)
 {
 	int rc;
 
 	memset(&where_to, 0, sizeof(where_to));
-	if ((rc = gsym_opt_parse(cmd, argc, argv)) != 0)
+	if ((rc = gsym_opt_parse(cmd, argc, argv)) != GSYM_OPT_PARSED)
 		return rc;
 	if ((where_to.global + where_to.system +
 		    (where_to.template_dir != NULL)) > 1)
@@ -103,7 +104,7 @@ static int parse(const gsym_cmd *cmd, int argc, char **argv)
 	if (where_to.migrate && where_to.template_dir)
 		return gsym_cli_usage_error(cmd->name,
 			"--migrate is for hooks registered in git's config");
-	return 0;
+	return GSYM_OPT_PARSED;
 }
 
 /*
@@ -119,9 +120,10 @@ static int enable_symlinks(void)
 	if ((error = gsym_repo_open(&repo, false)) < 0)
 		goto done;
 	if ((error = gsym_doctor_probe(repo.workdir)) < 0) {
-		error = gsym_error_set("links cannot be made in '%s' (%s); "
-				       "core.symlinks left as it is",
-			repo.workdir, gsym_error_last());
+		error = gsym_error_wrap(GSYM_ERROR,
+			"links cannot be made in '%s', core.symlinks left as "
+			"it is",
+			repo.workdir);
 		goto done;
 	}
 	if (git_repository_config(&cfg, repo.repo) < 0 ||
@@ -379,7 +381,8 @@ done:
 
 /*
  * core.hooksPath set and no config hooks: say what would change there,
- * and write a tracked hook only with --force. Returns 1 when it did not.
+ * and write a tracked hook only with --force. Returns GSYM_PARTIAL when
+ * it did not (and said why), else 0 or an error.
  */
 static int install_hooks_path(here *h, const char *self)
 {
@@ -411,7 +414,7 @@ static int install_hooks_path(here *h, const char *self)
 		       "install-hooks --force' to write them anyway, or use "
 		       "git 2.54 or later (hooks from config)\n",
 			ntracked);
-		error = 1;
+		error = GSYM_PARTIAL;
 		goto done;
 	}
 	if ((error = install_blocks(h->hooks_dir.ptr, self)) == 0)
@@ -461,8 +464,9 @@ int cmd_install_hooks(int argc, char **argv)
 	here h;
 	int rc, error;
 
-	if ((rc = parse(&gsym_cmd_install_hooks, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = parse(&gsym_cmd_install_hooks, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	git_libgit2_init();
 	in_repo =
 		!where_to.global && !where_to.system && !where_to.template_dir;
@@ -491,7 +495,7 @@ int cmd_install_hooks(int argc, char **argv)
 		error = install_template(NULL, v, self.ptr);
 	else
 		error = install_here(&h, v, config_ok, self.ptr);
-	if (error > 0) { /* said why, wrote nothing */
+	if (error == GSYM_PARTIAL) { /* said why, wrote nothing */
 		rc = GSYM_EXIT_LEFT_ALONE;
 		error = 0;
 		goto done;
@@ -499,7 +503,7 @@ int cmd_install_hooks(int argc, char **argv)
 	if (!error && where_to.enable_symlinks)
 		error = enable_symlinks();
 	else if (!error && in_repo)
-		gsym_doctor_hint(); /* offers --enable-symlinks */
+		gsym_cli_hint(); /* offers --enable-symlinks */
 done:
 	if (error)
 		gsym_error_print();
@@ -565,8 +569,9 @@ int cmd_uninstall_hooks(int argc, char **argv)
 	here h;
 	int rc, error;
 
-	if ((rc = parse(&gsym_cmd_uninstall_hooks, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = parse(&gsym_cmd_uninstall_hooks, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	git_libgit2_init();
 	if ((error = here_open(&h,
 		     !where_to.global && !where_to.system &&

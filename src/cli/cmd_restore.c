@@ -1,5 +1,4 @@
 #include "cli/cli.h"
-#include "workflow/doctor.h"
 
 #include <string.h>
 
@@ -54,11 +53,11 @@ int cmd_restore(int argc, char **argv)
 	o.recurse_submodules = -1; /* submodule.recurse decides */
 	jobs = NULL;
 	if ((rc = gsym_cli_prepare(&gsym_cmd_restore, &o, &jobs, argc, argv)) !=
-		0)
-		return rc < 0 ? 0 : rc;
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	rc = gsym_run(&o);
 	/* git could be writing links itself: say so, in one line */
 	if (rc >= 0 && !o.quiet)
-		gsym_doctor_hint();
+		gsym_cli_hint();
 	return gsym_cli_exit(rc);
 }

@@ -25,7 +25,8 @@ int cmd_watch(int argc, char **argv)
 	int rc;
 
 	memset(&w, 0, sizeof(w));
-	if ((rc = gsym_opt_parse(&gsym_cmd_watch, argc, argv)) != 0)
-		return rc < 0 ? 0 : rc;
+	if ((rc = gsym_opt_parse(&gsym_cmd_watch, argc, argv)) !=
+		GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	return gsym_cli_exit(gsym_watch(&w));
 }

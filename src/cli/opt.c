@@ -67,7 +67,7 @@ int gsym_opt_parse(const gsym_cmd *cmd, int argc, char **argv)
 		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			gsym_cli_help(cmd->name);
-			return -1;
+			return GSYM_OPT_HELP_SHOWN;
 		}
 		if (a[1] == '-') {
 			eq = strchr(a + 2, '=');
@@ -101,7 +101,7 @@ int gsym_opt_parse(const gsym_cmd *cmd, int argc, char **argv)
 			return gsym_cli_usage_error(cmd->name, "which %s?",
 				args->name);
 	}
-	return 0;
+	return GSYM_OPT_PARSED;
 }
 
 /* How an option is shown: "-n, --dry-run" or "--fallback=<list>". */

@@ -49,10 +49,16 @@ typedef struct gsym_cmd {
 	const gsym_opt_spec *opts;
 } gsym_cmd;
 
+/* What gsym_opt_parse returns besides a usage error's exit code. */
+enum {
+	GSYM_OPT_PARSED = 0, /* go on with the command */
+	GSYM_OPT_HELP_SHOWN = -1 /* -h/--help printed the help: exit 0 */
+};
+
 /*
- * Parse argv[1..] of `cmd` by its table. Returns 0; -1 when -h/--help
- * printed the help (exit 0); or 129 after a usage error was printed.
- * `argv` is reordered in place to hold the ARGS.
+ * Parse argv[1..] of `cmd` by its table. Returns GSYM_OPT_PARSED,
+ * GSYM_OPT_HELP_SHOWN, or 129 (GSYM_EXIT_USAGE) after a usage error was
+ * printed. `argv` is reordered in place to hold the ARGS.
  */
 int gsym_opt_parse(const gsym_cmd *cmd, int argc, char **argv);
 

@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "workflow/doctor.h"
 #include "util/error.h"
 
 #include <stdarg.h>
@@ -25,7 +26,8 @@ int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	gsym_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	gsym_error_printf("%s", msg.ptr);
+	gsym_error_set("%s", msg.ptr);
+	gsym_error_print();
 	gsym_buf_clear(&msg);
 	if (c) {
 		gsym_opt_usage(&msg, c);
@@ -37,7 +39,7 @@ int gsym_cli_usage_error(const char *cmd, const char *fmt, ...)
 	return GSYM_EXIT_USAGE;
 }
 
-int gsym_cli_help(const char *cmd)
+void gsym_cli_help(const char *cmd)
 {
 	const gsym_cmd *c = gsym_cmd_find(cmd);
 	gsym_buf out = GSYM_BUF_INIT;
@@ -47,7 +49,21 @@ int gsym_cli_help(const char *cmd)
 		fputs(out.ptr, stdout);
 	}
 	gsym_buf_dispose(&out);
-	return 0;
+}
+
+void gsym_cli_hint(void)
+{
+	gsym_buf hint = GSYM_BUF_INIT;
+
+	gsym_doctor_hint(&hint);
+	fputs(gsym_buf_cstr(&hint), stderr);
+	gsym_buf_dispose(&hint);
+}
+
+int gsym_cli_parse_exit(int parsed)
+{
+	assert(parsed != GSYM_OPT_PARSED);
+	return parsed == GSYM_OPT_HELP_SHOWN ? GSYM_EXIT_OK : parsed;
 }
 
 int gsym_cli_exit(int result)
@@ -66,7 +82,7 @@ int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
 	const gsym_opt_spec *s;
 	int rc;
 
-	if ((rc = gsym_opt_parse(cmd, argc, argv)) != 0)
+	if ((rc = gsym_opt_parse(cmd, argc, argv)) != GSYM_OPT_PARSED)
 		return rc;
 	for (s = cmd->opts; s->type != GSYM_OPT_END; s++)
 		if (s->type == GSYM_OPT_ARGS) {
@@ -91,7 +107,7 @@ int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
 			return gsym_cli_usage_error(cmd->name, "%s",
 				gsym_error_last());
 	}
-	return 0;
+	return GSYM_OPT_PARSED;
 }
 
 int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
@@ -99,7 +115,7 @@ int gsym_cli_run(const gsym_cmd *cmd, gsym_run_opts *o, const char *const *jobs,
 {
 	int rc = gsym_cli_prepare(cmd, o, jobs, argc, argv);
 
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (rc != GSYM_OPT_PARSED)
+		return gsym_cli_parse_exit(rc);
 	return gsym_cli_exit(gsym_run(o));
 }

@@ -210,9 +210,8 @@ int gsym_index_file_read(gsym_index_file *out, const char *path)
 	out->size = out->map.size;
 	if (error == GSYM_ENOTFOUND)
 		return error;
-	if (error < 0)
-		return gsym_error_setc(GSYM_EUNSUPPORTED, "%s",
-			gsym_error_last());
+	if (error < 0) /* its message kept: the mapping's */
+		return GSYM_EUNSUPPORTED;
 	return gsym_index_file_parse(out);
 }
 

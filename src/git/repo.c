@@ -621,7 +621,7 @@ int gsym_repo_lock(gsym_repo *repo)
 	gsym_buf_printf(&mark, LOCK_MARK "%ld\n", gsym_platform_pid());
 	error = gsym_platform_lock(b.ptr, mark.ptr);
 	if (error == GSYM_ELOCKED && stale_own_lock(b.ptr)) {
-		gsym_error_printf("removed '%s' left by a killed run", b.ptr);
+		gsym_warn("removed '%s' left by a killed run", b.ptr);
 		gsym_platform_remove(b.ptr);
 		error = gsym_platform_lock(b.ptr, mark.ptr);
 	}

@@ -196,7 +196,7 @@ int gsym_sparse_unhide(gsym_sparse *sp, gsym_repo *repo, bool *changed)
 			continue;
 		}
 		if ((error = write_blob(repo, ie, &st)) < 0) {
-			gsym_error_print();
+			gsym_warn("%s", gsym_error_last());
 			error = 0;
 			continue;
 		}

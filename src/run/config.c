@@ -62,8 +62,7 @@ int gsym_run_read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 	if (!fallback)
 		fallback = plan->platform->default_fallback;
 	if (gsym_run_parse_fallback(plan, fallback) < 0)
-		error = gsym_error_set("bad symlinks.fallback: %s",
-			gsym_error_last());
+		error = gsym_error_wrap(GSYM_ERROR, "bad symlinks.fallback");
 	if (git_config_get_bool(&flag, cfg, "symlinks.allowOutside") == 0)
 		plan->allow_outside = plan->allow_outside || flag;
 	plan->copy_limit.files = GSYM_COPY_LIMIT_FILES;

@@ -126,7 +126,7 @@ static int recurse(const gsym_run_opts *o, const char *workdir,
 		gsym_buf_sets(&dir, workdir);
 		gsym_buf_puts(&dir, subs->v[i]);
 		if ((error = gsym_platform_chdir(dir.ptr)) < 0) {
-			gsym_error_print();
+			gsym_warn("%s", gsym_error_last());
 			worst = worse(worst, GSYM_PARTIAL);
 			continue;
 		}
@@ -134,7 +134,7 @@ static int recurse(const gsym_run_opts *o, const char *workdir,
 			printf("Entering '%s'\n", subs->v[i]);
 		error = gsym_run(&sub);
 		if (error < 0)
-			gsym_error_print();
+			gsym_warn("%s", gsym_error_last());
 		worst = worse(worst, error < 0 ? GSYM_PARTIAL : error);
 	}
 	if (cwd.size)

@@ -36,6 +36,22 @@ int gsym_error_setc(int code, const char *fmt, ...)
 	return code;
 }
 
+int gsym_error_wrap(int code, const char *fmt, ...)
+{
+	char cause[GSYM_ERROR_MAX], what[GSYM_ERROR_MAX];
+	va_list ap;
+
+	/* copied first: the arguments may point into the message */
+	snprintf(cause, sizeof(cause), "%s", gsym_error_last());
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	/* cut at the end when too long: what failed stays in front */
+	if (snprintf(message, sizeof(message), "%s: %s", what, cause) < 0)
+		message[0] = '\0';
+	return code;
+}
+
 const char *gsym_error_last(void)
 {
 	return message[0] ? message : "unknown error";
@@ -64,7 +80,7 @@ void gsym_error_print(void)
 	fprintf(stderr, GSYM_PREFIX "%s\n", gsym_error_last());
 }
 
-void gsym_error_printf(const char *fmt, ...)
+void gsym_warn(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -84,7 +84,7 @@ void gsym_add_relative(gsym_buf *out, const char *workdir,
  * Stage `path` as a link to the `rel_len` bytes of `rel` (a junction
  * recorded as the link's fallback from now on); a link on disk (`st`,
  * its text `text`) whose text was made relative is removed, for restore
- * to make anew. Returns 0, or -1 with the message printed.
+ * to make anew. Returns 0 or an error.
  */
 static int stage(gsym_repo *repo, gsym_state_file *state, const char *path,
 	const char *target, const gsym_stat *st, const char *rel,
@@ -94,11 +94,8 @@ static int stage(gsym_repo *repo, gsym_state_file *state, const char *path,
 
 	memset(&entry, 0, sizeof(entry));
 	if (git_odb_write(&entry.id, repo->odb, rel, rel_len, GIT_OBJECT_BLOB) <
-		0) {
-		gsym_repo_git_error("could not write the blob");
-		gsym_error_print();
-		return -1;
-	}
+		0)
+		return gsym_repo_git_error("could not write the blob");
 	/* files staged below a directory link or junction go */
 	{
 		gsym_buf prefix = GSYM_BUF_INIT;
@@ -114,11 +111,8 @@ static int stage(gsym_repo *repo, gsym_state_file *state, const char *path,
 	if (!target && st->type == GSYM_FT_LINK)
 		gsym_record_stamp(&entry,
 			st); /* the link on disk is the entry */
-	if (git_index_add(repo->index, &entry) < 0) {
-		gsym_repo_git_error("could not update the index");
-		gsym_error_print();
-		return -1;
-	}
+	if (git_index_add(repo->index, &entry) < 0)
+		return gsym_repo_git_error("could not update the index");
 	if (!target && st->type == GSYM_FT_JUNCTION) {
 		/* a junction is a fallback of the link from now on */
 		gsym_record rec;
@@ -134,15 +128,12 @@ static int stage(gsym_repo *repo, gsym_state_file *state, const char *path,
 	 * A link whose text was made relative is replaced by the recorded
 	 * one (restore below makes it); a junction stays as the fallback.
 	 */
-	if (!target && st->type == GSYM_FT_LINK && strcmp(rel, text) &&
-		gsym_platform_remove(abs) < 0) {
-		gsym_error_print();
-		return -1;
-	}
+	if (!target && st->type == GSYM_FT_LINK && strcmp(rel, text))
+		return gsym_platform_remove(abs);
 	return 0;
 }
 
-/* Record one path; returns 0, or 1 when it was refused (message printed). */
+/* Record one path; returns 0, or 1 when it was refused (and said why). */
 static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 	const char *target, bool allow_outside)
 {
@@ -157,7 +148,7 @@ static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 		     gsym_platform_info_get()->has_junctions ?
 			     GSYM_VALIDATE_WINDOWS :
 			     0))) {
-		gsym_error_printf("cannot add '%s': %s", path, reason);
+		gsym_warn("cannot add '%s': %s", path, reason);
 		goto done;
 	}
 	gsym_path_join(&abs, repo->workdir, path);
@@ -171,21 +162,21 @@ static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 				refused = 0; /* a fallback of ours: recorded */
 				goto done;
 			}
-			gsym_error_printf("'%s' is not a link or junction; "
-					  "make one with 'git symlinks add "
-					  "--target <target> %s'",
+			gsym_warn("'%s' is not a link or junction; "
+				  "make one with 'git symlinks add "
+				  "--target <target> %s'",
 				path, path);
 			goto done;
 		}
 		if (gsym_platform_readlink(&text, abs.ptr) < 0) {
-			gsym_error_print();
+			gsym_warn("%s", gsym_error_last());
 			goto done;
 		}
 		gsym_add_relative(&rel, repo->workdir, path, text.ptr,
 			&outside);
 		if (outside &&
 			(st.type == GSYM_FT_JUNCTION || !allow_outside)) {
-			gsym_error_printf(
+			gsym_warn(
 				"'%s' points outside the working tree ('%s'); "
 				"%s",
 				path, text.ptr,
@@ -199,12 +190,14 @@ static int add_one(gsym_repo *repo, gsym_state_file *state, const char *path,
 		     gsym_platform_info_get()->has_junctions ?
 			     GSYM_VALIDATE_WINDOWS :
 			     0))) {
-		gsym_error_printf("cannot add '%s': %s", path, reason);
+		gsym_warn("cannot add '%s': %s", path, reason);
 		goto done;
 	}
 	if (stage(repo, state, path, target, &st, rel.ptr, rel.size, text.ptr,
-		    abs.ptr) < 0)
+		    abs.ptr) < 0) {
+		gsym_warn("%s", gsym_error_last());
 		goto done;
+	}
 	printf("add '%s' -> %s\n", path, rel.ptr);
 	refused = 0;
 done:
@@ -237,7 +230,7 @@ int gsym_add(const gsym_add_opts *opts)
 		gsym_buf_puts(&joined, repo.prefix);
 		gsym_buf_puts(&joined, opts->paths[i]);
 		if (gsym_path_normalize(&norm, joined.ptr) < 0 || !norm.size) {
-			gsym_error_printf("'%s' is outside the working tree",
+			gsym_warn("'%s' is outside the working tree",
 				opts->paths[i]);
 			refused++;
 		} else {

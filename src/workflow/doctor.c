@@ -354,84 +354,99 @@ static void hooks_text(gsym_buf *out, int n, const char *dir)
 		gsym_buf_printf(out, "no (not in '%s')", dir);
 }
 
-static void print_text(const gsym_doctor *d, const char *why, const char *next)
+/* The lines on hooks: where they are registered, for here and for clones. */
+static void text_hooks(gsym_buf *out, const gsym_doctor *d)
 {
-	gsym_buf b = GSYM_BUF_INIT;
-
-	printf("working tree:     %s\n", d->workdir);
-	printf("links here:       %s\n", d->probe == 0 ? "yes" : "no");
-	if (d->probe) {
-		printf("why not:          %s\n", why);
-		if (d->probe_error && strcmp(d->probe_error, why))
-			printf("error:            %s\n", d->probe_error);
-	}
-	printf("file system:      %s",
-		d->facts.fs_type[0] ? d->facts.fs_type : "unknown");
-	if (d->facts.fs_driver[0])
-		printf(" (%s)", d->facts.fs_driver);
-	putchar('\n');
-	if (windows(d)) {
-		printf("volume links:     %s\n",
-			tri_text(d->facts.volume_links, "supported",
-				"not supported"));
-		printf("Developer Mode:   %s\n",
-			tri_text(d->facts.developer_mode, "on", "off"));
-		printf("link privilege:   %s\n",
-			tri_text(d->facts.link_privilege,
-				"held (SeCreateSymbolicLinkPrivilege)",
-				"not held"));
-		printf("elevated:         %s\n",
-			tri_text(d->facts.elevated, "yes", "no"));
-	}
-	printf("fallback:         %s (%s)\n", d->fallback,
-		d->fallback_configured ? "symlinks.fallback" :
-					 "platform default");
-	printf("core.symlinks:    %s\n", core_symlinks_text(d->core_symlinks));
 	if (d->config_disabled)
-		printf("hooks here:       off: hook." GSYM_HOOK_NAME
-		       ".enabled=false here (the hook is in the %s config)\n",
+		gsym_buf_printf(out,
+			"hooks here:       off: hook." GSYM_HOOK_NAME
+			".enabled=false here (the hook is in the %s config)\n",
 			d->config_scope);
 	else if (d->config_hooks)
-		printf("hooks here:       %s, hook." GSYM_HOOK_NAME
-		       " in the %s config (git hook list --show-scope)\n",
+		gsym_buf_printf(out,
+			"hooks here:       %s, hook." GSYM_HOOK_NAME
+			" in the %s config (git hook list --show-scope)\n",
 			d->config_hooks == nhooks() ? "yes" : "partly",
 			d->config_scope);
 	if (d->config_hooks || d->config_disabled) {
 		if (d->hooks_here)
-			printf("hooks folder:     the block in %d hooks in '%s' "
-			       "too (an earlier install; each event runs "
-			       "once)\n",
+			gsym_buf_printf(out,
+				"hooks folder:     the block in %d hooks in '%s' "
+				"too (an earlier install; each event runs "
+				"once)\n",
 				d->hooks_here, d->hooks_dir);
 	} else {
-		hooks_text(&b, d->hooks_here, d->hooks_dir);
-		printf("hooks here:       %s\n", b.ptr);
+		gsym_buf_puts(out, "hooks here:       ");
+		hooks_text(out, d->hooks_here, d->hooks_dir);
+		gsym_buf_putc(out, '\n');
 	}
-	gsym_buf_clear(&b);
 	if (d->config_scope && strcmp(d->config_scope, "local"))
-		printf("hooks for clones: yes, the %s config: every "
-		       "repository, existing or new\n",
+		gsym_buf_printf(out,
+			"hooks for clones: yes, the %s config: every "
+			"repository, existing or new\n",
 			d->config_scope);
 	else {
-		hooks_text(&b, d->hooks_global, d->template_dir);
-		printf("hooks for clones: %s\n", b.ptr);
+		gsym_buf_puts(out, "hooks for clones: ");
+		hooks_text(out, d->hooks_global, d->template_dir);
+		gsym_buf_putc(out, '\n');
 	}
+}
+
+static void text(gsym_buf *out, const gsym_doctor *d, const char *why,
+	const char *next)
+{
+	gsym_buf_printf(out, "working tree:     %s\n", d->workdir);
+	gsym_buf_printf(out, "links here:       %s\n",
+		d->probe == 0 ? "yes" : "no");
+	if (d->probe) {
+		gsym_buf_printf(out, "why not:          %s\n", why);
+		if (d->probe_error && strcmp(d->probe_error, why))
+			gsym_buf_printf(out, "error:            %s\n",
+				d->probe_error);
+	}
+	gsym_buf_printf(out, "file system:      %s",
+		d->facts.fs_type[0] ? d->facts.fs_type : "unknown");
+	if (d->facts.fs_driver[0])
+		gsym_buf_printf(out, " (%s)", d->facts.fs_driver);
+	gsym_buf_putc(out, '\n');
+	if (windows(d)) {
+		gsym_buf_printf(out, "volume links:     %s\n",
+			tri_text(d->facts.volume_links, "supported",
+				"not supported"));
+		gsym_buf_printf(out, "Developer Mode:   %s\n",
+			tri_text(d->facts.developer_mode, "on", "off"));
+		gsym_buf_printf(out, "link privilege:   %s\n",
+			tri_text(d->facts.link_privilege,
+				"held (SeCreateSymbolicLinkPrivilege)",
+				"not held"));
+		gsym_buf_printf(out, "elevated:         %s\n",
+			tri_text(d->facts.elevated, "yes", "no"));
+	}
+	gsym_buf_printf(out, "fallback:         %s (%s)\n", d->fallback,
+		d->fallback_configured ? "symlinks.fallback" :
+					 "platform default");
+	gsym_buf_printf(out, "core.symlinks:    %s\n",
+		core_symlinks_text(d->core_symlinks));
+	text_hooks(out, d);
 	if (!d->links)
-		printf("links restored:   no link entries here\n");
+		gsym_buf_printf(out,
+			"links restored:   no link entries here\n");
 	else if (!d->placeholders)
-		printf("links restored:   yes, nothing left to restore (%d "
-		       "links)\n",
+		gsym_buf_printf(out,
+			"links restored:   yes, nothing left to restore (%d "
+			"links)\n",
 			d->links);
 	else
-		printf("links restored:   %s: %d of %d links are still git's "
-		       "placeholders\n",
+		gsym_buf_printf(out,
+			"links restored:   %s: %d of %d links are still git's "
+			"placeholders\n",
 			d->state ? "partly" : "never", d->placeholders,
 			d->links);
-	printf("git:              %s\n",
+	gsym_buf_printf(out, "git:              %s\n",
 		d->git_version ? d->git_version : "not found on PATH");
-	printf("git-symlinks:     %s (libgit2 %s)\n", GSYM_VERSION,
-		d->libgit2_version);
-	printf("\nnext: %s\n", next);
-	gsym_buf_dispose(&b);
+	gsym_buf_printf(out, "git-symlinks:     %s (libgit2 %s)\n",
+		GSYM_VERSION, d->libgit2_version);
+	gsym_buf_printf(out, "\nnext: %s\n", next);
 }
 
 static void json_str(gsym_buf *out, const char *s)
@@ -450,82 +465,79 @@ static void json_tri(gsym_buf *out, gsym_tri t)
 					   "null");
 }
 
-static void print_json(const gsym_doctor *d, const char *why, const char *next)
+static void json(gsym_buf *out, const gsym_doctor *d, const char *why,
+	const char *next)
 {
-	gsym_buf b = GSYM_BUF_INIT;
-
-	gsym_buf_puts(&b, "{\"version\":1,\"worktree\":");
-	json_str(&b, d->workdir);
-	gsym_buf_printf(&b, ",\"links\":{\"ok\":%s,\"error\":",
+	gsym_buf_puts(out, "{\"version\":1,\"worktree\":");
+	json_str(out, d->workdir);
+	gsym_buf_printf(out, ",\"links\":{\"ok\":%s,\"error\":",
 		d->probe == 0 ? "true" : "false");
-	json_str(&b, d->probe_error);
-	gsym_buf_puts(&b, ",\"why\":");
-	json_str(&b, d->probe ? why : NULL);
-	gsym_buf_puts(&b, "},\"filesystem\":");
-	json_str(&b, d->facts.fs_type[0] ? d->facts.fs_type : NULL);
-	gsym_buf_puts(&b, ",\"windows\":");
+	json_str(out, d->probe_error);
+	gsym_buf_puts(out, ",\"why\":");
+	json_str(out, d->probe ? why : NULL);
+	gsym_buf_puts(out, "},\"filesystem\":");
+	json_str(out, d->facts.fs_type[0] ? d->facts.fs_type : NULL);
+	gsym_buf_puts(out, ",\"windows\":");
 	if (windows(d)) {
-		gsym_buf_puts(&b, "{\"volume_links\":");
-		json_tri(&b, d->facts.volume_links);
-		gsym_buf_puts(&b, ",\"developer_mode\":");
-		json_tri(&b, d->facts.developer_mode);
-		gsym_buf_puts(&b, ",\"link_privilege\":");
-		json_tri(&b, d->facts.link_privilege);
-		gsym_buf_puts(&b, ",\"elevated\":");
-		json_tri(&b, d->facts.elevated);
-		gsym_buf_putc(&b, '}');
+		gsym_buf_puts(out, "{\"volume_links\":");
+		json_tri(out, d->facts.volume_links);
+		gsym_buf_puts(out, ",\"developer_mode\":");
+		json_tri(out, d->facts.developer_mode);
+		gsym_buf_puts(out, ",\"link_privilege\":");
+		json_tri(out, d->facts.link_privilege);
+		gsym_buf_puts(out, ",\"elevated\":");
+		json_tri(out, d->facts.elevated);
+		gsym_buf_putc(out, '}');
 	} else {
-		gsym_buf_puts(&b, "null");
+		gsym_buf_puts(out, "null");
 	}
-	gsym_buf_puts(&b, ",\"fallback\":");
-	json_str(&b, d->fallback);
-	gsym_buf_printf(&b, ",\"fallback_source\":\"%s\"",
+	gsym_buf_puts(out, ",\"fallback\":");
+	json_str(out, d->fallback);
+	gsym_buf_printf(out, ",\"fallback_source\":\"%s\"",
 		d->fallback_configured ? "config" : "default");
-	gsym_buf_printf(&b, ",\"core_symlinks\":%s",
+	gsym_buf_printf(out, ",\"core_symlinks\":%s",
 		d->core_symlinks == 1         ? "true" :
 			d->core_symlinks == 0 ? "false" :
 						"null");
-	gsym_buf_printf(&b, ",\"hooks\":{\"here\":%d,\"dir\":", d->hooks_here);
-	json_str(&b, d->hooks_dir);
-	gsym_buf_printf(&b,
+	gsym_buf_printf(out, ",\"hooks\":{\"here\":%d,\"dir\":", d->hooks_here);
+	json_str(out, d->hooks_dir);
+	gsym_buf_printf(out,
 		",\"clones\":%d,\"template_dir\":", d->hooks_global);
-	json_str(&b, d->template_dir);
-	gsym_buf_printf(&b,
+	json_str(out, d->template_dir);
+	gsym_buf_printf(out,
 		",\"config\":%d,\"config_scope\":", d->config_hooks);
-	json_str(&b, d->config_scope);
-	gsym_buf_printf(&b,
+	json_str(out, d->config_scope);
+	gsym_buf_printf(out,
 		",\"config_disabled\":%s,\"config_capable\":%s,\"of\":%d}",
 		d->config_disabled ? "true" : "false",
 		d->config_capable ? "true" : "false", nhooks());
-	gsym_buf_printf(&b,
+	gsym_buf_printf(out,
 		",\"link_entries\":%d,\"placeholders\":%d,\"restored\":%s",
 		d->links, d->placeholders,
 		!d->placeholders ? "true" :
 			d->state ? "\"partly\"" :
 				   "false");
-	gsym_buf_puts(&b, ",\"git_version\":");
-	json_str(&b, d->git_version);
-	gsym_buf_puts(&b, ",\"tool_version\":");
-	json_str(&b, GSYM_VERSION);
-	gsym_buf_puts(&b, ",\"libgit2_version\":");
-	json_str(&b, d->libgit2_version);
-	gsym_buf_puts(&b, ",\"next\":");
-	json_str(&b, next);
-	gsym_buf_puts(&b, "}\n");
-	fputs(b.ptr, stdout);
-	gsym_buf_dispose(&b);
+	gsym_buf_puts(out, ",\"git_version\":");
+	json_str(out, d->git_version);
+	gsym_buf_puts(out, ",\"tool_version\":");
+	json_str(out, GSYM_VERSION);
+	gsym_buf_puts(out, ",\"libgit2_version\":");
+	json_str(out, d->libgit2_version);
+	gsym_buf_puts(out, ",\"next\":");
+	json_str(out, next);
+	gsym_buf_puts(out, "}\n");
 }
 
-void gsym_doctor_print(const gsym_doctor *d, bool json)
+void gsym_doctor_format(gsym_buf *out, const gsym_doctor *d, bool as_json)
 {
 	gsym_buf why = GSYM_BUF_INIT, next = GSYM_BUF_INIT;
 
 	gsym_doctor_why(&why, d);
 	gsym_doctor_next(&next, d);
-	if (json)
-		print_json(d, gsym_buf_cstr(&why), gsym_buf_cstr(&next));
+	if (as_json)
+		json(out, d, gsym_buf_cstr(&why), gsym_buf_cstr(&next));
 	else
-		print_text(d, gsym_buf_cstr(&why), gsym_buf_cstr(&next));
+		text(out, d, gsym_buf_cstr(&why), gsym_buf_cstr(&next));
 	gsym_buf_dispose(&why);
 	gsym_buf_dispose(&next);
 }
@@ -543,7 +555,7 @@ void gsym_doctor_dispose(gsym_doctor *d)
 	memset(d, 0, sizeof(*d));
 }
 
-void gsym_doctor_hint(void)
+void gsym_doctor_hint(gsym_buf *out)
 {
 	gsym_repo repo;
 	git_config *cfg = NULL;
@@ -553,10 +565,10 @@ void gsym_doctor_hint(void)
 		git_repository_config_snapshot(&cfg, repo.repo) == 0 &&
 		config_bool(cfg, "core.symlinks") == 0 &&
 		gsym_doctor_links_off(gsym_doctor_probe(repo.workdir), 0))
-		fputs("hint: links work here but core.symlinks=false; run 'git "
-		      "symlinks install-hooks --enable-symlinks' so git "
-		      "writes links itself\n",
-			stderr);
+		gsym_buf_puts(out,
+			"hint: links work here but core.symlinks=false; run "
+			"'git symlinks install-hooks --enable-symlinks' so git "
+			"writes links itself\n");
 	git_config_free(cfg);
 	gsym_repo_close(&repo);
 	gsym_error_clear();

@@ -60,16 +60,20 @@ void gsym_doctor_next(gsym_buf *out, const gsym_doctor *d);
  */
 int gsym_doctor_gather(gsym_doctor *out);
 
-/* Print the facts and the advice: one screen, or one JSON object. */
-void gsym_doctor_print(const gsym_doctor *d, bool json);
+/*
+ * The facts and the advice, appended to `out`: one screen, or one JSON
+ * object (`as_json`); cli/ prints it.
+ */
+void gsym_doctor_format(gsym_buf *out, const gsym_doctor *d, bool as_json);
 
 /* Release what gather allocated. */
 void gsym_doctor_dispose(gsym_doctor *d);
 
 /*
  * For restore: when the repository has core.symlinks=false and a link
- * can be made in its working tree, say so in one line on stderr.
+ * can be made in its working tree, one line saying so (a "hint:", as
+ * git gives them) appended to `out`; cli/ prints it on stderr.
  */
-void gsym_doctor_hint(void);
+void gsym_doctor_hint(gsym_buf *out);
 
 #endif

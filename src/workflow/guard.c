@@ -118,7 +118,7 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 		if (gsym_guard_junction_above(&junction, g->view,
 			    d->new_file.path) &&
 			!gsym_state_find(g->state, junction.ptr)) {
-			gsym_error_printf(
+			gsym_warn(
 				"commit stopped: '%s' is a "
 				"junction and its files are staged as files; "
 				"record it as a link with 'git rm -r -q --cached "
@@ -149,7 +149,7 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 	else if (st.type == GSYM_FT_LINK)
 		return 0; /* a real link on disk: git records what it sees */
 	else {
-		gsym_error_printf(
+		gsym_warn(
 			"commit stopped: '%s' is a link, and an "
 			"edited copy is staged in its place; keep the link with "
 			"'git restore --staged -- %s && git symlinks restore "
@@ -162,8 +162,8 @@ static int check_link(const git_diff_delta *d, float progress, void *payload)
 	if (put_back(g->repo, g->view, path, &d->old_file.id, rec != NULL) < 0)
 		return -1;
 	g->changed = true;
-	gsym_error_printf("kept '%s' a link in this commit (its "
-			  "%s had been staged)",
+	gsym_warn("kept '%s' a link in this commit (its "
+		  "%s had been staged)",
 		path, what);
 	return 0;
 }

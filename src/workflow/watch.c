@@ -143,7 +143,7 @@ int gsym_watch(const gsym_watch_opts *opts)
 				timeout = (int)(due - now);
 			} else if ((error = gsym_watch_refresh(&ctx)) < 0) {
 				break;
-			} else if (error > 0) {
+			} else if (error == GSYM_WATCH_RETRY) {
 				ctx.retry_at = now + RETRY_MS;
 				continue;
 			} else {

@@ -71,10 +71,15 @@ int gsym_watch_rebuild(gsym_watch_ctx *ctx);
 bool gsym_watch_source_changed(const gsym_record *r, const char *rel,
 	const char *name);
 
+/* What gsym_watch_refresh returns besides an error. */
+enum {
+	GSYM_WATCH_REFRESHED = 0,
+	GSYM_WATCH_RETRY = 1 /* git holds the index: try again later */
+};
+
 /*
  * Refresh the copies of what changed (all of them when the index
- * changed). Returns 0, 1 when git holds the index (try again later), or
- * an error.
+ * changed). Returns GSYM_WATCH_REFRESHED, GSYM_WATCH_RETRY, or an error.
  */
 int gsym_watch_refresh(gsym_watch_ctx *ctx);
 

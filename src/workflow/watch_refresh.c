@@ -231,7 +231,6 @@ static bool pathspecs(gsym_strlist *spec, gsym_strlist *hits,
 /*
  * Run restore over the copies of what changed (over the whole tree when
  * the index changed), then re-read the state and watch what it needs.
- * Returns 0, 1 when git holds the index (try again later), or an error.
  */
 int gsym_watch_refresh(gsym_watch_ctx *ctx)
 {
@@ -244,7 +243,7 @@ int gsym_watch_refresh(gsym_watch_ctx *ctx)
 
 	memset(&before, 0, sizeof(before));
 	if (gsym_platform_lstat(&st, ctx->lock_path) == 0)
-		return 1;
+		return GSYM_WATCH_RETRY;
 	gsym_error_clear();
 	/* git wrote the index: a run over the whole tree if links changed */
 	if (ctx->index_changed && !full) {
@@ -257,7 +256,8 @@ int gsym_watch_refresh(gsym_watch_ctx *ctx)
 	ctx->index_changed = false;
 	full = pathspecs(&spec, &hits, ctx, full);
 	if (!full && !spec.n) {
-		error = 0; /* the index was written, its links are the same */
+		/* the index was written, its links are the same */
+		error = GSYM_WATCH_REFRESHED;
 		goto done;
 	}
 
@@ -276,12 +276,13 @@ int gsym_watch_refresh(gsym_watch_ctx *ctx)
 		gsym_platform_setenv("GIT_WORK_TREE", ctx->work_tree);
 	code = gsym_run(&o);
 	if (code < 0 && gsym_platform_lstat(&st, ctx->lock_path) == 0) {
-		error = 1; /* git took the index meanwhile: again, later */
+		/* git took the index meanwhile: again, later */
+		error = GSYM_WATCH_RETRY;
 		ctx->full = full;
 		goto done;
 	}
 	if (code < 0) /* said, and the next change tries again */
-		gsym_error_print();
+		gsym_warn("%s", gsym_error_last());
 	gsym_error_clear();
 
 	gsym_state_dispose(&ctx->state);
