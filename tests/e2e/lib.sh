@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared helpers for the end-to-end suites: real git is the judge.
 # A suite sources this, calls the checks, and ends with `finish`.
 set -u
@@ -18,13 +19,13 @@ for v in $(env | sed -n 's/^\(GIT_[A-Za-z0-9_]*\)=.*/\1/p'); do
 done
 unset XDG_CONFIG_HOME
 export GIT_CONFIG_NOSYSTEM=1
-export HOME=$TMP/home
+export HOME="$TMP/home"
 mkdir -p "$HOME"
 # a login's runtime directory (/run/user/UID), private: where the daemon
 # turns git's own monitor protocol on (git/fsmonitor.h); GSYM_NO_RUNTIME=1
 # runs a suite without one (our hook alone answers git)
 if [ -z "${GSYM_NO_RUNTIME:-}" ]; then
-	export XDG_RUNTIME_DIR=$TMP/run
+	export XDG_RUNTIME_DIR="$TMP/run"
 	mkdir -m 700 "$XDG_RUNTIME_DIR"
 else
 	unset XDG_RUNTIME_DIR
