@@ -168,11 +168,13 @@ where() {
 
 # words CMD...: CMD as it would be typed, each word quoted where needed
 words() (
+	sep=""
 	for w; do
 		case $w in
-		'' | *[!A-Za-z0-9_./:=,+@%^-]*) printf "'%s' " "$(printf '%s' "$w" | sed "s/'/'\\\\''/g")" ;;
-		*) printf '%s ' "$w" ;;
+		'' | *[!A-Za-z0-9_./:=,+@%^-]*) w="'$(printf '%s' "$w" | sed "s/'/'\\\\''/g")'" ;;
 		esac
+		printf '%s%s' "$sep" "$w"
+		sep=" "
 	done
 )
 
@@ -184,8 +186,8 @@ ran() (
 	if out=$("$@" 2>&1); then got=succeed; else got=fail; fi
 	[ "$got" != "$want" ] || exit 0
 	if [ "$want" = fail ]; then note=" (succeeded)"; else note=""; fi
-	said "$desc" "$note" "\$ $(words "$@")
-$out"
+	said "$desc" "$note" "\$ $(words "$@")${out:+
+$out}"
 	exit 1
 )
 
@@ -214,8 +216,9 @@ exits() (
 	"$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	[ "$rc" != "$want" ] || exit 0
-	said "$desc" ": exit $rc, expected $want" "\$ $(words "$@")
-$(cat "$TMP/out" "$TMP/err")"
+	out=$(cat "$TMP/out" "$TMP/err")
+	said "$desc" ": exit $rc, expected $want" "\$ $(words "$@")${out:+
+$out}"
 	exit 1
 )
 
