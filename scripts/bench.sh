@@ -68,6 +68,7 @@ mkdir -p "$HOME"
 # a login's private runtime directory, as /run/user/UID is on a desktop:
 # where our daemon turns git's own monitor protocol on (git 2.55 and later)
 export XDG_RUNTIME_DIR="$work/run"
+# shellcheck disable=SC2174 # $work exists: only run/ is made, mode 700
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 git config --global user.name bench
 git config --global user.email bench@example.invalid
@@ -140,7 +141,9 @@ while [ "$i" -lt "$runs" ]; do
 	done
 	i=$((i + 1))
 done
+# shellcheck disable=SC2086 # the runs are space-separated numbers
 git_ms=$(echo $git_runs | tr ' ' '\n' | median)
+# shellcheck disable=SC2086 # (the same)
 restore_ms=$(echo $restore_runs | tr ' ' '\n' | median)
 
 # --- repeatable: hyperfine ---------------------------------------------------
@@ -186,7 +189,7 @@ gitcmd_branches() {
 	git clone -q --no-checkout "$work/src" "$work/mk"
 	git -C "$work/mk" read-tree HEAD
 	git -C "$work/mk" ls-files -s '*.txt' | head -n 10 |
-		while read -r mode oid stage path; do
+		while read -r mode _ stage path; do
 			printf '%s %s %s\t%s\n' "$mode" \
 				"$(echo changed | git -C "$work/mk" hash-object -w --stdin)" \
 				"$stage" "$path"
@@ -300,7 +303,7 @@ fi
 # releases with the hooks against the same switch in the placeholder
 # clone. BENCH_LINKHEAVY=DIRSxFILES (default 20x1000 from 50k files up,
 # else 4x50), 0 skips.
-heavy_note="" heavy=""
+heavy_note=""
 heavy_step() {
 	shape=${BENCH_LINKHEAVY:-}
 	[ -n "$shape" ] || { [ "$files" -ge 50000 ] && shape=20x1000 || shape=4x50; }
@@ -327,7 +330,9 @@ heavy_step() {
 		i=$((i + 1))
 	done
 	rm -rf "$work/lcp"
+	# shellcheck disable=SC2086 # the runs are space-separated numbers
 	h_restore=$(echo $h_restore | tr ' ' '\n' | median)
+	# shellcheck disable=SC2086 # (the same)
 	h_cp=$(echo $h_cp | tr ' ' '\n' | median)
 	LD_PRELOAD=$nosym git -C "$work/lf" status >/dev/null
 	[ -z "$(LD_PRELOAD=$nosym git -C "$work/lf" status --porcelain)" ] ||
@@ -367,6 +372,7 @@ exfat_step() {
 	exfat_dir=$work/exfat
 	mkdir -p "$exfat_dir"
 	# small clusters: tens of thousands of small files fit
+	# shellcheck disable=SC2017 # 60 MB per whole thousand files
 	truncate -s "$((files / 1000 * 60 + 1024))M" "$work/exfat.img"
 	mkfs.exfat -c 4K "$work/exfat.img" >/dev/null
 	exfat_loop=$(losetup -f --show "$work/exfat.img")
@@ -435,7 +441,9 @@ for r in rows:
 		echo "bench: cp -r made $cp_files files, the copies hold $copy_files" >&2
 		exit 1
 	fi
+	# shellcheck disable=SC2086 # the runs are space-separated numbers
 	exfat_restore_ms=$(echo $copy_runs | tr ' ' '\n' | median)
+	# shellcheck disable=SC2086 # (the same)
 	exfat_cp_ms=$(echo $cp_runs | tr ' ' '\n' | median)
 	# git's own commands on the exFAT disk, as on ext4 above
 	if [ "${BENCH_GITCMDS:-1}" != 0 ]; then
@@ -492,6 +500,7 @@ if [ -n "$exfat_restore_ms" ]; then
 fi
 echo "$gitcmds" | while IFS=: read -r name pair; do
 	[ -n "$name" ] || continue
+	# shellcheck disable=SC2086 # two numbers, split on purpose
 	set -- $pair
 	row "git $name: placeholder clone" "$1"
 	row "git $name: with the hooks" "$2"
@@ -526,6 +535,7 @@ goal "no-op restore / git ls-files -s" "$(ratio "$noop_ms" "$ls_ms")" 1.0
 goal "no-op restore / git status (issue 22)" "$(ratio "$noop_ms" "$status_ph_ms")" 0.3
 while IFS=: read -r name pair; do
 	[ -n "$name" ] || continue
+	# shellcheck disable=SC2086 # two numbers, split on purpose
 	set -- $pair
 	goal "git $name with the hooks / without" "$(ratio "$2" "$1")" 1.1
 done <<EOF2

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 say() { echo "build-libgit2: $*" >&2; }
 
+# shellcheck source=debsrc.sh
 . "$root/scripts/debsrc.sh"
 debsrc_enable >&2
 deps=${GSYM_DEPS_DIR:-$root/build-deps}/linux-$(debsrc_key libgit2)

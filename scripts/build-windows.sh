@@ -28,6 +28,7 @@ if [ -n "$need" ]; then
 fi
 
 # --- Debian source packages ----------------------------------------------------
+# shellcheck source=debsrc.sh
 . "$root/scripts/debsrc.sh"
 debsrc_enable
 deps=${GSYM_DEPS_DIR:-$root/build-deps}

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Debian source packages, for building dependencies from Debian's own
 # sources: sourced by build-windows.sh and build-libgit2.sh.
 # Needs: $deps (the cache directory) and say().
@@ -38,11 +39,12 @@ debsrc_key() {
 
 # debsrc_fetch PKG: unpack the newest source that downloads under
 # $deps/src, print its directory
+# shellcheck disable=SC2154 # $deps is the sourcing script's (Needs, above)
 debsrc_fetch() {
 	for v in $(debsrc_versions "$1"); do
 		if (cd "$deps/src" && apt-get source -qq --download-only "$1=$v" >/dev/null 2>&1); then
-			(cd "$deps/src" && dpkg-source -x --no-check ./*"$(echo "$1" | tr -d ' ')"_"${v#*:}".dsc "$1-src" >/dev/null 2>&1 ||
-				dpkg-source -x ./"$1"_*.dsc "$1-src" >/dev/null)
+			(cd "$deps/src" && { dpkg-source -x --no-check ./*"$(echo "$1" | tr -d ' ')"_"${v#*:}".dsc "$1-src" >/dev/null 2>&1 ||
+				dpkg-source -x ./"$1"_*.dsc "$1-src" >/dev/null; })
 			echo "$deps/src/$1-src"
 			return 0
 		fi

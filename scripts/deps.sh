@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install what building and testing need, from Debian's archive, only when
 # something is missing. Usage: scripts/deps.sh [build|test|exfat|docs|
-# package|install|wine|fuzz|valgrind|bench|git]...
+# package|install|wine|fuzz|valgrind|bench|lint|git]...
 set -eu
 
 need=""
@@ -15,6 +15,8 @@ for what in "${@:-build}"; do
 	exfat) for p in exfatprogs exfat-fuse fuse3 bindfs; do want "$p"; done ;;
 	fuzz) for p in clang libclang-rt-14-dev; do want "$p"; done ;;
 	valgrind) want valgrind ;;
+	# the shell scripts checked (scripts/check-shell.sh)
+	lint) want shellcheck ;;
 	docs) want asciidoctor ;;
 	# the .deb, the zip and the Windows installer (scripts/package.sh)
 	package) for p in dpkg-dev fakeroot zip unzip nsis; do want "$p"; done ;;

@@ -12,12 +12,12 @@
 # Under CI=true a suite whose prerequisite is missing fails, never skips.
 # Extra arguments go to ctest (e.g. -R restore).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 if [ "${CI:-}" = true ]; then fuzz_default=60; else fuzz_default=10; fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-$fuzz_default}
 
-./scripts/deps.sh build test exfat fuzz valgrind docs install package bench || exit 1
+./scripts/deps.sh build test exfat fuzz valgrind docs install package bench lint || exit 1
 
 passed=0 failed=0 stages=""
 stage() { # stage NAME CMD...: run one stage, count its ctest results

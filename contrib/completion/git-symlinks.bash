@@ -1,7 +1,9 @@
+# shellcheck shell=bash
 # bash completion for git-symlinks. git's own completion calls
 # _git_symlinks for `git symlinks <TAB>`, loading this file through
 # bash-completion's loader (completions/git-symlinks) when needed.
 
+# shellcheck disable=SC2154 # $cur is git's completion's, which calls this
 _git_symlinks ()
 {
 	local subcommands="restore status reset watch add install-hooks uninstall-hooks doctor help"

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Mount a real exFAT file system (FUSE, on a loop device) for a suite.
 # Sets EXFAT to the mount point; unmounts and detaches on exit. Without
 # the tools, a local run skips the suite (exit 77); under CI=true it fails.
@@ -55,7 +56,7 @@ hardlinks_mount() {
 		rm -f "$HLFS/.probe"
 		exfat_missing "symlinks work on the bindfs view"
 	fi
-	echo x >"$HLFS/.a" && ln "$HLFS/.a" "$HLFS/.b" 2>/dev/null ||
+	{ echo x >"$HLFS/.a" && ln "$HLFS/.a" "$HLFS/.b" 2>/dev/null; } ||
 		exfat_missing "no hard links on the bindfs view"
 	rm -f "$HLFS/.a" "$HLFS/.b"
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared helpers for the end-to-end suites: real git is the judge.
 # A suite sources this, calls the checks, and ends with `finish`.
 set -u
@@ -18,13 +19,13 @@ for v in $(env | sed -n 's/^\(GIT_[A-Za-z0-9_]*\)=.*/\1/p'); do
 done
 unset XDG_CONFIG_HOME
 export GIT_CONFIG_NOSYSTEM=1
-export HOME=$TMP/home
+export HOME="$TMP/home"
 mkdir -p "$HOME"
 # a login's runtime directory (/run/user/UID), private: where the daemon
 # turns git's own monitor protocol on (git/fsmonitor.h); GSYM_NO_RUNTIME=1
 # runs a suite without one (our hook alone answers git)
 if [ -z "${GSYM_NO_RUNTIME:-}" ]; then
-	export XDG_RUNTIME_DIR=$TMP/run
+	export XDG_RUNTIME_DIR="$TMP/run"
 	mkdir -m 700 "$XDG_RUNTIME_DIR"
 else
 	unset XDG_RUNTIME_DIR
@@ -59,18 +60,22 @@ cleanup() {
 # what another user (user 65534 by as_user) must reach: not TMP (mode 0700
 # from mktemp), nor the build tree (the checkout may sit below a private
 # home directory). Holds USER_DIR/bin/git-symlinks, a copy of $GSYM, and
-# the LSan suppressions of a sanitized run. Removed on exit.
+# the LSan suppressions of a sanitized run; sets USER_LSAN, the LSAN_OPTIONS
+# as_user gives. Removed on exit.
 user_dir() {
 	USER_DIR=$(mktemp -d /tmp/gsym-user.XXXXXX) && chmod 755 "$USER_DIR" &&
 		mkdir "$USER_DIR/bin" && cp "$GSYM" "$USER_DIR/bin/git-symlinks" &&
 		chmod 755 "$USER_DIR/bin" "$USER_DIR/bin/git-symlinks" || return 1
-	USER_LSAN=${LSAN_OPTIONS:-}
-	supp=$(printf '%s\n' "$USER_LSAN" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
-	if [ -n "$supp" ]; then
-		cp "$supp" "$USER_DIR/lsan.supp" && chmod 644 "$USER_DIR/lsan.supp" || return 1
-		USER_LSAN=$(printf '%s\n' "$USER_LSAN" | sed "s|suppressions=[^:]*|suppressions=$USER_DIR/lsan.supp|")
-	fi
+	USER_LSAN=$(user_lsan "$USER_DIR")
 }
+
+# user_lsan DIR: LSAN_OPTIONS, its suppressions file copied into DIR
+user_lsan() (
+	supp=$(printf '%s\n' "${LSAN_OPTIONS:-}" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
+	[ -n "$supp" ] || { printf '%s\n' "${LSAN_OPTIONS:-}"; exit 0; }
+	cp "$supp" "$1/lsan.supp" && chmod 644 "$1/lsan.supp" || exit 1
+	printf '%s\n' "${LSAN_OPTIONS:-}" | sed "s|suppressions=[^:]*|suppressions=$1/lsan.supp|"
+)
 
 # as_user CMD...: run CMD as user 65534 (root passes every permission
 # check), with USER_DIR as its HOME and USER_DIR/gitconfig as its global
@@ -81,29 +86,119 @@ as_user() {
 }
 trap cleanup EXIT
 
+# The checks print what failed and where, count it (PASSED, FAILED) and
+# return 0 when it passed, 1 when not; they set no other variable (the
+# work is done in a subshell), so what a suite reads after one is its own.
+# A suite can set RUN: it prefixes each failure.
+
 pass() {
 	PASSED=$((PASSED + 1))
 	[ -z "${VERBOSE:-}" ] || echo "ok - $1"
 }
 
+# fail DESC [DETAIL]: count a failure and print it
 fail() {
 	FAILED=$((FAILED + 1))
-	echo "FAIL - ${RUN:+$RUN: }$1" >&2
-	[ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/    /' >&2
+	said "$1" "" ${2+"$2"}
+	return 1
 }
+
+# said DESC NOTE [DETAIL]: print a failure (counted by the caller): DESC
+# and NOTE, the suite's line that checked DESC, then DETAIL indented
+said() {
+	echo "FAIL - ${RUN:+$RUN: }$1$2$(where "$1")" >&2
+	[ $# -lt 3 ] || printf '%s\n' "$3" | sed 's/^/    /' >&2
+}
+
+# where DESC: " (at test_x.sh:LINE)", the line of the suite that checked
+# DESC: dash (Debian's /bin/sh) has no LINENO and nothing like bash's
+# `caller`, so the line is found by the description. Each check's first
+# argument, "..." or '...', is read as a pattern ($var, ${...} and $(...)
+# match anything); lines whose pattern matches DESC are named, nothing
+# when none does (a description made all of variables matches nothing).
+where() {
+	GSYM_WHERE_DESC=$1 awk '
+	function pattern(s,    re, i, c, n, depth, lit) {
+		re = "^"; lit = 0; n = length(s)
+		for (i = 1; i <= n; i++) {
+			c = substr(s, i, 1)
+			if (c == "\\" && i < n) {
+				c = substr(s, ++i, 1)
+			} else if (c == "$" && i < n) {
+				c = substr(s, i + 1, 1)
+				if (c == "{" || c == "(") {
+					depth = 0
+					for (i++; i <= n; i++) {
+						c = substr(s, i, 1)
+						if (c == "{" || c == "(") depth++
+						else if ((c == "}" || c == ")") && --depth == 0) break
+					}
+				} else if (c ~ /[A-Za-z_]/) {
+					while (i < n && substr(s, i + 1, 1) ~ /[A-Za-z0-9_]/) i++
+				} else {
+					i++
+				}
+				re = re ".*"
+				continue
+			}
+			lit++
+			if (c == "\\") re = re "\\\\"
+			else if (c == "^") re = re "\\^"
+			else if (index("[].*+?(){}|$/", c)) re = re "[" c "]"
+			else re = re c
+		}
+		return lit ? re "$" : ""
+	}
+	BEGIN { want = ENVIRON["GSYM_WHERE_DESC"]; found = "" }
+	{
+		line = $0
+		if (!match(line, /(^|[^A-Za-z0-9_])(check|check_fails|expect_eq|expect_rc|fail)[ \t]+("([^"\\]|\\.)*"|\047[^\047]*\047)/))
+			next
+		arg = substr(line, RSTART, RLENGTH)
+		sub(/^[^"\047]*/, "", arg)
+		q = substr(arg, 1, 1)
+		arg = substr(arg, 2, length(arg) - 2)
+		re = (q == "\047") ? "" : pattern(arg)
+		if (q == "\047" ? arg == want : (re != "" && want ~ re))
+			found = found (found == "" ? "" : ",") NR
+	}
+	END { if (found != "") printf " (at %s:%s)", FILENAME, found }
+	' "$0" 2>/dev/null | sed 's|(at .*/|(at |'
+}
+
+# words CMD...: CMD as it would be typed, each word quoted where needed
+words() (
+	sep=""
+	for w; do
+		case $w in
+		'' | *[!A-Za-z0-9_./:=,+@%^-]*) w="'$(printf '%s' "$w" | sed "s/'/'\\\\''/g")'" ;;
+		esac
+		printf '%s%s' "$sep" "$w"
+		sep=" "
+	done
+)
+
+# ran WANT DESC CMD...: run CMD, its output captured; when it did not
+# WANT (succeed or fail), print the failure: DESC, CMD, its output
+ran() (
+	want=$1 desc=$2
+	shift 2
+	if out=$("$@" 2>&1); then got=succeed; else got=fail; fi
+	[ "$got" != "$want" ] || exit 0
+	if [ "$want" = fail ]; then note=" (succeeded)"; else note=""; fi
+	said "$desc" "$note" "\$ $(words "$@")${out:+
+$out}"
+	exit 1
+)
 
 # check DESC CMD...: the command must succeed
 check() {
-	desc=$1
-	shift
-	if out=$("$@" 2>&1); then pass "$desc"; else fail "$desc" "$out"; fi
+	if ran succeed "$@"; then pass "$1"; else FAILED=$((FAILED + 1)); return 1; fi
 }
 
 # check_fails DESC CMD...: the command must fail
 check_fails() {
-	desc=$1
-	shift
-	if out=$("$@" 2>&1); then fail "$desc (succeeded)" "$out"; else pass "$desc"; fi
+	if ran fail "$@"; then pass "$1"; else FAILED=$((FAILED + 1)); return 1; fi
 }
 
 # expect_eq DESC EXPECTED ACTUAL
@@ -112,16 +207,25 @@ expect_eq() {
 actual:   $3"; fi
 }
 
-# expect_rc DESC RC CMD...: run CMD, expect exit code RC
-expect_rc() {
-	desc=$1
-	want=$2
+# exits DESC RC CMD...: run CMD, its stdout in $TMP/out and its stderr
+# in $TMP/err (for the checks after it); when its exit code is not RC,
+# print the failure: DESC, CMD, what it printed
+exits() (
+	desc=$1 want=$2
 	shift 2
 	"$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
-	if [ "$rc" = "$want" ]; then pass "$desc"; else
-		fail "$desc: exit $rc, expected $want" "$(cat "$TMP/out" "$TMP/err")"
-	fi
+	[ "$rc" != "$want" ] || exit 0
+	out=$(cat "$TMP/out" "$TMP/err")
+	said "$desc" ": exit $rc, expected $want" "\$ $(words "$@")${out:+
+$out}"
+	exit 1
+)
+
+# expect_rc DESC RC CMD...: run CMD, expect exit code RC; its stdout is
+# left in $TMP/out, its stderr in $TMP/err
+expect_rc() {
+	if exits "$@"; then pass "$1"; else FAILED=$((FAILED + 1)); return 1; fi
 }
 
 # The clone a Windows user, or a user on a link-less disk, gets.
@@ -149,10 +253,10 @@ PY
 }
 
 # git status --porcelain is empty
-git_clean() {
+git_clean() (
 	s=$(git -C "$1" status --porcelain --untracked-files=all)
-	[ -z "$s" ] || { echo "$s"; return 1; }
-}
+	[ -z "$s" ] || { echo "$s"; exit 1; }
+)
 
 # `git add -A` then write-tree equals HEAD's tree: no link lost
 tree_kept() {

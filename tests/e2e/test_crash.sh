@@ -74,7 +74,7 @@ printf 'git-symlinks lock pid=%s\n' "$dead" >"$TMP/iw/.git/index.lock"
 echo partial >"$TMP/iw/.git/index.gsym-new"
 echo partial >"$TMP/iw/.git/index.gsym-new.lock"
 expect_rc "index write killed: the next run goes on" 0 "$GSYM" -C "$TMP/iw" restore -q
-expect_eq "index write killed: nothing of it left" "" "$(ls -a "$TMP/iw/.git" | grep -E 'index\.(lock|gsym)')"
+expect_eq "index write killed: nothing of it left" "" "$(find "$TMP/iw/.git" -maxdepth 1 -printf '%f\n' | grep -E 'index\.(lock|gsym)')"
 check "index write killed: git status clean" git_clean "$TMP/iw"
 check "index write killed: links real" links_real "$TMP/iw"
 

@@ -141,6 +141,7 @@ sleep 3
 check "a restore notes the stats" env LD_PRELOAD="$NOSYM" "$GSYM" -C "$c" restore -q
 for run in "restore -q" "hook post-index-change 0 0"; do
 	# (a daemon started meanwhile would keep strace -f waiting: 60 s)
+	# shellcheck disable=SC2086 # $run is the command's words
 	(cd "$c" && LD_PRELOAD=$NOSYM timeout 60 strace -f -qq \
 		-e trace=open,openat -o "$TMP/trace" "$GSYM" $run) >/dev/null 2>&1
 	opened=$(grep -o "\"$c/[^\"]*\"" "$TMP/trace" | grep -v "^\"$c/\.git/" |

@@ -148,7 +148,8 @@ st() {
 	t=$((1700000000 + n * 100))
 	(
 		cd "${RUNIN:-$W}" || exit 125
-		export GIT_AUTHOR_DATE="@$t +0000" GIT_COMMITTER_DATE="@$t +0000"
+		GIT_AUTHOR_DATE="@$t +0000" GIT_COMMITTER_DATE="@$t +0000"
+		export GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 		eval "$2"
 	) </dev/null >"$f.stdout" 2>"$f.stderr"
 	echo "$?" >"$f.rc"

@@ -10,6 +10,7 @@
 # --- install into a repository, keep the user's own hook -----------------------
 clone_placeholders "$TMP/src" "$TMP/c"
 c=$TMP/c
+# shellcheck disable=SC2016 # the hook's own $1
 printf '#!/bin/sh\necho "user hook $1" >> "%s"\ngit --version > "%s"\n' "$TMP/user.log" "$TMP/hook-git" > "$c/.git/hooks/post-checkout"
 chmod +x "$c/.git/hooks/post-checkout"
 check "install-hooks" "$GSYM" -C "$c" install-hooks

@@ -84,6 +84,7 @@ printf '120000\tgood\ttarget\n100644\ttarget\tx\n120000\t.GIT/x\ttarget\n' |
 expect_rc "index with a .git alias path: exit 128" 128 "$GSYM" -C "$sb/bad" restore
 check "the message names the entry" grep -q "'.GIT/x' (path component is a git directory alias)" "$TMP/err"
 check "nothing was created" test ! -e "$sb/bad/good"
+# shellcheck disable=SC2016 # an NTFS stream name, not a variable
 for p in 'git~1/x' '.git./x' 'a/../b' '.git::$INDEX_ALLOCATION/y'; do
 	rm -f "$sb/bad/.git/index"
 	printf '120000\tgood\ttarget\n120000\t%s\ttarget\n' "$p" | python3 "$FIXTURES/craft-index.py" "$sb/bad"

@@ -163,6 +163,7 @@ expect_rc "doctor outside a repository: fatal" 128 sh -c "cd '$TMP' && git symli
 
 # --- doctor on a disk without links (exFAT) --------------------------------------
 if [ "$(id -u)" = 0 ] && [ -e /dev/fuse ] && command -v mount.exfat-fuse >/dev/null 2>&1; then
+	# shellcheck source=exfat.sh
 	. "$ROOT/tests/e2e/exfat.sh"
 	exfat_mount 64M
 	git clone -q "$TMP/src" "$EXFAT/c" 2>/dev/null

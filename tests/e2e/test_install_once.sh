@@ -224,6 +224,7 @@ check "the repository's config byte-identical to before" cmp "$TMP/lh.config.bef
 # --- --system: every user's (git's system config, here GIT_CONFIG_SYSTEM) ---------
 printf '[core]\n\tautocrlf = false\n' >"$TMP/sysconfig"
 cp "$TMP/sysconfig" "$TMP/sysconfig.before"
+# shellcheck disable=SC2030,SC2031 # a sub-suite: its own count, one failure in ours
 (
 	FAILED=0
 	unset GIT_CONFIG_NOSYSTEM
@@ -239,9 +240,10 @@ cp "$TMP/sysconfig" "$TMP/sysconfig.before"
 ) || FAILED=$((FAILED + 1))
 
 # --- an earlier template install (older git) moves to config hooks ----------------
+# shellcheck disable=SC2030,SC2031 # (the same; its own HOME)
 (
 	FAILED=0
-	export HOME=$TMP/home2
+	export HOME="$TMP/home2"
 	mkdir -p "$HOME"
 	git config --global user.name tester
 	PATH=$SYS_PATH "$GSYM" install-hooks --global >/dev/null
@@ -271,6 +273,7 @@ esac
 expect_eq "older git: install-hooks --global exits 0" 0 $?
 check "it says: a template, and why" grep -q "in the template '.*' (init.templateDir): git $SYS_GIT reads no hooks from config (2.54 and later do), so only clones made from now on get them" \
 	"$TMP/out"
+# shellcheck disable=SC2031 # HOME, the suite's: home2 was the sub-suite's above
 check "no hook in the global config" sh -c "! grep -q 'hook \"git-symlinks\"' '$HOME/.gitconfig'"
 clone_placeholders "$TMP/src" "$TMP/t39"
 check "older git: a clone made after gets its links (template)" links_real "$TMP/t39"

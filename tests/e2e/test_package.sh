@@ -31,7 +31,7 @@ zip=$D/git-symlinks-$version-windows-x64.zip
 setup=$D/git-symlinks-$version-setup.exe
 expect_eq "dist/ holds the three packages, named by version" \
 	"$(printf '%s\n' "$(basename "$deb")" "$(basename "$setup")" "$(basename "$zip")" | LC_ALL=C sort)" \
-	"$(ls "$D" | LC_ALL=C sort)"
+	"$(cd "$D" && printf '%s\n' * | LC_ALL=C sort)"
 
 # --- the .deb -------------------------------------------------------------------------------
 dpkg-deb -I "$deb" >"$TMP/info"
@@ -59,12 +59,12 @@ unzip -q "$zip" -d "$TMP/unzip"
 check "zip: the .exe is the Windows build" cmp "$TMP/unzip/$top/git-symlinks.exe" "$ROOT/build-win/git-symlinks.exe"
 
 # --- the installer, silently under Wine ----------------------------------------------------
-export WINEPREFIX=$TMP/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEPREFIX="$TMP/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 wine() { env -u HOME WINEPREFIX="$WINEPREFIX" wine "$@"; }
 mkdir -p "$WINEPREFIX"
 wineboot -i >/dev/null 2>&1
 wineserver -w
-user=$(ls "$WINEPREFIX/drive_c/users" | grep -vx Public | head -1)
+user=$(find "$WINEPREFIX/drive_c/users" -mindepth 1 -maxdepth 1 ! -name Public -printf '%f\n' | LC_ALL=C sort | head -1)
 profile=$WINEPREFIX/drive_c/users/$user
 inst=$profile/AppData/Local/Programs/git-symlinks
 winst="C:\\users\\$user\\AppData\\Local\\Programs\\git-symlinks"

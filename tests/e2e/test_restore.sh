@@ -89,7 +89,7 @@ r=$TMP/racy
 git -C "$r" config core.trustctime false
 touch -d @1700000000 "$r/docs/README.md" && git -C "$r" update-index --refresh >/dev/null
 touch -d @1700000000 "$r/.git/index"
-cp "$r/docs/README.md" "$TMP/readme" && tr 'a-z' 'A-Z' <"$TMP/readme" >"$r/docs/README.md"
+cp "$r/docs/README.md" "$TMP/readme" && tr '[:lower:]' '[:upper:]' <"$TMP/readme" >"$r/docs/README.md"
 touch -d @1700000000 "$r/docs/README.md"
 idx_before=$(sha1sum <"$r/.git/index")
 "$GSYM" -C "$r" restore -q

@@ -23,7 +23,7 @@ win() { # win DIR ARGS...: the .exe under Wine, in DIR
 jget() { jfield "$TMP/st.json" "$1" type kind state; }
 
 # --- the .exe needs only what every Windows has --------------------------------
-dlls=$(x86_64-w64-mingw32-objdump -p "$EXE" | sed -n 's/.*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+dlls=$(x86_64-w64-mingw32-objdump -p "$EXE" | sed -n 's/.*DLL Name: //p' | tr '[:upper:]' '[:lower:]' | sort -u)
 odd=$(echo "$dlls" | grep -vxE 'kernel32.dll|advapi32.dll|msvcrt.dll|ws2_32.dll|rpcrt4.dll|crypt32.dll|ole32.dll|secur32.dll|user32.dll|bcrypt.dll|shell32.dll|api-ms-win-.*' || true)
 expect_eq "the .exe imports only system DLLs" "" "$odd"
 check "the .exe runs" win "$TMP" --version
