@@ -75,7 +75,16 @@ int cmd_hook(int argc, char **argv)
 		if (!(name = gsym_hooks_config_event(hargs, nargs)))
 			return 0;
 		configured = true;
-	} else if (gsym_hooks_folder_skip(name)) {
+	}
+	/*
+	 * post-index-change of a scratch index git did not check out
+	 * through: nothing of ours changed, on disk or in the work tree's
+	 * index (asked first: opening the repository reads that index)
+	 */
+	if (!strcmp(name, "post-index-change") && nargs >= 1 &&
+		!strcmp(hargs[0], "0") && scratch_index())
+		return 0;
+	if (!configured && gsym_hooks_folder_skip(name)) {
 		/* our block in a hooks folder: the configured hook runs */
 		return 0;
 	}
@@ -103,15 +112,8 @@ int cmd_hook(int argc, char **argv)
 	 * wrote over a fallback, and a skip-worktree bit a mixed reset
 	 * dropped, before the next command can trip over it
 	 */
-	if (!strcmp(name, "post-index-change")) {
+	if (!strcmp(name, "post-index-change"))
 		o.worktree_untouched = nargs >= 1 && !strcmp(hargs[0], "0");
-		/*
-		 * a scratch index git did not check out through: nothing of
-		 * ours changed, on disk or in the work tree's index
-		 */
-		if (o.worktree_untouched && scratch_index())
-			return 0;
-	}
 	if (!strcmp(name, "post-merge") || !strcmp(name, "post-rewrite") ||
 		!strcmp(name, "post-index-change")) {
 		rc = gsym_cli_exit(gsym_run(&o));

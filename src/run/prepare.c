@@ -91,6 +91,59 @@ static bool in_gitdir(const gsym_repo *repo, const char *name)
 }
 
 /*
+ * The command word of a todo list's last (`last`) or first line that is
+ * no comment, into `word`; false if none.
+ */
+static bool todo_word(char word[8], const gsym_repo *repo, const char *name,
+	bool last)
+{
+	gsym_buf path = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
+	const char *p, *line, *found = NULL;
+	size_t n = 0;
+
+	gsym_buf_sets(&path, repo->gitdir);
+	gsym_buf_puts(&path, name);
+	if (gsym_platform_read_file(&text, path.ptr, (size_t)16 << 20) == 0)
+		for (p = text.ptr; p && p < text.ptr + text.size;) {
+			line = p + strspn(p, " \t");
+			p = memchr(p, '\n', text.ptr + text.size - p);
+			p = p ? p + 1 : NULL;
+			if (*line == '#' || *line == '\n' || *line == '\0')
+				continue;
+			found = line;
+			if (!last)
+				break;
+		}
+	if (found)
+		for (; n < 7 && found[n] && !strchr(" \t\n", found[n]); n++)
+			word[n] = found[n];
+	word[n] = '\0';
+	gsym_error_clear();
+	gsym_buf_dispose(&path);
+	gsym_buf_dispose(&text);
+	return n > 0;
+}
+
+/*
+ * Does the rebase stop after the step a hook runs in, with the work tree
+ * the user's (an `edit` picked now; a `break` next, or stopped at one,
+ * which leaves no stopped-sha), or run a command in it next (`exec`,
+ * after which git reads the index again)?
+ */
+static bool rebase_stops(const gsym_repo *repo)
+{
+	char word[8];
+
+	if (todo_word(word, repo, "rebase-merge/done", true) &&
+		(!strcmp(word, "edit") || !strcmp(word, "e") ||
+			!strcmp(word, "break") || !strcmp(word, "b")))
+		return true;
+	return todo_word(word, repo, "rebase-merge/git-rebase-todo", false) &&
+		(!strcmp(word, "exec") || !strcmp(word, "x") ||
+			!strcmp(word, "break") || !strcmp(word, "b"));
+}
+
+/*
  * Is git between the steps of a rebase, or of a cherry-pick or revert of
  * several commits, and going on (sequencer.c)? A step that stops (a
  * conflict, `edit`) leaves rebase-merge/stopped-sha, or CHERRY_PICK_HEAD
@@ -100,7 +153,8 @@ static bool in_gitdir(const gsym_repo *repo, const char *name)
 static bool sequencer_running(const gsym_repo *repo)
 {
 	if (in_gitdir(repo, "rebase-merge"))
-		return !in_gitdir(repo, "rebase-merge/stopped-sha");
+		return !in_gitdir(repo, "rebase-merge/stopped-sha") &&
+			!rebase_stops(repo);
 	return in_gitdir(repo, "sequencer") &&
 		!in_gitdir(repo, "CHERRY_PICK_HEAD") &&
 		!in_gitdir(repo, "REVERT_HEAD");
