@@ -249,6 +249,24 @@ day() {
 	st switch-c-rbc "git switch -c rbc origin/retarget"
 	st rebase-conflict "git rebase origin/conflict"
 	st rebase-abort "git rebase --abort"
+	st switch-c-rbe "git switch -c rbe origin/topic"
+	st rebase-i-edit "GIT_SEQUENCE_EDITOR='sed -i 1s/^pick/edit/' git rebase -i origin/side"
+	st rebase-edit-amend "echo amended >>README && git commit -q -a --amend --no-edit"
+	st rebase-edit-continue "git rebase --continue"
+	st switch-c-rbx "git switch -c rbx origin/topic"
+	st rebase-exec "git rebase -x 'cat fl && find dl/ -type f | sort' origin/side"
+
+	# --- patches by mail: git am ---------------------------------------------
+	st switch-c-ap "git switch -c ap base"
+	st am "git format-patch --stdout base..origin/topic~ | git am -q"
+	st am-dir-link "git format-patch --stdout origin/topic~..origin/topic | git am -q"
+	st am-dir-link-undo "git am --abort 2>/dev/null; git reset -q --hard origin/topic"
+	st switch-c-ap2 "git switch -c ap2 base"
+	st am-types "git format-patch --stdout base..origin/types | git am -q"
+	st am-types-undo "git am --abort 2>/dev/null; git reset -q --hard origin/types"
+	st switch-c-ap3 "git switch -c ap3 origin/retarget"
+	st am-conflict "git format-patch --stdout base..origin/conflict -- fl | git am -q"
+	st am-abort "git am --abort"
 
 	# --- stash with an edited target -----------------------------------------
 	st switch-work "git switch work"
