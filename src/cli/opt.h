@@ -10,11 +10,11 @@
 #include "util/common.h"
 
 typedef enum {
-	GSYM_OPT_END = 0, /* ends the table */
-	GSYM_OPT_BOOL, /* --name: *(bool *)value = true */
-	GSYM_OPT_SWITCH, /* --name: *(int *)value = switch_value */
-	GSYM_OPT_VALUE, /* --name <v>, --name=<v>: *(const char **)value */
-	GSYM_OPT_ARGS /* the other arguments: *(gsym_opt_args *)value */
+	GSYM_OPT_TYPE_END = 0, /* ends the table */
+	GSYM_OPT_TYPE_BOOL, /* --name: *(bool *)value = true */
+	GSYM_OPT_TYPE_SWITCH, /* --name: *(int *)value = switch_value */
+	GSYM_OPT_TYPE_VALUE, /* --name <v>, --name=<v>: *(const char **)value */
+	GSYM_OPT_TYPE_ARGS /* the other arguments: *(gsym_opt_args *)value */
 } gsym_opt_type;
 
 typedef enum {
@@ -30,9 +30,53 @@ typedef struct {
 	char alias; /* the short form, or 0 */
 	const char *name; /* the long form without "--"; for ARGS, its label */
 	const char *value_name; /* VALUE: shown as <value_name> */
-	const char *help; /* one line; NULL: no line in the option list */
+	/*
+	 * NULL: no line in the option list. Lines after the first (after a
+	 * '\n') are indented to the help column by gsym_opt_help.
+	 */
+	const char *help;
 	unsigned int flags;
 } gsym_opt_spec;
+
+/*
+ * A table's rows, after git's OPT_BOOL and friends: `alias` is the short
+ * form or 0, `name` the long form without "--", `help` as in
+ * gsym_opt_spec.
+ */
+#define GSYM_OPT_BOOL(alias_, name_, value_, help_)                 \
+	{                                                           \
+		.type = GSYM_OPT_TYPE_BOOL, .value = (value_),      \
+		.alias = (alias_), .name = (name_), .help = (help_) \
+	}
+#define GSYM_OPT_SWITCH(alias_, name_, value_, switch_value_, help_) \
+	{                                                            \
+		.type = GSYM_OPT_TYPE_SWITCH, .value = (value_),     \
+		.switch_value = (switch_value_), .alias = (alias_),  \
+		.name = (name_), .help = (help_)                     \
+	}
+/* A switch parsed but shown nowhere (the "no-" form of a switch). */
+#define GSYM_OPT_HIDDEN_SWITCH(name_, value_, switch_value_)      \
+	{                                                         \
+		.type = GSYM_OPT_TYPE_SWITCH, .value = (value_),  \
+		.switch_value = (switch_value_), .name = (name_), \
+		.flags = GSYM_OPT_HIDDEN                          \
+	}
+#define GSYM_OPT_VALUE(alias_, name_, value_, value_name_, help_) \
+	{                                                         \
+		.type = GSYM_OPT_TYPE_VALUE, .value = (value_),   \
+		.alias = (alias_), .name = (name_),               \
+		.value_name = (value_name_), .help = (help_)      \
+	}
+/* The arguments, shown as `label`; `flags`: REQUIRED, LITERAL. */
+#define GSYM_OPT_ARGS(label_, value_, flags_)                  \
+	{                                                      \
+		.type = GSYM_OPT_TYPE_ARGS, .value = (value_), \
+		.name = (label_), .flags = (flags_)            \
+	}
+#define GSYM_OPT_END()                    \
+	{                                 \
+		.type = GSYM_OPT_TYPE_END \
+	}
 
 /* The arguments that are not options (pathspecs, paths). */
 typedef struct {

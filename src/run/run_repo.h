@@ -51,7 +51,7 @@ typedef struct {
 
 /*
  * symlinks.fallback, symlinks.allowOutside, symlinks.copyLimit,
- * symlinks.jobs and (when `*recurse` is -1) submodule.recurse from `cfg`
+ * symlinks.jobs and (when `*recurse` is GSYM_SUBMODULES_CONFIG) submodule.recurse from `cfg`
  * (config.c). Returns 0, or -1 with the message set.
  */
 int gsym_run_read_config(gsym_plan_opts *plan, const gsym_run_opts *o,

@@ -226,7 +226,7 @@ static bool pathspecs(gsym_strlist *spec, gsym_strlist *hits,
  */
 int gsym_watch_refresh(gsym_watch_ctx *ctx)
 {
-	gsym_run_opts o;
+	gsym_run_opts o = GSYM_RUN_OPTS_INNER_RESTORE_INIT;
 	gsym_state_file before;
 	gsym_strlist spec = GSYM_STRLIST_INIT, hits = GSYM_STRLIST_INIT;
 	gsym_stat st;
@@ -256,10 +256,6 @@ int gsym_watch_refresh(gsym_watch_ctx *ctx)
 	/* what the run is measured against: the state as it is now */
 	if ((error = gsym_state_load(&before, ctx->gitdir)) < 0)
 		goto done;
-	memset(&o, 0, sizeof(o));
-	o.mode = GSYM_MODE_RESTORE;
-	o.quiet = true;
-	o.recurse_submodules = 0;
 	if (!full) {
 		o.pathspec = spec.v;
 		o.npathspec = spec.n;

@@ -17,8 +17,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const gsym_platform_info infos[] = {
-	{ "posix", "copy", false, false, false },
-	{ "win32", "junction,copy", true, true, true },
+	{ .name = "posix", .default_fallback = "copy" },
+	{ .name = "win32",
+		.default_fallback = "junction,copy",
+		.outside_links_risky = true,
+		.has_junctions = true,
+		.junction_is_dir_to_git = true },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

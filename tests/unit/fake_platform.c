@@ -44,10 +44,13 @@ bool fake_fs_touched(const char *part)
 	return strstr(touched, part) != NULL;
 }
 
-static const gsym_platform_info posix_info = { "fake-posix", "copy", false,
-	false, false };
-static const gsym_platform_info win_info = { "fake-win32", "junction,copy",
-	true, true, true };
+static const gsym_platform_info posix_info = { .name = "fake-posix",
+	.default_fallback = "copy" };
+static const gsym_platform_info win_info = { .name = "fake-win32",
+	.default_fallback = "junction,copy",
+	.outside_links_risky = true,
+	.has_junctions = true,
+	.junction_is_dir_to_git = true };
 
 const gsym_platform_info *gsym_platform_info_get(void)
 {

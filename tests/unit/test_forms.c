@@ -13,9 +13,13 @@
 #include "pipeline/resolve.h"
 #include "run/run.h"
 
-static const gsym_platform_info posix = { "posix", "copy", false, false,
-	false };
-static const gsym_platform_info win = { "win32", "copy", true, true, true };
+static const gsym_platform_info posix = { .name = "posix",
+	.default_fallback = "copy" };
+static const gsym_platform_info win = { .name = "win32",
+	.default_fallback = "copy",
+	.outside_links_risky = true,
+	.has_junctions = true,
+	.junction_is_dir_to_git = true };
 
 typedef struct {
 	const char *name;

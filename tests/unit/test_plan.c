@@ -37,10 +37,13 @@ static fake_node nodes[GSYM_ARRAY_SIZE(base_nodes)];
 static fake_disk disk[GSYM_ARRAY_SIZE(base_disk)];
 static fake_world world;
 
-static const gsym_platform_info posix = { "posix", "copy", false, false,
-	false };
-static const gsym_platform_info win = { "win32", "junction,copy", true, true,
-	true };
+static const gsym_platform_info posix = { .name = "posix",
+	.default_fallback = "copy" };
+static const gsym_platform_info win = { .name = "win32",
+	.default_fallback = "junction,copy",
+	.outside_links_risky = true,
+	.has_junctions = true,
+	.junction_is_dir_to_git = true };
 
 /* A fresh world: what an earlier case changed, even one that failed
  * halfway, is gone. */
