@@ -363,7 +363,7 @@ static int find_fsmn(gsym_buf *out, walker *w)
 static int walk_entries(gsym_index_links *out, walker *w, gsym_strlist *paths)
 {
 	gsym_buf fsmn_data = GSYM_BUF_INIT;
-	size_t *at = NULL, nat = 0;
+	size_t *at = NULL, nat = 0, capat = 0;
 	gsym_sha1 c;
 	gsym_fsmn m;
 	uint32_t count, i;
@@ -394,7 +394,7 @@ static int walk_entries(gsym_index_links *out, walker *w, gsym_strlist *paths)
 		gsym_sha1_update(&c, "", 1);
 		if (paths)
 			gsym_strlist_add(paths, e.path, e.path_len);
-		at = gsym_reallocarray(at, nat + 1, sizeof(*at));
+		at = gsym_array_grow(at, &capat, nat + 1, sizeof(*at));
 		at[nat++] = i;
 	}
 	/* git's fsmonitor marks of those entries, as they are now */

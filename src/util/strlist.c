@@ -11,10 +11,7 @@ static int cmp_str(const void *a, const void *b)
 
 void gsym_strlist_take(gsym_strlist *l, char *s)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = gsym_reallocarray(l->v, l->cap, sizeof(char *));
-	}
+	l->v = gsym_array_grow(l->v, &l->cap, l->n + 1, sizeof(char *));
 	l->v[l->n++] = s;
 }
 

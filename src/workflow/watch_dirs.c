@@ -88,11 +88,8 @@ static gsym_watch_dir *find_dir(const gsym_watch_ctx *ctx, const char *rel)
 
 static void dir_add_record(gsym_watch_dir *d, size_t i)
 {
-	if (d->nrecs == d->caprecs) {
-		d->caprecs = d->caprecs ? d->caprecs * 2 : 4;
-		d->recs =
-			gsym_reallocarray(d->recs, d->caprecs, sizeof(size_t));
-	}
+	d->recs = gsym_array_grow(d->recs, &d->caprecs, d->nrecs + 1,
+		sizeof(size_t));
 	d->recs[d->nrecs++] = i;
 }
 
