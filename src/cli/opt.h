@@ -38,45 +38,38 @@ typedef struct {
 	unsigned int flags;
 } gsym_opt_spec;
 
+/* A row of a table, every field named: what the macros below share. */
+#define GSYM_OPT_ROW(type_, alias_, name_, value_, switch_value_, value_name_, \
+	help_, flags_)                                                         \
+	{                                                                      \
+		.type = (type_), .value = (value_),                            \
+		.switch_value = (switch_value_), .alias = (alias_),            \
+		.name = (name_), .value_name = (value_name_), .help = (help_), \
+		.flags = (flags_)                                              \
+	}
+
 /*
  * A table's rows, after git's OPT_BOOL and friends: `alias` is the short
  * form or 0, `name` the long form without "--", `help` as in
  * gsym_opt_spec.
  */
-#define GSYM_OPT_BOOL(alias_, name_, value_, help_)                 \
-	{                                                           \
-		.type = GSYM_OPT_TYPE_BOOL, .value = (value_),      \
-		.alias = (alias_), .name = (name_), .help = (help_) \
-	}
-#define GSYM_OPT_SWITCH(alias_, name_, value_, switch_value_, help_) \
-	{                                                            \
-		.type = GSYM_OPT_TYPE_SWITCH, .value = (value_),     \
-		.switch_value = (switch_value_), .alias = (alias_),  \
-		.name = (name_), .help = (help_)                     \
-	}
+#define GSYM_OPT_BOOL(alias, name, value, help) \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_BOOL, alias, name, value, 0, NULL, help, 0)
+#define GSYM_OPT_SWITCH(alias, name, value, switch_value, help)              \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_SWITCH, alias, name, value, switch_value, \
+		NULL, help, 0)
 /* A switch parsed but shown nowhere (the "no-" form of a switch). */
-#define GSYM_OPT_HIDDEN_SWITCH(name_, value_, switch_value_)      \
-	{                                                         \
-		.type = GSYM_OPT_TYPE_SWITCH, .value = (value_),  \
-		.switch_value = (switch_value_), .name = (name_), \
-		.flags = GSYM_OPT_HIDDEN                          \
-	}
-#define GSYM_OPT_VALUE(alias_, name_, value_, value_name_, help_) \
-	{                                                         \
-		.type = GSYM_OPT_TYPE_VALUE, .value = (value_),   \
-		.alias = (alias_), .name = (name_),               \
-		.value_name = (value_name_), .help = (help_)      \
-	}
+#define GSYM_OPT_HIDDEN_SWITCH(name, value, switch_value)                      \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_SWITCH, 0, name, value, switch_value, NULL, \
+		NULL, GSYM_OPT_HIDDEN)
+#define GSYM_OPT_VALUE(alias, name, value, value_name, help)                 \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_VALUE, alias, name, value, 0, value_name, \
+		help, 0)
 /* The arguments, shown as `label`; `flags`: REQUIRED, LITERAL. */
-#define GSYM_OPT_ARGS(label_, value_, flags_)                  \
-	{                                                      \
-		.type = GSYM_OPT_TYPE_ARGS, .value = (value_), \
-		.name = (label_), .flags = (flags_)            \
-	}
-#define GSYM_OPT_END()                    \
-	{                                 \
-		.type = GSYM_OPT_TYPE_END \
-	}
+#define GSYM_OPT_ARGS(label, value, flags) \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_ARGS, 0, label, value, 0, NULL, NULL, flags)
+#define GSYM_OPT_END() \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_END, 0, NULL, NULL, 0, NULL, NULL, 0)
 
 /* The arguments that are not options (pathspecs, paths). */
 typedef struct {

@@ -44,13 +44,10 @@ bool fake_fs_touched(const char *part)
 	return strstr(touched, part) != NULL;
 }
 
-static const gsym_platform_info posix_info = { .name = "fake-posix",
-	.default_fallback = "copy" };
-static const gsym_platform_info win_info = { .name = "fake-win32",
-	.default_fallback = "junction,copy",
-	.outside_links_risky = true,
-	.has_junctions = true,
-	.junction_is_dir_to_git = true };
+static const gsym_platform_info posix_info =
+	FAKE_POSIX_INFO("fake-posix", "copy");
+static const gsym_platform_info win_info =
+	FAKE_WIN32_INFO("fake-win32", "junction,copy");
 
 const gsym_platform_info *gsym_platform_info_get(void)
 {

@@ -12,14 +12,10 @@
 #include "pipeline/plan.h"
 #include "pipeline/resolve.h"
 #include "run/run.h"
+#include "fake_platform.h"
 
-static const gsym_platform_info posix = { .name = "posix",
-	.default_fallback = "copy" };
-static const gsym_platform_info win = { .name = "win32",
-	.default_fallback = "copy",
-	.outside_links_risky = true,
-	.has_junctions = true,
-	.junction_is_dir_to_git = true };
+static const gsym_platform_info posix = FAKE_POSIX_INFO("posix", "copy");
+static const gsym_platform_info win = FAKE_WIN32_INFO("win32", "copy");
 
 typedef struct {
 	const char *name;
