@@ -21,37 +21,23 @@ enum {
  * Options that restore, status and reset share, for their tables over a
  * gsym_run_opts `o`.
  */
-#define GSYM_OPT_RUN_DRY_RUN(o)                                       \
-	{                                                             \
-		GSYM_OPT_BOOL, &(o).dry_run, 0, 'n', "dry-run", NULL, \
-			"print what would change, change nothing", 0  \
-	}
-#define GSYM_OPT_RUN_JSON(o, help)                                         \
-	{                                                                  \
-		GSYM_OPT_SWITCH, &(o).format, GSYM_REPORT_JSON, 0, "json", \
-			NULL, help, 0                                      \
-	}
-#define GSYM_OPT_RUN_QUIET(o, help)                                       \
-	{                                                                 \
-		GSYM_OPT_BOOL, &(o).quiet, 0, 'q', "quiet", NULL, help, 0 \
-	}
-#define GSYM_OPT_RUN_VERBOSE(o, help)                                         \
-	{                                                                     \
-		GSYM_OPT_BOOL, &(o).verbose, 0, 'v', "verbose", NULL, help, 0 \
-	}
-#define GSYM_OPT_RUN_RECURSE(o)                                              \
-	{ GSYM_OPT_SWITCH, &(o).recurse_submodules, 1, 0,                    \
-		"recurse-submodules", NULL,                                  \
-		"also in checked-out submodules (submodule.recurse)", 0 },   \
-	{                                                                    \
-		GSYM_OPT_SWITCH, &(o).recurse_submodules, 0, 0,              \
-			"no-recurse-submodules", NULL, NULL, GSYM_OPT_HIDDEN \
-	}
-#define GSYM_OPT_RUN_PATHSPEC(args)                                       \
-	{ GSYM_OPT_ARGS, &(args), 0, 0, "<pathspec>...", NULL, NULL, 0 }, \
-	{                                                                 \
-		GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0             \
-	}
+#define GSYM_OPT_RUN_DRY_RUN(o)                     \
+	GSYM_OPT_BOOL('n', "dry-run", &(o).dry_run, \
+		"print what would change, change nothing")
+#define GSYM_OPT_RUN_JSON(o, help) \
+	GSYM_OPT_SWITCH(0, "json", &(o).format, GSYM_REPORT_JSON, help)
+#define GSYM_OPT_RUN_QUIET(o, help) \
+	GSYM_OPT_BOOL('q', "quiet", &(o).quiet, help)
+#define GSYM_OPT_RUN_VERBOSE(o, help) \
+	GSYM_OPT_BOOL('v', "verbose", &(o).verbose, help)
+#define GSYM_OPT_RUN_RECURSE(o)                                           \
+	GSYM_OPT_SWITCH(0, "recurse-submodules", &(o).recurse_submodules, \
+		GSYM_SUBMODULES_YES,                                      \
+		"also in checked-out submodules (submodule.recurse)"),    \
+		GSYM_OPT_HIDDEN_SWITCH("no-recurse-submodules",           \
+			&(o).recurse_submodules, GSYM_SUBMODULES_NO)
+#define GSYM_OPT_RUN_PATHSPEC(args) \
+	GSYM_OPT_ARGS("<pathspec>...", &(args), 0), GSYM_OPT_END()
 
 /* The commands' functions: `int cmd_<name>(int argc, char **argv)`. */
 int cmd_restore(int argc, char **argv);

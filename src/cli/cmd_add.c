@@ -7,15 +7,13 @@ static gsym_add_opts o;
 static gsym_opt_args paths;
 
 static const gsym_opt_spec opts[] = {
-	{ GSYM_OPT_VALUE, &o.target, 0, 0, "target", "target",
+	GSYM_OPT_VALUE(0, "target", &o.target, "target",
 		"make the link first (or its best fallback), then\n"
-		"                       record it (one path)",
-		0 },
-	{ GSYM_OPT_BOOL, &o.allow_outside, 0, 0, "allow-outside", NULL,
-		"record a link whose target leaves the tree as is", 0 },
-	{ GSYM_OPT_ARGS, &paths, 0, 0, "<path>...", NULL, NULL,
-		GSYM_OPT_REQUIRED },
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+		"record it (one path)"),
+	GSYM_OPT_BOOL(0, "allow-outside", &o.allow_outside,
+		"record a link whose target leaves the tree as is"),
+	GSYM_OPT_ARGS("<path>...", &paths, GSYM_OPT_REQUIRED),
+	GSYM_OPT_END(),
 };
 
 const gsym_cmd gsym_cmd_add = { "add", cmd_add,

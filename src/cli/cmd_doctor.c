@@ -8,9 +8,8 @@
 static bool json;
 
 static const gsym_opt_spec opts[] = {
-	{ GSYM_OPT_BOOL, &json, 0, 0, "json", NULL,
-		"the same as one JSON object", 0 },
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+	GSYM_OPT_BOOL(0, "json", &json, "the same as one JSON object"),
+	GSYM_OPT_END(),
 };
 
 const gsym_cmd gsym_cmd_doctor = { "doctor", cmd_doctor,

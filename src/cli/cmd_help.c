@@ -5,9 +5,10 @@
 
 static gsym_opt_args args;
 
-static const gsym_opt_spec opts[] = { { GSYM_OPT_ARGS, &args, 0, 0, "<command>",
-					      NULL, NULL, 0 },
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+static const gsym_opt_spec opts[] = {
+	GSYM_OPT_ARGS("<command>", &args, 0),
+	GSYM_OPT_END(),
+};
 
 const gsym_cmd gsym_cmd_help = { "help", cmd_help, "show help for a command",
 	"Show the list of commands, or one command's help.\n", opts };

@@ -39,9 +39,9 @@ static bool scratch_index(void)
 static gsym_opt_args args;
 
 static const gsym_opt_spec opts[] = {
-	{ GSYM_OPT_ARGS, &args, 0, 0, "<hook> [<args>]", NULL, NULL,
-		GSYM_OPT_REQUIRED | GSYM_OPT_LITERAL },
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 }
+	GSYM_OPT_ARGS("<hook> [<args>]", &args,
+		GSYM_OPT_REQUIRED | GSYM_OPT_LITERAL),
+	GSYM_OPT_END(),
 };
 
 const gsym_cmd gsym_cmd_hook = { "hook", cmd_hook, "run by the installed hooks",
@@ -88,11 +88,9 @@ int cmd_hook(int argc, char **argv)
 		/* our block in a hooks folder: the configured hook runs */
 		return 0;
 	}
-	memset(&o, 0, sizeof(o));
-	o.mode = GSYM_MODE_RESTORE;
+	o = (gsym_run_opts)GSYM_RUN_OPTS_INIT(GSYM_MODE_RESTORE);
 	o.quiet = true;
 	o.hook = true;
-	o.recurse_submodules = -1; /* submodule.recurse, as git does */
 	o.git_goes_on = !strcmp(name, "post-checkout") ||
 		!strcmp(name, "post-index-change");
 

@@ -25,43 +25,37 @@ typedef struct {
 
 static where where_to;
 
-#define HELP_GLOBAL                                           \
-	"every repository of yours: the global config (git\n" \
-	"                       2.54 and later), else init.templateDir (later clones)"
-#define HELP_SYSTEM                                           \
-	"every user's repositories: the system config (git\n" \
-	"                       2.54 and later)"
+#define WHERE_OPTS                                                      \
+	GSYM_OPT_VALUE(0, "template", &where_to.template_dir, "dir",    \
+		"into <dir>/hooks (git clone --template=<dir>)"),       \
+		GSYM_OPT_BOOL(0, "global", &where_to.global,            \
+			"every repository of yours: the global config " \
+			"(git\n"                                        \
+			"2.54 and later), else init.templateDir "       \
+			"(later clones)"),                              \
+		GSYM_OPT_BOOL(0, "system", &where_to.system,            \
+			"every user's repositories: the system config " \
+			"(git\n"                                        \
+			"2.54 and later)")
 
-#define WHERE_OPTS                                                         \
-	{ GSYM_OPT_VALUE, &where_to.template_dir, 0, 0, "template", "dir", \
-		"into <dir>/hooks (git clone --template=<dir>)", 0 },      \
-		{ GSYM_OPT_BOOL, &where_to.global, 0, 0, "global", NULL,   \
-			HELP_GLOBAL, 0 },                                  \
-	{                                                                  \
-		GSYM_OPT_BOOL, &where_to.system, 0, 0, "system", NULL,     \
-			HELP_SYSTEM, 0                                     \
-	}
-
-static const gsym_opt_spec install_opts[] = { WHERE_OPTS,
-	{ GSYM_OPT_BOOL, &where_to.migrate, 0, 0, "migrate", NULL,
+static const gsym_opt_spec install_opts[] = {
+	WHERE_OPTS,
+	GSYM_OPT_BOOL(0, "migrate", &where_to.migrate,
 		"with config hooks: take an earlier install's blocks\n"
-		"                       out of this repository's hooks folder",
-		0 },
-	{ GSYM_OPT_BOOL, &where_to.force, 0, 'f', "force", NULL,
+		"out of this repository's hooks folder"),
+	GSYM_OPT_BOOL('f', "force", &where_to.force,
 		"write into a hooks folder anyway: a tracked hook (a\n"
-		"                       hook manager's), or one config hooks "
-		"cover",
-		0 },
-	{ GSYM_OPT_BOOL, &where_to.enable_symlinks, 0, 0, "enable-symlinks",
-		NULL,
+		"hook manager's), or one config hooks cover"),
+	GSYM_OPT_BOOL(0, "enable-symlinks", &where_to.enable_symlinks,
 		"also set core.symlinks=true here, once a link was made\n"
-		"                       in the working tree: git then writes "
-		"links itself",
-		0 },
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+		"in the working tree: git then writes links itself"),
+	GSYM_OPT_END(),
+};
 
-static const gsym_opt_spec uninstall_opts[] = { WHERE_OPTS,
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+static const gsym_opt_spec uninstall_opts[] = {
+	WHERE_OPTS,
+	GSYM_OPT_END(),
+};
 
 const gsym_cmd gsym_cmd_install_hooks = { "install-hooks", cmd_install_hooks,
 	"install the git hooks that keep links real",

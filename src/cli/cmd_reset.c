@@ -24,8 +24,6 @@ const gsym_cmd gsym_cmd_reset = { "reset", cmd_reset,
 
 int cmd_reset(int argc, char **argv)
 {
-	memset(&o, 0, sizeof(o));
-	o.mode = GSYM_MODE_RESET;
-	o.recurse_submodules = -1;
+	o = (gsym_run_opts)GSYM_RUN_OPTS_INIT(GSYM_MODE_RESET);
 	return gsym_cli_run(&gsym_cmd_reset, &o, NULL, argc, argv);
 }

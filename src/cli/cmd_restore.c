@@ -9,32 +9,29 @@ static const char *jobs;
 /* restore's options, once: they parse the command line and make --help */
 static const gsym_opt_spec opts[] = {
 	GSYM_OPT_RUN_DRY_RUN(o),
-	{ GSYM_OPT_BOOL, &o.force, 0, 'f', "force", NULL,
-		"also replace edited placeholders and copies, after saving "
-		"them\n                       under $GIT_DIR/symlinks/backup/",
-		0 },
-	{ GSYM_OPT_VALUE, &o.fallback, 0, 0, "fallback", "list",
+	GSYM_OPT_BOOL('f', "force", &o.force,
+		"also replace edited placeholders and copies, after "
+		"saving them\n"
+		"under $GIT_DIR/symlinks/backup/"),
+	GSYM_OPT_VALUE(0, "fallback", &o.fallback, "list",
 		"junction,hardlink,copy in any order, or none\n"
-		"                       (default: symlinks.fallback, else copy)",
-		0 },
-	{ GSYM_OPT_BOOL, &o.allow_outside, 0, 0, "allow-outside", NULL,
+		"(default: symlinks.fallback, else copy)"),
+	GSYM_OPT_BOOL(0, "allow-outside", &o.allow_outside,
 		"allow native links leaving the tree where that is\n"
-		"                       a risk (they are never copied)",
-		0 },
-	{ GSYM_OPT_VALUE, &jobs, 0, 'j', "jobs", "n",
-		"threads that make links (default: symlinks.jobs, else one "
-		"per\n                       processor)",
-		0 },
+		"a risk (they are never copied)"),
+	GSYM_OPT_VALUE('j', "jobs", &jobs, "n",
+		"threads that make links (default: symlinks.jobs, else "
+		"one per\n"
+		"processor)"),
 	GSYM_OPT_RUN_JSON(o, "machine-readable report on stdout"),
 	GSYM_OPT_RUN_QUIET(o, "print only errors"),
 	GSYM_OPT_RUN_VERBOSE(o, "print every entry"),
-	{ GSYM_OPT_SWITCH, &o.progress, 1, 0, "progress", NULL,
-		"show progress on stderr even when it is not a terminal", 0 },
-	{ GSYM_OPT_SWITCH, &o.progress, -1, 0, "no-progress", NULL,
-		"show no progress, even on a terminal", 0 },
+	GSYM_OPT_SWITCH(0, "progress", &o.progress, 1,
+		"show progress on stderr even when it is not a terminal"),
+	GSYM_OPT_SWITCH(0, "no-progress", &o.progress, -1,
+		"show no progress, even on a terminal"),
 	GSYM_OPT_RUN_RECURSE(o),
 	GSYM_OPT_RUN_PATHSPEC(paths),
-
 };
 
 const gsym_cmd gsym_cmd_restore = { "restore", cmd_restore,
@@ -48,9 +45,7 @@ int cmd_restore(int argc, char **argv)
 {
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	o.mode = GSYM_MODE_RESTORE;
-	o.recurse_submodules = -1; /* submodule.recurse decides */
+	o = (gsym_run_opts)GSYM_RUN_OPTS_INIT(GSYM_MODE_RESTORE);
 	jobs = NULL;
 	if ((rc = gsym_cli_prepare(&gsym_cmd_restore, &o, &jobs, argc, argv)) !=
 		GSYM_OPT_PARSED)

@@ -7,16 +7,16 @@ static gsym_opt_args paths;
 
 static const gsym_opt_spec opts[] = {
 	GSYM_OPT_RUN_JSON(o, "machine-readable report"),
-	{ GSYM_OPT_SWITCH, &o.format, GSYM_REPORT_PORCELAIN, 0, "porcelain",
-		NULL, "one line per entry: state kind type path", 0 },
+	GSYM_OPT_SWITCH(0, "porcelain", &o.format, GSYM_REPORT_PORCELAIN,
+		"one line per entry: state kind type path"),
 	GSYM_OPT_RUN_QUIET(o, "print nothing, exit code only"),
 	GSYM_OPT_RUN_VERBOSE(o,
 		"print every entry, not only those needing "
 		"work"),
-	{ GSYM_OPT_VALUE, &o.fallback, 0, 0, "fallback", "list",
-		"judge entries as restore --fallback would", 0 },
-	{ GSYM_OPT_BOOL, &o.allow_outside, 0, 0, "allow-outside", NULL,
-		"judge entries as restore --allow-outside would", 0 },
+	GSYM_OPT_VALUE(0, "fallback", &o.fallback, "list",
+		"judge entries as restore --fallback would"),
+	GSYM_OPT_BOOL(0, "allow-outside", &o.allow_outside,
+		"judge entries as restore --allow-outside would"),
 	GSYM_OPT_RUN_RECURSE(o),
 	GSYM_OPT_RUN_PATHSPEC(paths),
 };
@@ -30,8 +30,6 @@ const gsym_cmd gsym_cmd_status = { "status", cmd_status,
 
 int cmd_status(int argc, char **argv)
 {
-	memset(&o, 0, sizeof(o));
-	o.mode = GSYM_MODE_STATUS;
-	o.recurse_submodules = -1;
+	o = (gsym_run_opts)GSYM_RUN_OPTS_INIT(GSYM_MODE_STATUS);
 	return gsym_cli_run(&gsym_cmd_status, &o, NULL, argc, argv);
 }

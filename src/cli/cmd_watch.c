@@ -5,10 +5,10 @@
 
 static gsym_watch_opts w;
 
-static const gsym_opt_spec opts[] = { { GSYM_OPT_BOOL, &w.quiet, 0, 'q',
-					      "quiet", NULL,
-					      "no line per refresh", 0 },
-	{ GSYM_OPT_END, NULL, 0, 0, NULL, NULL, NULL, 0 } };
+static const gsym_opt_spec opts[] = {
+	GSYM_OPT_BOOL('q', "quiet", &w.quiet, "no line per refresh"),
+	GSYM_OPT_END(),
+};
 
 const gsym_cmd gsym_cmd_watch = { "watch", cmd_watch,
 	"keep copies fresh while it runs (refresh on a target's save)",

@@ -11,8 +11,8 @@
 static const gsym_opt_spec *find_long(const gsym_opt_spec *s, const char *arg,
 	size_t len)
 {
-	for (; s->type != GSYM_OPT_END; s++)
-		if (s->type != GSYM_OPT_ARGS && s->name &&
+	for (; s->type != GSYM_OPT_TYPE_END; s++)
+		if (s->type != GSYM_OPT_TYPE_ARGS && s->name &&
 			strlen(s->name) == len && !strncmp(s->name, arg, len))
 			return s;
 	return NULL;
@@ -20,23 +20,23 @@ static const gsym_opt_spec *find_long(const gsym_opt_spec *s, const char *arg,
 
 static const gsym_opt_spec *find_short(const gsym_opt_spec *s, char c)
 {
-	for (; s->type != GSYM_OPT_END; s++)
-		if (s->type != GSYM_OPT_ARGS && s->alias == c)
+	for (; s->type != GSYM_OPT_TYPE_END; s++)
+		if (s->type != GSYM_OPT_TYPE_ARGS && s->alias == c)
 			return s;
 	return NULL;
 }
 
 static const gsym_opt_spec *find_args(const gsym_opt_spec *s)
 {
-	for (; s->type != GSYM_OPT_END; s++)
-		if (s->type == GSYM_OPT_ARGS)
+	for (; s->type != GSYM_OPT_TYPE_END; s++)
+		if (s->type == GSYM_OPT_TYPE_ARGS)
 			return s;
 	return NULL;
 }
 
 static void set_flag(const gsym_opt_spec *s)
 {
-	if (s->type == GSYM_OPT_BOOL)
+	if (s->type == GSYM_OPT_TYPE_BOOL)
 		*(bool *)s->value = true;
 	else
 		*(int *)s->value = s->switch_value;
@@ -80,7 +80,7 @@ int gsym_opt_parse(const gsym_cmd *cmd, int argc, char **argv)
 		if (!s)
 			return gsym_cli_usage_error(cmd->name,
 				"unknown option '%s'", a);
-		if (s->type != GSYM_OPT_VALUE) {
+		if (s->type != GSYM_OPT_TYPE_VALUE) {
 			if (eq)
 				return gsym_cli_usage_error(cmd->name,
 					"'--%s' takes no value", s->name);
@@ -110,7 +110,7 @@ static void spelling(gsym_buf *out, const gsym_opt_spec *s)
 	if (s->alias)
 		gsym_buf_printf(out, "-%c, ", s->alias);
 	gsym_buf_printf(out, "--%s", s->name);
-	if (s->type == GSYM_OPT_VALUE)
+	if (s->type == GSYM_OPT_TYPE_VALUE)
 		gsym_buf_printf(out, "=<%s>", s->value_name);
 }
 
@@ -141,21 +141,21 @@ void gsym_opt_usage(gsym_buf *out, const gsym_cmd *cmd)
 	gsym_buf_printf(out, "usage: git-symlinks %s", cmd->name);
 	col = indent = out->size - start;
 	indent = indent > 40 ? 8 : indent + 1;
-	for (s = cmd->opts; s && s->type != GSYM_OPT_END; s++) {
+	for (s = cmd->opts; s && s->type != GSYM_OPT_TYPE_END; s++) {
 		if (s->flags & GSYM_OPT_HIDDEN)
 			continue;
 		gsym_buf_clear(&word);
-		if (s->type == GSYM_OPT_ARGS)
+		if (s->type == GSYM_OPT_TYPE_ARGS)
 			gsym_buf_printf(&word,
 				(s->flags & GSYM_OPT_REQUIRED) ? "[--] %s" :
 								 "[--] [%s]",
 				s->name);
-		else if (s->alias && s->type == GSYM_OPT_VALUE)
+		else if (s->alias && s->type == GSYM_OPT_TYPE_VALUE)
 			gsym_buf_printf(&word, "[-%c <%s>]", s->alias,
 				s->value_name);
 		else if (s->alias)
 			gsym_buf_printf(&word, "[-%c]", s->alias);
-		else if (s->type == GSYM_OPT_VALUE)
+		else if (s->type == GSYM_OPT_TYPE_VALUE)
 			gsym_buf_printf(&word, "[--%s=<%s>]", s->name,
 				s->value_name);
 		else
@@ -163,6 +163,23 @@ void gsym_opt_usage(gsym_buf *out, const gsym_cmd *cmd)
 		usage_word(out, &col, indent, word.ptr);
 	}
 	gsym_buf_dispose(&word);
+}
+
+/*
+ * `help` and a newline, each line after the first indented to the help
+ * column (as git's parse-options does), so tables need no padding.
+ */
+static void put_help(gsym_buf *out, const char *help)
+{
+	const char *nl;
+
+	while ((nl = strchr(help, '\n')) != NULL) {
+		gsym_buf_put(out, help, (size_t)(nl - help) + 1);
+		gsym_buf_printf(out, "%*s", HELP_COLUMN, "");
+		help = nl + 1;
+	}
+	gsym_buf_puts(out, help);
+	gsym_buf_putc(out, '\n');
 }
 
 void gsym_opt_help(gsym_buf *out, const gsym_cmd *cmd)
@@ -173,10 +190,10 @@ void gsym_opt_help(gsym_buf *out, const gsym_cmd *cmd)
 	gsym_opt_usage(out, cmd);
 	gsym_buf_puts(out, "\n\n");
 	gsym_buf_puts(out, cmd->description);
-	if (cmd->opts && cmd->opts->type != GSYM_OPT_END)
+	if (cmd->opts && cmd->opts->type != GSYM_OPT_TYPE_END)
 		gsym_buf_putc(out, '\n');
-	for (s = cmd->opts; s && s->type != GSYM_OPT_END; s++) {
-		if (s->type == GSYM_OPT_ARGS || !s->help)
+	for (s = cmd->opts; s && s->type != GSYM_OPT_TYPE_END; s++) {
+		if (s->type == GSYM_OPT_TYPE_ARGS || !s->help)
 			continue;
 		gsym_buf_clear(&line);
 		gsym_buf_puts(&line, "  ");
@@ -189,8 +206,7 @@ void gsym_opt_help(gsym_buf *out, const gsym_cmd *cmd)
 		while (line.size < HELP_COLUMN)
 			gsym_buf_putc(&line, ' ');
 		gsym_buf_put(out, line.ptr, line.size);
-		gsym_buf_puts(out, s->help);
-		gsym_buf_putc(out, '\n');
+		put_help(out, s->help);
 	}
 	gsym_buf_dispose(&line);
 }

@@ -10,11 +10,11 @@
 #include "util/common.h"
 
 typedef enum {
-	GSYM_OPT_END = 0, /* ends the table */
-	GSYM_OPT_BOOL, /* --name: *(bool *)value = true */
-	GSYM_OPT_SWITCH, /* --name: *(int *)value = switch_value */
-	GSYM_OPT_VALUE, /* --name <v>, --name=<v>: *(const char **)value */
-	GSYM_OPT_ARGS /* the other arguments: *(gsym_opt_args *)value */
+	GSYM_OPT_TYPE_END = 0, /* ends the table */
+	GSYM_OPT_TYPE_BOOL, /* --name: *(bool *)value = true */
+	GSYM_OPT_TYPE_SWITCH, /* --name: *(int *)value = switch_value */
+	GSYM_OPT_TYPE_VALUE, /* --name <v>, --name=<v>: *(const char **)value */
+	GSYM_OPT_TYPE_ARGS /* the other arguments: *(gsym_opt_args *)value */
 } gsym_opt_type;
 
 typedef enum {
@@ -30,9 +30,46 @@ typedef struct {
 	char alias; /* the short form, or 0 */
 	const char *name; /* the long form without "--"; for ARGS, its label */
 	const char *value_name; /* VALUE: shown as <value_name> */
-	const char *help; /* one line; NULL: no line in the option list */
+	/*
+	 * NULL: no line in the option list. Lines after the first (after a
+	 * '\n') are indented to the help column by gsym_opt_help.
+	 */
+	const char *help;
 	unsigned int flags;
 } gsym_opt_spec;
+
+/* A row of a table, every field named: what the macros below share. */
+#define GSYM_OPT_ROW(type_, alias_, name_, value_, switch_value_, value_name_, \
+	help_, flags_)                                                         \
+	{                                                                      \
+		.type = (type_), .value = (value_),                            \
+		.switch_value = (switch_value_), .alias = (alias_),            \
+		.name = (name_), .value_name = (value_name_), .help = (help_), \
+		.flags = (flags_)                                              \
+	}
+
+/*
+ * A table's rows, after git's OPT_BOOL and friends: `alias` is the short
+ * form or 0, `name` the long form without "--", `help` as in
+ * gsym_opt_spec.
+ */
+#define GSYM_OPT_BOOL(alias, name, value, help) \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_BOOL, alias, name, value, 0, NULL, help, 0)
+#define GSYM_OPT_SWITCH(alias, name, value, switch_value, help)              \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_SWITCH, alias, name, value, switch_value, \
+		NULL, help, 0)
+/* A switch parsed but shown nowhere (the "no-" form of a switch). */
+#define GSYM_OPT_HIDDEN_SWITCH(name, value, switch_value)                      \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_SWITCH, 0, name, value, switch_value, NULL, \
+		NULL, GSYM_OPT_HIDDEN)
+#define GSYM_OPT_VALUE(alias, name, value, value_name, help)                 \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_VALUE, alias, name, value, 0, value_name, \
+		help, 0)
+/* The arguments, shown as `label`; `flags`: REQUIRED, LITERAL. */
+#define GSYM_OPT_ARGS(label, value, flags) \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_ARGS, 0, label, value, 0, NULL, NULL, flags)
+#define GSYM_OPT_END() \
+	GSYM_OPT_ROW(GSYM_OPT_TYPE_END, 0, NULL, NULL, 0, NULL, NULL, 0)
 
 /* The arguments that are not options (pathspecs, paths). */
 typedef struct {

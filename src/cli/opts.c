@@ -84,8 +84,8 @@ int gsym_cli_prepare(const gsym_cmd *cmd, gsym_run_opts *o,
 
 	if ((rc = gsym_opt_parse(cmd, argc, argv)) != GSYM_OPT_PARSED)
 		return rc;
-	for (s = cmd->opts; s->type != GSYM_OPT_END; s++)
-		if (s->type == GSYM_OPT_ARGS) {
+	for (s = cmd->opts; s->type != GSYM_OPT_TYPE_END; s++)
+		if (s->type == GSYM_OPT_TYPE_ARGS) {
 			paths = s->value;
 			o->pathspec = paths->v;
 			o->npathspec = paths->n;

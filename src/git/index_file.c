@@ -360,10 +360,10 @@ static int find_fsmn(gsym_buf *out, walker *w)
 	}
 }
 
-static int walk_entries(gsym_index_links *out, walker *w, gsym_pathset *paths)
+static int walk_entries(gsym_index_links *out, walker *w, gsym_strlist *paths)
 {
 	gsym_buf fsmn_data = GSYM_BUF_INIT;
-	size_t *at = NULL, nat = 0;
+	size_t *at = NULL, nat = 0, capat = 0;
 	gsym_sha1 c;
 	gsym_fsmn m;
 	uint32_t count, i;
@@ -392,14 +392,9 @@ static int walk_entries(gsym_index_links *out, walker *w, gsym_pathset *paths)
 		gsym_sha1_update(&c, e.raw, e.raw_len);
 		gsym_sha1_update(&c, e.path, e.path_len);
 		gsym_sha1_update(&c, "", 1);
-		if (paths) {
-			gsym_buf one = GSYM_BUF_INIT;
-
-			gsym_buf_put(&one, e.path, e.path_len);
-			gsym_pathset_add(paths, one.ptr);
-			gsym_buf_dispose(&one);
-		}
-		at = gsym_reallocarray(at, nat + 1, sizeof(*at));
+		if (paths)
+			gsym_strlist_add(paths, e.path, e.path_len);
+		at = gsym_array_grow(at, &capat, nat + 1, sizeof(*at));
 		at[nat++] = i;
 	}
 	/* git's fsmonitor marks of those entries, as they are now */
@@ -424,7 +419,7 @@ done:
 }
 
 int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
-	gsym_pathset *paths)
+	gsym_strlist *paths)
 {
 	walker w;
 	int error;
@@ -439,7 +434,7 @@ int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
 	gsym_buf_dispose(&w.name);
 	gsym_platform_reader_close(w.r);
 	if (paths)
-		gsym_pathset_sort(paths);
+		gsym_strlist_sort(paths);
 	if (error == GSYM_EUNSUPPORTED)
 		return gsym_error_setc(error,
 			"index: cannot walk the entries of '%s'", path);

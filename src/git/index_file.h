@@ -18,6 +18,7 @@
 #include <git2.h>
 
 #include "util/buf.h"
+#include "util/strlist.h"
 #include "pipeline/entry.h"
 #include "platform/platform.h"
 
@@ -72,8 +73,6 @@ const gsym_cache_tree *gsym_cache_tree_child(const gsym_cache_tree *t,
 
 void gsym_cache_tree_free(gsym_cache_tree *t);
 
-struct gsym_pathset; /* git/changes.h */
-
 /* What a walk of the index found of its link and submodule entries. */
 typedef struct {
 	size_t links;
@@ -92,7 +91,7 @@ typedef struct {
  * GSYM_EUNSUPPORTED when it is not one this reader walks.
  */
 int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
-	struct gsym_pathset *paths);
+	gsym_strlist *paths);
 
 /*
  * Count the link and submodule entries of the index file at `path`,

@@ -187,12 +187,8 @@ bool gsym_repo_fsmn_mark(gsym_repo *repo, const char *path, bool valid)
 	ptrdiff_t pos = gsym_index_file_find(&repo->file, path);
 	struct gsym_fsmn_mark *m;
 
-	if (repo->nfsmn_marks == repo->capfsmn_marks) {
-		repo->capfsmn_marks =
-			repo->capfsmn_marks ? repo->capfsmn_marks * 2 : 16;
-		repo->fsmn_marks = gsym_reallocarray(repo->fsmn_marks,
-			repo->capfsmn_marks, sizeof(*m));
-	}
+	repo->fsmn_marks = gsym_array_grow(repo->fsmn_marks,
+		&repo->capfsmn_marks, repo->nfsmn_marks + 1, sizeof(*m));
 	m = &repo->fsmn_marks[repo->nfsmn_marks++];
 	m->path = gsym_strdup(path);
 	m->valid = valid;
@@ -398,11 +394,8 @@ static struct gsym_index_patch *patch_at(gsym_repo *repo, size_t off)
 	}
 	if (lo < repo->npatches && repo->patches[lo].off == off)
 		return &repo->patches[lo];
-	if (repo->npatches == repo->cappatches) {
-		repo->cappatches = repo->cappatches ? repo->cappatches * 2 : 64;
-		repo->patches = gsym_reallocarray(repo->patches,
-			repo->cappatches, sizeof(*p));
-	}
+	repo->patches = gsym_array_grow(repo->patches, &repo->cappatches,
+		repo->npatches + 1, sizeof(*p));
 	p = &repo->patches[lo];
 	memmove(p + 1, p, (repo->npatches - lo) * sizeof(*p));
 	repo->npatches++;

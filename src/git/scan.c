@@ -61,7 +61,7 @@ static int make_pathspec(git_pathspec **out, const char *prefix, char **items,
 int gsym_scan(gsym_entries *out, const gsym_index_file *index,
 	const char *prefix, char **pathspec, size_t npathspec)
 {
-	size_t i, n = 0, cap = 64;
+	size_t i, n = 0, cap = 0;
 	git_pathspec *ps = NULL;
 	int error;
 
@@ -70,7 +70,8 @@ int gsym_scan(gsym_entries *out, const gsym_index_file *index,
 	if (npathspec &&
 		(error = make_pathspec(&ps, prefix, pathspec, npathspec)) < 0)
 		return error;
-	out->v = gsym_malloc(cap * sizeof(gsym_entry));
+	/* never NULL, even with no link entry */
+	out->v = gsym_array_grow(NULL, &cap, 64, sizeof(gsym_entry));
 	for (i = 0; i < index->n; i++) {
 		const gsym_index_item *item = &index->v[i];
 
@@ -78,11 +79,8 @@ int gsym_scan(gsym_entries *out, const gsym_index_file *index,
 			    GIT_FILEMODE_LINK) ||
 			gsym_index_item_stage(item) != 0)
 			continue;
-		if (n == cap) {
-			cap *= 2;
-			out->v = gsym_reallocarray(out->v, cap,
-				sizeof(gsym_entry));
-		}
+		out->v = gsym_array_grow(out->v, &cap, n + 1,
+			sizeof(gsym_entry));
 		fill(&out->v[n], item);
 		if (!ps || git_pathspec_matches_path(ps, 0, item->path))
 			out->v[n].flags |= GSYM_ENTRY_SELECTED;

@@ -14,11 +14,6 @@
 #define BEGIN GSYM_BLOCK_BEGIN
 #define END GSYM_BLOCK_END
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The path of a line "!/escaped/path" of our block, unescaped. */
 static char *unescape(const char *p, size_t len)
 {
@@ -33,15 +28,6 @@ static char *unescape(const char *p, size_t len)
 	return gsym_buf_detach(&b);
 }
 
-static void add_path(gsym_sparse *sp, char *path, size_t *cap)
-{
-	if (sp->n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		sp->paths = gsym_reallocarray(sp->paths, *cap, sizeof(char *));
-	}
-	sp->paths[sp->n++] = path;
-}
-
 static bool config_bool(git_config *cfg, const char *name)
 {
 	int v = 0;
@@ -54,7 +40,6 @@ int gsym_sparse_load(gsym_sparse *out, const gsym_repo *repo, git_config *cfg)
 	gsym_buf content = GSYM_BUF_INIT;
 	const char *p, *stop;
 	bool inside = false;
-	size_t cap = 0;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -87,11 +72,11 @@ int gsym_sparse_load(gsym_sparse *out, const gsym_repo *repo, git_config *cfg)
 			!memcmp(p, END, strlen(END)))
 			inside = false;
 		else if (inside && len > 2 && p[0] == '!' && p[1] == '/')
-			add_path(out, unescape(p + 2, len - 2), &cap);
+			gsym_strlist_take(&out->paths,
+				unescape(p + 2, len - 2));
 		p = nl ? nl + 1 : stop;
 	}
-	if (out->n > 1)
-		qsort(out->paths, out->n, sizeof(char *), cmp_str);
+	gsym_strlist_sort(&out->paths);
 done:
 	gsym_buf_dispose(&content);
 	return error;
@@ -99,25 +84,7 @@ done:
 
 bool gsym_sparse_hides(const gsym_sparse *sp, const char *path)
 {
-	size_t len;
-	gsym_buf prefix = GSYM_BUF_INIT;
-	bool hit = false;
-
-	if (!sp->n)
-		return false;
-	/* the path itself, or each directory above it */
-	for (len = strlen(path); len > 0 && !hit;
-		len = gsym_path_dirlen(prefix.ptr)) {
-		char *key;
-
-		gsym_buf_clear(&prefix);
-		gsym_buf_put(&prefix, path, len);
-		key = prefix.ptr;
-		hit = bsearch(&key, sp->paths, sp->n, sizeof(char *),
-			      cmp_str) != NULL;
-	}
-	gsym_buf_dispose(&prefix);
-	return hit;
+	return gsym_strlist_covers(&sp->paths, path);
 }
 
 /* Write the blob of `ie` at its path, as git's checkout would. */
@@ -162,7 +129,7 @@ int gsym_sparse_unhide(gsym_sparse *sp, gsym_repo *repo, bool *changed)
 	size_t i, n;
 	int error = 0;
 
-	if (!sp->ours || !sp->n)
+	if (!sp->ours || !sp->paths.n)
 		return 0;
 	for (i = 0; i < repo->file.n; i++) {
 		const gsym_index_item *item = &repo->file.v[i];
@@ -336,11 +303,7 @@ done:
 
 void gsym_sparse_dispose(gsym_sparse *sp)
 {
-	size_t i;
-
-	for (i = 0; i < sp->n; i++)
-		free(sp->paths[i]);
-	free(sp->paths);
+	gsym_strlist_dispose(&sp->paths);
 	free(sp->file);
 	memset(sp, 0, sizeof(*sp));
 }

@@ -17,13 +17,13 @@
 
 #include "git/repo.h"
 #include "pipeline/state.h"
+#include "util/strlist.h"
 
 typedef struct {
 	char *file; /* $GIT_DIR/info/sparse-checkout (per worktree) */
 	bool ours; /* sparse checkout is off, or was turned on by us */
 	bool enabled; /* core.sparseCheckout is on */
-	char **paths; /* the paths our block hides now, sorted */
-	size_t n;
+	gsym_strlist paths; /* the paths our block hides now, sorted */
 	/* fallbacks are hidden through the fsmonitor (fsmonitor.h): the
 	 * block is needed for junctions only */
 	bool junctions_only;

@@ -78,9 +78,7 @@ static int disk_node(gsym_node *out, gsym_repo_view *rv, const char *path)
 /* Keep a text the view hands out until the view is disposed. */
 static const char *keep_text(gsym_repo_view *rv, char *text)
 {
-	rv->untracked = gsym_reallocarray(rv->untracked, rv->nuntracked + 1,
-		sizeof(char *));
-	rv->untracked[rv->nuntracked++] = text;
+	gsym_strlist_take(&rv->untracked, text);
 	return text;
 }
 
@@ -418,9 +416,7 @@ void gsym_view_repo_dispose(gsym_repo_view *rv)
 	for (i = 0; rv->entries && i < rv->entries->n; i++)
 		free(rv->cache[i].text);
 	free(rv->cache);
-	for (i = 0; i < rv->nuntracked; i++)
-		free(rv->untracked[i]);
-	free(rv->untracked);
+	gsym_strlist_dispose(&rv->untracked);
 	gsym_buf_dispose(&rv->scratch);
 	gsym_collisions_free(rv->collisions);
 }

@@ -8,6 +8,7 @@
 #include "pipeline/view.h"
 #include "git/repo.h"
 #include "pipeline/validate.h"
+#include "util/strlist.h"
 
 typedef struct {
 	char *text;
@@ -19,8 +20,7 @@ typedef struct {
 	gsym_repo *repo;
 	const gsym_entries *entries;
 	gsym_target_cache *cache; /* parallel to entries */
-	char **untracked; /* texts of untracked links read from the disk */
-	size_t nuntracked;
+	gsym_strlist untracked; /* texts of untracked links read from disk */
 	gsym_buf scratch;
 	/* link entries colliding with other paths: built at the first ask */
 	gsym_collisions *collisions;

@@ -244,10 +244,7 @@ typedef struct {
 
 static void cps_push(cps *c, uint32_t cp)
 {
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->v = gsym_reallocarray(c->v, c->cap, sizeof(uint32_t));
-	}
+	c->v = gsym_array_grow(c->v, &c->cap, c->n + 1, sizeof(uint32_t));
 	c->v[c->n++] = cp;
 }
 

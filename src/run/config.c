@@ -45,7 +45,7 @@ int gsym_run_parse_fallback(gsym_plan_opts *opts, const char *list)
 
 /*
  * symlinks.fallback, symlinks.allowOutside, symlinks.copyLimit,
- * symlinks.jobs and (when `*recurse` is -1) submodule.recurse from git
+ * symlinks.jobs and (when `*recurse` is GSYM_SUBMODULES_CONFIG) submodule.recurse from git
  * config, in one snapshot.
  */
 int gsym_run_read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
@@ -72,7 +72,7 @@ int gsym_run_read_config(gsym_plan_opts *plan, const gsym_run_opts *o,
 		gsym_copy_limit_parse(&plan->copy_limit, value.ptr) < 0)
 		error = -1;
 	git_error_clear();
-	if (*recurse < 0)
+	if (*recurse == GSYM_SUBMODULES_CONFIG)
 		*recurse = git_config_get_bool(&flag, cfg,
 				   "submodule.recurse") == 0 &&
 			flag;

@@ -73,7 +73,7 @@ static int index_mark(char out[MARK_LEN + 1], const gsym_repo *repo)
 
 /* The digest of the index's link entries into the mark (paths too). */
 static int mark_links(char mark[MARK_LEN + 1], const gsym_repo *repo,
-	gsym_pathset *paths)
+	gsym_strlist *paths)
 {
 	gsym_index_links l;
 	git_oid id;
@@ -128,20 +128,20 @@ void gsym_run_note_through(gsym_run_repo *r)
 
 		if (rec && !memcmp(rec->blob, e->id, GSYM_OID_RAWSZ))
 			continue;
-		gsym_pathset_add(&r->through, e->path);
+		gsym_strlist_adds(&r->through, e->path);
 		if (rec && rec->src)
-			gsym_pathset_add(&r->through, rec->src);
+			gsym_strlist_adds(&r->through, rec->src);
 	}
 	for (i = 0; i < r->state.n; i++) { /* and those gone from the index */
 		const gsym_record *rec = &r->state.v[i];
 
 		if (gsym_entries_find(&r->entries, rec->path))
 			continue;
-		gsym_pathset_add(&r->through, rec->path);
+		gsym_strlist_adds(&r->through, rec->path);
 		if (rec->src)
-			gsym_pathset_add(&r->through, rec->src);
+			gsym_strlist_adds(&r->through, rec->src);
 	}
-	gsym_pathset_sort(&r->through);
+	gsym_strlist_sort(&r->through);
 }
 
 /*
@@ -167,9 +167,9 @@ void gsym_run_ask_daemon(gsym_run_repo *r)
 			gsym_buf_sets(&token, p);
 			if (len && p[len - 1] == '/')
 				gsym_buf_truncate(&token, len - 1);
-			gsym_pathset_add(&r->seen, token.ptr);
+			gsym_strlist_adds(&r->seen, token.ptr);
 		}
-		gsym_pathset_sort(&r->seen);
+		gsym_strlist_sort(&r->seen);
 		r->seen_known = true;
 		break;
 	case 0: break; /* a new daemon: this run looks, the next need not */
@@ -293,20 +293,18 @@ static void save_token(const gsym_repo *repo, const char *mark,
  */
 static void save_sources(const gsym_run_repo *r)
 {
-	gsym_pathset srcs;
+	gsym_strlist srcs = GSYM_STRLIST_INIT;
 	gsym_buf text = GSYM_BUF_INIT;
 	size_t i;
 
-	memset(&srcs, 0, sizeof(srcs));
 	for (i = 0; i < r->state.n; i++)
 		if (r->state.v[i].src)
-			gsym_pathset_add(&srcs, r->state.v[i].src);
-	gsym_pathset_sort(&srcs);
+			gsym_strlist_adds(&srcs, r->state.v[i].src);
+	gsym_strlist_unique(&srcs);
 	for (i = 0; i < srcs.n; i++)
-		if (!i || strcmp(srcs.v[i - 1], srcs.v[i]))
-			gsym_buf_put(&text, srcs.v[i], strlen(srcs.v[i]) + 1);
+		gsym_buf_put(&text, srcs.v[i], strlen(srcs.v[i]) + 1);
 	save_beside(&r->repo, "sources", &text);
-	gsym_pathset_dispose(&srcs);
+	gsym_strlist_dispose(&srcs);
 	gsym_buf_dispose(&text);
 }
 
@@ -406,31 +404,30 @@ static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
  * a fallback was made from (the sources our last run noted), or the
  * attributes that type links?
  */
-static bool touches_ours(const gsym_repo *repo, const gsym_pathset *links,
+static bool touches_ours(const gsym_repo *repo, const gsym_strlist *links,
 	const gsym_buf *changed)
 {
 	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
-	gsym_pathset srcs;
+	gsym_strlist srcs = GSYM_STRLIST_INIT;
 	const char *p, *end = changed->ptr + changed->size;
 	bool hit = false;
 
-	memset(&srcs, 0, sizeof(srcs));
 	token_file(&file, repo, "sources");
 	if (gsym_platform_read_file(&text, file.ptr, (size_t)1 << 30) < 0)
 		hit = true; /* none noted: anything may be ours */
 	for (p = text.ptr; !hit && p && p < text.ptr + text.size;
 		p += strlen(p) + 1)
-		gsym_pathset_add(&srcs, p);
-	gsym_pathset_sort(&srcs);
+		gsym_strlist_adds(&srcs, p);
+	gsym_strlist_sort(&srcs);
 	for (p = changed->ptr; !hit && p < end; p += strlen(p) + 1) {
 		const char *base = strrchr(p, '/');
 
-		hit = gsym_pathset_touches(links, p) ||
-			gsym_pathset_touches(&srcs, p) ||
+		hit = gsym_strlist_touches(links, p) ||
+			gsym_strlist_touches(&srcs, p) ||
 			!strcmp(base ? base + 1 : p, ".gitattributes");
 	}
 	gsym_error_clear();
-	gsym_pathset_dispose(&srcs);
+	gsym_strlist_dispose(&srcs);
 	gsym_buf_dispose(&file);
 	gsym_buf_dispose(&text);
 	return hit;
@@ -445,11 +442,10 @@ static bool links_untouched(const gsym_repo *repo,
 	const char last[MARK_LEN + 1], char now[MARK_LEN + 1],
 	const char *token)
 {
-	gsym_pathset links;
+	gsym_strlist links = GSYM_STRLIST_INIT;
 	gsym_buf next = GSYM_BUF_INIT, changed = GSYM_BUF_INIT;
 	bool same;
 
-	memset(&links, 0, sizeof(links));
 	same = mark_links(now, repo, &links) == 0 &&
 		!strcmp(last + 82, now + 82) &&
 		gsym_fsmonitor_ask(&next, &changed, repo->workdir, token) ==
@@ -459,7 +455,7 @@ static bool links_untouched(const gsym_repo *repo,
 		memcpy(now + 41, last + 41, 40); /* HEAD: as it counted */
 		save_token(repo, now, next.ptr);
 	}
-	gsym_pathset_dispose(&links);
+	gsym_strlist_dispose(&links);
 	gsym_buf_dispose(&next);
 	gsym_buf_dispose(&changed);
 	return same;
@@ -539,8 +535,8 @@ bool gsym_run_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 		!strncmp(rec->src, "..", 2) ||
 		!(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ||
 		memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) ||
-		gsym_pathset_touches(&r->seen, e->path) ||
-		gsym_pathset_touches(&r->seen, rec->src) ||
+		gsym_strlist_touches(&r->seen, e->path) ||
+		gsym_strlist_touches(&r->seen, rec->src) ||
 		(rec->type == GSYM_TYPE_DIR && links_below(r, rec->src)))
 		return false;
 	e->kind = GSYM_KIND_COPY;

@@ -161,7 +161,7 @@ static bool sequencer_running(const gsym_repo *repo)
 }
 
 /* Paths of the checked-out submodules (gitlink entries with a .git). */
-static void find_submodules(gsym_pathset *out, gsym_repo *repo)
+static void find_submodules(gsym_strlist *out, gsym_repo *repo)
 {
 	gsym_buf p = GSYM_BUF_INIT;
 	gsym_stat st;
@@ -178,7 +178,7 @@ static void find_submodules(gsym_pathset *out, gsym_repo *repo)
 		gsym_buf_puts(&p, item->path);
 		gsym_buf_puts(&p, "/.git");
 		if (gsym_platform_lstat(&st, p.ptr) == 0)
-			gsym_pathset_add(out, item->path);
+			gsym_strlist_adds(out, item->path);
 	}
 	gsym_error_clear();
 	gsym_buf_dispose(&p);

@@ -36,9 +36,9 @@ static int report(gsym_run_repo *r)
 static void run_dispose(gsym_run_repo *r)
 {
 	git_config_free(r->cfg);
-	gsym_pathset_dispose(&r->changed);
-	gsym_pathset_dispose(&r->seen);
-	gsym_pathset_dispose(&r->through);
+	gsym_strlist_dispose(&r->changed);
+	gsym_strlist_dispose(&r->seen);
+	gsym_strlist_dispose(&r->through);
 	gsym_buf_dispose(&r->token);
 	gsym_view_repo_dispose(&r->rv);
 	gsym_state_dispose(&r->state);
@@ -50,7 +50,7 @@ static void run_dispose(gsym_run_repo *r)
 }
 
 /* One repository; the checked-out submodules it has go to `subs`. */
-static int run_repository(const gsym_run_opts *o, gsym_pathset *subs,
+static int run_repository(const gsym_run_opts *o, gsym_strlist *subs,
 	char **workdir)
 {
 	gsym_run_repo r;
@@ -90,7 +90,7 @@ static int run_repository(const gsym_run_opts *o, gsym_pathset *subs,
 		*workdir = gsym_strdup(r.repo.workdir);
 done:
 	gsym_error_save(&saved); /* the cleanup keeps the failure's message */
-	gsym_pathset_dispose(&r.subs);
+	gsym_strlist_dispose(&r.subs);
 	run_dispose(&r);
 	git_libgit2_shutdown();
 	return gsym_error_restore(&saved, error);
@@ -106,7 +106,7 @@ static int worse(int a, int b)
 
 /* Run the same command in each submodule; returns the worst result. */
 static int recurse(const gsym_run_opts *o, const char *workdir,
-	const gsym_pathset *subs)
+	const gsym_strlist *subs)
 {
 	static const char *vars[] = { "GIT_DIR", "GIT_WORK_TREE",
 		"GIT_INDEX_FILE", "GIT_COMMON_DIR" };
@@ -146,14 +146,14 @@ static int recurse(const gsym_run_opts *o, const char *workdir,
 
 int gsym_run(const gsym_run_opts *o)
 {
-	gsym_pathset subs = { NULL, 0, 0 };
+	gsym_strlist subs = GSYM_STRLIST_INIT;
 	char *workdir = NULL;
 	int error;
 
 	error = run_repository(o, &subs, &workdir);
 	if (error >= 0 && subs.n)
 		error = worse(error, recurse(o, workdir, &subs));
-	gsym_pathset_dispose(&subs);
+	gsym_strlist_dispose(&subs);
 	free(workdir);
 	return error;
 }

@@ -31,7 +31,7 @@ typedef struct {
 	 * step of a sequencer), unlike post-merge and post-rewrite
 	 */
 	bool git_goes_on;
-	/* descend into checked-out submodules: 1 yes, 0 no, -1 config */
+	/* descend into checked-out submodules: a gsym_submodules */
 	int recurse_submodules;
 	/* post-checkout of a branch switch: only what changed, and stamps */
 	const char *old_commit;
@@ -39,6 +39,29 @@ typedef struct {
 	char **pathspec;
 	size_t npathspec;
 } gsym_run_opts;
+
+/* Whether a run descends into checked-out submodules. */
+typedef enum {
+	GSYM_SUBMODULES_CONFIG = -1, /* submodule.recurse decides, as in git */
+	GSYM_SUBMODULES_NO = 0,
+	GSYM_SUBMODULES_YES = 1
+} gsym_submodules;
+
+/* A run of `mode_` as a command starts it: submodule.recurse decides. */
+#define GSYM_RUN_OPTS_INIT(mode_)                                             \
+	{                                                                     \
+		.mode = (mode_), .recurse_submodules = GSYM_SUBMODULES_CONFIG \
+	}
+
+/*
+ * The restore a command runs over paths of its own (add, watch): quiet,
+ * in this repository only.
+ */
+#define GSYM_RUN_OPTS_INNER_RESTORE_INIT                  \
+	{                                                 \
+		.mode = GSYM_MODE_RESTORE, .quiet = true, \
+		.recurse_submodules = GSYM_SUBMODULES_NO  \
+	}
 
 /*
  * Parse a fallback list ("junction,hardlink,copy" or "none") into

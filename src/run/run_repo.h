@@ -28,17 +28,17 @@ typedef struct {
 	gsym_apply_ctx actx;
 	gsym_run_ctx rctx;
 	gsym_buf backup_dir;
-	gsym_pathset changed; /* what a branch switch changed */
-	gsym_pathset subs; /* checked-out submodules to descend into */
+	gsym_strlist changed; /* what a branch switch changed */
+	gsym_strlist subs; /* checked-out submodules to descend into */
 	char *id; /* the worktree's name in exclude and sparse blocks */
 	bool writes; /* restore or reset, not a dry run */
 	bool quick; /* a branch switch: only what it changed */
 	bool by_stat; /* quick, with targets proven unchanged by stat */
 	bool fsmn; /* fallbacks hidden through git's fsmonitor */
-	gsym_pathset seen; /* what the fsmonitor daemon saw change */
+	gsym_strlist seen; /* what the fsmonitor daemon saw change */
 	bool seen_known; /* since our last run: `seen` is all that did */
 	/* where a link that changed led: what resolved through it may not */
-	gsym_pathset through;
+	gsym_strlist through;
 	/* a record kept because HEAD has its link: the next HEAD decides */
 	bool by_head;
 	gsym_buf token; /* the daemon's token for our next run */
@@ -51,7 +51,7 @@ typedef struct {
 
 /*
  * symlinks.fallback, symlinks.allowOutside, symlinks.copyLimit,
- * symlinks.jobs and (when `*recurse` is -1) submodule.recurse from `cfg`
+ * symlinks.jobs and (when `*recurse` is GSYM_SUBMODULES_CONFIG) submodule.recurse from `cfg`
  * (config.c). Returns 0, or -1 with the message set.
  */
 int gsym_run_read_config(gsym_plan_opts *plan, const gsym_run_opts *o,

@@ -19,6 +19,13 @@ void *gsym_calloc(size_t count, size_t size);
 /* realloc() to `count` elements of `size` (overflow checked), never NULL. */
 void *gsym_reallocarray(void *p, size_t count, size_t size);
 
+/*
+ * `p`, an array of `*cap` elements of `size`, with room for `want`: the
+ * capacity doubles (from 16), so appending one at a time stays linear.
+ * The one growth policy of the tree's arrays; never NULL.
+ */
+void *gsym_array_grow(void *p, size_t *cap, size_t want, size_t size);
+
 /* strdup(), never NULL. */
 char *gsym_strdup(const char *s);
 

@@ -213,7 +213,7 @@ int gsym_add(const gsym_add_opts *opts)
 	gsym_repo repo;
 	git_index *index;
 	gsym_state_file state;
-	gsym_run_opts o;
+	gsym_run_opts o = GSYM_RUN_OPTS_INNER_RESTORE_INIT;
 	gsym_error_saved saved;
 	size_t i, refused = 0;
 	int error;
@@ -252,10 +252,6 @@ int gsym_add(const gsym_add_opts *opts)
 	git_libgit2_shutdown();
 
 	/* make (with --target) and stamp them, with the usual bookkeeping */
-	memset(&o, 0, sizeof(o));
-	o.mode = GSYM_MODE_RESTORE;
-	o.quiet = true;
-	o.recurse_submodules = 0;
 	o.allow_outside = opts->allow_outside;
 	for (i = 0; i < opts->npaths; i++)
 		if (paths[i])

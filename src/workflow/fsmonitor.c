@@ -30,7 +30,7 @@ typedef struct {
 	bool check_stat; /* core.checkStat is not "minimal" */
 	bool filemode; /* core.filemode: the executable bit counts */
 	bool daemon; /* symlinks.fsmonitorDaemon */
-	gsym_pathset hardlinked; /* targets of our hard links */
+	gsym_strlist hardlinked; /* targets of our hard links */
 	unsigned char *named; /* per entry: name it in the answer */
 	unsigned char *verdict; /* per record: 1 still ours, 2 not, 0 unknown */
 	gsym_buf *out;
@@ -129,8 +129,8 @@ static bool hardlink_ours(const query *q, const gsym_record *rec,
 	gsym_stat src;
 	bool same;
 
-	if (!rec->src || rec->type == GSYM_TYPE_DIR || st->type != GSYM_FT_FILE ||
-		!st->ino || st->nlink < 2)
+	if (!rec->src || rec->type == GSYM_TYPE_DIR ||
+		st->type != GSYM_FT_FILE || !st->ino || st->nlink < 2)
 		return false;
 	gsym_buf_sets(&path, q->repo->workdir);
 	gsym_buf_puts(&path, rec->src);
@@ -213,7 +213,7 @@ static void look(void *payload, size_t i)
 			!still_ours(q, rec, &st);
 	} else if (stat_equal(q, &is, mode, &st,
 			   (moves = st.nlink > 1 &&
-					   gsym_pathset_has(&q->hardlinked,
+					   gsym_strlist_has(&q->hardlinked,
 						   item->path)))) {
 		/*
 		 * racily clean: git compares the content (not a hard link's
@@ -226,11 +226,6 @@ static void look(void *payload, size_t i)
 		q->named[i] = 1;
 	}
 	gsym_buf_dispose(&path);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static bool config_bool(git_config *cfg, const char *name, bool dflt)
@@ -437,10 +432,8 @@ static void read_ours(query *q)
 	q->verdict = gsym_calloc(state->n ? state->n : 1, 1);
 	for (i = 0; i < state->n; i++)
 		if (state->v[i].kind == GSYM_KIND_HARDLINK && state->v[i].src)
-			gsym_pathset_add(&q->hardlinked, state->v[i].src);
-	if (q->hardlinked.n > 1)
-		qsort(q->hardlinked.v, q->hardlinked.n, sizeof(char *),
-			cmp_str);
+			gsym_strlist_adds(&q->hardlinked, state->v[i].src);
+	gsym_strlist_sort(&q->hardlinked);
 }
 
 /* The daemon asked through its channel (the hook). */
@@ -504,7 +497,7 @@ static int respond_read(query *q, gsym_repo *repo, int asked,
 		force_write(q);
 	free(q->named);
 	free(q->verdict);
-	gsym_pathset_dispose(&q->hardlinked);
+	gsym_strlist_dispose(&q->hardlinked);
 	gsym_state_dispose(&state);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "platform/platform.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/strlist.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +31,7 @@ typedef struct {
 } change_map;
 
 /* the paths (relative, '/'-ended; "" for the root) a watch id stands for */
-typedef struct {
-	char **v;
-	size_t n;
-} dir_paths;
+typedef gsym_strlist dir_paths;
 
 typedef struct {
 	gsym_watcher *w;
@@ -159,7 +157,6 @@ static void prune(daemon *d)
 static bool knows(daemon *d, int id, const char *path)
 {
 	dir_paths *p;
-	size_t i;
 
 	if ((size_t)id >= d->ndirs) {
 		size_t n = (size_t)id * 2 + 16;
@@ -170,11 +167,9 @@ static bool knows(daemon *d, int id, const char *path)
 		d->ndirs = n;
 	}
 	p = &d->dirs[id];
-	for (i = 0; i < p->n; i++)
-		if (!strcmp(p->v[i], path))
-			return true;
-	p->v = gsym_reallocarray(p->v, p->n + 1, sizeof(char *));
-	p->v[p->n++] = gsym_strdup(path);
+	if (gsym_strlist_contains(p, path))
+		return true;
+	gsym_strlist_adds(p, path);
 	return false;
 }
 
@@ -557,13 +552,10 @@ static void ipc_end(daemon *d, gsym_channel *ch)
 
 static void daemon_dispose(daemon *d)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < d->ndirs; i++) {
-		for (j = 0; j < d->dirs[i].n; j++)
-			free(d->dirs[i].v[j]);
-		free(d->dirs[i].v);
-	}
+	for (i = 0; i < d->ndirs; i++)
+		gsym_strlist_dispose(&d->dirs[i]);
 	free(d->dirs);
 	map_dispose(&d->changes);
 	gsym_buf_dispose(&d->scratch);

@@ -22,7 +22,7 @@ void gsym_watch_abs_path(gsym_buf *out, const gsym_watch_ctx *ctx,
 
 static int collect_name(const char *name, void *payload)
 {
-	gsym_strlist_add(payload, name, strlen(name));
+	gsym_strlist_adds(payload, name);
 	return 0;
 }
 
@@ -30,7 +30,7 @@ static int collect_name(const char *name, void *payload)
 static void walk(gsym_strlist *out, const gsym_watch_ctx *ctx, const char *rel,
 	unsigned int depth)
 {
-	gsym_strlist names = { NULL, 0, 0 };
+	gsym_strlist names = GSYM_STRLIST_INIT;
 	gsym_buf path = GSYM_BUF_INIT, sub = GSYM_BUF_INIT;
 	gsym_stat st;
 	size_t i;
@@ -88,11 +88,8 @@ static gsym_watch_dir *find_dir(const gsym_watch_ctx *ctx, const char *rel)
 
 static void dir_add_record(gsym_watch_dir *d, size_t i)
 {
-	if (d->nrecs == d->caprecs) {
-		d->caprecs = d->caprecs ? d->caprecs * 2 : 4;
-		d->recs =
-			gsym_reallocarray(d->recs, d->caprecs, sizeof(size_t));
-	}
+	d->recs = gsym_array_grow(d->recs, &d->caprecs, d->nrecs + 1,
+		sizeof(size_t));
 	d->recs[d->nrecs++] = i;
 }
 
@@ -167,7 +164,7 @@ gsym_watch_dir *gsym_watch_dir_by_id(const gsym_watch_ctx *ctx, int id)
  */
 int gsym_watch_rebuild(gsym_watch_ctx *ctx)
 {
-	gsym_strlist want = { NULL, 0, 0 }, roots = { NULL, 0, 0 };
+	gsym_strlist want = GSYM_STRLIST_INIT, roots = GSYM_STRLIST_INIT;
 	gsym_watch_dir *dirs;
 	gsym_buf path = GSYM_BUF_INIT;
 	size_t i, j = 0, n = 0;
@@ -180,11 +177,11 @@ int gsym_watch_rebuild(gsym_watch_ctx *ctx)
 			continue;
 		gsym_strlist_add(&want, r->src, gsym_path_dirlen(r->src));
 		if (r->type == GSYM_TYPE_DIR)
-			gsym_strlist_add(&roots, r->src, strlen(r->src));
+			gsym_strlist_adds(&roots, r->src);
 	}
 	gsym_strlist_unique(&roots);
 	for (i = 0; i < roots.n; i++) {
-		gsym_strlist_add(&want, roots.v[i], strlen(roots.v[i]));
+		gsym_strlist_adds(&want, roots.v[i]);
 		walk(&want, ctx, roots.v[i], 0);
 	}
 	gsym_strlist_dispose(&roots);

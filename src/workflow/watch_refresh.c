@@ -49,15 +49,7 @@ static void say(const gsym_watch_ctx *ctx, const char *verb,
 
 static void forget_edited(gsym_watch_ctx *ctx, const char *path)
 {
-	char **at = gsym_strlist_find(&ctx->edited, path);
-
-	if (!at)
-		return;
-	free(*at);
-	memmove(at, at + 1,
-		(size_t)(ctx->edited.v + ctx->edited.n - at - 1) *
-			sizeof(char *));
-	ctx->edited.n--;
+	gsym_strlist_remove(&ctx->edited, path);
 }
 
 /*
@@ -91,9 +83,9 @@ static void report_edited(gsym_watch_ctx *ctx, const gsym_strlist *maybe)
 			forget_edited(ctx, maybe->v[i]);
 			continue;
 		}
-		if (gsym_strlist_find(&ctx->edited, r->path))
+		if (gsym_strlist_has(&ctx->edited, r->path))
 			continue;
-		gsym_strlist_add(&ctx->edited, r->path, strlen(r->path));
+		gsym_strlist_adds(&ctx->edited, r->path);
 		gsym_strlist_unique(&ctx->edited);
 		if (!ctx->quiet) {
 			gsym_buf_sets(&path, "left alone ");
@@ -122,7 +114,7 @@ done:
 static void report(gsym_watch_ctx *ctx, gsym_state_file *before,
 	const gsym_strlist *hits, int code)
 {
-	gsym_strlist maybe = { NULL, 0, 0 };
+	gsym_strlist maybe = GSYM_STRLIST_INIT;
 	size_t i;
 
 	for (i = 0; i < ctx->state.n; i++) {
@@ -144,8 +136,8 @@ static void report(gsym_watch_ctx *ctx, gsym_state_file *before,
 			forget_edited(ctx, path);
 		else if (old && !record_differs(old, r) &&
 			(code == GSYM_PARTIAL ||
-				gsym_strlist_find(&ctx->edited, path)))
-			gsym_strlist_add(&maybe, path, strlen(path));
+				gsym_strlist_has(&ctx->edited, path)))
+			gsym_strlist_adds(&maybe, path);
 	}
 	if (maybe.n)
 		report_edited(ctx, &maybe);
@@ -215,7 +207,7 @@ static bool pathspecs(gsym_strlist *spec, gsym_strlist *hits,
 
 		if (!ctx->hit[i])
 			continue;
-		gsym_strlist_add(hits, path, strlen(path));
+		gsym_strlist_adds(hits, path);
 		if (is_pattern(path) || spec->n == MAX_PATHSPECS)
 			full = true;
 		if (full)
@@ -234,9 +226,9 @@ static bool pathspecs(gsym_strlist *spec, gsym_strlist *hits,
  */
 int gsym_watch_refresh(gsym_watch_ctx *ctx)
 {
-	gsym_run_opts o;
+	gsym_run_opts o = GSYM_RUN_OPTS_INNER_RESTORE_INIT;
 	gsym_state_file before;
-	gsym_strlist spec = { NULL, 0, 0 }, hits = { NULL, 0, 0 };
+	gsym_strlist spec = GSYM_STRLIST_INIT, hits = GSYM_STRLIST_INIT;
 	gsym_stat st;
 	bool full = ctx->full;
 	int code, error;
@@ -264,10 +256,6 @@ int gsym_watch_refresh(gsym_watch_ctx *ctx)
 	/* what the run is measured against: the state as it is now */
 	if ((error = gsym_state_load(&before, ctx->gitdir)) < 0)
 		goto done;
-	memset(&o, 0, sizeof(o));
-	o.mode = GSYM_MODE_RESTORE;
-	o.quiet = true;
-	o.recurse_submodules = 0;
 	if (!full) {
 		o.pathspec = spec.v;
 		o.npathspec = spec.n;

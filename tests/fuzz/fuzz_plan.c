@@ -10,6 +10,7 @@
 
 #include "pipeline/plan.h"
 #include "pipeline/resolve.h"
+#include "fake_platform.h"
 #include "fake_view.h"
 
 #define MAX_NODES 64
@@ -17,8 +18,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const gsym_platform_info infos[] = {
-	{ "posix", "copy", false, false, false },
-	{ "win32", "junction,copy", true, true, true },
+	FAKE_POSIX_INFO("posix", "copy"),
+	FAKE_WIN32_INFO("win32", "junction,copy"),
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

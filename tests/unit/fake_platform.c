@@ -44,10 +44,10 @@ bool fake_fs_touched(const char *part)
 	return strstr(touched, part) != NULL;
 }
 
-static const gsym_platform_info posix_info = { "fake-posix", "copy", false,
-	false, false };
-static const gsym_platform_info win_info = { "fake-win32", "junction,copy",
-	true, true, true };
+static const gsym_platform_info posix_info =
+	FAKE_POSIX_INFO("fake-posix", "copy");
+static const gsym_platform_info win_info =
+	FAKE_WIN32_INFO("fake-win32", "junction,copy");
 
 const gsym_platform_info *gsym_platform_info_get(void)
 {

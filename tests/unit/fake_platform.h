@@ -8,6 +8,20 @@
 
 #include "platform/platform.h"
 
+/* The facts of a POSIX platform, for tables. */
+#define FAKE_POSIX_INFO(name_, fallback_)                        \
+	{                                                        \
+		.name = (name_), .default_fallback = (fallback_) \
+	}
+
+/* The facts of Windows: junctions, and outside links a risk. */
+#define FAKE_WIN32_INFO(name_, fallback_)                           \
+	{                                                           \
+		.name = (name_), .default_fallback = (fallback_),   \
+		.outside_links_risky = true, .has_junctions = true, \
+		.junction_is_dir_to_git = true                      \
+	}
+
 typedef enum {
 	FAKE_SYMLINK = 0,
 	FAKE_JUNCTION,

@@ -12,10 +12,10 @@
 #include "pipeline/plan.h"
 #include "pipeline/resolve.h"
 #include "run/run.h"
+#include "fake_platform.h"
 
-static const gsym_platform_info posix = { "posix", "copy", false, false,
-	false };
-static const gsym_platform_info win = { "win32", "copy", true, true, true };
+static const gsym_platform_info posix = FAKE_POSIX_INFO("posix", "copy");
+static const gsym_platform_info win = FAKE_WIN32_INFO("win32", "copy");
 
 typedef struct {
 	const char *name;

@@ -8,6 +8,7 @@
 
 #include "pipeline/plan.h"
 #include "pipeline/validate.h"
+#include "fake_platform.h"
 #include "fake_view.h"
 
 /* The world every case starts from; a case changes its own copy. */
@@ -37,10 +38,8 @@ static fake_node nodes[GSYM_ARRAY_SIZE(base_nodes)];
 static fake_disk disk[GSYM_ARRAY_SIZE(base_disk)];
 static fake_world world;
 
-static const gsym_platform_info posix = { "posix", "copy", false, false,
-	false };
-static const gsym_platform_info win = { "win32", "junction,copy", true, true,
-	true };
+static const gsym_platform_info posix = FAKE_POSIX_INFO("posix", "copy");
+static const gsym_platform_info win = FAKE_WIN32_INFO("win32", "junction,copy");
 
 /* A fresh world: what an earlier case changed, even one that failed
  * halfway, is gone. */

@@ -175,35 +175,44 @@ static void test_scan__pathspec_leaving_the_tree_fails(void **state)
 	assert_int_equal(0, entries.n);
 }
 
-/* A set of changed paths: the path, what is below it, what is above. */
-static void test_scan__pathset_touches(void **state)
+/* A sorted path list: the path, what is below it, what is above. */
+static void test_scan__strlist_touches(void **state)
 {
 	static const char *const in[] = { "a/b/c", "a/b-x", "d", "e/f/" };
-	gsym_pathset set;
+	gsym_strlist set = GSYM_STRLIST_INIT;
 	size_t i;
 
 	(void)state;
-	memset(&set, 0, sizeof(set));
-	assert_false(gsym_pathset_touches(&set, "a"));
-	assert_true(gsym_pathset_touches(&set, NULL));
+	assert_false(gsym_strlist_touches(&set, "a"));
+	assert_true(gsym_strlist_touches(&set, NULL));
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
-		gsym_pathset_add(&set, in[i]);
-	gsym_pathset_sort(&set);
-	assert_true(gsym_pathset_touches(&set, "a/b/c")); /* itself */
-	assert_true(gsym_pathset_touches(&set, "a/b")); /* below it */
-	assert_true(gsym_pathset_touches(&set, "a"));
-	assert_true(gsym_pathset_touches(&set, "a/b/c/d/e")); /* above it */
-	assert_true(gsym_pathset_touches(&set, "d/x"));
-	assert_true(gsym_pathset_touches(&set, "a/b-x"));
-	assert_false(gsym_pathset_touches(&set, "a/b-")); /* a name's start */
-	assert_false(gsym_pathset_touches(&set, "a/b/cd"));
-	assert_false(gsym_pathset_touches(&set, "a/bb"));
-	assert_false(gsym_pathset_touches(&set, "dd"));
-	assert_false(gsym_pathset_touches(&set, "b"));
-	assert_true(gsym_pathset_touches(&set, "e"));
-	assert_true(gsym_pathset_has(&set, "d"));
-	assert_false(gsym_pathset_has(&set, "a/b"));
-	gsym_pathset_dispose(&set);
+		gsym_strlist_adds(&set, in[i]);
+	gsym_strlist_sort(&set);
+	assert_true(gsym_strlist_touches(&set, "a/b/c")); /* itself */
+	assert_true(gsym_strlist_touches(&set, "a/b")); /* below it */
+	assert_true(gsym_strlist_touches(&set, "a"));
+	assert_true(gsym_strlist_touches(&set, "a/b/c/d/e")); /* above it */
+	assert_true(gsym_strlist_touches(&set, "d/x"));
+	assert_true(gsym_strlist_touches(&set, "a/b-x"));
+	assert_false(gsym_strlist_touches(&set, "a/b-")); /* a name's start */
+	assert_false(gsym_strlist_touches(&set, "a/b/cd"));
+	assert_false(gsym_strlist_touches(&set, "a/bb"));
+	assert_false(gsym_strlist_touches(&set, "dd"));
+	assert_false(gsym_strlist_touches(&set, "b"));
+	assert_true(gsym_strlist_touches(&set, "e"));
+	assert_true(gsym_strlist_has(&set, "d"));
+	assert_false(gsym_strlist_has(&set, "a/b"));
+	assert_true(gsym_strlist_covers(&set, "a/b/c/d")); /* a parent */
+	assert_true(gsym_strlist_covers(&set, "d"));
+	assert_false(gsym_strlist_covers(&set, "a/b")); /* not below */
+	assert_false(gsym_strlist_covers(&set, "a/b-x-y"));
+	gsym_strlist_adds(&set, "d");
+	gsym_strlist_unique(&set);
+	assert_int_equal(4, set.n);
+	gsym_strlist_remove(&set, "d");
+	assert_false(gsym_strlist_has(&set, "d"));
+	assert_true(gsym_strlist_has(&set, "e/f/"));
+	gsym_strlist_dispose(&set);
 }
 
 int main(void)
@@ -213,7 +222,7 @@ int main(void)
 		T(test_scan__only_stage_zero_links),
 		T(test_scan__entry_carries_the_index_facts),
 		T(test_scan__find),
-		T(test_scan__pathset_touches),
+		T(test_scan__strlist_touches),
 		T(test_scan__pathspec_selects),
 		T(test_scan__prefix_of_the_current_directory),
 		T(test_scan__pathspec_leaving_the_tree_fails),

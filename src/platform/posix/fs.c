@@ -19,12 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* outside links are what git itself makes here; no junctions */
 static const gsym_platform_info posix_info = {
-	"posix", /* name */
-	"copy", /* default fallback */
-	false, /* outside links are what git itself makes here */
-	false, /* no junctions */
-	false,
+	.name = "posix",
+	.default_fallback = "copy",
 };
 
 const gsym_platform_info *gsym_platform_info_get(void)

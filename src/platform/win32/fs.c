@@ -26,10 +26,12 @@
  * remove_subtree), emptying the tracked directory it points at.
  */
 static const gsym_platform_info win32_info = {
-	"win32", "copy",
-	true, /* a link leaving the tree needs --allow-outside */
-	true, /* junctions */
-	true, /* Git for Windows sees a junction as a directory */
+	.name = "win32",
+	.default_fallback = "copy",
+	.outside_links_risky = true, /* it needs --allow-outside */
+	.has_junctions = true,
+	/* Git for Windows sees a junction as a directory */
+	.junction_is_dir_to_git = true,
 };
 
 /* set once CreateSymbolicLinkW refused the unprivileged flag */
