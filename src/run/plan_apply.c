@@ -50,6 +50,31 @@ static void mark_hidden(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 }
 
 /*
+ * A directory copy of ours, of this version of the link, at and below
+ * which the fsmonitor daemon saw nothing change since our last run left
+ * it as recorded: the planner need not look at its files to know it
+ * unedited (its target may have changed: that it still looks at).
+ */
+static void note_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
+{
+	e->flags &= ~(unsigned int)GSYM_ENTRY_UNSEEN;
+	if (r->seen_known && rec && rec->kind == GSYM_KIND_COPY &&
+		rec->type == GSYM_TYPE_DIR &&
+		(e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
+		!memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) &&
+		!gsym_pathset_touches(&r->seen, e->path))
+		e->flags |= GSYM_ENTRY_UNSEEN;
+}
+
+/* Did the fsmonitor daemon see nothing change at `path` since our last run? */
+static bool not_seen(const char *path, void *payload)
+{
+	gsym_run_repo *r = payload;
+
+	return !gsym_pathset_touches(&r->seen, path);
+}
+
+/*
  * Plan and apply: one decision per selected link entry, then carried
  * out. Links over git's placeholders are made on several threads when
  * there are many; everything else, and what the threads learnt (links
@@ -89,6 +114,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 								      &r->changed,
 								      rec->src)))))
 			continue;
+		note_unseen(r, e, rec);
 		if ((error = gsym_plan_entry(e, &r->view, rec, &r->plan)) < 0)
 			goto done;
 		if (ahead && gsym_run_parallel_ok(e, rec))
@@ -105,6 +131,8 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 						"Making links",
 		nmake, r->show_progress && nmake, stderr);
 	r->actx.progress = &r->progress;
+	r->actx.src_unchanged = r->seen_known ? not_seen : NULL;
+	r->actx.src_payload = r;
 
 	if (nahead >= CREATE_AHEAD_MIN) {
 		if ((error = gsym_run_learn_links(r, ahead, &nahead)) < 0)
@@ -126,6 +154,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 done:
 	gsym_progress_stop(&r->progress);
 	r->actx.progress = NULL;
+	r->actx.src_unchanged = NULL;
 	free(ahead);
 	return error;
 }
