@@ -6,6 +6,7 @@
 #include "util/util.h"
 
 #include <git2.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -955,31 +956,63 @@ void gsym_copy_discard(const char *abs_path)
 	gsym_error_restore(&saved, 0);
 }
 
+/*
+ * One decimal number of a stat list line at `*p`, then `sep`: unsigned,
+ * or with `sign` (a time) one that may be negative.
+ */
+static bool list_number(unsigned long long *out, bool *neg, const char **p,
+	const char *end, char sep, bool sign)
+{
+	const char *s = *p;
+	unsigned long long n = 0;
+
+	*neg = sign && s < end && *s == '-';
+	if (*neg)
+		s++;
+	if (s >= end || *s < '0' || *s > '9')
+		return false;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (n > (ULLONG_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (unsigned long long)(*s - '0');
+	}
+	if (s >= end || *s != sep ||
+		(sign && n > (unsigned long long)LLONG_MAX))
+		return false;
+	*out = n;
+	*p = s + 1;
+	return true;
+}
+
 /* Parse the line at `*p` (before `end`); false at the end or when bad. */
 static bool next_listed(listed *out, const char **p, const char *end)
 {
 	const char *nul = memchr(*p, '\0', (size_t)(end - *p));
 	const char *nul2 =
 		nul ? memchr(nul + 1, '\0', (size_t)(end - nul - 1)) : NULL;
-	const char *nl = nul2 ? memchr(nul2, '\n', (size_t)(end - nul2)) : NULL;
-	unsigned long long size, ino, ssize, sino;
-	char num[200];
+	const char *s = nul2 ? nul2 + 1 : NULL;
+	unsigned long long v[8];
+	bool neg[8];
+	size_t i;
 
-	if (!nl || (size_t)(nl - nul2 - 1) >= sizeof(num))
-		return false;
-	memcpy(num, nul2 + 1, (size_t)(nl - nul2 - 1));
-	num[nl - nul2 - 1] = '\0';
-	if (sscanf(num, "%llu %lld %lu %llu %llu %lld %lu %llu", &size,
-		    &out->mtime_sec, &out->mtime_nsec, &ino, &ssize,
-		    &out->src_mtime_sec, &out->src_mtime_nsec, &sino) != 8)
+	/* size, mtime, nsec, inode; the same of the source (times signed) */
+	for (i = 0; s && i < 8; i++)
+		if (!list_number(&v[i], &neg[i], &s, end, i < 7 ? ' ' : '\n',
+			    i == 1 || i == 5))
+			return false;
+	if (!s)
 		return false;
 	out->rel = *p;
 	out->src = nul + 1;
-	out->size = size;
-	out->ino = ino;
-	out->src_size = ssize;
-	out->src_ino = sino;
-	*p = nl + 1;
+	out->size = (uint64_t)v[0];
+	out->mtime_sec = neg[1] ? -(long long)v[1] : (long long)v[1];
+	out->mtime_nsec = (unsigned long)v[2];
+	out->ino = (uint64_t)v[3];
+	out->src_size = (uint64_t)v[4];
+	out->src_mtime_sec = neg[5] ? -(long long)v[5] : (long long)v[5];
+	out->src_mtime_nsec = (unsigned long)v[6];
+	out->src_ino = (uint64_t)v[7];
+	*p = s;
 	return true;
 }
 

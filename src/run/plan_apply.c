@@ -66,6 +66,27 @@ static void note_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 		e->flags |= GSYM_ENTRY_UNSEEN;
 }
 
+/*
+ * A hook's quick check: is `e` as our last run left it, without a full
+ * plan (nothing it depends on changed, or it takes the quick look)?
+ */
+static bool quick_done(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec,
+	const gsym_view *view)
+{
+	bool source_changed;
+
+	if (!r->quick || gsym_pathset_has(&r->changed, e->path) ||
+		(rec && rec->src &&
+			gsym_pathset_touches(&r->through, rec->src)))
+		return false;
+	if (gsym_run_unseen(r, e, rec))
+		return true;
+	source_changed = rec &&
+		(r->by_stat ? !gsym_plan_copy_current(view, rec) :
+			      gsym_pathset_touches(&r->changed, rec->src));
+	return gsym_plan_quick(e, view, rec, source_changed);
+}
+
 /* Did the fsmonitor daemon see nothing change at `path` since our last run? */
 static bool not_seen(const char *path, void *payload)
 {
@@ -83,6 +104,7 @@ static bool not_seen(const char *path, void *payload)
 int gsym_run_plan_and_apply(gsym_run_repo *r)
 {
 	gsym_entry **ahead = NULL;
+	gsym_view_memo memo;
 	size_t i, nahead = 0, nmake;
 	int error = 0;
 
@@ -90,6 +112,9 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 		return error;
 	if (r->writes && r->jobs > 1)
 		ahead = gsym_calloc(r->entries.n, sizeof(gsym_entry *));
+	/* planning writes nothing: each path lstat()ed once (a target many
+	   copies hold) */
+	gsym_view_memo_init(&memo, &r->view);
 	gsym_progress_start(&r->progress, "Checking links", r->entries.n,
 		r->show_progress, stderr);
 	for (i = 0; i < r->entries.n; i++) {
@@ -101,26 +126,16 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 			continue;
 		rec = gsym_state_find(&r->state, e->path);
 		mark_hidden(r, e, rec);
-		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
-			!(rec && rec->src &&
-				gsym_pathset_touches(&r->through, rec->src)) &&
-			(gsym_run_unseen(r, e, rec) ||
-				gsym_plan_quick(e, &r->view, rec,
-					rec &&
-						(r->by_stat ? !gsym_plan_copy_current(
-								      &r->view,
-								      rec) :
-							      gsym_pathset_touches(
-								      &r->changed,
-								      rec->src)))))
+		if (quick_done(r, e, rec, &memo.view))
 			continue;
 		note_unseen(r, e, rec);
-		if ((error = gsym_plan_entry(e, &r->view, rec, &r->plan)) < 0)
+		if ((error = gsym_plan_entry(e, &memo.view, rec, &r->plan)) < 0)
 			goto done;
 		if (ahead && gsym_run_parallel_ok(e, rec))
 			ahead[nahead++] = e;
 	}
 	gsym_progress_stop(&r->progress);
+	gsym_view_memo_dispose(&memo);
 
 	/* making: entries, and the files and bytes their copies hold */
 	for (i = 0, nmake = 0; r->writes && i < r->entries.n; i++)
@@ -152,6 +167,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 			goto done;
 	}
 done:
+	gsym_view_memo_dispose(&memo);
 	gsym_progress_stop(&r->progress);
 	r->actx.progress = NULL;
 	r->actx.src_unchanged = NULL;
