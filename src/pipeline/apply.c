@@ -488,9 +488,6 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	int error = 1;
 
 	memset(&memo, 0, sizeof(memo));
-	memo.old_stats = &old;
-	memo.unchanged = ctx->src_unchanged;
-	memo.payload = ctx->src_payload;
 	if (!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
 		e->type != GSYM_TYPE_DIR || (e->flags & GSYM_ENTRY_BACKUP) ||
 		e->disk.type != GSYM_FT_DIR || !e->resolved ||

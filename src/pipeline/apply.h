@@ -25,13 +25,6 @@ typedef struct {
 	gsym_mutex *lock;
 	/* entries made, files and bytes copied, when shown (or NULL) */
 	gsym_progress *progress;
-	/*
-	 * Is the working-tree file `path` unchanged since our last run (the
-	 * fsmonitor daemon saw nothing there)? Then a directory copy's
-	 * update takes its stat from the copy's stat list. NULL: look.
-	 */
-	bool (*src_unchanged)(const char *path, void *payload);
-	void *src_payload;
 } gsym_apply_ctx;
 
 /*

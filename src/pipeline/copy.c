@@ -122,41 +122,12 @@ void gsym_copy_memo_dispose(gsym_copy_memo *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static listed *earlier_find(earlier *old, const char *rel);
-
-/*
- * The stat of the tracked file `path` (copied as `rel`) as the copy's
- * list holds it, when the caller knows it unchanged since and the index
- * vouches for that stat (a plain file, not executable: known_id).
- */
-static bool listed_unchanged(walk_ctx *w, gsym_stat *out, const char *path,
-	const char *rel)
-{
-	gsym_copy_memo *m = w->memo;
-	unsigned char id[GSYM_OID_RAWSZ];
-	listed *l;
-
-	if (!m->unchanged || !w->old || !w->view->known_id ||
-		!(l = earlier_find(w->old, rel)) || strcmp(l->src, path) ||
-		!m->unchanged(path, m->payload))
-		return false;
-	memset(out, 0, sizeof(*out));
-	out->type = GSYM_FT_FILE;
-	out->mode = 0100644;
-	out->size = l->src_size;
-	out->ino = l->src_ino;
-	out->mtime_sec = l->src_mtime_sec;
-	out->mtime_nsec = (uint32_t)l->src_mtime_nsec;
-	return w->view->known_id(id, w->view, path, out);
-}
-
 /*
  * lstat() of the source `path` through the view: while counting, noted
  * in the memo; while updating, taken from it (the update walks what the
  * count walked, so each source is lstat()ed once).
  */
-static int src_lstat(walk_ctx *w, gsym_stat *out, const char *path,
-	const char *rel, bool file)
+static int src_lstat(walk_ctx *w, gsym_stat *out, const char *path)
 {
 	gsym_copy_memo *m = w->memo;
 	struct gsym_copy_memo_item key, *hit;
@@ -170,11 +141,7 @@ static int src_lstat(walk_ctx *w, gsym_stat *out, const char *path,
 			return 0;
 		}
 	}
-	if (!m || m->sorted || !file || !listed_unchanged(w, out, path, rel))
-		error = w->view->lstat(out, w->view, path);
-	else
-		error = 0;
-	if (error < 0 || !m || m->sorted)
+	if ((error = w->view->lstat(out, w->view, path)) < 0 || !m || m->sorted)
 		return error;
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 64;
@@ -486,7 +453,7 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
 
 	if (known)
 		st = *known;
-	else if ((error = src_lstat(w, &st, src, rel, false)) < 0)
+	else if ((error = src_lstat(w, &st, src)) < 0)
 		return error;
 	w->files++;
 	w->bytes += st.size;
@@ -560,7 +527,7 @@ static int child(walk_ctx *w, const char *src, const char *rel, const char *dst)
 			goto skip;
 		goto done;
 	}
-	error = src_lstat(w, &st, src, rel, node.type == GSYM_NODE_FILE);
+	error = src_lstat(w, &st, src);
 	if (error == GSYM_ENOTFOUND)
 		goto skip;
 	if (error < 0)
@@ -724,22 +691,14 @@ static int count(const gsym_view *view, const char *src,
 {
 	static const gsym_copy_limit none = { 0, 0 };
 	walk_ctx w;
-	earlier old;
 	int error;
 
 	memset(&w, 0, sizeof(w));
 	w.view = view;
 	w.limit = limit ? limit : &none;
 	w.memo = memo;
-	if (memo && memo->unchanged && memo->old_stats) {
-		/* nothing is made: the list is only read (listed_unchanged) */
-		earlier_init(&old, "", memo->old_stats);
-		w.old = &old;
-	}
 	error = walk(&w, src, "", NULL);
 	gsym_buf_dispose(&w.manifest);
-	if (w.old)
-		earlier_dispose(&old);
 	if (memo) {
 		if (memo->n > 1)
 			qsort(memo->v, memo->n, sizeof(*memo->v), cmp_memo);

@@ -73,14 +73,6 @@ typedef struct {
 	struct gsym_copy_memo_item *v;
 	size_t n, cap;
 	bool sorted; /* filled: read from now on */
-	/*
-	 * The copy's stat list, and which sources did not change since it
-	 * was made (or NULL): the stat of such a file is the listed one,
-	 * where the index vouches for it (view->known_id).
-	 */
-	const gsym_buf *old_stats;
-	bool (*unchanged)(const char *path, void *payload);
-	void *payload;
 } gsym_copy_memo;
 
 void gsym_copy_memo_dispose(gsym_copy_memo *memo);

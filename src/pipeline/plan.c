@@ -400,7 +400,8 @@ static int copy_behind(const char **out, gsym_entry *e, const gsym_view *view,
 	 * lstat again)
 	 */
 	if ((e->flags & GSYM_ENTRY_PROVEN) && opts->mode == GSYM_MODE_RESTORE &&
-		!opts->count_copies && e->type == GSYM_TYPE_DIR) {
+		!opts->count_copies && !opts->git_goes_on &&
+		e->type == GSYM_TYPE_DIR) {
 		*out = "target changed since the copy was made";
 		return 0;
 	}

@@ -87,14 +87,6 @@ static bool quick_done(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec,
 	return gsym_plan_quick(e, view, rec, source_changed);
 }
 
-/* Did the fsmonitor daemon see nothing change at `path` since our last run? */
-static bool not_seen(const char *path, void *payload)
-{
-	gsym_run_repo *r = payload;
-
-	return !gsym_pathset_touches(&r->seen, path);
-}
-
 /*
  * Plan and apply: one decision per selected link entry, then carried
  * out. Links over git's placeholders are made on several threads when
@@ -146,8 +138,6 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 						"Making links",
 		nmake, r->show_progress && nmake, stderr);
 	r->actx.progress = &r->progress;
-	r->actx.src_unchanged = r->seen_known ? not_seen : NULL;
-	r->actx.src_payload = r;
 
 	if (nahead >= CREATE_AHEAD_MIN) {
 		if ((error = gsym_run_learn_links(r, ahead, &nahead)) < 0)
@@ -170,7 +160,6 @@ done:
 	gsym_view_memo_dispose(&memo);
 	gsym_progress_stop(&r->progress);
 	r->actx.progress = NULL;
-	r->actx.src_unchanged = NULL;
 	free(ahead);
 	return error;
 }
