@@ -475,6 +475,18 @@ static int record_made(gsym_apply_ctx *ctx, gsym_entry *e, gsym_record *rec,
 	return error;
 }
 
+/* The hash the record of `path` holds, the copy as it was made. */
+static bool was_made(gsym_apply_ctx *ctx, const char *path, unsigned char *out)
+{
+	const gsym_record *rec;
+
+	state_lock(ctx);
+	if ((rec = gsym_state_find(ctx->state, path)) != NULL)
+		memcpy(out, rec->hash, GSYM_OID_RAWSZ);
+	state_unlock(ctx);
+	return rec != NULL;
+}
+
 /*
  * A deep copy of ours whose target changed, updated where it is, file by
  * file (copy.h gsym_copy_dir_sync): 0 when done; 1 when it is not one to
@@ -486,20 +498,25 @@ static int record_made(gsym_apply_ctx *ctx, gsym_entry *e, gsym_record *rec,
 static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
 	gsym_buf old = GSYM_BUF_INIT, stats = GSYM_BUF_INIT;
+	gsym_copy_memo memo;
+	unsigned char was[GSYM_OID_RAWSZ];
 	gsym_record rec;
 	gsym_stat src_st;
 	int64_t read_at;
+	size_t written = 0;
 	int error = 1;
 
+	memset(&memo, 0, sizeof(memo));
 	if (!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
 		e->type != GSYM_TYPE_DIR || (e->flags & GSYM_ENTRY_BACKUP) ||
 		e->disk.type != GSYM_FT_DIR || !e->resolved ||
-		!ctx->view->copy_stats ||
+		!ctx->view->copy_stats || !was_made(ctx, e->path, was) ||
 		check_parents_exist(ctx->workdir, e->path) < 0 ||
 		ctx->view->copy_stats(&old, ctx->view, e->path) < 0 ||
 		!gsym_copy_stats_of(&old, &e->disk) ||
-		(error = gsym_copy_over_limit(ctx->view, e->resolved,
-			 &ctx->opts->copy_limit, false)) != 0)
+		/* the count notes each source's lstat for the update */
+		(error = gsym_copy_over_limit_memo(ctx->view, e->resolved,
+			 &ctx->opts->copy_limit, false, &memo)) != 0)
 		goto done; /* past the limit: as a new copy would be */
 	state_lock(ctx);
 	error = gsym_state_journal_sync(ctx->state, e->path);
@@ -511,9 +528,13 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	e->made = GSYM_HOW_COPY;
 	if (error < 0 ||
 		(error = gsym_copy_dir_sync(e->hash, ctx->view, e->resolved,
-			 abs, &stats, ctx->progress, &old)) < 0 ||
-		(error = gsym_platform_set_mtime(abs, stamp_time(ctx), 0)) <
-			0 ||
+			 abs, &stats, ctx->progress, &old,
+			 (e->flags & GSYM_ENTRY_PROVEN) != 0, &memo,
+			 &written)) < 0 ||
+		/* (a copy left as it was keeps its stat) */
+		(written &&
+			(error = gsym_platform_set_mtime(abs, stamp_time(ctx),
+				 0)) < 0) ||
 		(error = record_made(ctx, e, &rec, abs, &stats, &src_st,
 			 read_at)) < 0 ||
 		(error = gsym_platform_lstat(&e->result, abs)) < 0)
@@ -522,11 +543,19 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	gsym_state_put(ctx->state, &rec);
 	state_unlock(ctx);
 	e->kind = GSYM_KIND_COPY;
-	e->state = GSYM_STATE_RESTORED;
-	e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
+	e->flags |= GSYM_ENTRY_RECORD;
+	if (written || memcmp(was, e->hash, sizeof(was))) {
+		e->state = GSYM_STATE_RESTORED;
+		e->flags |= GSYM_ENTRY_CHANGED;
+	} else {
+		/* its target touched, not changed: the copy was current */
+		e->state = GSYM_STATE_OK;
+		e->reason = NULL;
+	}
 done:
 	if (error > 0)
 		gsym_error_clear();
+	gsym_copy_memo_dispose(&memo);
 	gsym_buf_dispose(&old);
 	gsym_buf_dispose(&stats);
 	return error;

@@ -6,6 +6,7 @@
 #include "util/util.h"
 
 #include <git2.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ typedef struct {
 	size_t n;
 	bool off; /* hard links fail here: copy every file */
 	bool in_place; /* the copy is updated where it is (top is dst) */
+	/* in place: its files were just proven as listed (by the planner) */
+	bool proven;
 	unsigned char *seen; /* per line, in place: still in the copy */
 } earlier;
 
@@ -42,6 +45,9 @@ typedef struct {
 	/* only counting, up to this (gsym_copy_count) */
 	const gsym_copy_limit *limit;
 	bool over; /* counting passed the limit */
+	/* the sources' lstat: filled by counting, read by the update */
+	gsym_copy_memo *memo;
+	size_t written; /* in place: files and directories made or removed */
 	size_t files;
 	uint64_t bytes;
 	const char *stack[GSYM_COPY_MAX_DEPTH + 1]; /* dirs being copied */
@@ -93,6 +99,57 @@ static bool loops(const walk_ctx *w, const char *dir)
 			return true;
 	}
 	return false;
+}
+
+struct gsym_copy_memo_item {
+	char *path;
+	gsym_stat st;
+};
+
+static int cmp_memo(const void *a, const void *b)
+{
+	return strcmp(((const struct gsym_copy_memo_item *)a)->path,
+		((const struct gsym_copy_memo_item *)b)->path);
+}
+
+void gsym_copy_memo_dispose(gsym_copy_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->v[i].path);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * lstat() of the source `path` through the view: while counting, noted
+ * in the memo; while updating, taken from it (the update walks what the
+ * count walked, so each source is lstat()ed once).
+ */
+static int src_lstat(walk_ctx *w, gsym_stat *out, const char *path)
+{
+	gsym_copy_memo *m = w->memo;
+	struct gsym_copy_memo_item key, *hit;
+	int error;
+
+	if (m && m->sorted) {
+		key.path = (char *)path;
+		hit = bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_memo);
+		if (hit) {
+			*out = hit->st;
+			return 0;
+		}
+	}
+	if ((error = w->view->lstat(out, w->view, path)) < 0 || !m || m->sorted)
+		return error;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->v = gsym_reallocarray(m->v, m->cap, sizeof(*m->v));
+	}
+	m->v[m->n].path = gsym_strdup(path);
+	m->v[m->n++].st = *out;
+	return 0;
 }
 
 static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst);
@@ -154,13 +211,13 @@ static void earlier_seen(earlier *old, const listed *l)
  * walk did not meet, removed (a file only while as made; a directory
  * only once empty), children first: before `rel`'s own stat is noted.
  */
-static void remove_unseen(earlier *old, const char *rel)
+static size_t remove_unseen(earlier *old, const char *rel)
 {
 	gsym_buf prefix = GSYM_BUF_INIT, abs = GSYM_BUF_INIT;
-	size_t lo = 0, hi, i;
+	size_t lo = 0, hi, i, removed = 0;
 
 	if (!old || !old->in_place)
-		return;
+		return 0;
 	if (*rel) {
 		gsym_buf_sets(&prefix, rel);
 		gsym_buf_putc(&prefix, '/');
@@ -188,14 +245,15 @@ static void remove_unseen(earlier *old, const char *rel)
 		gsym_path_join(&abs, old->top, l->rel);
 		if (gsym_platform_lstat(&st, abs.ptr) < 0)
 			continue;
-		if (st.type == GSYM_FT_DIR)
-			gsym_platform_remove(abs.ptr); /* only when empty */
-		else if (st.type == GSYM_FT_FILE && same_stat(l, &st))
-			gsym_platform_remove(abs.ptr);
+		if ((st.type == GSYM_FT_DIR ||
+			    (st.type == GSYM_FT_FILE && same_stat(l, &st))) &&
+			gsym_platform_remove(abs.ptr) == 0) /* a dir if empty */
+			removed++;
 	}
 	gsym_error_clear();
 	gsym_buf_dispose(&prefix);
 	gsym_buf_dispose(&abs);
+	return removed;
 }
 
 /*
@@ -212,6 +270,7 @@ static int dir_in_place(walk_ctx *w, const char *rel, const char *dst)
 		return 0;
 	if (error == GSYM_ENOTFOUND) {
 		gsym_error_clear();
+		w->written++;
 		return gsym_platform_mkdir(dst);
 	}
 	return error < 0 ?
@@ -235,6 +294,33 @@ static int file_in_place(const char *abs_src, const char *dst,
 	return error;
 }
 
+/* The stat a line of a stat list gives the file made. */
+static void listed_stat(gsym_stat *out, const listed *l)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = GSYM_FT_FILE;
+	out->size = l->size;
+	out->ino = l->ino;
+	out->mtime_sec = l->mtime_sec;
+	out->mtime_nsec = (uint32_t)l->mtime_nsec;
+}
+
+/* Does the file `abs` hold the blob `id`? */
+static bool holds(const char *abs, const unsigned char *id)
+{
+	gsym_buf content = GSYM_BUF_INIT;
+	git_oid oid;
+	bool same = gsym_platform_read_file(&content, abs,
+			    (size_t)GSYM_COPY_MAX_BYTES) == 0 &&
+		git_odb_hash(&oid, gsym_buf_cstr(&content), content.size,
+			GIT_OBJECT_BLOB) == 0 &&
+		!memcmp(oid.id, id, GSYM_OID_RAWSZ);
+
+	gsym_error_clear();
+	gsym_buf_dispose(&content);
+	return same;
+}
+
 /*
  * Take the file `rel` over from the earlier copy into `dst`: when it is
  * still as made, from the same source (`src`, whose stat is `sst`) still
@@ -248,29 +334,35 @@ static int take_over(walk_ctx *w, const char *src, const char *rel,
 	listed *l;
 	gsym_buf from = GSYM_BUF_INIT;
 	gsym_stat ost;
+	bool racy;
 	int error = 1;
 
 	if (!old || old->off)
 		return 1;
 	l = earlier_find(old, rel);
 	earlier_seen(old, l); /* in place: replaced, or kept */
+	if (!l || strcmp(l->src, src) || !same_src_stat(l, sst))
+		return 1;
 	/*
 	 * the source's stat proves it unchanged only when it was older than
 	 * the copy by the coarsest clock a disk here keeps (exFAT's 2 s):
-	 * else an edit in the same tick keeps size, time and inode
+	 * else an edit in the same tick keeps size, time and inode, and in
+	 * place the bytes are compared (a copy is hard-linked only so)
 	 */
-	if (!l || strcmp(l->src, src) || !same_src_stat(l, sst) ||
-		l->src_mtime_sec >= l->mtime_sec - GSYM_RACY_SECONDS)
+	racy = l->src_mtime_sec >= l->mtime_sec - GSYM_RACY_SECONDS;
+	if (racy && !old->in_place)
 		return 1;
 	gsym_path_join(&from, old->top, rel);
-	if (gsym_platform_lstat(&ost, from.ptr) < 0 ||
+	if (old->in_place && old->proven) {
+		/* as listed: just proven so (the planner's lstat, or the
+		   fsmonitor daemon's word) */
+		listed_stat(&ost, l);
+	} else if (gsym_platform_lstat(&ost, from.ptr) < 0 ||
 		ost.type != GSYM_FT_FILE || !same_stat(l, &ost)) {
 		gsym_error_clear();
 		goto done;
 	}
-	if (old->in_place)
-		*kept = ost;
-	else if (gsym_platform_hardlink(from.ptr, dst) < 0) {
+	if (!old->in_place && gsym_platform_hardlink(from.ptr, dst) < 0) {
 		old->off = true; /* no hard links here: copy */
 		gsym_error_clear();
 		goto done;
@@ -279,6 +371,10 @@ static int take_over(walk_ctx *w, const char *src, const char *rel,
 	error = w->view->known_id && w->view->known_id(id, w->view, src, sst) ?
 		0 :
 		w->view->hash(id, w->view, src, GSYM_TYPE_FILE);
+	if (!error && racy && !holds(from.ptr, id))
+		error = 1; /* copied anew */
+	if (!error && old->in_place)
+		*kept = ost;
 done:
 	gsym_buf_dispose(&from);
 	return error;
@@ -357,7 +453,7 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
 
 	if (known)
 		st = *known;
-	else if ((error = w->view->lstat(&st, w->view, src)) < 0)
+	else if ((error = src_lstat(w, &st, src)) < 0)
 		return error;
 	w->files++;
 	w->bytes += st.size;
@@ -379,6 +475,7 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
 		error = w->old && w->old->in_place ?
 			file_in_place(abs.ptr, dst, id) :
 			gsym_platform_copy_file(abs.ptr, dst, id);
+		w->written++;
 		gsym_buf_dispose(&abs);
 	} else if (!w->view->known_id ||
 		!w->view->known_id(id, w->view, src, &st)) {
@@ -430,7 +527,7 @@ static int child(walk_ctx *w, const char *src, const char *rel, const char *dst)
 			goto skip;
 		goto done;
 	}
-	error = w->view->lstat(&st, w->view, src);
+	error = src_lstat(w, &st, src);
 	if (error == GSYM_ENOTFOUND)
 		goto skip;
 	if (error < 0)
@@ -501,7 +598,7 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 	}
 	w->depth--;
 	if (!error)
-		remove_unseen(w->old, rel);
+		w->written += remove_unseen(w->old, rel);
 	/* after its children: what they did to it is part of its stat */
 	if (!error && dst && w->stats && *rel) {
 		gsym_stat sst;
@@ -543,7 +640,8 @@ static int walk_and_hash(unsigned char *hash, walk_ctx *w, const char *src,
 
 int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 	const char *src, const char *top, gsym_buf *stats,
-	gsym_progress *progress, const gsym_buf *old_stats)
+	gsym_progress *progress, const gsym_buf *old_stats, bool proven,
+	gsym_copy_memo *memo, size_t *written)
 {
 	walk_ctx w;
 	earlier old;
@@ -553,12 +651,15 @@ int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 	w.view = view;
 	w.stats = stats;
 	w.progress = progress;
+	w.memo = memo && memo->sorted ? memo : NULL;
 	earlier_init(&old, top, old_stats);
 	old.in_place = true;
+	old.proven = proven;
 	old.seen = gsym_calloc(old.n ? old.n : 1, 1);
 	w.old = &old;
 	error = walk_and_hash(hash, &w, src, top);
 	earlier_dispose(&old);
+	*written = w.written;
 	return error;
 }
 
@@ -584,8 +685,9 @@ int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
 	return error;
 }
 
-int gsym_copy_count(const gsym_view *view, const char *src,
-	const gsym_copy_limit *limit)
+/* gsym_copy_count, noting each source's lstat in `memo` (or NULL). */
+static int count(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit, gsym_copy_memo *memo)
 {
 	static const gsym_copy_limit none = { 0, 0 };
 	walk_ctx w;
@@ -594,27 +696,33 @@ int gsym_copy_count(const gsym_view *view, const char *src,
 	memset(&w, 0, sizeof(w));
 	w.view = view;
 	w.limit = limit ? limit : &none;
+	w.memo = memo;
 	error = walk(&w, src, "", NULL);
 	gsym_buf_dispose(&w.manifest);
+	if (memo) {
+		if (memo->n > 1)
+			qsort(memo->v, memo->n, sizeof(*memo->v), cmp_memo);
+		memo->sorted = true;
+	}
 	if (w.over)
 		return 1;
 	return error;
 }
 
-int gsym_copy_over_limit(const gsym_view *view, const char *src,
-	const gsym_copy_limit *limit, bool junctions)
+int gsym_copy_count(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit)
+{
+	return count(view, src, limit, NULL);
+}
+
+/* The message of a copy past `limit`, after the count's own (`what`). */
+static int past_message(const char *src, const gsym_copy_limit *limit,
+	bool junctions)
 {
 	gsym_copy_limit more;
 	gsym_buf now = GSYM_BUF_INIT, higher = GSYM_BUF_INIT;
-	char *what;
-	int error;
+	char *what = gsym_strdup(gsym_error_last());
 
-	if ((!limit->files && !limit->bytes) ||
-		(error = gsym_copy_count(view, src, limit)) == 0)
-		return 0;
-	if (error < 0)
-		return error;
-	what = gsym_strdup(gsym_error_last());
 	more.files = limit->files * 2;
 	more.bytes = limit->bytes * 2;
 	gsym_copy_limit_text(&now, limit);
@@ -631,6 +739,29 @@ int gsym_copy_over_limit(const gsym_view *view, const char *src,
 	gsym_buf_dispose(&now);
 	gsym_buf_dispose(&higher);
 	return 1;
+}
+
+int gsym_copy_over_limit(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit, bool junctions)
+{
+	return gsym_copy_over_limit_memo(view, src, limit, junctions, NULL);
+}
+
+int gsym_copy_over_limit_memo(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit, bool junctions, gsym_copy_memo *memo)
+{
+	bool unlimited = !limit->files && !limit->bytes;
+	int error;
+
+	if (unlimited && !memo)
+		return 0;
+	error = count(view, src, unlimited ? NULL : limit, memo);
+	if (error == 0 || unlimited) {
+		/* counted for the memo alone: the copy finds what fails */
+		gsym_error_clear();
+		return 0;
+	}
+	return error < 0 ? error : past_message(src, limit, junctions);
 }
 
 /* One number of a copyLimit part, with git's k, m, g; false if bad. */
@@ -784,31 +915,63 @@ void gsym_copy_discard(const char *abs_path)
 	gsym_error_restore(&saved, 0);
 }
 
+/*
+ * One decimal number of a stat list line at `*p`, then `sep`: unsigned,
+ * or with `sign` (a time) one that may be negative.
+ */
+static bool list_number(unsigned long long *out, bool *neg, const char **p,
+	const char *end, char sep, bool sign)
+{
+	const char *s = *p;
+	unsigned long long n = 0;
+
+	*neg = sign && s < end && *s == '-';
+	if (*neg)
+		s++;
+	if (s >= end || *s < '0' || *s > '9')
+		return false;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (n > (ULLONG_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (unsigned long long)(*s - '0');
+	}
+	if (s >= end || *s != sep ||
+		(sign && n > (unsigned long long)LLONG_MAX))
+		return false;
+	*out = n;
+	*p = s + 1;
+	return true;
+}
+
 /* Parse the line at `*p` (before `end`); false at the end or when bad. */
 static bool next_listed(listed *out, const char **p, const char *end)
 {
 	const char *nul = memchr(*p, '\0', (size_t)(end - *p));
 	const char *nul2 =
 		nul ? memchr(nul + 1, '\0', (size_t)(end - nul - 1)) : NULL;
-	const char *nl = nul2 ? memchr(nul2, '\n', (size_t)(end - nul2)) : NULL;
-	unsigned long long size, ino, ssize, sino;
-	char num[200];
+	const char *s = nul2 ? nul2 + 1 : NULL;
+	unsigned long long v[8];
+	bool neg[8];
+	size_t i;
 
-	if (!nl || (size_t)(nl - nul2 - 1) >= sizeof(num))
-		return false;
-	memcpy(num, nul2 + 1, (size_t)(nl - nul2 - 1));
-	num[nl - nul2 - 1] = '\0';
-	if (sscanf(num, "%llu %lld %lu %llu %llu %lld %lu %llu", &size,
-		    &out->mtime_sec, &out->mtime_nsec, &ino, &ssize,
-		    &out->src_mtime_sec, &out->src_mtime_nsec, &sino) != 8)
+	/* size, mtime, nsec, inode; the same of the source (times signed) */
+	for (i = 0; s && i < 8; i++)
+		if (!list_number(&v[i], &neg[i], &s, end, i < 7 ? ' ' : '\n',
+			    i == 1 || i == 5))
+			return false;
+	if (!s)
 		return false;
 	out->rel = *p;
 	out->src = nul + 1;
-	out->size = size;
-	out->ino = ino;
-	out->src_size = ssize;
-	out->src_ino = sino;
-	*p = nl + 1;
+	out->size = (uint64_t)v[0];
+	out->mtime_sec = neg[1] ? -(long long)v[1] : (long long)v[1];
+	out->mtime_nsec = (unsigned long)v[2];
+	out->ino = (uint64_t)v[3];
+	out->src_size = (uint64_t)v[4];
+	out->src_mtime_sec = neg[5] ? -(long long)v[5] : (long long)v[5];
+	out->src_mtime_nsec = (unsigned long)v[6];
+	out->src_ino = (uint64_t)v[7];
+	*p = s;
 	return true;
 }
 

@@ -89,7 +89,19 @@ typedef enum {
 	 * (GSYM_ENTRY_SKIP_WORKTREE comes to mean "hidden" for a copy that
 	 * needs no bit: plan_apply.c mark_hidden)
 	 */
-	GSYM_ENTRY_GIT_SKIPS = (1 << 11)
+	GSYM_ENTRY_GIT_SKIPS = (1 << 11),
+	/*
+	 * a deep copy of ours proven unedited by its stat list just now:
+	 * its update need not look at its files again, and decides itself
+	 * whether its target changed (the planner did not hash it)
+	 */
+	GSYM_ENTRY_PROVEN = (1 << 12),
+	/*
+	 * a deep copy of ours at which, and below which, nothing changed
+	 * since our last run left it as its record says (the fsmonitor
+	 * daemon saw nothing there): unedited without a look below it
+	 */
+	GSYM_ENTRY_UNSEEN = (1 << 13)
 } gsym_entry_flags;
 
 typedef struct {

@@ -383,12 +383,44 @@ bool gsym_plan_copy_current(const gsym_view *view, const gsym_record *rec)
 	return same;
 }
 
+/* fallback_behind for a copy: its target, by lstat, else by content. */
+static int copy_behind(const char **out, gsym_entry *e, const gsym_view *view,
+	const gsym_record *rec, const gsym_plan_opts *opts)
+{
+	unsigned char fresh[GSYM_OID_RAWSZ];
+	int error;
+
+	/* by lstat while the target is as it was copied */
+	if (copy_current(view, e, rec))
+		return 0;
+	/*
+	 * a deep copy proven ours by its stat list, to be updated where it
+	 * is: the update compares each file, and says whether anything
+	 * changed (a walk and hash of the target here would take the same
+	 * lstat again)
+	 */
+	if ((e->flags & GSYM_ENTRY_PROVEN) && opts->mode == GSYM_MODE_RESTORE &&
+		!opts->count_copies && !opts->git_goes_on &&
+		e->type == GSYM_TYPE_DIR) {
+		*out = "target changed since the copy was made";
+		return 0;
+	}
+	if ((error = view->hash(fresh, view, e->resolved, e->type)) < 0)
+		return error;
+	if (memcmp(fresh, rec->hash, sizeof(fresh)))
+		*out = "target changed since the copy was made";
+	else
+		e->flags |= GSYM_ENTRY_RESTAT; /* stat will do next time */
+	return 0;
+}
+
 /*
  * A fallback we made, unedited: why a fresh one would differ from it
  * (behind its link or its target), or NULL when it is current.
  */
 static int fallback_behind(const char **out, gsym_entry *e,
-	const gsym_view *view, const gsym_record *rec)
+	const gsym_view *view, const gsym_record *rec,
+	const gsym_plan_opts *opts)
 {
 	unsigned char fresh[GSYM_OID_RAWSZ];
 	int error;
@@ -445,18 +477,8 @@ static int fallback_behind(const char **out, gsym_entry *e,
 			*out = "target replaced since the hard link was made";
 		return 0;
 	}
-	if (rec->kind == GSYM_KIND_COPY) {
-		/* by lstat while the target is as it was copied */
-		if (copy_current(view, e, rec))
-			return 0;
-		if ((error = view->hash(fresh, view, e->resolved, e->type)) < 0)
-			return error;
-		if (memcmp(fresh, rec->hash, sizeof(fresh)))
-			*out = "target changed since the copy was made";
-		else
-			e->flags |=
-				GSYM_ENTRY_RESTAT; /* stat will do next time */
-	}
+	if (rec->kind == GSYM_KIND_COPY)
+		return copy_behind(out, e, view, rec, opts);
 	return 0;
 }
 
@@ -557,7 +579,13 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 	case GSYM_FT_FILE:
 	case GSYM_FT_DIR:
 	case GSYM_FT_JUNCTION:
-		if (rec &&
+		if (rec && (e->flags & GSYM_ENTRY_UNSEEN) && !rec->resync &&
+			rec->kind == GSYM_KIND_COPY &&
+			rec->type == GSYM_TYPE_DIR &&
+			stat_recorded(rec, &e->disk))
+			/* nothing changed in it since it was made (a hook) */
+			f->owned = by_stats = true;
+		else if (rec &&
 			(error = owned(&f->owned, &by_stats, view, rec,
 				 &e->disk)) < 0)
 			break;
@@ -580,9 +608,11 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 			if (rec->kind == GSYM_KIND_HARDLINK &&
 				!stat_recorded(rec, &e->disk))
 				e->flags |= GSYM_ENTRY_RESTAT;
+			if (by_stats && rec->kind == GSYM_KIND_COPY)
+				e->flags |= GSYM_ENTRY_PROVEN;
 			if (opts->mode != GSYM_MODE_RESET)
 				error = fallback_behind(&f->behind, e, view,
-					rec);
+					rec, opts);
 			f->link_changed =
 				memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) != 0;
 			break;
@@ -876,12 +906,17 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {
 	facts f;
+	int error;
 
 	e->type = GSYM_TYPE_UNKNOWN;
 	e->kind = GSYM_KIND_MISSING;
 	e->nhows = 0;
+	e->flags &= ~(unsigned int)GSYM_ENTRY_PROVEN;
 	set(e, GSYM_STATE_OK, GSYM_ACT_NONE, NULL);
-	if (gather(&f, e, view, rec, opts) < 0) {
+	error = gather(&f, e, view, rec, opts);
+	/* the daemon's word holds for this look only, not a later plan */
+	e->flags &= ~(unsigned int)GSYM_ENTRY_UNSEEN;
+	if (error < 0) {
 		/* this entry's error; the rest of the run goes on */
 		free(e->message);
 		e->message = gsym_strdup(gsym_error_last());

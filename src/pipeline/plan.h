@@ -92,7 +92,14 @@ typedef struct {
 /*
  * Decide what to do with `e` (scan fields filled in): fills the plan
  * fields. `rec` is the state file's record for the path, or NULL.
- * Returns 0, or a negative code when the view failed fatally.
+ * GSYM_ENTRY_UNSEEN in e->flags (a hook: the fsmonitor daemon saw
+ * nothing change at or below a directory copy since our last run) takes
+ * that copy as unedited without looking at its files; it holds for this
+ * call only. A directory copy proven unedited by its stat list is marked
+ * GSYM_ENTRY_PROVEN, and where restore will update it (not status, a dry
+ * run or between a rebase's steps), its target is not hashed here: the
+ * update says whether it changed (apply.c). Returns 0, or a negative
+ * code when the view failed fatally.
  */
 int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts);

@@ -1,4 +1,8 @@
 #include "pipeline/view.h"
+#include "util/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 /*
  * Each call of the locked view is one call of the view it wraps, made
@@ -170,4 +174,79 @@ void gsym_view_locked_dispose(gsym_view_locked *lv)
 {
 	gsym_platform_mutex_free(lv->m);
 	lv->m = NULL;
+}
+
+/*
+ * The memo: the lstat of each path once, in a table of open addressing
+ * (FNV-1a); every other call goes to the wrapped view's own methods,
+ * with the wrapped view's payload.
+ */
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static size_t memo_slot(const gsym_view_memo *m, const char *path)
+{
+	size_t i = (size_t)fnv(path) & (m->cap - 1);
+
+	while (m->v[i].path && strcmp(m->v[i].path, path))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void memo_grow(gsym_view_memo *m)
+{
+	gsym_view_memo_item *old = m->v;
+	size_t n = m->cap, i;
+
+	m->cap = m->cap ? m->cap * 2 : 1024;
+	m->v = gsym_calloc(m->cap, sizeof(*m->v));
+	for (i = 0; i < n; i++)
+		if (old[i].path)
+			m->v[memo_slot(m, old[i].path)] = old[i];
+	free(old);
+}
+
+static int m_lstat(gsym_stat *out, const gsym_view *view, const char *path)
+{
+	gsym_view_memo *m = (gsym_view_memo *)view;
+	size_t i;
+	int error;
+
+	if (m->cap && m->v[i = memo_slot(m, path)].path) {
+		*out = m->v[i].st;
+		return 0;
+	}
+	if ((error = m->inner->lstat(out, view, path)) < 0)
+		return error;
+	if ((m->n + 1) * 2 > m->cap)
+		memo_grow(m);
+	i = memo_slot(m, path);
+	m->v[i].path = gsym_strdup(path);
+	m->v[i].st = *out;
+	m->n++;
+	return 0;
+}
+
+void gsym_view_memo_init(gsym_view_memo *out, const gsym_view *inner)
+{
+	memset(out, 0, sizeof(*out));
+	out->view = *inner;
+	out->view.lstat = m_lstat;
+	out->inner = inner;
+}
+
+void gsym_view_memo_dispose(gsym_view_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->v[i].path);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
 }

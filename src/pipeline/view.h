@@ -113,4 +113,27 @@ typedef struct {
 void gsym_view_locked_init(gsym_view_locked *out, const gsym_view *inner);
 void gsym_view_locked_dispose(gsym_view_locked *lv);
 
+/*
+ * A view that lstat()s each path once: the same answers as `inner`, the
+ * first lstat of a path kept for the next (a target that several copies
+ * hold, a file link's target inside a directory copy's). For a pass that
+ * writes nothing (the planning of a run): what is made afterwards is
+ * looked at through `inner`. Its methods are the inner view's own, on
+ * the inner view's payload; one thread.
+ */
+typedef struct {
+	char *path;
+	gsym_stat st;
+} gsym_view_memo_item;
+
+typedef struct {
+	gsym_view view; /* first: the methods find the memo from it */
+	const gsym_view *inner;
+	gsym_view_memo_item *v;
+	size_t n, cap;
+} gsym_view_memo;
+
+void gsym_view_memo_init(gsym_view_memo *out, const gsym_view *inner);
+void gsym_view_memo_dispose(gsym_view_memo *m);
+
 #endif

@@ -50,6 +50,44 @@ static void mark_hidden(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 }
 
 /*
+ * A directory copy of ours, of this version of the link, at and below
+ * which the fsmonitor daemon saw nothing change since our last run left
+ * it as recorded: the planner need not look at its files to know it
+ * unedited (its target may have changed: that it still looks at).
+ */
+static void note_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
+{
+	e->flags &= ~(unsigned int)GSYM_ENTRY_UNSEEN;
+	if (r->seen_known && rec && rec->kind == GSYM_KIND_COPY &&
+		rec->type == GSYM_TYPE_DIR &&
+		(e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
+		!memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) &&
+		!gsym_pathset_touches(&r->seen, e->path))
+		e->flags |= GSYM_ENTRY_UNSEEN;
+}
+
+/*
+ * A hook's quick check: is `e` as our last run left it, without a full
+ * plan (nothing it depends on changed, or it takes the quick look)?
+ */
+static bool quick_done(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec,
+	const gsym_view *view)
+{
+	bool source_changed;
+
+	if (!r->quick || gsym_pathset_has(&r->changed, e->path) ||
+		(rec && rec->src &&
+			gsym_pathset_touches(&r->through, rec->src)))
+		return false;
+	if (gsym_run_unseen(r, e, rec))
+		return true;
+	source_changed = rec &&
+		(r->by_stat ? !gsym_plan_copy_current(view, rec) :
+			      gsym_pathset_touches(&r->changed, rec->src));
+	return gsym_plan_quick(e, view, rec, source_changed);
+}
+
+/*
  * Plan and apply: one decision per selected link entry, then carried
  * out. Links over git's placeholders are made on several threads when
  * there are many; everything else, and what the threads learnt (links
@@ -58,6 +96,7 @@ static void mark_hidden(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 int gsym_run_plan_and_apply(gsym_run_repo *r)
 {
 	gsym_entry **ahead = NULL;
+	gsym_view_memo memo;
 	size_t i, nahead = 0, nmake;
 	int error = 0;
 
@@ -65,6 +104,9 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 		return error;
 	if (r->writes && r->jobs > 1)
 		ahead = gsym_calloc(r->entries.n, sizeof(gsym_entry *));
+	/* planning writes nothing: each path lstat()ed once (a target many
+	   copies hold) */
+	gsym_view_memo_init(&memo, &r->view);
 	gsym_progress_start(&r->progress, "Checking links", r->entries.n,
 		r->show_progress, stderr);
 	for (i = 0; i < r->entries.n; i++) {
@@ -76,25 +118,16 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 			continue;
 		rec = gsym_state_find(&r->state, e->path);
 		mark_hidden(r, e, rec);
-		if (r->quick && !gsym_pathset_has(&r->changed, e->path) &&
-			!(rec && rec->src &&
-				gsym_pathset_touches(&r->through, rec->src)) &&
-			(gsym_run_unseen(r, e, rec) ||
-				gsym_plan_quick(e, &r->view, rec,
-					rec &&
-						(r->by_stat ? !gsym_plan_copy_current(
-								      &r->view,
-								      rec) :
-							      gsym_pathset_touches(
-								      &r->changed,
-								      rec->src)))))
+		if (quick_done(r, e, rec, &memo.view))
 			continue;
-		if ((error = gsym_plan_entry(e, &r->view, rec, &r->plan)) < 0)
+		note_unseen(r, e, rec);
+		if ((error = gsym_plan_entry(e, &memo.view, rec, &r->plan)) < 0)
 			goto done;
 		if (ahead && gsym_run_parallel_ok(e, rec))
 			ahead[nahead++] = e;
 	}
 	gsym_progress_stop(&r->progress);
+	gsym_view_memo_dispose(&memo);
 
 	/* making: entries, and the files and bytes their copies hold */
 	for (i = 0, nmake = 0; r->writes && i < r->entries.n; i++)
@@ -124,6 +157,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 			goto done;
 	}
 done:
+	gsym_view_memo_dispose(&memo);
 	gsym_progress_stop(&r->progress);
 	r->actx.progress = NULL;
 	free(ahead);

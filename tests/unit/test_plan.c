@@ -695,6 +695,29 @@ static void test_plan__git_goes_on_defers_what_git_compares(void **state)
 	done(&e);
 }
 
+/* The planning's memo lstat()s a path once, and answers as its view. */
+static void test_plan__memo_lstats_a_path_once(void **state)
+{
+	gsym_view view;
+	gsym_view_memo memo;
+	gsym_stat a, b;
+
+	(void)state;
+	fake_view_init(&view, &world);
+	gsym_view_memo_init(&memo, &view);
+	assert_int_equal(0, memo.view.lstat(&a, &memo.view, "d/f"));
+	assert_int_equal(0, memo.view.lstat(&b, &memo.view, "d/f"));
+	assert_int_equal(1, world.lstats);
+	assert_int_equal(GSYM_FT_FILE, b.type);
+	assert_int_equal(a.size, b.size);
+	/* not found is not kept: asked again */
+	assert_true(memo.view.lstat(&a, &memo.view, "nowhere") < 0);
+	assert_true(memo.view.lstat(&a, &memo.view, "nowhere") < 0);
+	assert_int_equal(3, world.lstats);
+	gsym_error_clear();
+	gsym_view_memo_dispose(&memo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -720,6 +743,7 @@ int main(void)
 		T(test_plan__git_goes_on_defers_what_git_compares),
 		T(test_plan__hardlink_edited_through_target_noted),
 		T(test_plan__collision_left_alone_in_every_mode),
+		T(test_plan__memo_lstats_a_path_once),
 #undef T
 	};
 
