@@ -10,13 +10,6 @@
 #include "util/strlist.h"
 
 /*
- * The names pipeline/ and run/plan_apply.c still call the sorted path
- * list by (gsym_strlist_has, gsym_strlist_touches).
- */
-#define gsym_pathset_has gsym_strlist_has
-#define gsym_pathset_touches gsym_strlist_touches
-
-/*
  * The paths that differ between the trees of commits `old_hex` and
  * `new_hex`, sorted, into `out`. Returns 0 or -1 (libgit2's error).
  */

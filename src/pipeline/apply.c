@@ -748,8 +748,8 @@ static void keep_edit(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		error = gsym_platform_set_mtime(dst.ptr, e->disk.mtime_sec,
 			e->disk.mtime_nsec);
 	if (!error)
-		gsym_error_printf("'%s' is an edited copy: the edit is kept "
-				  "in '%s' too",
+		gsym_warn("'%s' is an edited copy: the edit is kept "
+			  "in '%s' too",
 			e->path, dst.ptr);
 done:
 	gsym_error_clear();
@@ -806,9 +806,9 @@ int gsym_apply_leftover(bool *out_kept, gsym_apply_ctx *ctx,
 	if (!ours) {
 		/* edited: left, and kept on record; else git's now */
 		if ((*out_kept = st.type == want))
-			gsym_error_printf("'%s' is no longer a link, but its "
-					  "copy there was edited: left as it "
-					  "is; move it away",
+			gsym_warn("'%s' is no longer a link, but its "
+				  "copy there was edited: left as it "
+				  "is; move it away",
 				rec->path);
 		goto done;
 	}
@@ -820,13 +820,13 @@ done:
 	return error;
 }
 
-int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
+void gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 {
 	gsym_buf abs = GSYM_BUF_INIT;
 	int error;
 
 	if (e->action == GSYM_ACT_NONE || ctx->dry_run)
-		return 0;
+		return;
 	gsym_path_join(&abs, ctx->workdir, e->path);
 	if (e->action == GSYM_ACT_KEEP_EDIT) {
 		keep_edit(ctx, e, abs.ptr);
@@ -864,5 +864,4 @@ done:
 	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED))
 		gsym_progress_add(ctx->progress, 1);
 	gsym_buf_dispose(&abs);
-	return 0;
 }

@@ -33,10 +33,10 @@ typedef struct {
  * e->message on failure), e->made, e->result and e->hash. When the
  * platform refuses a link as impossible (no privilege, no links on the
  * file system) it stops there with GSYM_ENTRY_LINKS_REFUSED set: the
- * run decides what that means and plans again. Returns 0; a failure of
- * one entry is recorded in it, not returned.
+ * run decides what that means and plans again. A failure of one entry
+ * is recorded in it.
  */
-int gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e);
+void gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e);
 
 /*
  * A fallback whose link entry is gone (deleted, or turned into a file or

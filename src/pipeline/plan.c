@@ -902,7 +902,7 @@ static void count_copy(gsym_entry *e, const gsym_view *view,
 	gsym_error_clear();
 }
 
-int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
+void gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts)
 {
 	facts f;
@@ -921,7 +921,7 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		free(e->message);
 		e->message = gsym_strdup(gsym_error_last());
 		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, NULL);
-		return 0;
+		return;
 	}
 	decide(e, &f, rec, opts);
 	if (opts->git_goes_on && !(e->flags & GSYM_ENTRY_GIT_SKIPS) &&
@@ -932,5 +932,4 @@ int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 			    "cherry-pick: made when it stops or ends";
 	}
 	count_copy(e, view, opts);
-	return 0;
 }

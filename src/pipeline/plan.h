@@ -98,10 +98,10 @@ typedef struct {
  * call only. A directory copy proven unedited by its stat list is marked
  * GSYM_ENTRY_PROVEN, and where restore will update it (not status, a dry
  * run or between a rebase's steps), its target is not hashed here: the
- * update says whether it changed (apply.c). Returns 0, or a negative
- * code when the view failed fatally.
+ * update says whether it changed (apply.c). Nothing fails here: an
+ * error of the view is this entry's (GSYM_STATE_ERROR, its message).
  */
-int gsym_plan_entry(gsym_entry *e, const gsym_view *view,
+void gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts);
 
 /*

@@ -103,11 +103,8 @@ int gsym_run_learn_links(gsym_run_repo *r, gsym_entry **v, size_t *n)
 
 		if (e->flags & GSYM_ENTRY_AHEAD)
 			continue;
-		if (r->plan.links_unsupported &&
-			e->hows[0] == GSYM_HOW_SYMLINK &&
-			(error = gsym_plan_entry(e, &r->view, NULL, &r->plan)) <
-				0)
-			return error;
+		if (r->plan.links_unsupported && e->hows[0] == GSYM_HOW_SYMLINK)
+			gsym_plan_entry(e, &r->view, NULL, &r->plan);
 		if (gsym_run_parallel_ok(e, NULL))
 			v[kept++] = e;
 	}

@@ -62,7 +62,7 @@ static void note_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 		rec->type == GSYM_TYPE_DIR &&
 		(e->flags & GSYM_ENTRY_SKIP_WORKTREE) &&
 		!memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) &&
-		!gsym_pathset_touches(&r->seen, e->path))
+		!gsym_strlist_touches(&r->seen, e->path))
 		e->flags |= GSYM_ENTRY_UNSEEN;
 }
 
@@ -75,15 +75,15 @@ static bool quick_done(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec,
 {
 	bool source_changed;
 
-	if (!r->quick || gsym_pathset_has(&r->changed, e->path) ||
+	if (!r->quick || gsym_strlist_has(&r->changed, e->path) ||
 		(rec && rec->src &&
-			gsym_pathset_touches(&r->through, rec->src)))
+			gsym_strlist_touches(&r->through, rec->src)))
 		return false;
 	if (gsym_run_unseen(r, e, rec))
 		return true;
 	source_changed = rec &&
 		(r->by_stat ? !gsym_plan_copy_current(view, rec) :
-			      gsym_pathset_touches(&r->changed, rec->src));
+			      gsym_strlist_touches(&r->changed, rec->src));
 	return gsym_plan_quick(e, view, rec, source_changed);
 }
 
@@ -121,8 +121,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 		if (quick_done(r, e, rec, &memo.view))
 			continue;
 		note_unseen(r, e, rec);
-		if ((error = gsym_plan_entry(e, &memo.view, rec, &r->plan)) < 0)
-			goto done;
+		gsym_plan_entry(e, &memo.view, rec, &r->plan);
 		if (ahead && gsym_run_parallel_ok(e, rec))
 			ahead[nahead++] = e;
 	}

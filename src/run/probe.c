@@ -39,12 +39,10 @@ int gsym_run_apply(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
 		e->flags &= ~GSYM_ENTRY_LINKS_REFUSED;
 		free(e->message);
 		e->message = NULL;
-		if (gsym_plan_entry(e, actx->view, rec, rc->plan) < 0)
-			return GSYM_ERROR;
+		gsym_plan_entry(e, actx->view, rec, rc->plan);
 	}
-	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED) &&
-		gsym_apply_entry(actx, e) < 0)
-		return GSYM_ERROR;
+	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED))
+		gsym_apply_entry(actx, e);
 	if (!(e->flags & GSYM_ENTRY_LINKS_REFUSED))
 		return 0;
 	e->flags &= ~GSYM_ENTRY_LINKS_REFUSED;
@@ -60,15 +58,13 @@ int gsym_run_apply(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
 	}
 	free(e->message);
 	e->message = NULL;
-	if (gsym_plan_entry(e, actx->view, rec, rc->plan) < 0 ||
-		gsym_apply_entry(actx, e) < 0)
-		return GSYM_ERROR;
+	gsym_plan_entry(e, actx->view, rec, rc->plan);
+	gsym_apply_entry(actx, e);
 	return 0;
 }
 
 int gsym_run_entry(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec)
 {
-	if (gsym_plan_entry(e, rc->apply->view, rec, rc->plan) < 0)
-		return GSYM_ERROR;
+	gsym_plan_entry(e, rc->apply->view, rec, rc->plan);
 	return gsym_run_apply(rc, e, rec);
 }

@@ -50,7 +50,4 @@ int gsym_error_restore(const gsym_error_saved *saved, int code);
 void gsym_error_print(void);
 void gsym_warn(const char *fmt, ...) GSYM_PRINTF(1, 2);
 
-/* gsym_warn's old name, until pipeline/apply.c says gsym_warn. */
-#define gsym_error_printf gsym_warn
-
 #endif
