@@ -319,4 +319,18 @@ git -C "$g" reset -q
 check "reset and restore: at their best again" sh -c "! '$GSYM' -C '$g' status --porcelain | grep -Ev '^(ok|unsafe|dangling) '"
 check "git status clean" git_clean "$g"
 
+# --- an index of git's own making (git stash's index.stash.<pid>), the
+# work tree untouched: its post-index-change leaves everything alone
+# (as git stash does: a copy of the index, then update-index --add)
+rm "$g/file-link"
+cp "$g/.git/index" "$g/.git/index.stash.1"
+echo new >"$g/stashed.txt"
+check "git writes a scratch index" env GIT_INDEX_FILE="$g/.git/index.stash.1" git -C "$g" update-index --add stashed.txt
+check "its hook made nothing" test ! -e "$g/file-link"
+rm -f "$g/.git/index.stash.1" "$g/stashed.txt"
+# (restore exits 1 here: the fixture's unsafe link is left alone)
+"$GSYM" -C "$g" restore -q 2>/dev/null
+check "the work tree's own restore makes the copy again" test -f "$g/file-link"
+check "git status clean after" git_clean "$g"
+
 finish
