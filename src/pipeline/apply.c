@@ -498,7 +498,7 @@ static bool was_made(gsym_apply_ctx *ctx, const char *path, unsigned char *out)
 static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
 	gsym_buf old = GSYM_BUF_INIT, stats = GSYM_BUF_INIT;
-	gsym_view_memo memo;
+	gsym_copy_memo memo;
 	unsigned char was[GSYM_OID_RAWSZ];
 	gsym_record rec;
 	gsym_stat src_st;
@@ -506,8 +506,7 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	size_t written = 0;
 	int error = 1;
 
-	/* the count and the update lstat() each source once */
-	gsym_view_memo_init(&memo, ctx->view);
+	memset(&memo, 0, sizeof(memo));
 	if (!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
 		e->type != GSYM_TYPE_DIR || (e->flags & GSYM_ENTRY_BACKUP) ||
 		e->disk.type != GSYM_FT_DIR || !e->resolved ||
@@ -515,8 +514,9 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		check_parents_exist(ctx->workdir, e->path) < 0 ||
 		ctx->view->copy_stats(&old, ctx->view, e->path) < 0 ||
 		!gsym_copy_stats_of(&old, &e->disk) ||
-		(error = gsym_copy_over_limit(&memo.view, e->resolved,
-			 &ctx->opts->copy_limit, false)) != 0)
+		/* the count notes each source's lstat for the update */
+		(error = gsym_copy_over_limit_memo(ctx->view, e->resolved,
+			 &ctx->opts->copy_limit, false, &memo)) != 0)
 		goto done; /* past the limit: as a new copy would be */
 	state_lock(ctx);
 	error = gsym_state_journal_sync(ctx->state, e->path);
@@ -527,9 +527,10 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		gsym_error_clear();
 	e->made = GSYM_HOW_COPY;
 	if (error < 0 ||
-		(error = gsym_copy_dir_sync(e->hash, &memo.view, e->resolved,
+		(error = gsym_copy_dir_sync(e->hash, ctx->view, e->resolved,
 			 abs, &stats, ctx->progress, &old,
-			 (e->flags & GSYM_ENTRY_PROVEN) != 0, &written)) < 0 ||
+			 (e->flags & GSYM_ENTRY_PROVEN) != 0, &memo,
+			 &written)) < 0 ||
 		/* (a copy left as it was keeps its stat) */
 		(written &&
 			(error = gsym_platform_set_mtime(abs, stamp_time(ctx),
@@ -554,7 +555,7 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 done:
 	if (error > 0)
 		gsym_error_clear();
-	gsym_view_memo_dispose(&memo);
+	gsym_copy_memo_dispose(&memo);
 	gsym_buf_dispose(&old);
 	gsym_buf_dispose(&stats);
 	return error;

@@ -45,6 +45,8 @@ typedef struct {
 	/* only counting, up to this (gsym_copy_count) */
 	const gsym_copy_limit *limit;
 	bool over; /* counting passed the limit */
+	/* the sources' lstat: filled by counting, read by the update */
+	gsym_copy_memo *memo;
 	size_t written; /* in place: files and directories made or removed */
 	size_t files;
 	uint64_t bytes;
@@ -97,6 +99,57 @@ static bool loops(const walk_ctx *w, const char *dir)
 			return true;
 	}
 	return false;
+}
+
+struct gsym_copy_memo_item {
+	char *path;
+	gsym_stat st;
+};
+
+static int cmp_memo(const void *a, const void *b)
+{
+	return strcmp(((const struct gsym_copy_memo_item *)a)->path,
+		((const struct gsym_copy_memo_item *)b)->path);
+}
+
+void gsym_copy_memo_dispose(gsym_copy_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->v[i].path);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * lstat() of the source `path` through the view: while counting, noted
+ * in the memo; while updating, taken from it (the update walks what the
+ * count walked, so each source is lstat()ed once).
+ */
+static int src_lstat(walk_ctx *w, gsym_stat *out, const char *path)
+{
+	gsym_copy_memo *m = w->memo;
+	struct gsym_copy_memo_item key, *hit;
+	int error;
+
+	if (m && m->sorted) {
+		key.path = (char *)path;
+		hit = bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_memo);
+		if (hit) {
+			*out = hit->st;
+			return 0;
+		}
+	}
+	if ((error = w->view->lstat(out, w->view, path)) < 0 || !m || m->sorted)
+		return error;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->v = gsym_reallocarray(m->v, m->cap, sizeof(*m->v));
+	}
+	m->v[m->n].path = gsym_strdup(path);
+	m->v[m->n++].st = *out;
+	return 0;
 }
 
 static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst);
@@ -400,7 +453,7 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
 
 	if (known)
 		st = *known;
-	else if ((error = w->view->lstat(&st, w->view, src)) < 0)
+	else if ((error = src_lstat(w, &st, src)) < 0)
 		return error;
 	w->files++;
 	w->bytes += st.size;
@@ -474,7 +527,7 @@ static int child(walk_ctx *w, const char *src, const char *rel, const char *dst)
 			goto skip;
 		goto done;
 	}
-	error = w->view->lstat(&st, w->view, src);
+	error = src_lstat(w, &st, src);
 	if (error == GSYM_ENOTFOUND)
 		goto skip;
 	if (error < 0)
@@ -588,7 +641,7 @@ static int walk_and_hash(unsigned char *hash, walk_ctx *w, const char *src,
 int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 	const char *src, const char *top, gsym_buf *stats,
 	gsym_progress *progress, const gsym_buf *old_stats, bool proven,
-	size_t *written)
+	gsym_copy_memo *memo, size_t *written)
 {
 	walk_ctx w;
 	earlier old;
@@ -598,6 +651,7 @@ int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 	w.view = view;
 	w.stats = stats;
 	w.progress = progress;
+	w.memo = memo && memo->sorted ? memo : NULL;
 	earlier_init(&old, top, old_stats);
 	old.in_place = true;
 	old.proven = proven;
@@ -631,8 +685,9 @@ int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
 	return error;
 }
 
+/* gsym_copy_count, noting each source's lstat in `memo` (or NULL). */
 static int count(const gsym_view *view, const char *src,
-	const gsym_copy_limit *limit)
+	const gsym_copy_limit *limit, gsym_copy_memo *memo)
 {
 	static const gsym_copy_limit none = { 0, 0 };
 	walk_ctx w;
@@ -641,8 +696,14 @@ static int count(const gsym_view *view, const char *src,
 	memset(&w, 0, sizeof(w));
 	w.view = view;
 	w.limit = limit ? limit : &none;
+	w.memo = memo;
 	error = walk(&w, src, "", NULL);
 	gsym_buf_dispose(&w.manifest);
+	if (memo) {
+		if (memo->n > 1)
+			qsort(memo->v, memo->n, sizeof(*memo->v), cmp_memo);
+		memo->sorted = true;
+	}
 	if (w.over)
 		return 1;
 	return error;
@@ -651,7 +712,7 @@ static int count(const gsym_view *view, const char *src,
 int gsym_copy_count(const gsym_view *view, const char *src,
 	const gsym_copy_limit *limit)
 {
-	return count(view, src, limit);
+	return count(view, src, limit, NULL);
 }
 
 /* The message of a copy past `limit`, after the count's own (`what`). */
@@ -683,12 +744,24 @@ static int past_message(const char *src, const gsym_copy_limit *limit,
 int gsym_copy_over_limit(const gsym_view *view, const char *src,
 	const gsym_copy_limit *limit, bool junctions)
 {
+	return gsym_copy_over_limit_memo(view, src, limit, junctions, NULL);
+}
+
+int gsym_copy_over_limit_memo(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit, bool junctions, gsym_copy_memo *memo)
+{
+	bool unlimited = !limit->files && !limit->bytes;
 	int error;
 
-	if (!limit->files && !limit->bytes)
+	if (unlimited && !memo)
 		return 0;
-	error = count(view, src, limit);
-	return error <= 0 ? error : past_message(src, limit, junctions);
+	error = count(view, src, unlimited ? NULL : limit, memo);
+	if (error == 0 || unlimited) {
+		/* counted for the memo alone: the copy finds what fails */
+		gsym_error_clear();
+		return 0;
+	}
+	return error < 0 ? error : past_message(src, limit, junctions);
 }
 
 /* One number of a copyLimit part, with git's k, m, g; false if bad. */

@@ -66,6 +66,26 @@ int gsym_copy_over_limit(const gsym_view *view, const char *src,
 	const gsym_copy_limit *limit, bool junctions);
 
 /*
+ * The sources' lstat as one walk of a directory target took them, so a
+ * second walk of it (the update after the count) takes none again.
+ */
+typedef struct {
+	struct gsym_copy_memo_item *v;
+	size_t n, cap;
+	bool sorted; /* filled: read from now on */
+} gsym_copy_memo;
+
+void gsym_copy_memo_dispose(gsym_copy_memo *memo);
+
+/*
+ * gsym_copy_over_limit, noting in `memo` (when not NULL) the lstat of
+ * every source the count met, for gsym_copy_dir_sync: with a memo the
+ * target is walked even when there is no limit.
+ */
+int gsym_copy_over_limit_memo(const gsym_view *view, const char *src,
+	const gsym_copy_limit *limit, bool junctions, gsym_copy_memo *memo);
+
+/*
  * Walk the directory `src` (repository-relative) as a deep copy would and
  * put the hash of the result in `hash`. When `dst` (absolute) is not
  * NULL, also create the copy there: `dst` must not exist. On failure a
@@ -102,8 +122,8 @@ int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
  * is copied again (to a temporary name, then renamed over), what went
  * is removed, directories are made or removed as needed. `hash` and
  * `stats` as gsym_copy_dir (the caller checks the copy limit first,
- * with gsym_copy_over_limit; through a gsym_view_memo, view.h, both
- * walks lstat() each source once). `proven`: every file the list names was just found
+ * with gsym_copy_over_limit_memo: its `memo`, or NULL, spares the
+ * sources' lstat). `proven`: every file the list names was just found
  * with its listed stat (the planner's proof), and is not looked at
  * again. `written`: how many files and directories it made, replaced or
  * removed (0: the copy is as it was). On failure the copy is half
@@ -113,7 +133,7 @@ int gsym_copy_dir_over(unsigned char *hash, const gsym_view *view,
 int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 	const char *src, const char *top, gsym_buf *stats,
 	gsym_progress *progress, const gsym_buf *old_stats, bool proven,
-	size_t *written);
+	gsym_copy_memo *memo, size_t *written);
 
 /*
  * Does everything `stats` lists in the copy at `abs_top` still have the

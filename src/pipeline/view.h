@@ -117,9 +117,8 @@ void gsym_view_locked_dispose(gsym_view_locked *lv);
  * A view that lstat()s each path once: the same answers as `inner`, the
  * first lstat of a path kept for the next (a target that several copies
  * hold, a file link's target inside a directory copy's). For a pass that
- * writes nothing through it (the planning of a run; a copy's count and
- * update, which write the copy, never its sources): what is made
- * afterwards is looked at through `inner`. Its methods are the inner view's own, on
+ * writes nothing (the planning of a run): what is made afterwards is
+ * looked at through `inner`. Its methods are the inner view's own, on
  * the inner view's payload; one thread.
  */
 typedef struct {
