@@ -67,7 +67,12 @@ int gsym_copy_over_limit(const gsym_view *view, const char *src,
 
 /*
  * The sources' lstat as one walk of a directory target took them, so a
- * second walk of it (the update after the count) takes none again.
+ * second walk of it (the update after the count) takes none again. Not
+ * the planner's gsym_view_memo (view.h): this one is noted by the count
+ * alone and serves files and entries only, so the update still lstat()s
+ * a source directory afresh after its children, as walk() wants (with
+ * every lstat through the view's memo, e2e_crash failed once: a copy
+ * left judged edited).
  */
 typedef struct {
 	struct gsym_copy_memo_item *v;
