@@ -115,6 +115,9 @@ peak_kb() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
+# beyond A B: how many ms A takes past B
+beyond() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
+
 row() { printf '%-50s %10s\n' "$1" "$2"; }
 
 goals=""
@@ -277,17 +280,25 @@ nl_changed=$(cd "$work/nl" && hf nolinks-changed --warmup 1 \
 nl_status=$(hf nolinks-status --warmup 1 "git -C $work/nl status --porcelain")
 rm -rf "$work/nl"
 big=${BENCH_NOLINKS_BIG:-1000000}
-nl_big_hook="" nl_big_add=""
+nl_big_hook="" nl_big_wt="" nl_big_guard="" nl_big_proc="" nl_big_add=""
 if [ "$big" != 0 ]; then
 	git init -q "$work/nlbig"
 	blob=$(echo big | git -C "$work/nlbig" hash-object -w --stdin)
 	awk -v n="$big" -v b="$blob" 'BEGIN { for (i = 0; i < n; i++)
 		printf "100644 %s 0\td%03d/s%02d/f%07d\n", b, i / 10000, (i / 100) % 100, i }' |
 		git -C "$work/nlbig" update-index --index-info
+	git -C "$work/nlbig" -c core.hooksPath=/dev/null commit -q -m big
 	echo one >"$work/nlbig/one"
-	"$bin" -C "$work/nlbig" hook post-index-change 0 0
+	# a command that wrote the work tree: the index walked, HEAD's tree
+	# noted as one without links (the guard's proof)
+	"$bin" -C "$work/nlbig" hook post-index-change 1 0
 	nl_big_hook=$(cd "$work/nlbig" && hf nolinks-big --warmup 1 \
 		--prepare "$changed_index" "$bin hook post-index-change 0 0")
+	nl_big_wt=$(cd "$work/nlbig" && hf nolinks-big-wt --warmup 1 \
+		--prepare "$changed_index" "$bin hook post-index-change 1 0")
+	nl_big_guard=$(cd "$work/nlbig" && hf nolinks-big-guard --warmup 1 \
+		"$bin hook pre-commit")
+	nl_big_proc=$(hf nolinks-big-proc --warmup 1 "$bin --version")
 	nl_big_add=$(cd "$work/nlbig" && hf nolinks-big-add --warmup 1 \
 		--prepare "git rm -q --cached --ignore-unmatch one" "git -c core.hooksPath=/dev/null add one")
 	rm -rf "$work/nlbig"
@@ -512,9 +523,14 @@ row "no links: git status" "$nl_status"
 goal "no links: a hook with nothing to do / git status" "$(ratio "$nl_hook" "$nl_status")" 0.1
 goal "no links: a hook after an index change / git status" "$(ratio "$nl_changed" "$nl_status")" 0.1
 if [ -n "$nl_big_hook" ]; then
-	row "no links, $big entries: a hook after an index change" "$nl_big_hook"
+	row "no links, $big entries: the process alone" "$nl_big_proc"
+	row "no links, $big entries: hook after git add" "$nl_big_hook"
+	row "no links, $big entries: pre-commit hook" "$nl_big_guard"
+	row "no links, $big entries: hook after a checkout" "$nl_big_wt"
 	row "no links, $big entries: git add of one file" "$nl_big_add"
-	goal "no links, $big entries: the hook / git add" "$(ratio "$nl_big_hook" "$nl_big_add")" 0.1
+	goal "no links, $big: hook after git add, ms past process" "$(beyond "$nl_big_hook" "$nl_big_proc")" 5
+	goal "no links, $big: pre-commit, ms past the process" "$(beyond "$nl_big_guard" "$nl_big_proc")" 5
+	goal "no links, $big: hook after a checkout / git add" "$(ratio "$nl_big_wt" "$nl_big_add")" 0.1
 fi
 if [ -n "${h_restore:-}" ]; then
 	row "link-heavy: restore (from placeholders)" "$h_restore"

@@ -324,22 +324,51 @@ static int next_entry(walked *out, walker *w)
 	return got == 1 ? 0 : GSYM_EUNSUPPORTED;
 }
 
+static bool decimal(long *out, const unsigned char **p,
+	const unsigned char *end, char stop);
+
 /*
- * After the entries: the fsmonitor extension's bitmap, when there is
- * one (the rest skipped through the window).
+ * The cache-tree's root from the first bytes of the TREE extension: ""
+ * NUL, the entry count (-1 where invalid), SP, the subtree count, LF,
+ * then the tree's id when valid.
  */
-static int find_fsmn(gsym_buf *out, walker *w)
+static void tree_root(gsym_index_links *out, const unsigned char *data,
+	size_t size)
+{
+	const unsigned char *p = data + 1, *end = data + size;
+	long count, nsub;
+
+	if (size < 1 || data[0] != '\0' || !decimal(&count, &p, end, ' ') ||
+		!decimal(&nsub, &p, end, '\n') || count < 0 ||
+		end - p < GSYM_OID_RAWSZ)
+		return;
+	out->root_valid = true;
+	memcpy(out->root, p, GSYM_OID_RAWSZ);
+}
+
+/* Room for the cache-tree root's header and id. */
+#define TREE_ROOT_MAX 64
+
+/*
+ * After the entries: the cache-tree's root (the TREE extension comes
+ * first) and the fsmonitor extension's bitmap, when there is one (the
+ * rest skipped through the window).
+ */
+static int find_extensions(gsym_index_links *links, gsym_buf *fsmn, walker *w)
 {
 	for (;;) {
+		unsigned char root[TREE_ROOT_MAX];
+		size_t nroot = 0;
 		uint32_t size;
-		bool fsmn;
+		bool is_fsmn, is_tree;
 
 		if (w->have - w->pos < 8 + HASH_SIZE && !w->eof &&
 			refill(w) < 0)
 			return GSYM_ERROR;
 		if (w->have - w->pos < 8 + HASH_SIZE)
 			return 0; /* the checksum: no more extensions */
-		fsmn = !memcmp(w->buf + w->pos, "FSMN", 4);
+		is_fsmn = !memcmp(w->buf + w->pos, "FSMN", 4);
+		is_tree = !memcmp(w->buf + w->pos, "TREE", 4);
 		size = be32(w->buf + w->pos + 4);
 		w->pos += 8;
 		while (size > 0) {
@@ -349,13 +378,22 @@ static int find_fsmn(gsym_buf *out, walker *w)
 				(w->eof || refill(w) < 0 || w->pos == w->have))
 				return GSYM_EUNSUPPORTED;
 			n = w->have - w->pos < size ? w->have - w->pos : size;
-			if (fsmn)
-				gsym_buf_put(out, (const char *)w->buf + w->pos,
-					n);
+			if (is_fsmn)
+				gsym_buf_put(fsmn,
+					(const char *)w->buf + w->pos, n);
+			if (is_tree) { /* the root is in the first bytes */
+				size_t take = TREE_ROOT_MAX - nroot;
+
+				take = take < n ? take : n;
+				memcpy(root + nroot, w->buf + w->pos, take);
+				nroot += take;
+			}
 			w->pos += n;
 			size -= (uint32_t)n;
 		}
-		if (fsmn)
+		if (nroot)
+			tree_root(links, root, nroot);
+		if (is_fsmn)
 			return 0;
 	}
 }
@@ -397,8 +435,8 @@ static int walk_entries(gsym_index_links *out, walker *w, gsym_strlist *paths)
 		at = gsym_array_grow(at, &capat, nat + 1, sizeof(*at));
 		at[nat++] = i;
 	}
-	/* git's fsmonitor marks of those entries, as they are now */
-	if ((error = find_fsmn(&fsmn_data, w)) < 0)
+	/* the cache-tree's root; git's fsmonitor marks of those entries */
+	if ((error = find_extensions(out, &fsmn_data, w)) < 0)
 		goto done;
 	if (fsmn_data.size &&
 		gsym_fsmn_parse(&m, (const unsigned char *)fsmn_data.ptr,
@@ -438,15 +476,6 @@ int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
 	if (error == GSYM_EUNSUPPORTED)
 		return gsym_error_setc(error,
 			"index: cannot walk the entries of '%s'", path);
-	return error;
-}
-
-int gsym_index_file_count_links(size_t *links, const char *path)
-{
-	gsym_index_links l;
-	int error = gsym_index_file_walk_links(&l, path, NULL);
-
-	*links = l.links;
 	return error;
 }
 

@@ -705,22 +705,31 @@ void gsym_repo_close(gsym_repo *repo)
 
 int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
 {
-	gsym_map map;
-	size_t i;
+	unsigned char sum[20];
+	gsym_reader *r;
+	size_t got = 0, i;
+	ptrdiff_t n = 1;
 	int error;
 
-	if ((error = gsym_platform_map(&map, repo->index_path)) < 0)
+	/* the last 20 bytes only: an index of 1 000 000 entries is 80 MB */
+	if ((error = gsym_platform_reader_open(&r, repo->index_path)) < 0)
 		return error;
-	if (map.size < 20 + 12) {
-		gsym_platform_unmap(&map);
-		return gsym_error_set("'%s' is too short for an index",
+	if (gsym_platform_reader_seek_end(r, sizeof(sum)) < 0)
+		error = gsym_error_set("'%s' is too short for an index",
 			repo->index_path);
-	}
-	for (i = 0; i < 20; i++)
-		snprintf(out + 2 * i, 3, "%02x",
-			((const unsigned char *)map.data)[map.size - 20 + i]);
-	gsym_platform_unmap(&map);
-	return 0;
+	while (!error && got < sizeof(sum) && n > 0)
+		if ((n = gsym_platform_reader_read(r, sum + got,
+			     sizeof(sum) - got)) > 0)
+			got += (size_t)n;
+		else if (n < 0)
+			error = (int)n;
+	gsym_platform_reader_close(r);
+	if (!error && got < sizeof(sum))
+		error = gsym_error_set("'%s' is too short for an index",
+			repo->index_path);
+	for (i = 0; !error && i < sizeof(sum); i++)
+		snprintf(out + 2 * i, 3, "%02x", sum[i]);
+	return error;
 }
 
 int gsym_repo_blob(gsym_buf *out, const gsym_repo *repo,

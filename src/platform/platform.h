@@ -131,6 +131,12 @@ int gsym_platform_reader_open(gsym_reader **out, const char *path);
 /* Read up to `len` bytes; returns how many (0 at the end) or an error. */
 ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len);
 
+/*
+ * Read on from `back` bytes before the end (an index's checksum without
+ * the rest); an error when the file is shorter.
+ */
+int gsym_platform_reader_seek_end(gsym_reader *r, size_t back);
+
 /* Close the file (NULL is fine). */
 void gsym_platform_reader_close(gsym_reader *r);
 

@@ -331,6 +331,34 @@ static bool sources_current(const gsym_run_repo *r)
 	return current;
 }
 
+/*
+ * Note `tree` as one without link entries: the guard's
+ * proof that HEAD has no link to keep (gsym_run_head_link_free).
+ */
+static void note_link_free(const gsym_repo *repo, const git_oid *tree)
+{
+	gsym_buf text = GSYM_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	gsym_buf_puts(&text, git_oid_tostr(hex, sizeof(hex), tree));
+	save_beside(repo, "link-free", &text);
+	gsym_buf_dispose(&text);
+}
+
+/* Note the index's tree, where it is exactly one, as without links. */
+static void note_index_tree(const gsym_repo *repo)
+{
+	gsym_cache_tree *ct = NULL;
+	git_oid root;
+
+	if (gsym_cache_tree_read(&ct, &repo->file) == 0 && ct && ct->valid) {
+		git_oid_fromraw(&root, ct->id);
+		note_link_free(repo, &root);
+	}
+	gsym_cache_tree_free(ct);
+	gsym_error_clear();
+}
+
 void gsym_run_keep_token(const gsym_run_repo *r)
 {
 	gsym_buf file = GSYM_BUF_INIT, after = GSYM_BUF_INIT,
@@ -345,6 +373,7 @@ void gsym_run_keep_token(const gsym_run_repo *r)
 		token = NO_LINKS;
 		if (index_mark(mark, &r->repo) < 0)
 			goto done;
+		note_index_tree(&r->repo);
 		goto write;
 	}
 	if (!r->token.size || !settled(r) || index_mark(mark, &r->repo) < 0 ||
@@ -370,29 +399,62 @@ done:
 	gsym_buf_dispose(&changed);
 }
 
-/*
- * No link entry and no submodule in an index our last run did not see,
- * where that run found none either: walked without taking the entries
- * in, and noted for the next hook.
- */
-static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
+/* No fallback recorded (and no run that failed half way left one). */
+static bool nothing_recorded(const gsym_repo *repo)
 {
 	static const char *const ours[] = { "state", "journal" };
 	gsym_buf path = GSYM_BUF_INIT;
 	gsym_stat st;
-	size_t i, links;
+	size_t i;
 	bool none = true;
 
-	/* and no fallback recorded since (a run that failed half way) */
 	for (i = 0; none && i < GSYM_ARRAY_SIZE(ours); i++) {
 		gsym_buf_printf(&path, "%ssymlinks/%s", repo->gitdir, ours[i]);
 		none = gsym_platform_lstat(&st, path.ptr) == GSYM_ENOTFOUND;
 		gsym_buf_clear(&path);
 	}
+	gsym_error_clear();
 	gsym_buf_dispose(&path);
-	if (!none ||
-		gsym_index_file_count_links(&links, repo->index_path) < 0 ||
-		links)
+	return none;
+}
+
+/*
+ * No link entry and no submodule in an index our last run did not see,
+ * where that run found none either: walked without taking the entries
+ * in, and noted for the next hook; and the index's tree, where it is
+ * exactly one, for the guard.
+ */
+static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
+{
+	gsym_index_links l;
+	git_oid root;
+
+	if (!nothing_recorded(repo) ||
+		gsym_index_file_walk_links(&l, repo->index_path, NULL) < 0 ||
+		l.links)
+		return false;
+	if (l.root_valid) {
+		git_oid_fromraw(&root, l.root);
+		note_link_free(repo, &root);
+	}
+	memset(now + 41, '-', 40);
+	save_token(repo, now, NO_LINKS);
+	return true;
+}
+
+/*
+ * An index write that left the work tree as it was (`git add`, a commit,
+ * a mixed reset) in a repository whose index our last look found without
+ * links: nothing of ours to do, whatever it staged, so the index is not
+ * walked. A link entry it brought (a mixed reset to a commit with links,
+ * `update-index --cacheinfo`) has no file in the work tree, as with real
+ * links, where git wrote none either; the next command that writes the
+ * work tree, or restore, makes its link.
+ */
+static bool index_only_since(const gsym_run_opts *o, const gsym_repo *repo,
+	char now[MARK_LEN + 1])
+{
+	if (!o->worktree_untouched || !nothing_recorded(repo))
 		return false;
 	memset(now + 41, '-', 40);
 	save_token(repo, now, NO_LINKS);
@@ -486,7 +548,9 @@ bool gsym_run_nothing_since(const gsym_run_opts *o)
 		index_mark(now, &repo) < 0)
 		same = false;
 	else if (!strcmp(token.ptr, NO_LINKS))
-		same = !strncmp(last, now, 40) || still_no_links(&repo, now);
+		same = !strncmp(last, now, 40) ||
+			index_only_since(o, &repo, now) ||
+			still_no_links(&repo, now);
 	else if (last[41] != '-' && strncmp(last + 41, now + 41, 40))
 		same = false; /* HEAD counted, and moved */
 	else if (strncmp(last, now, 40))
@@ -543,4 +607,68 @@ bool gsym_run_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 	e->state = GSYM_STATE_OK;
 	e->action = GSYM_ACT_NONE;
 	return true;
+}
+
+/* Does `tree` add a link entry to `base`'s (only subtrees that differ)? */
+static bool adds_links(git_repository *repo, const git_commit *base,
+	const git_commit *commit)
+{
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	bool adds = true;
+	size_t i, n;
+
+	if (git_commit_tree(&a, base) == 0 &&
+		git_commit_tree(&b, commit) == 0 &&
+		git_diff_tree_to_tree(&diff, repo, a, b, NULL) == 0) {
+		adds = false;
+		for (i = 0, n = git_diff_num_deltas(diff); i < n && !adds;
+			i++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+			adds = d->status != GIT_DELTA_DELETED &&
+				d->new_file.mode == GIT_FILEMODE_LINK;
+		}
+	}
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	return adds;
+}
+
+bool gsym_run_head_link_free(void)
+{
+	gsym_repo repo;
+	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
+	git_object *head = NULL;
+	git_commit *parent = NULL;
+	git_oid known;
+	bool none = false;
+
+	if (gsym_repo_open_paths(&repo) < 0)
+		goto done;
+	token_file(&file, &repo, "link-free");
+	if (gsym_platform_read_file(&text, file.ptr, 128) < 0 ||
+		git_oid_fromstrn(&known, text.ptr, text.size) < 0 ||
+		git_revparse_single(&head, repo.repo, "HEAD^{commit}") < 0)
+		goto close;
+	none = git_oid_equal(git_commit_tree_id((git_commit *)head), &known);
+	if (!none && git_commit_parentcount((git_commit *)head) > 0 &&
+		git_commit_parent(&parent, (git_commit *)head, 0) == 0 &&
+		git_oid_equal(git_commit_tree_id(parent), &known) &&
+		!adds_links(repo.repo, parent, (git_commit *)head)) {
+		/* a commit on a tree without links that added none */
+		note_link_free(&repo, git_commit_tree_id((git_commit *)head));
+		none = true;
+	}
+close:
+	git_commit_free(parent);
+	git_object_free(head);
+	gsym_repo_close(&repo);
+done:
+	git_error_clear();
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&text);
+	return none;
 }

@@ -98,4 +98,13 @@ int gsym_run_apply(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec);
  */
 int gsym_run(const gsym_run_opts *opts);
 
+/*
+ * Has HEAD's tree no link entry, as far as our hooks know without
+ * reading the index or the whole tree? Known where it is the tree a hook
+ * last found without links (an index that was exactly that tree), or
+ * where that tree is HEAD's parent's and the commit added no link (then
+ * noted for the next commit). False when not known.
+ */
+bool gsym_run_head_link_free(void);
+
 #endif

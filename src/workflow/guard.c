@@ -291,7 +291,8 @@ static int walk_tree(walk_ctx *w, const git_tree *tree,
 	return error;
 }
 
-int gsym_guard(void)
+/* The commit's changes to HEAD's links, from the index. */
+static int guard_index(void)
 {
 	gsym_repo repo;
 	gsym_state_file state;
@@ -312,7 +313,6 @@ int gsym_guard(void)
 	memset(&state, 0, sizeof(state));
 	memset(&rv, 0, sizeof(rv));
 	memset(&g, 0, sizeof(g));
-	git_libgit2_init();
 	if (gsym_repo_open(&repo, true) < 0 ||
 		gsym_state_load(&state, repo.gitdir) < 0) {
 		g.code = GSYM_ERROR;
@@ -363,7 +363,23 @@ done:
 	gsym_entries_dispose(&entries);
 	gsym_state_dispose(&state);
 	gsym_repo_close(&repo);
-	git_libgit2_shutdown();
 	gsym_error_restore(&saved, 0);
 	return g.code;
+}
+
+int gsym_guard(void)
+{
+	int code = 0;
+
+	git_libgit2_init();
+	/*
+	 * HEAD without links: nothing to keep, and the index not read;
+	 * files staged below a junction are looked for where there can be
+	 * junctions
+	 */
+	if (gsym_platform_info_get()->has_junctions ||
+		!gsym_run_head_link_free())
+		code = guard_index();
+	git_libgit2_shutdown();
+	return code;
 }

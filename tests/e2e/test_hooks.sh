@@ -333,4 +333,25 @@ rm -f "$g/.git/index.stash.1" "$g/stashed.txt"
 check "the work tree's own restore makes the copy again" test -f "$g/file-link"
 check "git status clean after" git_clean "$g"
 
+# --- a repository without links (issue 26): an index write that left the
+# work tree as it was walks no index, a commit runs no guard, and the
+# first link a commit brings is guarded at the next commit
+n=$EXFAT/nl
+git init -q "$n"
+echo a >"$n/a" && git -C "$n" add a && git -C "$n" commit -q -m a
+"$GSYM" -C "$n" install-hooks >/dev/null
+check "reset --hard in a repository without links" git -C "$n" reset -q --hard
+expect_eq "its hook noted HEAD's tree as one without links" "$(git -C "$n" rev-parse 'HEAD^{tree}')" "$(cat "$n/.git/symlinks/fsmonitor-link-free")"
+blob=$(printf a | git -C "$n" hash-object -w --stdin)
+check "a link staged alone (update-index)" git -C "$n" update-index --add --cacheinfo "120000,$blob,la"
+check "its hook leaves the work tree as git did (no file, as with real links)" test ! -e "$n/la"
+check "commit the link" git -C "$n" commit -q -m "a link"
+"$GSYM" -C "$n" restore -q
+check "restore makes its copy" test -f "$n/la"
+git -C "$n" rm -q --cached la
+git -C "$n" add la
+check "commit with the copy staged as a file" sh -c "git -C '$n' commit -q -m copy 2>'$TMP/nl.err'"
+expect_eq "the guard kept the link the last commit brought" "120000" "$(git -C "$n" ls-tree HEAD la | cut -c1-6)"
+check "and said so" grep -q "kept 'la' a link in this commit" "$TMP/nl.err"
+
 finish

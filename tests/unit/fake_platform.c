@@ -369,6 +369,14 @@ ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len)
 	return (ptrdiff_t)len;
 }
 
+int gsym_platform_reader_seek_end(gsym_reader *r, size_t back)
+{
+	if (back > r->content.size)
+		return gsym_error_setc(GSYM_ERROR, "seek before the start");
+	r->at = r->content.size - back;
+	return 0;
+}
+
 void gsym_platform_reader_close(gsym_reader *r)
 {
 	if (!r)

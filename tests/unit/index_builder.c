@@ -67,6 +67,16 @@ void index_builder_extension(index_builder *w, const char *sig, uint32_t size)
 	w->n += size;
 }
 
+void index_builder_extension_data(index_builder *w, const char *sig,
+	const void *data, uint32_t size)
+{
+	memcpy(w->b + w->n, sig, 4);
+	w->n += 4;
+	put32(w, size);
+	memcpy(w->b + w->n, data, size);
+	w->n += size;
+}
+
 void index_builder_finish(index_builder *w)
 {
 	memset(w->b + w->n, 0xab, 20); /* never checked, as git does not */

@@ -33,6 +33,10 @@ void index_builder_entry(index_builder *w, const char *path, uint32_t mode,
 /* An extension `sig` of `size` bytes of 'x'. */
 void index_builder_extension(index_builder *w, const char *sig, uint32_t size);
 
+/* An extension `sig` holding the `size` bytes at `data`. */
+void index_builder_extension_data(index_builder *w, const char *sig,
+	const void *data, uint32_t size);
+
 /* The trailing checksum (never checked, as git does not). */
 void index_builder_finish(index_builder *w);
 

@@ -228,6 +228,16 @@ static size_t big_index(unsigned char *b, uint32_t count)
 	return n + 20;
 }
 
+/* The walk's count of link and submodule entries. */
+static int count_links(size_t *links, const char *path)
+{
+	gsym_index_links l;
+	int error = gsym_index_file_walk_links(&l, path, NULL);
+
+	*links = l.links;
+	return error;
+}
+
 static void test_index__count_links(void **state)
 {
 	static unsigned char big[20000 * 80 + 64];
@@ -243,26 +253,79 @@ static void test_index__count_links(void **state)
 
 		three_entries(&w, v); /* a link, a submodule, a link */
 		write_bytes(path.ptr, w.b, w.n);
-		assert_int_equal(gsym_index_file_count_links(&links, path.ptr),
-			0);
+		assert_int_equal(count_links(&links, path.ptr), 0);
 		assert_int_equal(links, 3);
 		/* cut short: not walked, the caller reads it in full */
 		write_bytes(path.ptr, w.b, w.n / 2);
-		assert_int_equal(gsym_index_file_count_links(&links, path.ptr),
+		assert_int_equal(count_links(&links, path.ptr),
 			GSYM_EUNSUPPORTED);
 	}
 	memset(big, 0, sizeof(big));
 	n = big_index(big, 20000);
 	assert_true(n > 1024 * 1024); /* several windows */
 	write_bytes(path.ptr, big, n);
-	assert_int_equal(gsym_index_file_count_links(&links, path.ptr), 0);
+	assert_int_equal(count_links(&links, path.ptr), 0);
 	assert_int_equal(links, (20000 + 6) / 7);
-	assert_int_equal(gsym_index_file_count_links(&links, "/nonexistent/x"),
-		GSYM_ENOTFOUND);
+	assert_int_equal(count_links(&links, "/nonexistent/x"), GSYM_ENOTFOUND);
 	tmpdir_remove(dir.ptr);
 	gsym_buf_dispose(&dir);
 	gsym_buf_dispose(&path);
 	gsym_error_clear();
+}
+
+/* An index of one file whose TREE extension holds `tree`, then FSMN. */
+static void with_tree(index_builder *w, const char *tree, size_t len)
+{
+	index_builder_start(w, 2, 1);
+	index_builder_entry(w, "f", 0100644, 0, 0, 0, 1);
+	index_builder_extension_data(w, "TREE", tree, (uint32_t)len);
+	index_builder_extension(w, "FSMN", 16);
+	index_builder_finish(w);
+}
+
+static void test_index__walk_finds_the_tree_root(void **state)
+{
+	static const char valid[] = "\0"
+				    "1 1\n"
+				    "ABCDEFGHIJKLMNOPQRST"
+				    "sub\0"
+				    "1 0\n"
+				    "abcdefghijklmnopqrst";
+	static const char invalid[] = "\0"
+				      "-1 1\n"
+				      "sub\0"
+				      "1 0\n"
+				      "abcdefghijklmnopqrst";
+	gsym_buf dir = GSYM_BUF_INIT, path = GSYM_BUF_INIT;
+	index_builder w;
+	gsym_index_links l;
+
+	(void)state;
+	tmpdir_make(&dir, "root");
+	gsym_buf_printf(&path, "%s/index", dir.ptr);
+	with_tree(&w, valid, sizeof(valid) - 1);
+	write_bytes(path.ptr, w.b, w.n);
+	assert_int_equal(gsym_index_file_walk_links(&l, path.ptr, NULL), 0);
+	assert_true(l.root_valid);
+	assert_memory_equal(l.root, "ABCDEFGHIJKLMNOPQRST", 20);
+	/* the root invalid (an entry staged since): no tree */
+	with_tree(&w, invalid, sizeof(invalid) - 1);
+	write_bytes(path.ptr, w.b, w.n);
+	assert_int_equal(gsym_index_file_walk_links(&l, path.ptr, NULL), 0);
+	assert_false(l.root_valid);
+	/* cut inside the root's id: no tree */
+	with_tree(&w, valid, 10);
+	write_bytes(path.ptr, w.b, w.n);
+	assert_int_equal(gsym_index_file_walk_links(&l, path.ptr, NULL), 0);
+	assert_false(l.root_valid);
+	/* no TREE: none */
+	three_entries(&w, 2); /* its TREE is 'x' bytes: not a root */
+	write_bytes(path.ptr, w.b, w.n);
+	assert_int_equal(gsym_index_file_walk_links(&l, path.ptr, NULL), 0);
+	assert_false(l.root_valid);
+	tmpdir_remove(dir.ptr);
+	gsym_buf_dispose(&dir);
+	gsym_buf_dispose(&path);
 }
 
 static void test_index__windows_rules_not_filtered(void **state)
@@ -289,6 +352,7 @@ int main(void)
 		UNIT_TEST(test_index__refused_paths),
 		UNIT_TEST(test_index__windows_rules_not_filtered),
 		UNIT_TEST(test_index__count_links),
+		UNIT_TEST(test_index__walk_finds_the_tree_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

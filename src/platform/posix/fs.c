@@ -338,6 +338,13 @@ ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len)
 	return n < 0 ? translate(errno, "read", r->path) : (ptrdiff_t)n;
 }
 
+int gsym_platform_reader_seek_end(gsym_reader *r, size_t back)
+{
+	if (lseek(r->fd, -(off_t)back, SEEK_END) < 0)
+		return translate(errno, "seek in", r->path);
+	return 0;
+}
+
 void gsym_platform_reader_close(gsym_reader *r)
 {
 	if (!r)

@@ -468,6 +468,16 @@ ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len)
 	return (ptrdiff_t)n;
 }
 
+int gsym_platform_reader_seek_end(gsym_reader *r, size_t back)
+{
+	LARGE_INTEGER to;
+
+	to.QuadPart = -(LONGLONG)back;
+	if (!SetFilePointerEx(r->h, to, NULL, FILE_END))
+		return fail("seek in", r->path);
+	return 0;
+}
+
 void gsym_platform_reader_close(gsym_reader *r)
 {
 	if (!r)
