@@ -264,11 +264,14 @@ fi
 # --- a hook in a repository without links (issue 26) ------------------------
 # Installed globally, our hooks run in every repository, most of which have
 # no links: a hook that finds the index as its last run left it returns
-# without reading the index; after an index change (what post-index-change
-# always follows) it walks the entries for a link without taking them in.
+# without reading the index; after an index change that wrote the work
+# tree (a checkout) it walks the entries for a link without taking them
+# in; after one that did not (`git add`, a commit) it walks nothing, and
+# the guard reads no index where HEAD's tree is known without links.
 # Timed next to `git status` there; and on an index of BENCH_NOLINKS_BIG
 # entries (default 1000000, 0 skips; entries only, no files), next to
-# the `git add` of one file whose index write the hook would follow.
+# the process alone and the `git add` of one file whose index write the
+# hook would follow.
 # ("sed" makes the checksum the hook noted differ: an index change.)
 changed_index="sed -i 's/^./x/' .git/symlinks/fsmonitor-token"
 "$root/fixtures/make-synthetic.sh" "$work/nl" "$files" 0
@@ -276,7 +279,7 @@ git -C "$work/nl" reset -q --hard
 "$bin" -C "$work/nl" hook post-index-change 0 0
 nl_hook=$(hf nolinks-hook --warmup 1 "$bin -C $work/nl hook post-checkout 0 0 1")
 nl_changed=$(cd "$work/nl" && hf nolinks-changed --warmup 1 \
-	--prepare "$changed_index" "$bin hook post-index-change 0 0")
+	--prepare "$changed_index" "$bin hook post-index-change 1 0")
 nl_status=$(hf nolinks-status --warmup 1 "git -C $work/nl status --porcelain")
 rm -rf "$work/nl"
 big=${BENCH_NOLINKS_BIG:-1000000}
@@ -518,10 +521,10 @@ echo "$gitcmds" | while IFS=: read -r name pair; do
 done
 [ -z "$gitcmd_note" ] || echo "$gitcmd_note" | sed "/^$/d"
 row "no links: a hook with nothing to do" "$nl_hook"
-row "no links: a hook after an index change" "$nl_changed"
+row "no links: a hook after a checkout's index write" "$nl_changed"
 row "no links: git status" "$nl_status"
 goal "no links: a hook with nothing to do / git status" "$(ratio "$nl_hook" "$nl_status")" 0.1
-goal "no links: a hook after an index change / git status" "$(ratio "$nl_changed" "$nl_status")" 0.1
+goal "no links: a hook after a checkout / git status" "$(ratio "$nl_changed" "$nl_status")" 0.1
 if [ -n "$nl_big_hook" ]; then
 	row "no links, $big entries: the process alone" "$nl_big_proc"
 	row "no links, $big entries: hook after git add" "$nl_big_hook"
