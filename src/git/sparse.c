@@ -4,7 +4,7 @@
 #include "pipeline/copy.h"
 #include "pipeline/state.h"
 #include "util/error.h"
-#include "git/record.h"
+#include "git/stamp.h"
 #include "util/util.h"
 
 #include <stdio.h>
@@ -168,7 +168,7 @@ int gsym_sparse_unhide(gsym_sparse *sp, gsym_repo *repo, bool *changed)
 			continue;
 		}
 		copy = *ie;
-		gsym_record_stamp(&copy, &st);
+		gsym_stamp_from_stat(&copy, &st);
 		copy.flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
 		if (git_index_add(index, &copy) < 0) {
 			error = gsym_repo_git_error(
@@ -245,9 +245,8 @@ static bool needed(const gsym_sparse *sp, const gsym_state_file *state)
 	size_t i;
 
 	for (i = 0; i < state->n; i++)
-		if (sp->junctions_only ?
-				!gsym_record_by_fsmn(state->v[i].kind) :
-				state->v[i].type == GSYM_TYPE_DIR ||
+		if (sp->junctions_only ? !gsym_stamp_by_fsmn(state->v[i].kind) :
+					 state->v[i].type == GSYM_TYPE_DIR ||
 					state->v[i].size == 0)
 			return true;
 	return false;

@@ -259,7 +259,7 @@ static int copy_dir(gsym_apply_ctx *ctx, gsym_entry *e, const char *tmp,
 }
 
 /* Make one form of the link at `tmp`; unavailable codes mean "next". */
-static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
+static int make_how(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 	const char *tmp, gsym_buf *stats)
 {
 	gsym_buf src = GSYM_BUF_INIT;
@@ -302,19 +302,23 @@ static int make(gsym_apply_ctx *ctx, gsym_entry *e, gsym_how how,
 	return error;
 }
 
-static gsym_kind kind_of(gsym_how how)
+/* What stands at the path once `how` made it (ARCHITECTURE.md's glossary). */
+static gsym_kind kind_made_by(gsym_how how)
 {
-	static const gsym_kind kinds[] = { GSYM_KIND_SYMLINK,
-		GSYM_KIND_JUNCTION, GSYM_KIND_HARDLINK, GSYM_KIND_COPY };
-
-	return kinds[how];
+	switch (how) {
+	case GSYM_HOW_SYMLINK: return GSYM_KIND_SYMLINK;
+	case GSYM_HOW_JUNCTION: return GSYM_KIND_JUNCTION;
+	case GSYM_HOW_HARDLINK: return GSYM_KIND_HARDLINK;
+	case GSYM_HOW_COPY:
+	default: return GSYM_KIND_COPY;
+	}
 }
 
-static void fail(gsym_entry *e, gsym_state state)
+static void note_failure(gsym_entry *e, gsym_verdict state)
 {
 	free(e->message);
 	e->message = gsym_strdup(gsym_error_last());
-	e->state = state;
+	e->verdict = state;
 }
 
 /* Keep a deep copy's stat list (copy.h), its top's line first. */
@@ -391,12 +395,13 @@ static int make_first(gsym_apply_ctx *ctx, gsym_entry *e, const char *tmp,
 			error = GSYM_EUNSUPPORTED;
 			continue;
 		}
-		error = make(ctx, e, (gsym_how)e->hows[i], tmp, stats);
+		error = make_how(ctx, e, (gsym_how)e->hows[i], tmp, stats);
 		if (error == GSYM_EEXISTS) {
 			/* a leftover of a killed run: ours by its name */
 			if ((error = gsym_copy_remove(tmp)) < 0)
 				return error;
-			error = make(ctx, e, (gsym_how)e->hows[i], tmp, stats);
+			error = make_how(ctx, e, (gsym_how)e->hows[i], tmp,
+				stats);
 		}
 		if (!error) {
 			e->made = (gsym_how)e->hows[i];
@@ -435,7 +440,7 @@ static int record_made(gsym_apply_ctx *ctx, gsym_entry *e, gsym_record *rec,
 	if (e->made == GSYM_HOW_COPY && e->type != GSYM_TYPE_DIR)
 		gsym_progress_copied(ctx->progress, 1, made_st.size);
 	memset(rec, 0, sizeof(*rec));
-	rec->kind = kind_of(e->made);
+	rec->kind = kind_made_by(e->made);
 	rec->type = e->type;
 	memcpy(rec->blob, e->id, GSYM_OID_RAWSZ);
 	memcpy(rec->hash, e->hash, GSYM_OID_RAWSZ);
@@ -545,11 +550,11 @@ static int sync_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	e->kind = GSYM_KIND_COPY;
 	e->flags |= GSYM_ENTRY_RECORD;
 	if (written || memcmp(was, e->hash, sizeof(was))) {
-		e->state = GSYM_STATE_RESTORED;
+		e->verdict = GSYM_VERDICT_RESTORED;
 		e->flags |= GSYM_ENTRY_CHANGED;
 	} else {
 		/* its target touched, not changed: the copy was current */
-		e->state = GSYM_STATE_OK;
+		e->verdict = GSYM_VERDICT_OK;
 		e->reason = NULL;
 	}
 done:
@@ -561,7 +566,7 @@ done:
 	return error;
 }
 
-static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+static int create_best(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
 	gsym_buf tmp = GSYM_BUF_INIT, stats = GSYM_BUF_INIT,
 		 moved = GSYM_BUF_INIT;
@@ -587,10 +592,9 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if ((error = make_first(ctx, e, tmp.ptr, &stats, &too_big)) != 0)
 		goto failed; /* every form was unavailable: say the last */
 	made = true;
+	/* only a link is known by the mark; a fallback by its record */
 	if (e->made != GSYM_HOW_HARDLINK &&
 		(error = gsym_platform_set_mtime(tmp.ptr, stamp_time(ctx),
-			 /* only a link is known by the mark; a fallback by
-			    its record */
 			 e->made == GSYM_HOW_SYMLINK ?
 				 gsym_stamp_mark(e->path) :
 				 0)) < 0)
@@ -621,17 +625,18 @@ static int create(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if (moved.size) /* replaced as planned: it is the backup now */
 		gsym_state_aside_done(ctx->state, e->path);
 	state_unlock(ctx);
-	e->kind = kind_of(e->made);
-	e->state = e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
-						  GSYM_STATE_RESTORED;
+	e->kind = kind_made_by(e->made);
+	e->verdict = e->type == GSYM_TYPE_MISSING ? GSYM_VERDICT_DANGLING :
+						    GSYM_VERDICT_RESTORED;
 	e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
 	goto done;
 
 failed:
 	/* no copy within symlinks.copyLimit, and nothing else could be made */
-	fail(e,
-		too_big && !made && is_unavailable(error) ? GSYM_STATE_UNSAFE :
-							    GSYM_STATE_ERROR);
+	note_failure(e,
+		too_big && !made && is_unavailable(error) ?
+			GSYM_VERDICT_UNSAFE :
+			GSYM_VERDICT_ERROR);
 	gsym_copy_discard(tmp.ptr);
 	if (moved.size)
 		put_back(ctx, e, abs, moved.ptr);
@@ -654,15 +659,15 @@ static int placeholder(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 		(error = replace(ctx, e->path, tmp.ptr, GSYM_FT_FILE, abs,
 			 e->disk.type)) < 0 ||
 		(error = gsym_platform_lstat(&e->result, abs)) < 0) {
-		fail(e, GSYM_STATE_ERROR);
+		note_failure(e, GSYM_VERDICT_ERROR);
 		gsym_copy_discard(tmp.ptr);
 	} else {
 		gsym_state_remove(ctx->state, e->path);
 		e->kind = GSYM_KIND_PLACEHOLDER;
 		/* a dangling or refused link keeps the state planned */
-		if (e->state != GSYM_STATE_DANGLING &&
-			e->state != GSYM_STATE_UNSAFE)
-			e->state = GSYM_STATE_OK;
+		if (e->verdict != GSYM_VERDICT_DANGLING &&
+			e->verdict != GSYM_VERDICT_UNSAFE)
+			e->verdict = GSYM_VERDICT_OK;
 		e->flags |= GSYM_ENTRY_CHANGED | GSYM_ENTRY_RECORD;
 	}
 	gsym_buf_dispose(&tmp);
@@ -836,7 +841,7 @@ void gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 		/* a copy kept before git sees it; the record goes */
 		if (e->disk.type == GSYM_FT_FILE && ctx->backup_dir &&
 			backup(ctx, e, abs.ptr, NULL) < 0)
-			fail(e, GSYM_STATE_ERROR);
+			note_failure(e, GSYM_VERDICT_ERROR);
 		else
 			e->flags |= GSYM_ENTRY_RECORD;
 		gsym_state_remove(ctx->state, e->path);
@@ -844,19 +849,19 @@ void gsym_apply_entry(gsym_apply_ctx *ctx, gsym_entry *e)
 	}
 	if (e->action == GSYM_ACT_STAMP) {
 		if (gsym_platform_lstat(&e->result, abs.ptr) < 0)
-			fail(e, GSYM_STATE_ERROR);
+			note_failure(e, GSYM_VERDICT_ERROR);
 		else
 			e->flags |= GSYM_ENTRY_RECORD;
 		goto done;
 	}
 	if ((error = gsym_apply_check_parents(ctx->workdir, e->path)) < 0) {
-		fail(e,
-			error == GSYM_EUNSAFE ? GSYM_STATE_UNSAFE :
-						GSYM_STATE_ERROR);
+		note_failure(e,
+			error == GSYM_EUNSAFE ? GSYM_VERDICT_UNSAFE :
+						GSYM_VERDICT_ERROR);
 		goto done;
 	}
 	if (e->action == GSYM_ACT_CREATE)
-		create(ctx, e, abs.ptr);
+		create_best(ctx, e, abs.ptr);
 	else if (e->action == GSYM_ACT_PLACEHOLDER)
 		placeholder(ctx, e, abs.ptr);
 done:

@@ -1,4 +1,5 @@
 #include "pipeline/copy.h"
+#include "util/strlist.h"
 #include "util/alloc.h"
 #include "pipeline/resolve.h"
 #include "pipeline/validate.h"
@@ -54,35 +55,11 @@ typedef struct {
 	unsigned int depth;
 } walk_ctx;
 
-typedef struct {
-	char **v;
-	size_t n, cap;
-} names;
-
+/* Each name of a directory, into the list `payload`. */
 static int collect(const char *name, void *payload)
 {
-	names *ns = payload;
-
-	if (ns->n == ns->cap) {
-		ns->cap = ns->cap ? ns->cap * 2 : 16;
-		ns->v = gsym_reallocarray(ns->v, ns->cap, sizeof(char *));
-	}
-	ns->v[ns->n++] = gsym_strdup(name);
+	gsym_strlist_adds(payload, name);
 	return 0;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void names_free(names *ns)
-{
-	size_t i;
-
-	for (i = 0; i < ns->n; i++)
-		free(ns->v[i]);
-	free(ns->v);
 }
 
 /* Is `dir` one of the directories being copied, or above one? */
@@ -554,7 +531,7 @@ done:
 
 static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 {
-	names ns = { NULL, 0, 0 };
+	gsym_strlist ns = GSYM_STRLIST_INIT;
 	gsym_buf csrc = GSYM_BUF_INIT, crel = GSYM_BUF_INIT,
 		 cdst = GSYM_BUF_INIT;
 	size_t i;
@@ -575,8 +552,7 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 
 	if ((error = w->view->readdir(w->view, src, collect, &ns)) < 0)
 		goto done;
-	if (ns.n > 1)
-		qsort(ns.v, ns.n, sizeof(char *), cmp_name);
+	gsym_strlist_sort(&ns);
 	w->stack[w->depth++] = src;
 	for (i = 0; i < ns.n && !error; i++) {
 		if (gsym_is_dotgit(ns.v[i], strlen(ns.v[i])) ||
@@ -607,7 +583,7 @@ static int walk(walk_ctx *w, const char *src, const char *rel, const char *dst)
 			error = stat_made(w, dst, rel, src, &sst);
 	}
 done:
-	names_free(&ns);
+	gsym_strlist_dispose(&ns);
 	gsym_buf_dispose(&csrc);
 	gsym_buf_dispose(&crel);
 	gsym_buf_dispose(&cdst);

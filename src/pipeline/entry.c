@@ -25,18 +25,18 @@ static const char *const kind_names[] = {
 GSYM_STATIC_ASSERT(kind_names,
 	GSYM_ARRAY_SIZE(kind_names) == GSYM_KIND_OTHER + 1);
 
-static const char *const state_names[] = {
-	[GSYM_STATE_OK] = "ok",
-	[GSYM_STATE_RESTORED] = "restored",
-	[GSYM_STATE_PENDING] = "pending",
-	[GSYM_STATE_STALE] = "stale",
-	[GSYM_STATE_MODIFIED] = "modified",
-	[GSYM_STATE_UNSAFE] = "unsafe",
-	[GSYM_STATE_DANGLING] = "dangling",
-	[GSYM_STATE_ERROR] = "error",
+static const char *const verdict_names[] = {
+	[GSYM_VERDICT_OK] = "ok",
+	[GSYM_VERDICT_RESTORED] = "restored",
+	[GSYM_VERDICT_PENDING] = "pending",
+	[GSYM_VERDICT_STALE] = "stale",
+	[GSYM_VERDICT_MODIFIED] = "modified",
+	[GSYM_VERDICT_UNSAFE] = "unsafe",
+	[GSYM_VERDICT_DANGLING] = "dangling",
+	[GSYM_VERDICT_ERROR] = "error",
 };
-GSYM_STATIC_ASSERT(state_names,
-	GSYM_ARRAY_SIZE(state_names) == GSYM_STATE_ERROR + 1);
+GSYM_STATIC_ASSERT(verdict_names,
+	GSYM_ARRAY_SIZE(verdict_names) == GSYM_VERDICT_ERROR + 1);
 
 static const char *const how_names[] = {
 	[GSYM_HOW_SYMLINK] = "symlink",
@@ -68,9 +68,9 @@ const char *gsym_kind_name(gsym_kind k)
 	return kind_names[k];
 }
 
-const char *gsym_state_name(gsym_state s)
+const char *gsym_verdict_name(gsym_verdict s)
 {
-	return state_names[s];
+	return verdict_names[s];
 }
 
 const char *gsym_how_name(gsym_how h)
@@ -98,10 +98,10 @@ int gsym_type_parse(const char *name, size_t len)
 		len);
 }
 
-bool gsym_state_is_good(gsym_state s)
+bool gsym_verdict_is_good(gsym_verdict s)
 {
-	return s == GSYM_STATE_OK || s == GSYM_STATE_RESTORED ||
-		s == GSYM_STATE_DANGLING;
+	return s == GSYM_VERDICT_OK || s == GSYM_VERDICT_RESTORED ||
+		s == GSYM_VERDICT_DANGLING;
 }
 
 void gsym_entries_dispose(gsym_entries *entries)

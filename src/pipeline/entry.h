@@ -41,15 +41,15 @@ typedef enum {
 
 /* The entry's state, as reported. */
 typedef enum {
-	GSYM_STATE_OK = 0,
-	GSYM_STATE_RESTORED,
-	GSYM_STATE_PENDING,
-	GSYM_STATE_STALE,
-	GSYM_STATE_MODIFIED,
-	GSYM_STATE_UNSAFE,
-	GSYM_STATE_DANGLING,
-	GSYM_STATE_ERROR
-} gsym_state;
+	GSYM_VERDICT_OK = 0,
+	GSYM_VERDICT_RESTORED,
+	GSYM_VERDICT_PENDING,
+	GSYM_VERDICT_STALE,
+	GSYM_VERDICT_MODIFIED,
+	GSYM_VERDICT_UNSAFE,
+	GSYM_VERDICT_DANGLING,
+	GSYM_VERDICT_ERROR
+} gsym_verdict;
 
 /* Ways to put something at a link's path, best first. */
 typedef enum {
@@ -120,7 +120,7 @@ typedef struct {
 	char *resolved; /* repo-relative final target, when inside */
 	gsym_link_kind link_kind; /* file or directory link, when one is made */
 	gsym_kind kind;
-	gsym_state state;
+	gsym_verdict verdict;
 	gsym_action action;
 	unsigned char hows[GSYM_HOW__COUNT]; /* ways to try, in order */
 	unsigned int nhows;
@@ -141,7 +141,7 @@ typedef struct {
 /* Names used in reports and the JSON. */
 const char *gsym_type_name(gsym_type t);
 const char *gsym_kind_name(gsym_kind k);
-const char *gsym_state_name(gsym_state s);
+const char *gsym_verdict_name(gsym_verdict s);
 const char *gsym_how_name(gsym_how h);
 
 /* Parse a fallback name ("junction", "hardlink", "copy"); -1 if unknown. */
@@ -152,7 +152,7 @@ int gsym_kind_parse(const char *name, size_t len);
 int gsym_type_parse(const char *name, size_t len);
 
 /* True when `s` leaves exit status 0. */
-bool gsym_state_is_good(gsym_state s);
+bool gsym_verdict_is_good(gsym_verdict s);
 
 /*
  * The nanoseconds of the mtime given to what this tool makes at `path`: a

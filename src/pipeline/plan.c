@@ -19,10 +19,11 @@ bool gsym_stat_matches(const gsym_istat *is, const gsym_stat *st)
 		is->size == (uint32_t)st->size;
 }
 
-static void set(gsym_entry *e, gsym_state state, gsym_action action,
+/* The verdict on `e`, what to do about it, and why. */
+static void judge(gsym_entry *e, gsym_verdict verdict, gsym_action action,
 	const char *reason)
 {
-	e->state = state;
+	e->verdict = verdict;
 	e->action = action;
 	e->reason = reason;
 }
@@ -81,16 +82,16 @@ static void settle(gsym_entry *e)
 	const char *refusal = fallback_refusal(e);
 
 	if (e->type == GSYM_TYPE_MISSING)
-		set(e, GSYM_STATE_DANGLING, GSYM_ACT_NONE,
+		judge(e, GSYM_VERDICT_DANGLING, GSYM_ACT_NONE,
 			"target does not exist; placeholder kept");
 	else
-		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE,
+		judge(e, GSYM_VERDICT_UNSAFE, GSYM_ACT_NONE,
 			refusal ? refusal : "no fallback configured");
 }
 
 /* The path holds something to be replaced by the best form. */
 static void plan_create(gsym_entry *e, const gsym_plan_opts *opts,
-	gsym_state pending_state, const char *why)
+	gsym_verdict pending_state, const char *why)
 {
 	gsym_plan_forms(e, opts);
 	if (e->nhows == 0) {
@@ -98,9 +99,9 @@ static void plan_create(gsym_entry *e, const gsym_plan_opts *opts,
 		return;
 	}
 	if (opts->mode == GSYM_MODE_STATUS)
-		set(e, pending_state, GSYM_ACT_NONE, why);
+		judge(e, pending_state, GSYM_ACT_NONE, why);
 	else if (opts->mode == GSYM_MODE_RESTORE)
-		set(e, pending_state, GSYM_ACT_CREATE, why);
+		judge(e, pending_state, GSYM_ACT_CREATE, why);
 }
 
 static int resolve_entry(gsym_entry *e, const gsym_view *view)
@@ -488,14 +489,14 @@ static void plan_edited(gsym_entry *e, const gsym_record *rec,
 {
 	e->flags |= GSYM_ENTRY_BACKUP;
 	if (opts->force && opts->mode == GSYM_MODE_RESTORE)
-		plan_create(e, opts, GSYM_STATE_MODIFIED,
+		plan_create(e, opts, GSYM_VERDICT_MODIFIED,
 			"edited; replaced after a backup (--force)");
 	else
 		/*
 		 * an edited copy of ours: git may still write over it (a
 		 * conflict on its link), so the edit is kept aside now
 		 */
-		set(e, GSYM_STATE_MODIFIED,
+		judge(e, GSYM_VERDICT_MODIFIED,
 			rec && opts->mode == GSYM_MODE_RESTORE &&
 					(e->kind == GSYM_KIND_COPY) ?
 				GSYM_ACT_KEEP_EDIT :
@@ -517,7 +518,7 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	if (!rec && gsym_stamp_marked(e->path, &e->istat)) {
 		/* stamped from the link made here: nothing replaced it */
 		e->kind = GSYM_KIND_SYMLINK;
-		e->state = GSYM_STATE_OK;
+		e->verdict = GSYM_VERDICT_OK;
 		e->action = GSYM_ACT_NONE;
 		return true;
 	}
@@ -534,7 +535,7 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	} else {
 		return false;
 	}
-	e->state = GSYM_STATE_OK;
+	e->verdict = GSYM_VERDICT_OK;
 	e->action = GSYM_ACT_NONE;
 	return true;
 }
@@ -704,13 +705,13 @@ static int gather(facts *f, gsym_entry *e, const gsym_view *view,
 static void plan_behind(gsym_entry *e, const gsym_plan_opts *opts,
 	const char *why)
 {
-	plan_create(e, opts, GSYM_STATE_STALE, why);
+	plan_create(e, opts, GSYM_VERDICT_STALE, why);
 	if (e->nhows > 0)
 		return;
 	if (opts->mode == GSYM_MODE_RESTORE)
 		e->action = GSYM_ACT_PLACEHOLDER;
 	else
-		set(e, GSYM_STATE_STALE, GSYM_ACT_NONE,
+		judge(e, GSYM_VERDICT_STALE, GSYM_ACT_NONE,
 			"its target is gone; restore puts the placeholder back");
 }
 
@@ -719,21 +720,21 @@ static void decide_recorded(gsym_entry *e, const facts *f,
 {
 	e->kind = rec->kind;
 	if (opts->mode == GSYM_MODE_RESET)
-		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+		judge(e, GSYM_VERDICT_OK, GSYM_ACT_PLACEHOLDER, NULL);
 	else if (f->behind && opts->index_only && f->link_changed &&
 		rec->kind != GSYM_KIND_JUNCTION) /* hidden by the marks */
-		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+		judge(e, GSYM_VERDICT_MODIFIED, GSYM_ACT_NONE,
 			"the link changed in the index; 'git checkout -- <path>' "
 			"or 'git symlinks restore' makes the new one");
 	else if (f->behind)
 		plan_behind(e, opts, f->behind);
 	else if (!opts->links_unsupported)
 		/* links work now: upgrade the fallback */
-		plan_create(e, opts, GSYM_STATE_PENDING,
+		plan_create(e, opts, GSYM_VERDICT_PENDING,
 			"links can be made here now");
 	else
 		/* re-stamp, and put back a bit a mixed reset dropped */
-		set(e, GSYM_STATE_OK,
+		judge(e, GSYM_VERDICT_OK,
 			(e->flags & GSYM_ENTRY_STAMP_MATCH) &&
 					(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
 				GSYM_ACT_NONE :
@@ -749,11 +750,11 @@ static void decide_link(gsym_entry *e, const facts *f, const gsym_record *rec,
 	if (!f->link_matches)
 		plan_edited(e, rec, opts, "link points elsewhere; use --force");
 	else if (opts->mode == GSYM_MODE_RESET)
-		set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+		judge(e, GSYM_VERDICT_OK, GSYM_ACT_PLACEHOLDER, NULL);
 	else
-		set(e,
-			e->type == GSYM_TYPE_MISSING ? GSYM_STATE_DANGLING :
-						       GSYM_STATE_OK,
+		judge(e,
+			e->type == GSYM_TYPE_MISSING ? GSYM_VERDICT_DANGLING :
+						       GSYM_VERDICT_OK,
 			(e->flags & GSYM_ENTRY_STAMP_MATCH) ||
 					opts->mode != GSYM_MODE_RESTORE ?
 				GSYM_ACT_NONE :
@@ -779,7 +780,7 @@ static void decide_file(gsym_entry *e, const facts *f, const gsym_record *rec,
 			plan_edited(e, rec, opts,
 				"the copy was edited; use --force");
 		else
-			set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+			judge(e, GSYM_VERDICT_MODIFIED, GSYM_ACT_NONE,
 				"a directory is in the way; move it "
 				"away");
 	} else if (f->other_version && opts->mode == GSYM_MODE_RESTORE &&
@@ -791,7 +792,7 @@ static void decide_file(gsym_entry *e, const facts *f, const gsym_record *rec,
 		 * so its own commands can put it back
 		 */
 		e->kind = GSYM_KIND_PLACEHOLDER;
-		set(e, GSYM_STATE_MODIFIED,
+		judge(e, GSYM_VERDICT_MODIFIED,
 			(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
 				GSYM_ACT_DISOWN :
 				GSYM_ACT_NONE,
@@ -799,7 +800,7 @@ static void decide_file(gsym_entry *e, const facts *f, const gsym_record *rec,
 			"checkout -- <path>' puts it back");
 	} else if (f->same_as_target) {
 		e->kind = GSYM_KIND_COPY;
-		plan_create(e, opts, GSYM_STATE_PENDING, NULL);
+		plan_create(e, opts, GSYM_VERDICT_PENDING, NULL);
 	} else if (!f->placeholder) {
 		e->kind = rec ? rec->kind : GSYM_KIND_OTHER;
 		plan_edited(e, rec, opts,
@@ -808,13 +809,13 @@ static void decide_file(gsym_entry *e, const facts *f, const gsym_record *rec,
 	} else {
 		e->kind = GSYM_KIND_PLACEHOLDER;
 		if (opts->mode == GSYM_MODE_RESET)
-			set(e, GSYM_STATE_OK,
+			judge(e, GSYM_VERDICT_OK,
 				(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ?
 					GSYM_ACT_STAMP :
 					GSYM_ACT_NONE,
 				NULL);
 		else
-			plan_create(e, opts, GSYM_STATE_PENDING, NULL);
+			plan_create(e, opts, GSYM_VERDICT_PENDING, NULL);
 	}
 }
 
@@ -823,7 +824,7 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 	const gsym_plan_opts *opts)
 {
 	if (f->refused) {
-		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, f->refused);
+		judge(e, GSYM_VERDICT_UNSAFE, GSYM_ACT_NONE, f->refused);
 		return;
 	}
 	if (f->collides) {
@@ -836,7 +837,7 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 							 GSYM_KIND_OTHER;
 		gsym_buf msg = GSYM_BUF_INIT;
 
-		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, NULL);
+		judge(e, GSYM_VERDICT_UNSAFE, GSYM_ACT_NONE, NULL);
 		gsym_buf_printf(&msg,
 			"collides with '%s', one name on this disk (case or "
 			"Unicode form): left alone",
@@ -850,7 +851,7 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 		return;
 	}
 	if (f->broken) {
-		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, f->broken);
+		judge(e, GSYM_VERDICT_ERROR, GSYM_ACT_NONE, f->broken);
 		return;
 	}
 	switch (e->disk.type) {
@@ -859,12 +860,12 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 		if ((e->flags & GSYM_ENTRY_SKIP_WORKTREE) && !rec &&
 			!(e->flags & GSYM_ENTRY_HIDDEN))
 			/* sparse checkout: not ours to fill in */
-			set(e, GSYM_STATE_OK, GSYM_ACT_NONE,
+			judge(e, GSYM_VERDICT_OK, GSYM_ACT_NONE,
 				"skip-worktree (sparse checkout)");
 		else if (opts->mode == GSYM_MODE_RESET)
-			set(e, GSYM_STATE_OK, GSYM_ACT_PLACEHOLDER, NULL);
+			judge(e, GSYM_VERDICT_OK, GSYM_ACT_PLACEHOLDER, NULL);
 		else
-			plan_create(e, opts, GSYM_STATE_PENDING,
+			plan_create(e, opts, GSYM_VERDICT_PENDING,
 				"nothing at the path");
 		return;
 
@@ -876,7 +877,7 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 
 	default:
 		e->kind = GSYM_KIND_OTHER;
-		set(e, GSYM_STATE_MODIFIED, GSYM_ACT_NONE,
+		judge(e, GSYM_VERDICT_MODIFIED, GSYM_ACT_NONE,
 			"not a file, directory or link; move it away");
 	}
 }
@@ -889,13 +890,13 @@ static void decide(gsym_entry *e, const facts *f, const gsym_record *rec,
 static void count_copy(gsym_entry *e, const gsym_view *view,
 	const gsym_plan_opts *opts)
 {
-	if (!opts->count_copies || e->state != GSYM_STATE_PENDING ||
+	if (!opts->count_copies || e->verdict != GSYM_VERDICT_PENDING ||
 		!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
 		e->type != GSYM_TYPE_DIR || !e->resolved)
 		return;
 	if (gsym_copy_over_limit(view, e->resolved, &opts->copy_limit,
 		    opts->platform && opts->platform->has_junctions) == 1) {
-		set(e, GSYM_STATE_UNSAFE, GSYM_ACT_NONE, NULL);
+		judge(e, GSYM_VERDICT_UNSAFE, GSYM_ACT_NONE, NULL);
 		free(e->message);
 		e->message = gsym_strdup(gsym_error_last());
 	}
@@ -912,7 +913,7 @@ void gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	e->kind = GSYM_KIND_MISSING;
 	e->nhows = 0;
 	e->flags &= ~(unsigned int)GSYM_ENTRY_PROVEN;
-	set(e, GSYM_STATE_OK, GSYM_ACT_NONE, NULL);
+	judge(e, GSYM_VERDICT_OK, GSYM_ACT_NONE, NULL);
 	error = gather(&f, e, view, rec, opts);
 	/* the daemon's word holds for this look only, not a later plan */
 	e->flags &= ~(unsigned int)GSYM_ENTRY_UNSEEN;
@@ -920,7 +921,7 @@ void gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 		/* this entry's error; the rest of the run goes on */
 		free(e->message);
 		e->message = gsym_strdup(gsym_error_last());
-		set(e, GSYM_STATE_ERROR, GSYM_ACT_NONE, NULL);
+		judge(e, GSYM_VERDICT_ERROR, GSYM_ACT_NONE, NULL);
 		return;
 	}
 	decide(e, &f, rec, opts);

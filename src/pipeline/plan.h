@@ -99,7 +99,7 @@ typedef struct {
  * GSYM_ENTRY_PROVEN, and where restore will update it (not status, a dry
  * run or between a rebase's steps), its target is not hashed here: the
  * update says whether it changed (apply.c). Nothing fails here: an
- * error of the view is this entry's (GSYM_STATE_ERROR, its message).
+ * error of the view is this entry's (GSYM_VERDICT_ERROR, its message).
  */
 void gsym_plan_entry(gsym_entry *e, const gsym_view *view,
 	const gsym_record *rec, const gsym_plan_opts *opts);

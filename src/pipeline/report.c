@@ -15,7 +15,7 @@ static void json_entry(gsym_buf *out, const gsym_entry *e)
 	gsym_buf_printf(out,
 		",\"type\":\"%s\",\"kind\":\"%s\",\"state\":\"%s\"",
 		gsym_type_name(e->type), gsym_kind_name(e->kind),
-		gsym_state_name(e->state));
+		gsym_verdict_name(e->verdict));
 	gsym_buf_puts(out, ",\"reason\":");
 	if (e->message)
 		gsym_json_string(out, e->message, strlen(e->message));
@@ -64,7 +64,7 @@ static void text_line(gsym_buf *out, const gsym_entry *e, const char *verb)
 
 /* The counts a report's summary and the exit decision are made of. */
 typedef struct {
-	size_t state[GSYM_STATE_ERROR + 1];
+	size_t verdicts[GSYM_VERDICT_ERROR + 1];
 	size_t made[GSYM_KIND_OTHER + 1]; /* changed by this run, by kind */
 	size_t total, changed, left_alone;
 } tally;
@@ -84,10 +84,11 @@ static bool fixes(const gsym_entry *e)
 static bool left_alone(const gsym_entry *e, const gsym_report_opts *opts)
 {
 	if (opts->mode == GSYM_MODE_RESET)
-		return e->state == GSYM_STATE_MODIFIED ||
-			e->state == GSYM_STATE_ERROR ||
-			e->state == GSYM_STATE_UNSAFE;
-	return !gsym_state_is_good(e->state) && !(opts->dry_run && fixes(e));
+		return e->verdict == GSYM_VERDICT_MODIFIED ||
+			e->verdict == GSYM_VERDICT_ERROR ||
+			e->verdict == GSYM_VERDICT_UNSAFE;
+	return !gsym_verdict_is_good(e->verdict) &&
+		!(opts->dry_run && fixes(e));
 }
 
 static void count(tally *t, const gsym_entries *entries,
@@ -102,7 +103,7 @@ static void count(tally *t, const gsym_entries *entries,
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
 		t->total++;
-		t->state[e->state]++;
+		t->verdicts[e->verdict]++;
 		if (e->flags & GSYM_ENTRY_CHANGED) {
 			t->changed++;
 			t->made[e->kind]++;
@@ -116,7 +117,7 @@ static void count(tally *t, const gsym_entries *entries,
 static void format_entry(gsym_buf *out, gsym_buf *err, const gsym_entry *e,
 	const gsym_report_opts *opts, bool first)
 {
-	bool good = gsym_state_is_good(e->state);
+	bool good = gsym_verdict_is_good(e->verdict);
 
 	switch (opts->format) {
 	case GSYM_REPORT_JSON:
@@ -125,7 +126,7 @@ static void format_entry(gsym_buf *out, gsym_buf *err, const gsym_entry *e,
 		json_entry(out, e);
 		break;
 	case GSYM_REPORT_PORCELAIN:
-		gsym_buf_printf(out, "%s %s %s ", gsym_state_name(e->state),
+		gsym_buf_printf(out, "%s %s %s ", gsym_verdict_name(e->verdict),
 			gsym_kind_name(e->kind), gsym_type_name(e->type));
 		gsym_quote_path(out, e->path, true);
 		gsym_buf_putc(out, '\n');
@@ -141,12 +142,12 @@ static void format_entry(gsym_buf *out, gsym_buf *err, const gsym_entry *e,
 		} else if (opts->verbose ||
 			(opts->mode == GSYM_MODE_STATUS && !good &&
 				!opts->quiet)) {
-			text_line(out, e, gsym_state_name(e->state));
+			text_line(out, e, gsym_verdict_name(e->verdict));
 		} else if (!good && opts->mode != GSYM_MODE_STATUS &&
-			(!opts->quiet || e->state == GSYM_STATE_ERROR) &&
+			(!opts->quiet || e->verdict == GSYM_VERDICT_ERROR) &&
 			(opts->mode != GSYM_MODE_RESET ||
-				e->state != GSYM_STATE_DANGLING)) {
-			text_line(err, e, gsym_state_name(e->state));
+				e->verdict != GSYM_VERDICT_DANGLING)) {
+			text_line(err, e, gsym_verdict_name(e->verdict));
 		}
 	}
 }
@@ -162,9 +163,10 @@ static void format_summary(gsym_buf *out, const tally *t,
 
 	if (opts->format == GSYM_REPORT_JSON) {
 		gsym_buf_printf(out, "],\"summary\":{\"total\":%zu", t->total);
-		for (i = 0; i <= GSYM_STATE_ERROR; i++)
+		for (i = 0; i <= GSYM_VERDICT_ERROR; i++)
 			gsym_buf_printf(out, ",\"%s\":%zu",
-				gsym_state_name((gsym_state)i), t->state[i]);
+				gsym_verdict_name((gsym_verdict)i),
+				t->verdicts[i]);
 		gsym_buf_printf(out, ",\"changed\":%zu,\"dry_run\":%s}}\n",
 			t->changed, opts->dry_run ? "true" : "false");
 		return;
@@ -174,18 +176,18 @@ static void format_summary(gsym_buf *out, const tally *t,
 	if (opts->mode == GSYM_MODE_STATUS) {
 		gsym_buf_printf(out, "%zu link%s: %zu ok", t->total,
 			t->total == 1 ? "" : "s",
-			t->state[GSYM_STATE_OK] +
-				t->state[GSYM_STATE_DANGLING]);
-		for (i = GSYM_STATE_PENDING; i <= GSYM_STATE_ERROR; i++)
-			if (t->state[i] && i != GSYM_STATE_DANGLING)
-				gsym_buf_printf(out, ", %zu %s", t->state[i],
-					gsym_state_name((gsym_state)i));
-		if (t->state[GSYM_STATE_DANGLING])
+			t->verdicts[GSYM_VERDICT_OK] +
+				t->verdicts[GSYM_VERDICT_DANGLING]);
+		for (i = GSYM_VERDICT_PENDING; i <= GSYM_VERDICT_ERROR; i++)
+			if (t->verdicts[i] && i != GSYM_VERDICT_DANGLING)
+				gsym_buf_printf(out, ", %zu %s", t->verdicts[i],
+					gsym_verdict_name((gsym_verdict)i));
+		if (t->verdicts[GSYM_VERDICT_DANGLING])
 			gsym_buf_printf(out, " (%zu dangling)",
-				t->state[GSYM_STATE_DANGLING]);
+				t->verdicts[GSYM_VERDICT_DANGLING]);
 		gsym_buf_puts(out,
-			t->state[GSYM_STATE_PENDING] ||
-					t->state[GSYM_STATE_STALE] ?
+			t->verdicts[GSYM_VERDICT_PENDING] ||
+					t->verdicts[GSYM_VERDICT_STALE] ?
 				"; run 'git symlinks restore'\n" :
 				"\n");
 		return;

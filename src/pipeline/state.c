@@ -297,24 +297,10 @@ static void take_record(gsym_state_file *st, gsym_record *r)
 	st->dirty = true;
 }
 
-static void add_touched(gsym_state_file *st, char *path)
-{
-	st->touched = gsym_reallocarray(st->touched, st->ntouched + 1,
-		sizeof(char *));
-	st->touched[st->ntouched++] = path;
-}
-
 /* A journal's record for `path` ends an update in place begun before. */
 static void resync_done(gsym_state_file *st, const char *path)
 {
-	size_t i;
-
-	for (i = 0; i < st->nresync; i++)
-		if (!strcmp(st->resync[i], path)) {
-			free(st->resync[i]);
-			st->resync[i] = st->resync[--st->nresync];
-			return;
-		}
+	gsym_strlist_drop(&st->resync, path);
 }
 
 /* Mark the records of the updates in place a killed run left undone. */
@@ -322,8 +308,8 @@ static void mark_resync(gsym_state_file *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->nresync; i++) {
-		gsym_record *r = gsym_state_find(st, st->resync[i]);
+	for (i = 0; i < st->resync.n; i++) {
+		gsym_record *r = gsym_state_find(st, st->resync.v[i]);
 
 		if (r)
 			r->resync = true;
@@ -349,7 +335,7 @@ static void parse_aside(gsym_state_file *st, const char *p, size_t len)
 	path = unescape(tab + 1, len - (size_t)(tab + 1 - p));
 	gsym_state_aside_done(st, path); /* the last line for a path wins */
 	add_aside(st, path, unescape(p, (size_t)(tab - p)));
-	add_touched(st, gsym_strdup(path));
+	gsym_strlist_adds(&st->touched, path);
 }
 
 static void format_aside(gsym_buf *out, const gsym_aside *a)
@@ -375,15 +361,14 @@ static void parse_file(gsym_state_file *st, const gsym_buf *b, bool journal)
 		if (len == 12 && !memcmp(p, "caps links=0", 12)) {
 			st->links_unsupported = true;
 		} else if (journal && len > 6 && !memcmp(p, "touch\t", 6)) {
-			add_touched(st, unescape(p + 6, len - 6));
+			gsym_strlist_take(&st->touched,
+				unescape(p + 6, len - 6));
 		} else if (journal && len > 5 && !memcmp(p, "sync\t", 5)) {
 			char *path = unescape(p + 5, len - 5);
 
 			resync_done(st, path);
-			st->resync = gsym_reallocarray(st->resync,
-				st->nresync + 1, sizeof(char *));
-			st->resync[st->nresync++] = gsym_strdup(path);
-			add_touched(st, path);
+			gsym_strlist_adds(&st->resync, path);
+			gsym_strlist_take(&st->touched, path);
 		} else if (len > 6 && !memcmp(p, "aside\t", 6)) {
 			parse_aside(st, p + 6, len - 6);
 		} else if (parse_record(&r, p, len)) {
@@ -728,12 +713,8 @@ void gsym_state_dispose(gsym_state_file *st)
 		free(st->v[i].src);
 	}
 	free(st->v);
-	for (i = 0; i < st->ntouched; i++)
-		free(st->touched[i]);
-	free(st->touched);
-	for (i = 0; i < st->nresync; i++)
-		free(st->resync[i]);
-	free(st->resync);
+	gsym_strlist_dispose(&st->touched);
+	gsym_strlist_dispose(&st->resync);
 	for (i = 0; i < st->nasides; i++) {
 		free(st->asides[i].path);
 		free(st->asides[i].dst);

@@ -8,6 +8,7 @@
 #define INCLUDE_pipeline_state_h__
 
 #include "pipeline/plan.h"
+#include "util/strlist.h"
 
 /* What a run moved aside before replacing it (--force), until done. */
 typedef struct {
@@ -19,10 +20,9 @@ typedef struct {
 	gsym_record *v; /* sorted by path */
 	size_t n, cap;
 	bool links_unsupported; /* learnt by an earlier restore */
-	char **touched; /* paths a killed run was replacing (journal) */
-	size_t ntouched;
-	char **resync; /* deep copies a killed run was updating in place */
-	size_t nresync;
+	gsym_strlist touched; /* paths a killed run was replacing (journal) */
+	gsym_strlist
+		resync; /* deep copies a killed run was updating in place */
 	gsym_aside *asides; /* moved aside and not yet done with */
 	size_t nasides;
 	bool dirty;

@@ -10,7 +10,7 @@
 #include "platform/portable.h"
 #include "git/fsmonitor.h"
 #include "git/index_file.h"
-#include "git/record.h"
+#include "git/stamp.h"
 #include "git/scan.h"
 
 #include <stdio.h>
@@ -239,9 +239,9 @@ static bool settled(const gsym_run_repo *r)
 	for (i = 0; i < r->entries.n; i++) {
 		const gsym_entry *e = &r->entries.v[i];
 
-		if (e->state == GSYM_STATE_PENDING ||
-			e->state == GSYM_STATE_STALE ||
-			e->state == GSYM_STATE_ERROR)
+		if (e->verdict == GSYM_VERDICT_PENDING ||
+			e->verdict == GSYM_VERDICT_STALE ||
+			e->verdict == GSYM_VERDICT_ERROR)
 			return false;
 	}
 	/* (an unmerged link is no entry of the scan's) */
@@ -604,7 +604,7 @@ bool gsym_run_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 		(rec->type == GSYM_TYPE_DIR && links_below(r, rec->src)))
 		return false;
 	e->kind = GSYM_KIND_COPY;
-	e->state = GSYM_STATE_OK;
+	e->verdict = GSYM_VERDICT_OK;
 	e->action = GSYM_ACT_NONE;
 	return true;
 }

@@ -4,7 +4,7 @@
  */
 #include "run/run_repo.h"
 #include "util/alloc.h"
-#include "git/record.h"
+#include "git/stamp.h"
 #include "git/scan.h"
 
 #include <stdio.h>
@@ -26,17 +26,17 @@ static bool fsmn_valid(const gsym_repo *repo, const char *path)
  */
 static void mark_hidden(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 {
-	if (r->fsmn && rec && gsym_record_by_fsmn(rec->kind)) {
+	if (r->fsmn && rec && gsym_stamp_by_fsmn(rec->kind)) {
 		/* hidden by git's fsmonitor mark, not the bit */
 		e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;
 		if (fsmn_valid(&r->repo, e->path))
 			e->flags |=
 				GSYM_ENTRY_SKIP_WORKTREE | GSYM_ENTRY_HIDDEN;
 	} else if (rec && rec->kind != GSYM_KIND_JUNCTION &&
-		!gsym_record_needs_bit(rec->kind, rec->type, rec->size)) {
+		!gsym_stamp_needs_bit(rec->kind, rec->type, rec->size)) {
 		/*
 		 * behind the sparse block a copy of a file needs no
-		 * bit (record.c): as good as hidden while it has none
+		 * bit (stamp.c): as good as hidden while it has none
 		 */
 		if (e->flags & GSYM_ENTRY_SKIP_WORKTREE)
 			e->flags &= ~GSYM_ENTRY_SKIP_WORKTREE;

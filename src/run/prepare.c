@@ -311,9 +311,9 @@ int gsym_run_prepare(gsym_run_repo *r)
 	narrow(r);
 
 	/* finish what a killed run left half done */
-	for (i = 0; r->writes && i < r->state.ntouched; i++)
+	for (i = 0; r->writes && i < r->state.touched.n; i++)
 		if ((error = gsym_apply_cleanup(&r->actx,
-			     r->state.touched[i])) < 0)
+			     r->state.touched.v[i])) < 0)
 			return error;
 	return 0;
 }

@@ -6,7 +6,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/util.h"
-#include "git/record.h"
+#include "git/stamp.h"
 #include "git/fsmonitor.h"
 #include "git/scan.h"
 #include "pipeline/copy.h"
@@ -235,11 +235,11 @@ static int restamp_target(gsym_repo *repo, gsym_apply_ctx *actx,
 		is.dev != (uint32_t)st.dev ||
 		is.ctime_sec == (uint32_t)st.ctime_sec)
 		return 0;
-	return gsym_record_path(repo, target, &st, -1, false, changed);
+	return gsym_stamp_path(repo, target, &st, -1, false, changed);
 }
 
 /* Record every changed entry in the index; drop records gone stale. */
-static int record_all(gsym_repo *repo, gsym_entries *entries,
+static int stamp_all(gsym_repo *repo, gsym_entries *entries,
 	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_run_opts *o,
 	bool fsmn, bool *changed)
 {
@@ -280,7 +280,7 @@ static int record_all(gsym_repo *repo, gsym_entries *entries,
 			(error = actx->view->lstat(&e->result, actx->view,
 				 e->path)) < 0)
 			return error; /* later links to its inode moved ctime */
-		if ((error = gsym_record_entry(repo, e, ours, fsmn, changed)) <
+		if ((error = gsym_stamp_entry(repo, e, ours, fsmn, changed)) <
 				0 ||
 			(e->kind == GSYM_KIND_HARDLINK &&
 				(e->flags & GSYM_ENTRY_CHANGED) &&
@@ -329,7 +329,7 @@ static bool fsmn_needed(const gsym_state_file *state)
 	size_t i;
 
 	for (i = 0; i < state->n; i++)
-		if (gsym_record_by_fsmn(state->v[i].kind))
+		if (gsym_stamp_by_fsmn(state->v[i].kind))
 			return true;
 	return false;
 }
@@ -442,8 +442,8 @@ int gsym_run_record(gsym_run_repo *r)
 			restat(r, e, rec);
 	}
 
-	if ((error = record_all(&r->repo, &r->entries, &r->state, &r->actx,
-		     r->o, r->fsmn, &index_changed)) < 0 ||
+	if ((error = stamp_all(&r->repo, &r->entries, &r->state, &r->actx, r->o,
+		     r->fsmn, &index_changed)) < 0 ||
 		(error = gsym_sparse_unhide(&r->sparse, &r->repo,
 			 &index_changed)) < 0 ||
 		(index_changed &&

@@ -14,7 +14,7 @@ static void flush(gsym_buf *b, FILE *f)
 }
 
 /* Report: print the entries; GSYM_PARTIAL when some were left alone. */
-static int report(gsym_run_repo *r)
+static int report_results(gsym_run_repo *r)
 {
 	gsym_buf out = GSYM_BUF_INIT, err = GSYM_BUF_INIT;
 	gsym_report_opts ropts;
@@ -82,7 +82,7 @@ static int run_repository(const gsym_run_opts *o, gsym_strlist *subs,
 	if (error < 0 || (error = gsym_run_plan_and_apply(&r)) < 0 ||
 		(r.writes && (error = gsym_run_record(&r)) < 0))
 		goto done;
-	error = report(&r);
+	error = report_results(&r);
 	*subs = r.subs;
 	r.subs.v = NULL;
 	r.subs.n = 0;

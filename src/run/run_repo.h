@@ -69,7 +69,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r);
 
 /*
  * Record the index, the sparse block, git's config, the state file and
- * the exclude lines (record.c). Returns 0 or an error.
+ * the exclude lines (run/record.c). Returns 0 or an error.
  */
 int gsym_run_record(gsym_run_repo *r);
 
@@ -116,7 +116,7 @@ void gsym_run_note_through(gsym_run_repo *r);
 /*
  * The records of paths that are no longer link entries: a leftover of
  * ours goes (or stays, as a real link would), a conflicted link gets
- * git's placeholder back (record.c). Before the entries are planned, so
+ * git's placeholder back (run/record.c). Before the entries are planned, so
  * that a link resolved through such a path sees what will be there.
  */
 int gsym_run_settle(gsym_run_repo *r);

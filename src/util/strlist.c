@@ -76,6 +76,18 @@ void gsym_strlist_remove(gsym_strlist *l, const char *s)
 	l->n--;
 }
 
+void gsym_strlist_drop(gsym_strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s)) {
+			free(l->v[i]);
+			l->v[i] = l->v[--l->n];
+			return;
+		}
+}
+
 bool gsym_strlist_has(const gsym_strlist *l, const char *s)
 {
 	return find(l, s) != NULL;

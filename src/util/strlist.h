@@ -39,6 +39,12 @@ void gsym_strlist_unique(gsym_strlist *l);
 /* Take `s` out of the sorted list `l`, if it is there. */
 void gsym_strlist_remove(gsym_strlist *l, const char *s);
 
+/*
+ * Take the first `s` out of the list `l`, sorted or not (a walk; the
+ * last string takes its place).
+ */
+void gsym_strlist_drop(gsym_strlist *l, const char *s);
+
 /* Is `s` in the sorted list `l`? */
 bool gsym_strlist_has(const gsym_strlist *l, const char *s);
 

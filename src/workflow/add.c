@@ -1,5 +1,5 @@
 #include "workflow/add.h"
-#include "git/record.h"
+#include "git/stamp.h"
 #include "git/repo.h"
 #include "pipeline/state.h"
 #include "run/run.h"
@@ -109,7 +109,7 @@ static int stage(gsym_repo *repo, gsym_state_file *state, const char *path,
 	entry.mode = GIT_FILEMODE_LINK;
 	entry.path = path;
 	if (!target && st->type == GSYM_FT_LINK)
-		gsym_record_stamp(&entry,
+		gsym_stamp_from_stat(&entry,
 			st); /* the link on disk is the entry */
 	if (git_index_add(repo->index, &entry) < 0)
 		return gsym_repo_git_error("could not update the index");

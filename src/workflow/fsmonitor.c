@@ -1,7 +1,7 @@
 #include "workflow/fsmonitor.h"
 #include "git/fsmonitor.h"
 #include "git/changes.h"
-#include "git/record.h"
+#include "git/stamp.h"
 #include "git/repo.h"
 #include "pipeline/state.h"
 #include "pipeline/copy.h"
@@ -144,7 +144,7 @@ static bool hardlink_ours(const query *q, const gsym_record *rec,
 
 /*
  * Is what is at `rec->path` (`st`) still the fallback this tool made?
- * (Junctions carry no marks: record.c gsym_record_by_fsmn.)
+ * (Junctions carry no marks: stamp.c gsym_stamp_by_fsmn.)
  */
 static bool still_ours(const query *q, const gsym_record *rec,
 	const gsym_stat *st)
@@ -202,7 +202,7 @@ static void look(void *payload, size_t i)
 	if (gsym_platform_lstat(&st, path.ptr) < 0) {
 		gsym_error_clear();
 		q->named[i] = 1;
-	} else if (rec && gsym_record_by_fsmn(rec->kind)) {
+	} else if (rec && gsym_stamp_by_fsmn(rec->kind)) {
 		/*
 		 * Our fallback for this very version of the link, unedited:
 		 * what git would find is ours to answer for (a hard link
@@ -321,7 +321,7 @@ static void name_changed(query *q, const char *p)
 	if (base.size && base.ptr[base.size - 1] == '/')
 		gsym_buf_truncate(&base, base.size - 1);
 	rec = covering(q, &base);
-	if (rec && gsym_record_by_fsmn(rec->kind)) {
+	if (rec && gsym_stamp_by_fsmn(rec->kind)) {
 		if (!verdict(q, rec))
 			put_path(q, rec->path);
 		/* an edit through a hard link is its target's too */
@@ -336,7 +336,7 @@ static void name_changed(query *q, const char *p)
 			i < f->n && !strncmp(f->v[i].path, base.ptr, base.size);
 			i++) {
 			rec = gsym_state_find(q->state, f->v[i].path);
-			if (!rec || !gsym_record_by_fsmn(rec->kind) ||
+			if (!rec || !gsym_stamp_by_fsmn(rec->kind) ||
 				!verdict(q, rec))
 				put_path(q, f->v[i].path);
 		}
@@ -361,8 +361,8 @@ static void answer_from_daemon(query *q, const gsym_buf *changed)
 			(item->ext_flags & EXT_INTENT_TO_ADD))
 			put_path(q, item->path);
 	}
-	for (i = 0; i < q->state->ntouched; i++)
-		put_path(q, q->state->touched[i]);
+	for (i = 0; i < q->state->touched.n; i++)
+		put_path(q, q->state->touched.v[i]);
 	for (; p && p < end; p += strlen(p) + 1)
 		if (*p)
 			name_changed(q, p);
@@ -427,8 +427,8 @@ static void read_ours(query *q)
 
 	q->named = gsym_calloc(n ? n : 1, 1);
 	/* a killed run's paths are not provably anything */
-	for (i = 0; i < state->ntouched; i++)
-		gsym_state_remove(state, state->touched[i]);
+	for (i = 0; i < state->touched.n; i++)
+		gsym_state_remove(state, state->touched.v[i]);
 	q->verdict = gsym_calloc(state->n ? state->n : 1, 1);
 	for (i = 0; i < state->n; i++)
 		if (state->v[i].kind == GSYM_KIND_HARDLINK && state->v[i].src)

@@ -2,7 +2,7 @@
 #include "pipeline/copy.h"
 #include "platform/platform.h"
 #include "pipeline/plan.h"
-#include "git/record.h"
+#include "git/stamp.h"
 #include "util/error.h"
 #include "git/repo.h"
 #include "run/run.h"
@@ -42,7 +42,7 @@ static int put_back(gsym_repo *repo, const gsym_view *view, const char *path,
 		return gsym_repo_git_error("could not update the index");
 	memset(&entry, 0, sizeof(entry));
 	if (view->lstat(&st, view, path) == 0)
-		gsym_record_stamp(&entry, &st);
+		gsym_stamp_from_stat(&entry, &st);
 	entry.mode = GIT_FILEMODE_LINK;
 	entry.path = path;
 	entry.id = *blob;
@@ -183,7 +183,7 @@ typedef struct {
 	bool junctions; /* look for files staged below junctions too */
 } walk_ctx;
 
-static int report(walk_ctx *w, git_delta_t status, const char *path,
+static int check_change(walk_ctx *w, git_delta_t status, const char *path,
 	const git_tree_entry *old, const gsym_index_item *now)
 {
 	git_diff_delta d;
@@ -232,8 +232,8 @@ static int walk_added(walk_ctx *w, const git_tree *tree, gsym_buf *dir)
 			continue;
 		}
 		if (!te || slash)
-			error = report(w, GIT_DELTA_ADDED, item->path, NULL,
-				item);
+			error = check_change(w, GIT_DELTA_ADDED, item->path,
+				NULL, item);
 		i++;
 	}
 	gsym_buf_dispose(&name);
@@ -276,14 +276,14 @@ static int walk_tree(walk_ctx *w, const git_tree *tree,
 			continue;
 		pos = gsym_index_file_find(w->index, dir->ptr);
 		if (pos < 0 || gsym_index_item_stage(&w->index->v[pos]))
-			error = report(w, GIT_DELTA_DELETED, dir->ptr, te,
+			error = check_change(w, GIT_DELTA_DELETED, dir->ptr, te,
 				NULL);
 		else if (gsym_index_item_mode(&w->index->v[pos]) !=
 				GIT_FILEMODE_LINK ||
 			memcmp(gsym_index_item_id(&w->index->v[pos]),
 				git_tree_entry_id(te)->id, GSYM_OID_RAWSZ))
-			error = report(w, GIT_DELTA_MODIFIED, dir->ptr, te,
-				&w->index->v[pos]);
+			error = check_change(w, GIT_DELTA_MODIFIED, dir->ptr,
+				te, &w->index->v[pos]);
 	}
 	gsym_buf_truncate(dir, len);
 	if (!error && w->junctions)

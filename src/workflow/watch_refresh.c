@@ -111,7 +111,7 @@ done:
  * the copies whose targets changed (sorted): those the run left as they
  * were may have been edited.
  */
-static void report(gsym_watch_ctx *ctx, gsym_state_file *before,
+static void report_changes(gsym_watch_ctx *ctx, gsym_state_file *before,
 	const gsym_strlist *hits, int code)
 {
 	gsym_strlist maybe = GSYM_STRLIST_INIT;
@@ -276,7 +276,7 @@ int gsym_watch_refresh(gsym_watch_ctx *ctx)
 	gsym_state_dispose(&ctx->state);
 	if ((error = gsym_state_load(&ctx->state, ctx->gitdir)) < 0)
 		goto done;
-	report(ctx, &before, &hits, code);
+	report_changes(ctx, &before, &hits, code);
 	free(ctx->hit);
 	ctx->hit = gsym_calloc(ctx->state.n ? ctx->state.n : 1, sizeof(bool));
 	ctx->full = false;

@@ -30,7 +30,7 @@ c=$EXFAT/c
 for b in retarget delete dl-conflict; do git -C "$c" branch -q "$b" "origin/$b"; done
 # A junction fallback is kept behind the skip-worktree bit and the sparse
 # block, never git's fsmonitor marks (git replacing a path it trusts
-# deletes through it: record.c). No junction can be made here, so the
+# deletes through it: git/stamp.c). No junction can be made here, so the
 # copy's record stands in for one: this repository hides its fallbacks
 # the way junctions are hidden.
 git -C "$c" config symlinks.hide sparse

@@ -64,7 +64,7 @@ static inline const char *unit_link_kind_name(int k)
 
 /* The names the reports print (entry.c). */
 #define assert_state_equal(a, b) \
-	unit_assert_named(a, b, GSYM_STATE_ERROR, gsym_state_name)
+	unit_assert_named(a, b, GSYM_VERDICT_ERROR, gsym_verdict_name)
 #define assert_kind_equal(a, b) \
 	unit_assert_named(a, b, GSYM_KIND_OTHER, gsym_kind_name)
 #define assert_type_equal(a, b) \

@@ -216,7 +216,7 @@ static gsym_entry run_one(const char *path)
 	assert_int_equal(0, gsym_run_entry(&rctx, &e, NULL));
 	if (getenv("DEBUG_APPLY"))
 		fprintf(stderr, "%s: state %s kind %s msg %s reason %s\n", path,
-			gsym_state_name(e.state), gsym_kind_name(e.kind),
+			gsym_verdict_name(e.verdict), gsym_kind_name(e.kind),
 			e.message ? e.message : "-", e.reason ? e.reason : "-");
 	return e;
 }
@@ -233,7 +233,7 @@ static void test_apply__symlink_when_allowed(void **s)
 	gsym_entry e = run_one("fl");
 
 	(void)s;
-	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_state_equal(GSYM_VERDICT_RESTORED, e.verdict);
 	assert_kind_equal(GSYM_KIND_SYMLINK, e.kind);
 	assert_ftype_equal(GSYM_FT_LINK, fake_fs_type("/w/fl"));
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
@@ -248,7 +248,7 @@ static void test_apply__privilege_missing_file_gets_copy(void **s)
 	(void)s;
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	e = run_one("fl");
-	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_state_equal(GSYM_VERDICT_RESTORED, e.verdict);
 	assert_kind_equal(GSYM_KIND_COPY, e.kind);
 	assert_ftype_equal(GSYM_FT_FILE, fake_fs_type("/w/fl"));
 	assert_string_equal("eff\n", fake_fs_content("/w/fl"));
@@ -269,7 +269,7 @@ static void test_apply__privilege_missing_dir_gets_junction(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	gsym_run_parse_fallback(&opts, "junction,copy");
 	e = run_one("dl");
-	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_state_equal(GSYM_VERDICT_RESTORED, e.verdict);
 	assert_kind_equal(GSYM_KIND_JUNCTION, e.kind);
 	assert_ftype_equal(GSYM_FT_JUNCTION, fake_fs_type("/w/dl"));
 	assert_string_equal("/w/d", fake_fs_content("/w/dl"));
@@ -301,7 +301,7 @@ static void test_apply__refusal_of_one_path_is_its_error(void **s)
 	/* only the first link fails; the probe at the top succeeds */
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 1);
 	a = run_one("fl");
-	assert_state_equal(GSYM_STATE_ERROR, a.state);
+	assert_state_equal(GSYM_VERDICT_ERROR, a.verdict);
 	assert_string_equal("injected failure on '/w/.fl.gsym-new'", a.message);
 	assert_ftype_equal(GSYM_FT_FILE, fake_fs_type("/w/fl")); /* untouched */
 	assert_false(opts.links_unsupported);
@@ -319,7 +319,7 @@ static void test_apply__access_denied_is_an_error_not_no_links(void **s)
 	(void)s;
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EACCESS, 0);
 	e = run_one("fl");
-	assert_state_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_VERDICT_ERROR, e.verdict);
 	assert_non_null(e.message);
 	assert_false(opts.links_unsupported);
 	assert_false(state.links_unsupported);
@@ -352,7 +352,7 @@ static void test_apply__leftover_temp_is_replaced(void **s)
 	(void)s;
 	fake_fs_add("/w/.fl.gsym-new", GSYM_FT_FILE, "junk from a crash");
 	e = run_one("fl");
-	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_state_equal(GSYM_VERDICT_RESTORED, e.verdict);
 	assert_ftype_equal(GSYM_FT_LINK, fake_fs_type("/w/fl"));
 	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
 	dispose(&e);
@@ -366,7 +366,7 @@ static void test_apply__target_vanished_keeps_placeholder(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	fake_fs_fail(FAKE_COPY_FILE, GSYM_ENOTFOUND, 0);
 	e = run_one("fl");
-	assert_state_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_VERDICT_ERROR, e.verdict);
 	assert_non_null(e.message);
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
@@ -382,7 +382,7 @@ static void test_apply__deep_copy_failing_halfway_leaves_placeholder(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	fake_fs_fail(FAKE_COPY_FILE, GSYM_ERROR, 2); /* the second file */
 	e = run_one("dl");
-	assert_state_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_VERDICT_ERROR, e.verdict);
 	assert_ftype_equal(GSYM_FT_FILE, fake_fs_type("/w/dl"));
 	assert_string_equal("d", fake_fs_content("/w/dl"));
 	assert_int_equal(0, fake_fs_count("/w/.dl.gsym")); /* no half copy */
@@ -427,7 +427,7 @@ static void test_apply__failure_keeps_its_own_message(void **s)
 	fake_fs_fail(FAKE_HARDLINK, GSYM_ERROR, 0);
 	gsym_run_parse_fallback(&opts, "hardlink");
 	e = run_one("fl");
-	assert_state_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_VERDICT_ERROR, e.verdict);
 	assert_non_null(strstr(e.message, "injected failure"));
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	dispose(&e);
@@ -441,7 +441,7 @@ static void test_apply__no_fallback_allowed_is_unsafe_placeholder(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	gsym_run_parse_fallback(&opts, "none");
 	e = run_one("fl");
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	dispose(&e);
 }
@@ -453,7 +453,7 @@ static void test_apply__rename_failure_keeps_placeholder(void **s)
 	(void)s;
 	fake_fs_fail(FAKE_RENAME, GSYM_ERROR, 0);
 	e = run_one("fl");
-	assert_state_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_VERDICT_ERROR, e.verdict);
 	assert_string_equal("d/f", fake_fs_content("/w/fl"));
 	assert_int_equal(0, fake_fs_count("/w/.fl.gsym"));
 	dispose(&e);
@@ -469,7 +469,7 @@ static void test_apply__linked_parent_refused(void **s)
 	gsym_platform_remove("/w/sub");
 	fake_fs_add("/w/sub", GSYM_FT_LINK, "/elsewhere");
 	e = run_one("sub/x");
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	assert_non_null(strstr(e.message, "leading path 'sub'"));
 	assert_int_equal(0, fake_fs_calls(FAKE_SYMLINK));
 	dispose(&e);
@@ -520,7 +520,7 @@ static void test_apply__deep_copy_depth_limit(void **s)
 	}
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	e = run_one("dl");
-	assert_state_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_VERDICT_ERROR, e.verdict);
 	assert_non_null(strstr(e.message, "levels deep"));
 	assert_string_equal("d", fake_fs_content("/w/dl")); /* placeholder */
 	assert_int_equal(0, fake_fs_count("/w/.dl.gsym"));
@@ -541,7 +541,7 @@ static void test_apply__copy_past_limit_keeps_placeholder(void **s)
 	for (i = 0; i < GSYM_ARRAY_SIZE(limits); i++) {
 		opts.copy_limit = limits[i];
 		e = run_one("dl");
-		assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+		assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 		assert_kind_equal(GSYM_KIND_PLACEHOLDER, e.kind);
 		assert_non_null(strstr(e.message, "symlinks.copyLimit"));
 		assert_non_null(strstr(e.message, "more than"));
@@ -561,7 +561,7 @@ static void test_apply__copy_within_limit_is_made(void **s)
 	opts.copy_limit.files = 3; /* exactly what it holds */
 	opts.copy_limit.bytes = 14;
 	e = run_one("dl");
-	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_state_equal(GSYM_VERDICT_RESTORED, e.verdict);
 	assert_kind_equal(GSYM_KIND_COPY, e.kind);
 	assert_string_equal("gee\n", fake_fs_content("/w/dl/g"));
 	dispose(&e);
@@ -577,7 +577,7 @@ static void test_apply__file_copy_not_limited(void **s)
 	opts.copy_limit.files = 0;
 	opts.copy_limit.bytes = 1;
 	e = run_one("fl");
-	assert_state_equal(GSYM_STATE_RESTORED, e.state);
+	assert_state_equal(GSYM_VERDICT_RESTORED, e.verdict);
 	assert_kind_equal(GSYM_KIND_COPY, e.kind);
 	dispose(&e);
 }
@@ -612,20 +612,20 @@ static void test_apply__status_says_past_limit(void **s)
 	opts.links_unsupported = true; /* learnt: a copy is the best form */
 	opts.copy_limit.files = 2;
 	e = run_one("dl");
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	assert_int_equal(GSYM_ACT_NONE, e.action);
 	assert_non_null(strstr(e.message, "past symlinks.copyLimit '2 files'"));
 	dispose(&e);
 	opts.copy_limit.files = 3;
 	e = run_one("dl");
-	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_state_equal(GSYM_VERDICT_PENDING, e.verdict);
 	assert_null(e.message);
 	dispose(&e);
 	/* where links may work, nothing is counted: a link is made */
 	opts.links_unsupported = false;
 	opts.copy_limit.files = 2;
 	e = run_one("dl");
-	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_state_equal(GSYM_VERDICT_PENDING, e.verdict);
 	dispose(&e);
 }
 
@@ -721,7 +721,7 @@ static void test_apply__win_outside_needs_allow_outside(void **s)
 	fake_fs_windows(true);
 	fake_fs_add("/w/unc", GSYM_FT_FILE, "\\\\host\\share");
 	e = run_one("unc");
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	assert_int_equal(0, fake_fs_calls(FAKE_SYMLINK));
 	dispose(&e);
 }
@@ -735,7 +735,7 @@ static void test_apply__win_junction_outside_refused(void **s)
 	fake_fs_fail(FAKE_SYMLINK, GSYM_EPRIVILEGE, 0);
 	fake_fs_add("/w/esc-dir", GSYM_FT_FILE, "../outside");
 	e = run_one("esc-dir");
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	assert_int_equal(0, fake_fs_calls(FAKE_JUNCTION));
 	assert_string_equal("../outside", fake_fs_content("/w/esc-dir"));
 	dispose(&e);
@@ -763,7 +763,7 @@ static void test_apply__win_moved_junction_replaced(void **s)
 	e.path = strdup("dl");
 	e.flags = GSYM_ENTRY_SELECTED;
 	gsym_plan_entry(&e, &view, rec, &opts);
-	assert_state_equal(GSYM_STATE_STALE, e.state);
+	assert_state_equal(GSYM_VERDICT_STALE, e.verdict);
 	assert_action_equal(GSYM_ACT_CREATE, e.action);
 	gsym_apply_entry(&ctx, &e);
 	assert_kind_equal(GSYM_KIND_JUNCTION, e.kind);

@@ -116,7 +116,7 @@ static void test_plan__placeholder_becomes_symlink_then_copy(void **state)
 	plan(&e, NULL, &o);
 	assert_kind_equal(GSYM_KIND_PLACEHOLDER, e.kind);
 	assert_action_equal(GSYM_ACT_CREATE, e.action);
-	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_state_equal(GSYM_VERDICT_PENDING, e.verdict);
 	assert_type_equal(GSYM_TYPE_FILE, e.type);
 	assert_int_equal(2, e.nhows);
 	assert_how_equal(GSYM_HOW_SYMLINK, e.hows[0]);
@@ -138,7 +138,7 @@ static void test_plan__copy_of_the_target_is_adopted(void **state)
 	(void)state;
 	disk[1].content = "content\n";
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_state_equal(GSYM_VERDICT_PENDING, e.verdict);
 	assert_action_equal(GSYM_ACT_CREATE, e.action);
 	assert_kind_equal(GSYM_KIND_COPY, e.kind);
 	assert_false(e.flags & GSYM_ENTRY_BACKUP);
@@ -147,7 +147,7 @@ static void test_plan__copy_of_the_target_is_adopted(void **state)
 	disk[1].content = "Content\n";
 	e = entry("fl");
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_state_equal(GSYM_VERDICT_MODIFIED, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 }
@@ -159,7 +159,7 @@ static void test_plan__status_changes_nothing(void **state)
 
 	(void)state;
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_state_equal(GSYM_VERDICT_PENDING, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 }
@@ -172,7 +172,7 @@ static void test_plan__edited_placeholder_is_modified(void **state)
 	(void)state;
 	disk[1].content = "d/F"; /* same size, other text */
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_state_equal(GSYM_VERDICT_MODIFIED, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	assert_kind_equal(GSYM_KIND_OTHER, e.kind);
 	done(&e);
@@ -209,14 +209,14 @@ static void test_plan__right_symlink_ok_or_stamped(void **state)
 	(void)state;
 	disk[1].type = GSYM_FT_LINK;
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_state_equal(GSYM_VERDICT_OK, e.verdict);
 	assert_action_equal(GSYM_ACT_STAMP, e.action); /* stat differs */
 	done(&e);
 
 	disk[1].content = "elsewhere";
 	e = entry("fl");
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_state_equal(GSYM_VERDICT_MODIFIED, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 }
@@ -232,7 +232,7 @@ static void test_plan__fast_path_reads_no_blob(void **state)
 	e.istat.size = 3;
 	plan(&e, NULL, &o); /* lstat equals the (zero) stamp */
 	assert_int_equal(0, world.lookups);
-	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_state_equal(GSYM_VERDICT_OK, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 }
@@ -259,7 +259,7 @@ static void test_plan__quick_trusts_only_the_mark(void **state)
 	assert_true(gsym_plan_quick(&e, &view, NULL, false));
 	assert_int_equal(0, world.lstats);
 	assert_kind_equal(GSYM_KIND_SYMLINK, e.kind);
-	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_state_equal(GSYM_VERDICT_OK, e.verdict);
 
 	/* a fallback is proven by its own record, never by the mark */
 	e = entry("fl");
@@ -281,7 +281,7 @@ static void test_plan__no_links_escaping_is_unsafe(void **state)
 
 	(void)state;
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	assert_non_null(strstr(e.reason, "leaves the working tree"));
 	done(&e);
@@ -298,7 +298,7 @@ static void test_plan__no_links_escaping_is_unsafe(void **state)
 	o.platform = &win;
 	e = entry("esc");
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	done(&e);
 	o.allow_outside = true;
 	e = entry("esc");
@@ -314,8 +314,8 @@ static void test_plan__no_links_dangling_keeps_placeholder(void **state)
 
 	(void)state;
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_DANGLING, e.state);
-	assert_true(gsym_state_is_good(e.state));
+	assert_state_equal(GSYM_VERDICT_DANGLING, e.verdict);
+	assert_true(gsym_verdict_is_good(e.verdict));
 	done(&e);
 }
 
@@ -327,7 +327,7 @@ static void test_plan__ancestor_never_copied(void **state)
 	(void)state;
 	plan(&e, NULL, &o);
 	assert_type_equal(GSYM_TYPE_DIR, e.type);
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	assert_non_null(strstr(e.reason, "ancestor"));
 	done(&e);
 }
@@ -339,7 +339,7 @@ static void test_plan__git_dir_target_never_copied(void **state)
 
 	(void)state;
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	done(&e);
 }
 
@@ -384,13 +384,13 @@ static void test_plan__recorded_copy(void **state)
 
 	plan(&e, &rec, &o); /* unchanged, target unchanged */
 	assert_kind_equal(GSYM_KIND_COPY, e.kind);
-	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_state_equal(GSYM_VERDICT_OK, e.verdict);
 	done(&e);
 
 	disk[0].content = "new content\n"; /* the target changed */
 	e = entry("fl");
 	plan(&e, &rec, &o);
-	assert_state_equal(GSYM_STATE_STALE, e.state);
+	assert_state_equal(GSYM_VERDICT_STALE, e.verdict);
 	assert_action_equal(GSYM_ACT_CREATE, e.action);
 	done(&e);
 	disk[0].content = "content\n";
@@ -398,7 +398,7 @@ static void test_plan__recorded_copy(void **state)
 	disk[1].content = "edited\n"; /* the user edited the copy */
 	e = entry("fl");
 	plan(&e, &rec, &o);
-	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_state_equal(GSYM_VERDICT_MODIFIED, e.verdict);
 	/* left as it is, and a copy of the edit kept aside */
 	assert_action_equal(GSYM_ACT_KEEP_EDIT, e.action);
 	done(&e);
@@ -408,7 +408,7 @@ static void test_plan__recorded_copy(void **state)
 	disk[1].content = "content\n";
 	e = entry("fl");
 	plan(&e, &rec, &o);
-	assert_state_equal(GSYM_STATE_STALE, e.state);
+	assert_state_equal(GSYM_VERDICT_STALE, e.verdict);
 	assert_action_equal(GSYM_ACT_CREATE, e.action);
 	done(&e);
 
@@ -417,14 +417,14 @@ static void test_plan__recorded_copy(void **state)
 	e = entry("fl");
 	plan(&e, &rec, &o);
 	assert_kind_equal(GSYM_KIND_PLACEHOLDER, e.kind);
-	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_state_equal(GSYM_VERDICT_PENDING, e.verdict);
 	done(&e);
 
 	/* an edited copy of another version is still the user's */
 	disk[1].content = "edited\n";
 	e = entry("fl");
 	plan(&e, &rec, &o);
-	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_state_equal(GSYM_VERDICT_MODIFIED, e.verdict);
 	assert_action_equal(GSYM_ACT_KEEP_EDIT, e.action);
 	done(&e);
 }
@@ -446,7 +446,7 @@ static void test_plan__killed_before_rename_is_still_a_placeholder(void **state)
 	plan(&e, &rec, &o);
 	assert_true(e.flags & GSYM_ENTRY_STAMP_MATCH);
 	assert_kind_equal(GSYM_KIND_PLACEHOLDER, e.kind);
-	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_state_equal(GSYM_VERDICT_PENDING, e.verdict);
 	assert_action_equal(GSYM_ACT_CREATE, e.action);
 	done(&e);
 
@@ -457,7 +457,7 @@ static void test_plan__killed_before_rename_is_still_a_placeholder(void **state)
 	e = entry("fl");
 	plan(&e, &rec, &o);
 	assert_kind_equal(GSYM_KIND_COPY, e.kind);
-	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_state_equal(GSYM_VERDICT_OK, e.verdict);
 	done(&e);
 }
 
@@ -474,7 +474,7 @@ static void test_plan__reset(void **state)
 	disk[1].content = "elsewhere";
 	e = entry("fl");
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_MODIFIED, e.state);
+	assert_state_equal(GSYM_VERDICT_MODIFIED, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 }
@@ -486,13 +486,13 @@ static void test_plan__hostile_entries_refused(void **state)
 
 	(void)state;
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+	assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 
 	e = entry("nul");
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_ERROR, e.state);
+	assert_state_equal(GSYM_VERDICT_ERROR, e.verdict);
 	done(&e);
 }
 
@@ -544,7 +544,7 @@ static void test_plan__collision_left_alone_in_every_mode(void **state)
 		view.collision = fold_collision;
 		/* even with a record claiming what is there */
 		gsym_plan_entry(&e, &view, &rec, &o);
-		assert_state_equal(GSYM_STATE_UNSAFE, e.state);
+		assert_state_equal(GSYM_VERDICT_UNSAFE, e.verdict);
 		assert_action_equal(GSYM_ACT_NONE, e.action);
 		assert_int_equal(0, e.flags & GSYM_ENTRY_BACKUP);
 		assert_non_null(e.message);
@@ -566,7 +566,7 @@ static void test_plan__sparse_entry_left_alone(void **state)
 	nodes[4].path = "missing-on-disk";
 	e.flags |= GSYM_ENTRY_SKIP_WORKTREE;
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_state_equal(GSYM_VERDICT_OK, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	done(&e);
 	e = entry("missing-on-disk");
@@ -604,7 +604,7 @@ static void test_plan__hardlink_edited_through_target_noted(void **state)
 	disk[0].st.nlink = disk[1].st.nlink = 2;
 	disk[0].content = disk[1].content = "content\n";
 	plan(&e, &rec, &o);
-	assert_state_equal(GSYM_STATE_OK, e.state);
+	assert_state_equal(GSYM_VERDICT_OK, e.verdict);
 	assert_int_equal(0, e.flags & GSYM_ENTRY_RESTAT);
 	done(&e);
 
@@ -633,8 +633,9 @@ static void test_plan__hardlink_edited_through_target_noted(void **state)
 		view.stored = fake_stored;
 		e = entry("fl");
 		gsym_plan_entry(&e, &view, &rec, &o);
-		assert_state_equal(i ? GSYM_STATE_MODIFIED : GSYM_STATE_STALE,
-			e.state);
+		assert_state_equal(i ? GSYM_VERDICT_MODIFIED :
+				       GSYM_VERDICT_STALE,
+			e.verdict);
 		done(&e);
 	}
 
@@ -652,8 +653,9 @@ static void test_plan__hardlink_edited_through_target_noted(void **state)
 		assert_kind_equal(i ? GSYM_KIND_HARDLINK :
 				      GSYM_KIND_PLACEHOLDER,
 			e.kind);
-		assert_state_equal(i ? GSYM_STATE_MODIFIED : GSYM_STATE_PENDING,
-			e.state);
+		assert_state_equal(i ? GSYM_VERDICT_MODIFIED :
+				       GSYM_VERDICT_PENDING,
+			e.verdict);
 		done(&e);
 	}
 }
@@ -671,7 +673,7 @@ static void test_plan__git_goes_on_defers_what_git_compares(void **state)
 	(void)state;
 	o.git_goes_on = true;
 	plan(&e, NULL, &o);
-	assert_state_equal(GSYM_STATE_PENDING, e.state);
+	assert_state_equal(GSYM_VERDICT_PENDING, e.verdict);
 	assert_action_equal(GSYM_ACT_NONE, e.action);
 	assert_non_null(e.reason);
 	done(&e);

@@ -34,7 +34,7 @@ static int teardown(void **state)
 }
 
 /* A selected entry (paths and targets are not owned: never disposed). */
-static gsym_entry *add(const char *path, const char *target, gsym_state state,
+static gsym_entry *add(const char *path, const char *target, gsym_verdict state,
 	gsym_kind kind, gsym_type type)
 {
 	gsym_entry *e = &v[entries.n++];
@@ -43,7 +43,7 @@ static gsym_entry *add(const char *path, const char *target, gsym_state state,
 	e->path = (char *)path;
 	e->target = target;
 	e->target_len = target ? strlen(target) : 0;
-	e->state = state;
+	e->verdict = state;
 	e->kind = kind;
 	e->type = type;
 	e->flags = GSYM_ENTRY_SELECTED;
@@ -51,8 +51,8 @@ static gsym_entry *add(const char *path, const char *target, gsym_state state,
 }
 
 /* The same, of an entry this run changed. */
-static void add_changed(const char *path, const char *target, gsym_state state,
-	gsym_kind kind, gsym_type type)
+static void add_changed(const char *path, const char *target,
+	gsym_verdict state, gsym_kind kind, gsym_type type)
 {
 	add(path, target, state, kind, type)->flags |= GSYM_ENTRY_CHANGED;
 }
@@ -60,21 +60,21 @@ static void add_changed(const char *path, const char *target, gsym_state state,
 /* One entry in every state, as restore leaves them. */
 static void every_state(void)
 {
-	add("ok", "t", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
-	add_changed("restored", "t", GSYM_STATE_RESTORED, GSYM_KIND_COPY,
+	add("ok", "t", GSYM_VERDICT_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
+	add_changed("restored", "t", GSYM_VERDICT_RESTORED, GSYM_KIND_COPY,
 		GSYM_TYPE_FILE);
-	add("pending", "t", GSYM_STATE_PENDING, GSYM_KIND_PLACEHOLDER,
+	add("pending", "t", GSYM_VERDICT_PENDING, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_FILE)
 		->action = GSYM_ACT_CREATE;
-	add("stale", "t", GSYM_STATE_STALE, GSYM_KIND_COPY, GSYM_TYPE_DIR)
+	add("stale", "t", GSYM_VERDICT_STALE, GSYM_KIND_COPY, GSYM_TYPE_DIR)
 		->action = GSYM_ACT_CREATE;
-	add("modified", "t", GSYM_STATE_MODIFIED, GSYM_KIND_OTHER,
+	add("modified", "t", GSYM_VERDICT_MODIFIED, GSYM_KIND_OTHER,
 		GSYM_TYPE_FILE);
-	add("unsafe", "../t", GSYM_STATE_UNSAFE, GSYM_KIND_PLACEHOLDER,
+	add("unsafe", "../t", GSYM_VERDICT_UNSAFE, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_UNKNOWN);
-	add("dangling", "none", GSYM_STATE_DANGLING, GSYM_KIND_SYMLINK,
+	add("dangling", "none", GSYM_VERDICT_DANGLING, GSYM_KIND_SYMLINK,
 		GSYM_TYPE_MISSING);
-	add("error", "t", GSYM_STATE_ERROR, GSYM_KIND_PLACEHOLDER,
+	add("error", "t", GSYM_VERDICT_ERROR, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_FILE);
 }
 
@@ -92,7 +92,7 @@ static void test_report__left_alone_decides_the_exit(void **state)
 	(void)state;
 	every_state();
 	/* an entry outside the pathspec counts for nothing */
-	add("unselected", "t", GSYM_STATE_ERROR, GSYM_KIND_OTHER,
+	add("unselected", "t", GSYM_VERDICT_ERROR, GSYM_KIND_OTHER,
 		GSYM_TYPE_FILE)
 		->flags = 0;
 
@@ -115,16 +115,16 @@ static void test_report__json(void **state)
 	gsym_entry *e;
 
 	(void)state;
-	add_changed("a/link", "../t", GSYM_STATE_RESTORED, GSYM_KIND_SYMLINK,
+	add_changed("a/link", "../t", GSYM_VERDICT_RESTORED, GSYM_KIND_SYMLINK,
 		GSYM_TYPE_DIR);
-	e = add("odd \"q\"\\b\tc\nd\x01\x7f\xc3\xa9", NULL, GSYM_STATE_ERROR,
+	e = add("odd \"q\"\\b\tc\nd\x01\x7f\xc3\xa9", NULL, GSYM_VERDICT_ERROR,
 		GSYM_KIND_PLACEHOLDER, GSYM_TYPE_UNKNOWN);
 	e->reason = "a reason";
 	e->message = "could not create symlink 'x'";
-	add("u", "tab\there", GSYM_STATE_UNSAFE, GSYM_KIND_PLACEHOLDER,
+	add("u", "tab\there", GSYM_VERDICT_UNSAFE, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_UNKNOWN)
 		->reason = "target leaves the working tree";
-	add("hidden", "t", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE)
+	add("hidden", "t", GSYM_VERDICT_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE)
 		->flags = 0;
 
 	assert_int_equal(2, report(GSYM_REPORT_JSON, GSYM_MODE_RESTORE));
@@ -157,11 +157,11 @@ static void test_report__json(void **state)
 static void test_report__porcelain_quotes_as_git(void **state)
 {
 	(void)state;
-	add("plain name", "t", GSYM_STATE_PENDING, GSYM_KIND_PLACEHOLDER,
+	add("plain name", "t", GSYM_VERDICT_PENDING, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_FILE);
-	add("tab\there", "t", GSYM_STATE_OK, GSYM_KIND_COPY, GSYM_TYPE_DIR);
-	add("q\"\\\n\x01\xc3\xa9", "t", GSYM_STATE_DANGLING, GSYM_KIND_SYMLINK,
-		GSYM_TYPE_MISSING);
+	add("tab\there", "t", GSYM_VERDICT_OK, GSYM_KIND_COPY, GSYM_TYPE_DIR);
+	add("q\"\\\n\x01\xc3\xa9", "t", GSYM_VERDICT_DANGLING,
+		GSYM_KIND_SYMLINK, GSYM_TYPE_MISSING);
 
 	assert_int_equal(1, report(GSYM_REPORT_PORCELAIN, GSYM_MODE_STATUS));
 	assert_string_equal("pending placeholder file plain name\n"
@@ -205,7 +205,7 @@ static void test_report__status_text(void **state)
 static void test_report__status_text_all_good(void **state)
 {
 	(void)state;
-	add("a", "t", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
+	add("a", "t", GSYM_VERDICT_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
 	assert_int_equal(0, report(GSYM_REPORT_TEXT, GSYM_MODE_STATUS));
 	assert_string_equal("1 link: 1 ok\n", gsym_buf_cstr(&out));
 }
@@ -213,14 +213,14 @@ static void test_report__status_text_all_good(void **state)
 static void test_report__restore_text(void **state)
 {
 	(void)state;
-	add_changed("a", "t", GSYM_STATE_RESTORED, GSYM_KIND_SYMLINK,
+	add_changed("a", "t", GSYM_VERDICT_RESTORED, GSYM_KIND_SYMLINK,
 		GSYM_TYPE_FILE);
-	add_changed("b", "t", GSYM_STATE_RESTORED, GSYM_KIND_COPY,
+	add_changed("b", "t", GSYM_VERDICT_RESTORED, GSYM_KIND_COPY,
 		GSYM_TYPE_FILE);
-	add_changed("c", "d", GSYM_STATE_RESTORED, GSYM_KIND_COPY,
+	add_changed("c", "d", GSYM_VERDICT_RESTORED, GSYM_KIND_COPY,
 		GSYM_TYPE_DIR);
-	add("d", "t", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
-	add("e", "t", GSYM_STATE_MODIFIED, GSYM_KIND_OTHER, GSYM_TYPE_FILE)
+	add("d", "t", GSYM_VERDICT_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
+	add("e", "t", GSYM_VERDICT_MODIFIED, GSYM_KIND_OTHER, GSYM_TYPE_FILE)
 		->reason = "edited by the user";
 
 	assert_int_equal(1, report(GSYM_REPORT_TEXT, GSYM_MODE_RESTORE));
@@ -233,12 +233,12 @@ static void test_report__restore_text(void **state)
 
 	/* quiet: no summary; only failures are still worth a line */
 	opts.quiet = true;
-	v[4].state = GSYM_STATE_ERROR;
+	v[4].verdict = GSYM_VERDICT_ERROR;
 	report(GSYM_REPORT_TEXT, GSYM_MODE_RESTORE);
 	assert_string_equal("", gsym_buf_cstr(&out));
 	assert_string_equal("error     e -> t (other; edited by the user)\n",
 		gsym_buf_cstr(&err));
-	v[4].state = GSYM_STATE_MODIFIED;
+	v[4].verdict = GSYM_VERDICT_MODIFIED;
 	report(GSYM_REPORT_TEXT, GSYM_MODE_RESTORE);
 	assert_string_equal("", gsym_buf_cstr(&err));
 }
@@ -246,8 +246,8 @@ static void test_report__restore_text(void **state)
 static void test_report__restore_text_nothing_to_do(void **state)
 {
 	(void)state;
-	add("a", "t", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
-	add("b", "gone", GSYM_STATE_DANGLING, GSYM_KIND_SYMLINK,
+	add("a", "t", GSYM_VERDICT_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
+	add("b", "gone", GSYM_VERDICT_DANGLING, GSYM_KIND_SYMLINK,
 		GSYM_TYPE_MISSING);
 	assert_int_equal(0, report(GSYM_REPORT_TEXT, GSYM_MODE_RESTORE));
 	assert_string_equal("2 links checked, nothing to restore\n",
@@ -258,12 +258,12 @@ static void test_report__restore_text_nothing_to_do(void **state)
 static void test_report__dry_run_text(void **state)
 {
 	(void)state;
-	add("fl", "d/f", GSYM_STATE_PENDING, GSYM_KIND_PLACEHOLDER,
+	add("fl", "d/f", GSYM_VERDICT_PENDING, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_FILE)
 		->action = GSYM_ACT_CREATE;
-	add("ok", "d/f", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE)
+	add("ok", "d/f", GSYM_VERDICT_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE)
 		->action = GSYM_ACT_STAMP;
-	add("quiet", "d/f", GSYM_STATE_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
+	add("quiet", "d/f", GSYM_VERDICT_OK, GSYM_KIND_SYMLINK, GSYM_TYPE_FILE);
 	opts.dry_run = true;
 
 	assert_int_equal(0, report(GSYM_REPORT_TEXT, GSYM_MODE_RESTORE));
@@ -273,7 +273,7 @@ static void test_report__dry_run_text(void **state)
 		gsym_buf_cstr(&out));
 
 	v[1].action = GSYM_ACT_PLACEHOLDER;
-	v[1].state = GSYM_STATE_OK;
+	v[1].verdict = GSYM_VERDICT_OK;
 	report(GSYM_REPORT_TEXT, GSYM_MODE_RESET);
 	assert_non_null(strstr(gsym_buf_cstr(&out),
 		"would reset     ok -> d/f (symlink)\n"));
@@ -282,13 +282,13 @@ static void test_report__dry_run_text(void **state)
 static void test_report__reset_text(void **state)
 {
 	(void)state;
-	add_changed("a", "t", GSYM_STATE_OK, GSYM_KIND_PLACEHOLDER,
+	add_changed("a", "t", GSYM_VERDICT_OK, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_FILE);
-	add_changed("b", "t", GSYM_STATE_OK, GSYM_KIND_PLACEHOLDER,
+	add_changed("b", "t", GSYM_VERDICT_OK, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_FILE);
-	add("c", "gone", GSYM_STATE_DANGLING, GSYM_KIND_PLACEHOLDER,
+	add("c", "gone", GSYM_VERDICT_DANGLING, GSYM_KIND_PLACEHOLDER,
 		GSYM_TYPE_MISSING);
-	add("d", "t", GSYM_STATE_MODIFIED, GSYM_KIND_OTHER, GSYM_TYPE_FILE);
+	add("d", "t", GSYM_VERDICT_MODIFIED, GSYM_KIND_OTHER, GSYM_TYPE_FILE);
 
 	assert_int_equal(1, report(GSYM_REPORT_TEXT, GSYM_MODE_RESET));
 	assert_string_equal(
@@ -305,10 +305,10 @@ static void test_report__odd_paths_and_targets_in_text(void **state)
 	(void)state;
 	memset(long_target, 'x', 200);
 	long_target[200] = '\0';
-	add("new\nline", "esc\x1b[31m\ttab", GSYM_STATE_PENDING,
+	add("new\nline", "esc\x1b[31m\ttab", GSYM_VERDICT_PENDING,
 		GSYM_KIND_PLACEHOLDER, GSYM_TYPE_FILE);
-	add("\xc3\xa9", long_target, GSYM_STATE_PENDING, GSYM_KIND_PLACEHOLDER,
-		GSYM_TYPE_FILE);
+	add("\xc3\xa9", long_target, GSYM_VERDICT_PENDING,
+		GSYM_KIND_PLACEHOLDER, GSYM_TYPE_FILE);
 
 	report(GSYM_REPORT_TEXT, GSYM_MODE_STATUS);
 	/* paths quoted as git quotes them, control bytes of targets escaped,

@@ -107,7 +107,7 @@ static void test_scan__entry_carries_the_index_facts(void **state)
 	/* the planner's fields start empty */
 	assert_null(e->resolved);
 	assert_null(e->message);
-	assert_state_equal(GSYM_STATE_OK, e->state);
+	assert_state_equal(GSYM_VERDICT_OK, e->verdict);
 	assert_action_equal(GSYM_ACT_NONE, e->action);
 
 	e = gsym_entries_find(&entries, "b.lnk");

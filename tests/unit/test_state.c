@@ -117,7 +117,7 @@ static void test_state__missing_is_empty(void **state)
 	load(&st);
 	assert_int_equal(0, st.n);
 	assert_false(st.links_unsupported);
-	assert_int_equal(0, st.ntouched);
+	assert_int_equal(0, st.touched.n);
 	assert_false(st.dirty);
 	/* nothing to save: no file, no directory made */
 	assert_int_equal(0, gsym_state_save(&st));
@@ -256,7 +256,7 @@ static void test_state__torn_and_corrupt_lines_are_skipped(void **state)
 	/* "touch" lines belong to the journal only */
 	write_file("state", HEADER "touch\tx\n");
 	load(&st);
-	assert_int_equal(0, st.ntouched);
+	assert_int_equal(0, st.touched.n);
 }
 
 static void test_state__journal_is_folded_in(void **state)
@@ -281,15 +281,15 @@ static void test_state__journal_is_folded_in(void **state)
 	assert_int_equal(2, again.n);
 	assert_record_equal(&a, gsym_state_find(&again, "a"));
 	assert_record_equal(&b, gsym_state_find(&again, "new\tone\n"));
-	assert_int_equal(1, again.ntouched);
-	assert_string_equal("b\\\t\n", again.touched[0]);
+	assert_int_equal(1, again.touched.n);
+	assert_string_equal("b\\\t\n", again.touched.v[0]);
 
 	/* saving folds the journal into the state and drops it */
 	assert_int_equal(0, gsym_state_save(&again));
 	assert_false(exists("journal"));
 	load(&st);
 	assert_int_equal(2, st.n);
-	assert_int_equal(0, st.ntouched);
+	assert_int_equal(0, st.touched.n);
 }
 
 /*
@@ -316,7 +316,7 @@ static void test_state__sync_killed_marks_the_record(void **state)
 	assert_true(gsym_state_find(&again, "dl")->resync);
 	assert_false(gsym_state_find(&again, "done")->resync);
 	assert_int_equal(99, gsym_state_find(&again, "done")->size);
-	assert_int_equal(2, again.ntouched);
+	assert_int_equal(2, again.touched.n);
 	/* not written: after a save, the record is no longer marked */
 	assert_int_equal(0, gsym_state_save(&again));
 	load(&st);
@@ -341,8 +341,8 @@ static void test_state__asides(void **state)
 	assert_int_equal(2, again.nasides); /* the journal has both lines */
 	assert_string_equal("/g/backup/d\tir",
 		gsym_state_aside_find(&again, "d\tir")->dst);
-	assert_int_equal(2, again.ntouched); /* the run's cleanup looks */
-	assert_string_equal("d\tir", again.touched[0]);
+	assert_int_equal(2, again.touched.n); /* the run's cleanup looks */
+	assert_string_equal("d\tir", again.touched.v[0]);
 
 	/* not put back (it failed): kept in the state, the journal goes */
 	gsym_state_aside_done(&again, "done");
@@ -351,7 +351,7 @@ static void test_state__asides(void **state)
 	assert_true(exists("state"));
 	load(&st);
 	assert_int_equal(1, st.nasides);
-	assert_int_equal(1, st.ntouched);
+	assert_int_equal(1, st.touched.n);
 	assert_string_equal("/g/backup/d\tir", st.asides[0].dst);
 
 	/* put back: nothing left to keep */
@@ -368,8 +368,8 @@ static void test_state__torn_journal_line(void **state)
 		"touch\tdone\n"
 		"copy\tfile\t" HEX_A "\t" HEX_B "\t3/4.5/6\t\tcut");
 	load(&st);
-	assert_int_equal(1, st.ntouched);
-	assert_string_equal("done", st.touched[0]);
+	assert_int_equal(1, st.touched.n);
+	assert_string_equal("done", st.touched.v[0]);
 	assert_int_equal(0, st.n);
 }
 

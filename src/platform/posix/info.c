@@ -20,7 +20,7 @@
 #endif
 
 /* Copy `s` into `out`, cut to fit. */
-static void set(char *out, size_t size, const char *s)
+static void copy_cut(char *out, size_t size, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -78,8 +78,8 @@ static bool mountinfo(char *type, size_t tsize, char *source, size_t ssize,
 			!sep || sscanf(sep + 3, "%63s %1023s", t, s) != 2)
 			continue;
 		if (major == major(dev) && minor == minor(dev)) {
-			set(type, tsize, t);
-			set(source, ssize, s);
+			copy_cut(type, tsize, t);
+			copy_cut(source, ssize, s);
 			found = true;
 		}
 	}
@@ -122,7 +122,7 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 	if (statfs(path, &fs) == 0) {
 		for (i = 0; i < GSYM_ARRAY_SIZE(magics); i++)
 			if ((unsigned long)fs.f_type == magics[i].magic)
-				set(out->fs_type, sizeof(out->fs_type),
+				copy_cut(out->fs_type, sizeof(out->fs_type),
 					magics[i].name);
 	}
 	if (stat(path, &st) == 0 &&
@@ -135,11 +135,11 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 		if (!strncmp(type, "fuse.", 5))
 			real = type + 5;
 		if (real) {
-			set(out->fs_type, sizeof(out->fs_type), real);
-			set(out->fs_driver, sizeof(out->fs_driver), type);
+			copy_cut(out->fs_type, sizeof(out->fs_type), real);
+			copy_cut(out->fs_driver, sizeof(out->fs_driver), type);
 		} else if (!out->fs_type[0] || !strcmp(out->fs_type, "ext4")) {
 			/* ext2/3/4 share one magic; the mount names it */
-			set(out->fs_type, sizeof(out->fs_type), type);
+			copy_cut(out->fs_type, sizeof(out->fs_type), type);
 		}
 	}
 }
@@ -176,7 +176,7 @@ void gsym_platform_link_facts(gsym_link_facts *out, const char *path)
 		struct statfs fs;
 
 		if (statfs(path, &fs) == 0)
-			set(out->fs_type, sizeof(out->fs_type),
+			copy_cut(out->fs_type, sizeof(out->fs_type),
 				fs.f_fstypename);
 	}
 #endif

@@ -129,7 +129,7 @@ static wchar_t *wide(const char *path)
 	return (wchar_t *)w;
 }
 
-static int fail(const char *what, const char *path)
+static int last_error(const char *what, const char *path)
 {
 	return gsym_win32_translate((uint32_t)GetLastError(), what, path);
 }
@@ -226,7 +226,7 @@ int gsym_platform_readlink(gsym_buf *out, const char *path)
 	if (!w)
 		return GSYM_ERROR;
 	if (!w_get_reparse((uint16_t *)w, buf, sizeof(buf), &len))
-		error = fail("read link", path);
+		error = last_error("read link", path);
 	else
 		error = gsym_win32_parse_reparse(&tag, out, buf, len);
 	free(w);
@@ -255,7 +255,7 @@ int gsym_platform_hardlink(const char *existing, const char *path)
 	else
 		while (!CreateHardLinkW(wp, we, NULL))
 			if (!again(&n)) {
-				error = fail("create hard link", path);
+				error = last_error("create hard link", path);
 				break;
 			}
 	free(we);
@@ -279,16 +279,16 @@ static int hash_file(unsigned char *out, const wchar_t *w, const char *path)
 	h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
 		FILE_FLAG_OPEN_REPARSE_POINT, NULL);
 	if (h == INVALID_HANDLE_VALUE)
-		return fail("open", path);
+		return last_error("open", path);
 	chunk = gsym_malloc(HASH_CHUNK);
 	if (!GetFileSizeEx(h, &size)) {
-		error = fail("read", path);
+		error = last_error("read", path);
 		goto done;
 	}
 	gsym_sha1_blob_init(&sha, (uint64_t)size.QuadPart);
 	for (;;) {
 		if (!ReadFile(h, chunk, HASH_CHUNK, &n, NULL)) {
-			error = fail("read", path);
+			error = last_error("read", path);
 			goto done;
 		}
 		if (!n)
@@ -325,7 +325,7 @@ int gsym_platform_copy_file(const char *src, const char *dst,
 		while (!CopyFileExW(ws, wd, NULL, NULL, NULL,
 			COPY_FILE_FAIL_IF_EXISTS))
 			if (!again(&n)) {
-				error = fail("copy to", dst);
+				error = last_error("copy to", dst);
 				break;
 			}
 	if (!error && blob_id && (error = hash_file(blob_id, wd, dst)) < 0)
@@ -361,11 +361,11 @@ static int write_file(const char *path, const gsym_slice *v, size_t n,
 	h = CreateFileW(w, access, FILE_SHARE_READ, NULL, disposition,
 		FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
-		error = fail("create", path);
+		error = last_error("create", path);
 	} else {
 		for (i = 0; i < n && !error; i++)
 			if (write_handle(h, v[i].data, v[i].len) < 0)
-				error = fail("write", path);
+				error = last_error("write", path);
 		CloseHandle(h);
 		if (error && disposition == CREATE_NEW)
 			DeleteFileW(w);
@@ -401,7 +401,7 @@ static int open_shared(HANDLE *out, const char *path, DWORD access,
 		FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
 		disposition, flags | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
 	free(w);
-	return *out == INVALID_HANDLE_VALUE ? fail("open", path) : 0;
+	return *out == INVALID_HANDLE_VALUE ? last_error("open", path) : 0;
 }
 
 struct gsym_appender {
@@ -426,7 +426,9 @@ int gsym_platform_append_open(gsym_appender **out, const char *path)
 
 int gsym_platform_append(gsym_appender *a, const char *data, size_t len)
 {
-	return write_handle(a->h, data, len) < 0 ? fail("write", a->path) : 0;
+	return write_handle(a->h, data, len) < 0 ?
+		last_error("write", a->path) :
+		0;
 }
 
 void gsym_platform_append_close(gsym_appender *a)
@@ -464,7 +466,7 @@ ptrdiff_t gsym_platform_reader_read(gsym_reader *r, void *buf, size_t len)
 
 	if (!ReadFile(r->h, buf, len > 0x40000000 ? 0x40000000 : (DWORD)len, &n,
 		    NULL))
-		return fail("read", r->path);
+		return last_error("read", r->path);
 	return (ptrdiff_t)n;
 }
 
@@ -474,7 +476,7 @@ int gsym_platform_reader_seek_end(gsym_reader *r, size_t back)
 
 	to.QuadPart = -(LONGLONG)back;
 	if (!SetFilePointerEx(r->h, to, NULL, FILE_END))
-		return fail("seek in", r->path);
+		return last_error("seek in", r->path);
 	return 0;
 }
 
@@ -503,7 +505,7 @@ int gsym_platform_read_file(gsym_buf *out, const char *path, size_t max)
 		OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, NULL);
 	free(w);
 	if (h == INVALID_HANDLE_VALUE)
-		return fail("open", path);
+		return last_error("open", path);
 	/* straight into the buffer, sized once from the file's size */
 	if (GetFileSizeEx(h, &size) && size.QuadPart > 0 &&
 		(uint64_t)size.QuadPart <= max)
@@ -564,7 +566,7 @@ int gsym_platform_mkdir(const char *path)
 	if (!w)
 		return GSYM_ERROR;
 	if (!CreateDirectoryW(w, NULL))
-		error = fail("create directory", path);
+		error = last_error("create directory", path);
 	free(w);
 	return error;
 }
@@ -580,7 +582,7 @@ int gsym_platform_rename(const char *from, const char *to)
 	else
 		while (!MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING))
 			if (!again(&n)) {
-				error = fail("rename to", to);
+				error = last_error("rename to", to);
 				break;
 			}
 	free(wf);
@@ -599,7 +601,7 @@ int gsym_platform_remove(const char *path)
 		return GSYM_ERROR;
 	attr = GetFileAttributesW(w);
 	if (attr == INVALID_FILE_ATTRIBUTES) {
-		error = fail("remove", path);
+		error = last_error("remove", path);
 	} else {
 		if (attr & FILE_ATTRIBUTE_READONLY)
 			SetFileAttributesW(w, attr & ~FILE_ATTRIBUTE_READONLY);
@@ -612,7 +614,7 @@ int gsym_platform_remove(const char *path)
 				RemoveDirectoryW(w) :
 				DeleteFileW(w)))
 			if (!again(&n)) {
-				error = fail("remove", path);
+				error = last_error("remove", path);
 				break;
 			}
 	}
@@ -639,7 +641,7 @@ int gsym_platform_readdir(const char *path,
 	if (h == INVALID_HANDLE_VALUE)
 		return GetLastError() == ERROR_FILE_NOT_FOUND ?
 			0 :
-			fail("open directory", path);
+			last_error("open directory", path);
 	do {
 		if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
 			continue;
@@ -670,9 +672,9 @@ int gsym_platform_set_mtime(const char *path, int64_t sec, uint32_t nsec)
 	h = open_reparse((uint16_t *)w, FILE_WRITE_ATTRIBUTES);
 	free(w);
 	if (h == INVALID_HANDLE_VALUE)
-		return fail("set the time of", path);
+		return last_error("set the time of", path);
 	if (!SetFileTime(h, NULL, &ft, &ft))
-		error = fail("set the time of", path);
+		error = last_error("set the time of", path);
 	CloseHandle(h);
 	return error;
 }
@@ -723,7 +725,7 @@ int gsym_platform_chdir(const char *path)
 	if (gsym_win32_to_utf16(&w, path, false) < 0)
 		return GSYM_ERROR;
 	if (!SetCurrentDirectoryW((LPCWSTR)w))
-		error = fail("change to directory", path);
+		error = last_error("change to directory", path);
 	free(w);
 	return error;
 }
@@ -740,7 +742,7 @@ int gsym_platform_realpath(gsym_buf *out, const char *path)
 	n = GetFullPathNameW((LPCWSTR)w, 32768, full, NULL);
 	free(w);
 	if (!n || n >= 32768)
-		return fail("resolve", path);
+		return last_error("resolve", path);
 	if (gsym_win32_to_utf8(out, (const uint16_t *)full, n) < 0)
 		return gsym_error_set("could not resolve '%s'", path);
 	for (i = start; i < out->size; i++)
@@ -768,7 +770,7 @@ int gsym_platform_self_path(gsym_buf *out)
 	size_t start = out->size, i;
 
 	if (!n || n >= 32768)
-		return fail("find", "the program's own path");
+		return last_error("find", "the program's own path");
 	if (gsym_win32_to_utf8(out, (const uint16_t *)path, n) < 0)
 		return gsym_error_set("the program's path is not valid UTF-16");
 	for (i = start; i < out->size; i++)
@@ -822,7 +824,7 @@ int gsym_platform_thread_start(gsym_thread **out, void (*fn)(void *arg),
 	t->arg = arg;
 	if (!(t->handle = CreateThread(NULL, 0, thread_main, t, 0, NULL))) {
 		free(t);
-		return fail("start a thread", "");
+		return last_error("start a thread", "");
 	}
 	*out = t;
 	return 0;

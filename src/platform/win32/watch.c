@@ -42,7 +42,7 @@ static volatile LONG stop_flag;
 static HANDLE volatile stop_port; /* the port a stop wakes */
 static HANDLE stopped; /* set when the watcher is closed */
 
-static int fail(const char *what, const char *path)
+static int last_error(const char *what, const char *path)
 {
 	return gsym_win32_translate((uint32_t)GetLastError(), what, path);
 }
@@ -55,7 +55,7 @@ int gsym_platform_watch_open(gsym_watcher **out)
 	w->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
 	if (!w->port) {
 		free(w);
-		return fail("start watching", "a completion port");
+		return last_error("start watching", "a completion port");
 	}
 	stop_port = w->port;
 	*out = w;
@@ -95,13 +95,13 @@ int gsym_platform_watch_add(int *out, gsym_watcher *w, const char *dir)
 		FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OVERLAPPED, NULL);
 	free(wdir);
 	if (s->dir == INVALID_HANDLE_VALUE) {
-		error = fail("watch", dir);
+		error = last_error("watch", dir);
 		free(s);
 		return error;
 	}
 	if (!CreateIoCompletionPort(s->dir, w->port, (ULONG_PTR)id + 1, 0) ||
 		!arm(s)) {
-		error = fail("watch", dir);
+		error = last_error("watch", dir);
 		CloseHandle(s->dir);
 		free(s);
 		return error;
@@ -168,7 +168,7 @@ int gsym_platform_watch_wait(gsym_watcher *w, int timeout_ms, gsym_watch_cb cb,
 	if (!ov) {
 		if (ok || GetLastError() == WAIT_TIMEOUT || key == 0)
 			return 0; /* a stop, or the time is up */
-		return fail("wait for changes of", "a completion port");
+		return last_error("wait for changes of", "a completion port");
 	}
 	s = (slot *)ov;
 	s->armed = false;
@@ -249,7 +249,7 @@ int gsym_platform_stop_on_signal(void)
 	if (!stopped)
 		stopped = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (!SetConsoleCtrlHandler(on_console, TRUE))
-		return fail("catch", "Ctrl-C");
+		return last_error("catch", "Ctrl-C");
 	return 0;
 }
 

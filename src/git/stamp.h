@@ -4,8 +4,8 @@
  * now on disk, and the skip-worktree bit is set for fallbacks (and only
  * cleared where this tool set it).
  */
-#ifndef INCLUDE_git_record_h__
-#define INCLUDE_git_record_h__
+#ifndef INCLUDE_git_stamp_h__
+#define INCLUDE_git_stamp_h__
 
 #include <git2.h>
 
@@ -13,7 +13,7 @@
 #include "pipeline/entry.h"
 
 /* Copy lstat data into an index entry's stat fields (the stat stamp). */
-void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st);
+void gsym_stamp_from_stat(git_index_entry *entry, const gsym_stat *st);
 
 /*
  * Put the stat data `st` (NULL: keep it) and the bit that hides the entry
@@ -22,7 +22,7 @@ void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st);
  * fsmonitor.h). In place in the index's bytes where that can be, else in
  * libgit2's index. Sets `*changed` when the index changed.
  */
-int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
+int gsym_stamp_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	int hide, bool fsmn, bool *changed);
 
 /*
@@ -33,14 +33,14 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
  * refreshing: merges failed intermittently): those stay behind the
  * skip-worktree bit and the sparse block.
  */
-bool gsym_record_by_fsmn(gsym_kind kind);
+bool gsym_stamp_by_fsmn(gsym_kind kind);
 
 /*
  * Behind the sparse block (git before 2.42.1), does a fallback of this
  * kind need the skip-worktree bit? Not a copy of a non-empty file, which
  * git finds clean by its stamp alone (where stamps carry inodes).
  */
-bool gsym_record_needs_bit(gsym_kind kind, gsym_type type, uint64_t size);
+bool gsym_stamp_needs_bit(gsym_kind kind, gsym_type type, uint64_t size);
 
 /*
  * Stamp the index entry of `e` (GSYM_ENTRY_RECORD set) from e->result,
@@ -49,7 +49,7 @@ bool gsym_record_needs_bit(gsym_kind kind, gsym_type type, uint64_t size);
  * fallbacks through git's fsmonitor rather than the skip-worktree bit.
  * Sets `*changed` when the index changed.
  */
-int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
-	bool fsmn, bool *changed);
+int gsym_stamp_entry(gsym_repo *repo, const gsym_entry *e, bool ours, bool fsmn,
+	bool *changed);
 
 #endif

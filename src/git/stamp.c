@@ -1,11 +1,11 @@
-#include "git/record.h"
+#include "git/stamp.h"
 #include "git/repo.h"
 #include "platform/platform.h"
 #include "util/error.h"
 
 #include <string.h>
 
-void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st)
+void gsym_stamp_from_stat(git_index_entry *entry, const gsym_stat *st)
 {
 	entry->ctime.seconds = (int32_t)st->ctime_sec;
 	entry->ctime.nanoseconds = st->ctime_nsec;
@@ -18,7 +18,7 @@ void gsym_record_stamp(git_index_entry *entry, const gsym_stat *st)
 	entry->file_size = (uint32_t)st->size;
 }
 
-int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
+int gsym_stamp_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	int hide, bool fsmn, bool *changed)
 {
 	const git_index_entry *ie;
@@ -40,7 +40,7 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 			path);
 	copy = *ie;
 	if (st)
-		gsym_record_stamp(&copy, st);
+		gsym_stamp_from_stat(&copy, st);
 	if (skip == 1)
 		copy.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
 	else if (skip == 0)
@@ -53,12 +53,12 @@ int gsym_record_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	return 0;
 }
 
-bool gsym_record_by_fsmn(gsym_kind kind)
+bool gsym_stamp_by_fsmn(gsym_kind kind)
 {
 	return kind != GSYM_KIND_JUNCTION;
 }
 
-bool gsym_record_needs_bit(gsym_kind kind, gsym_type type, uint64_t size)
+bool gsym_stamp_needs_bit(gsym_kind kind, gsym_type type, uint64_t size)
 {
 	/*
 	 * Windows' stamps carry no inode (Git for Windows' neither): a git
@@ -69,8 +69,8 @@ bool gsym_record_needs_bit(gsym_kind kind, gsym_type type, uint64_t size)
 		gsym_platform_info_get()->has_junctions;
 }
 
-int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
-	bool fsmn, bool *changed)
+int gsym_stamp_entry(gsym_repo *repo, const gsym_entry *e, bool ours, bool fsmn,
+	bool *changed)
 {
 	bool fallback = e->kind == GSYM_KIND_COPY ||
 		e->kind == GSYM_KIND_HARDLINK || e->kind == GSYM_KIND_JUNCTION;
@@ -83,7 +83,7 @@ int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 	 * its stamp alone, and costs git no pattern.
 	 */
 	bool needs =
-		fsmn || gsym_record_needs_bit(e->kind, e->type, e->result.size);
+		fsmn || gsym_stamp_needs_bit(e->kind, e->type, e->result.size);
 	int hide = disown || (!fallback && ours) ? 0 :
 		fallback                         ? (needs ? 1 : 0) :
 						   -1;
@@ -95,6 +95,6 @@ int gsym_record_entry(gsym_repo *repo, const gsym_entry *e, bool ours,
 	 * removes what is at the path recursively, through a junction into
 	 * its target (entry.c remove_subtree).
 	 */
-	return gsym_record_path(repo, e->path, disown ? NULL : &e->result, hide,
-		fsmn && gsym_record_by_fsmn(e->kind), changed);
+	return gsym_stamp_path(repo, e->path, disown ? NULL : &e->result, hide,
+		fsmn && gsym_stamp_by_fsmn(e->kind), changed);
 }
