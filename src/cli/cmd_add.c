@@ -16,13 +16,17 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_END(),
 };
 
-const gsym_cmd gsym_cmd_add = { "add", cmd_add,
-	"record links and junctions in the tree as link entries",
-	"Record the links and junctions at <path>... as mode-120000 "
-	"entries,\ntheir targets made relative with '/' separators (a "
-	"junction's absolute\ntarget inside the tree becomes relative; "
-	"outside it is refused).\n",
-	opts };
+const gsym_cmd gsym_cmd_add = {
+	.name = "add",
+	.fn = cmd_add,
+	.summary = "record links and junctions in the tree as link entries",
+	.description =
+		"Record the links and junctions at <path>... as mode-120000 "
+		"entries,\ntheir targets made relative with '/' separators (a "
+		"junction's absolute\ntarget inside the tree becomes relative; "
+		"outside it is refused).\n",
+	.opts = opts,
+};
 
 int cmd_add(int argc, char **argv)
 {

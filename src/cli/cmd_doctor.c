@@ -12,14 +12,18 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_END(),
 };
 
-const gsym_cmd gsym_cmd_doctor = { "doctor", cmd_doctor,
-	"say whether links can be made here, why not, what to do",
-	"One screen: whether a link can be made in this working tree now and\n"
-	"why not (the file system; on Windows Developer Mode and the link\n"
-	"privilege), the fallback restore uses, core.symlinks, whether the\n"
-	"hooks are installed here and for new clones, the git and tool\n"
-	"versions, and the one thing to do next. Changes nothing; exits 0.\n",
-	opts };
+const gsym_cmd gsym_cmd_doctor = {
+	.name = "doctor",
+	.fn = cmd_doctor,
+	.summary = "say whether links can be made here, why not, what to do",
+	.description =
+		"One screen: whether a link can be made in this working tree now and\n"
+		"why not (the file system; on Windows Developer Mode and the link\n"
+		"privilege), the fallback restore uses, core.symlinks, whether the\n"
+		"hooks are installed here and for new clones, the git and tool\n"
+		"versions, and the one thing to do next. Changes nothing; exits 0.\n",
+	.opts = opts,
+};
 
 int cmd_doctor(int argc, char **argv)
 {

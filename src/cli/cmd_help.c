@@ -10,8 +10,13 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_END(),
 };
 
-const gsym_cmd gsym_cmd_help = { "help", cmd_help, "show help for a command",
-	"Show the list of commands, or one command's help.\n", opts };
+const gsym_cmd gsym_cmd_help = {
+	.name = "help",
+	.fn = cmd_help,
+	.summary = "show help for a command",
+	.description = "Show the list of commands, or one command's help.\n",
+	.opts = opts,
+};
 
 int cmd_help(int argc, char **argv)
 {

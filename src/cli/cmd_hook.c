@@ -44,15 +44,20 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_END(),
 };
 
-const gsym_cmd gsym_cmd_hook = { "hook", cmd_hook, "run by the installed hooks",
-	"What the installed hooks run (post-checkout, post-merge, "
-	"post-rewrite,\npost-index-change, pre-commit): restore (only what "
-	"changed, on a\nbranch switch), or the pre-commit guard that keeps "
-	"link entries from\nbeing committed as their copies; and what "
-	"core.fsmonitor runs\n(fsmonitor): the paths git must look at "
-	"again. `hook config` is what the hook registered in git's config\n"
-	"runs (git 2.54 and later), the event told by git's arguments.\n",
-	opts };
+const gsym_cmd gsym_cmd_hook = {
+	.name = "hook",
+	.fn = cmd_hook,
+	.summary = "run by the installed hooks",
+	.description =
+		"What the installed hooks run (post-checkout, post-merge, "
+		"post-rewrite,\npost-index-change, pre-commit): restore (only what "
+		"changed, on a\nbranch switch), or the pre-commit guard that keeps "
+		"link entries from\nbeing committed as their copies; and what "
+		"core.fsmonitor runs\n(fsmonitor): the paths git must look at "
+		"again. `hook config` is what the hook registered in git's config\n"
+		"runs (git 2.54 and later), the event told by git's arguments.\n",
+	.opts = opts,
+};
 
 int cmd_hook(int argc, char **argv)
 {

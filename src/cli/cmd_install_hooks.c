@@ -57,27 +57,35 @@ static const gsym_opt_spec uninstall_opts[] = {
 	GSYM_OPT_END(),
 };
 
-const gsym_cmd gsym_cmd_install_hooks = { "install-hooks", cmd_install_hooks,
-	"install the git hooks that keep links real",
-	"Run restore after post-checkout, post-merge, post-rewrite and\n"
-	"post-index-change, and the guard before pre-commit. With git 2.54 and\n"
-	"later, --global (--system) registers them in git's config\n"
-	"(hook.git-symlinks): every repository, existing or new, runs them,\n"
-	"hook managers (core.hooksPath) too, and nothing is written into a\n"
-	"hooks folder; 'git config hook.git-symlinks.enabled false' turns them\n"
-	"off in one repository. With older git, --global fills a template\n"
-	"(init.templateDir: later clones). In a repository, a marked block is\n"
-	"added to each hook in its hooks folder (a user's own hook keeps\n"
-	"running), or, where core.hooksPath is set and git reads hooks from\n"
-	"config, the repository's config.\n",
-	install_opts };
+const gsym_cmd gsym_cmd_install_hooks = {
+	.name = "install-hooks",
+	.fn = cmd_install_hooks,
+	.summary = "install the git hooks that keep links real",
+	.description =
+		"Run restore after post-checkout, post-merge, post-rewrite and\n"
+		"post-index-change, and the guard before pre-commit. With git 2.54 and\n"
+		"later, --global (--system) registers them in git's config\n"
+		"(hook.git-symlinks): every repository, existing or new, runs them,\n"
+		"hook managers (core.hooksPath) too, and nothing is written into a\n"
+		"hooks folder; 'git config hook.git-symlinks.enabled false' turns them\n"
+		"off in one repository. With older git, --global fills a template\n"
+		"(init.templateDir: later clones). In a repository, a marked block is\n"
+		"added to each hook in its hooks folder (a user's own hook keeps\n"
+		"running), or, where core.hooksPath is set and git reads hooks from\n"
+		"config, the repository's config.\n",
+	.opts = install_opts,
+};
 
-const gsym_cmd gsym_cmd_uninstall_hooks = { "uninstall-hooks",
-	cmd_uninstall_hooks, "remove this tool's hooks",
-	"Remove only this tool's entries from git's config (--global,\n"
-	"--system, or this repository's) and its block from each hook; a hook\n"
-	"left empty is removed.\n",
-	uninstall_opts };
+const gsym_cmd gsym_cmd_uninstall_hooks = {
+	.name = "uninstall-hooks",
+	.fn = cmd_uninstall_hooks,
+	.summary = "remove this tool's hooks",
+	.description =
+		"Remove only this tool's entries from git's config (--global,\n"
+		"--system, or this repository's) and its block from each hook; a hook\n"
+		"left empty is removed.\n",
+	.opts = uninstall_opts,
+};
 
 /* gsym_opt_parse, then the options that do not go together; as it returns. */
 static int parse(const gsym_cmd *cmd, int argc, char **argv)

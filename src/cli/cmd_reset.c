@@ -14,13 +14,17 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_RUN_PATHSPEC(paths),
 };
 
-const gsym_cmd gsym_cmd_reset = { "reset", cmd_reset,
-	"put git's own placeholders back, undo this tool's changes",
-	"Put back the placeholder files git writes with core.symlinks=false,\n"
-	"clear the index bits, exclude lines, sparse block and state this "
-	"tool\nadded: the tree is then exactly as git left it. Edited "
-	"fallbacks are\nleft alone (exit 1).\n",
-	opts };
+const gsym_cmd gsym_cmd_reset = {
+	.name = "reset",
+	.fn = cmd_reset,
+	.summary = "put git's own placeholders back, undo this tool's changes",
+	.description =
+		"Put back the placeholder files git writes with core.symlinks=false,\n"
+		"clear the index bits, exclude lines, sparse block and state this "
+		"tool\nadded: the tree is then exactly as git left it. Edited "
+		"fallbacks are\nleft alone (exit 1).\n",
+	.opts = opts,
+};
 
 int cmd_reset(int argc, char **argv)
 {

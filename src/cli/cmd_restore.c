@@ -34,12 +34,16 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_RUN_PATHSPEC(paths),
 };
 
-const gsym_cmd gsym_cmd_restore = { "restore", cmd_restore,
-	"make every link entry real (or its best fallback)",
-	"Put at the path of each mode-120000 index entry a real symbolic link\n"
-	"with exactly the committed target, or else the first fallback that\n"
-	"works and is safe; keep the index seeing the committed link.\n",
-	opts };
+const gsym_cmd gsym_cmd_restore = {
+	.name = "restore",
+	.fn = cmd_restore,
+	.summary = "make every link entry real (or its best fallback)",
+	.description =
+		"Put at the path of each mode-120000 index entry a real symbolic link\n"
+		"with exactly the committed target, or else the first fallback that\n"
+		"works and is safe; keep the index seeing the committed link.\n",
+	.opts = opts,
+};
 
 int cmd_restore(int argc, char **argv)
 {

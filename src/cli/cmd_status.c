@@ -21,12 +21,16 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_RUN_PATHSPEC(paths),
 };
 
-const gsym_cmd gsym_cmd_status = { "status", cmd_status,
-	"report each link entry's state, change nothing",
-	"Report the state of each link entry: ok, pending (a placeholder "
-	"restore\nwill replace), stale, modified, unsafe, dangling or error. "
-	"Exit 1 when\nany entry is not in its best state.\n",
-	opts };
+const gsym_cmd gsym_cmd_status = {
+	.name = "status",
+	.fn = cmd_status,
+	.summary = "report each link entry's state, change nothing",
+	.description =
+		"Report the state of each link entry: ok, pending (a placeholder "
+		"restore\nwill replace), stale, modified, unsafe, dangling or error. "
+		"Exit 1 when\nany entry is not in its best state.\n",
+	.opts = opts,
+};
 
 int cmd_status(int argc, char **argv)
 {

@@ -10,15 +10,20 @@ static const gsym_opt_spec opts[] = {
 	GSYM_OPT_END(),
 };
 
-const gsym_cmd gsym_cmd_watch = { "watch", cmd_watch,
-	"keep copies fresh while it runs (refresh on a target's save)",
-	"Run in the foreground until Ctrl-C, watching the targets of the "
-	"tree's\ncopies: within 200 ms of a target being saved, its unedited "
-	"copies are\nrefreshed exactly as 'restore' would; an edited copy is "
-	"left alone and\nreported once. When a checkout changes the index's "
-	"links, every link is\nrestored again and the new copies' targets "
-	"watched.\n",
-	opts };
+const gsym_cmd gsym_cmd_watch = {
+	.name = "watch",
+	.fn = cmd_watch,
+	.summary =
+		"keep copies fresh while it runs (refresh on a target's save)",
+	.description =
+		"Run in the foreground until Ctrl-C, watching the targets of the "
+		"tree's\ncopies: within 200 ms of a target being saved, its unedited "
+		"copies are\nrefreshed exactly as 'restore' would; an edited copy is "
+		"left alone and\nreported once. When a checkout changes the index's "
+		"links, every link is\nrestored again and the new copies' targets "
+		"watched.\n",
+	.opts = opts,
+};
 
 int cmd_watch(int argc, char **argv)
 {
