@@ -50,18 +50,71 @@ const gsym_cmd gsym_cmd_hook = {
 	.summary = "run by the installed hooks",
 	.description =
 		"What the installed hooks run (post-checkout, post-merge, "
-		"post-rewrite,\npost-index-change, pre-commit): restore (only what "
-		"changed, on a\nbranch switch), or the pre-commit guard that keeps "
-		"link entries from\nbeing committed as their copies; and what "
-		"core.fsmonitor runs\n(fsmonitor): the paths git must look at "
-		"again. `hook config` is what the hook registered in git's config\n"
-		"runs (git 2.54 and later), the event told by git's arguments.\n",
+		"post-rewrite,\npost-index-change, post-commit, pre-commit): restore "
+		"(only what changed, on a\nbranch switch), or the pre-commit guard "
+		"that keeps link entries from\nbeing committed as their copies; and "
+		"what core.fsmonitor runs\n(fsmonitor): the paths git must look at "
+		"again. `hook config` is what the hook\nregistered in git's config "
+		"runs (git 2.54 and later), the event told by\ngit's arguments.\n",
 	.opts = opts,
 };
 
+/*
+ * The restore a post-* hook runs, quiet; its exit code. git goes on
+ * with the index it holds after post-checkout and post-index-change, and
+ * after post-commit between the picks of a rebase or a cherry-pick
+ * (run/prepare.c tells).
+ */
+static int restore(const char *name, char **hargs, size_t nargs)
+{
+	gsym_run_opts o = GSYM_RUN_OPTS_INIT(GSYM_MODE_RESTORE);
+
+	o.quiet = true;
+	o.hook = true;
+	o.git_goes_on = !strcmp(name, "post-checkout") ||
+		!strcmp(name, "post-index-change") ||
+		!strcmp(name, "post-commit");
+	/* post-checkout OLD NEW FLAG: a branch switch restores what changed */
+	if (!strcmp(name, "post-checkout") && nargs >= 3 &&
+		!strcmp(hargs[2], "1") && !is_null_oid(hargs[0]) &&
+		strcmp(hargs[0], hargs[1])) {
+		o.old_commit = hargs[0];
+		o.new_commit = hargs[1];
+	}
+	/*
+	 * post-index-change: after every index write (reset, stash,
+	 * cherry-pick, checkout -- path, ...): put back at once what git
+	 * wrote over a fallback, and a skip-worktree bit a mixed reset
+	 * dropped, before the next command can trip over it. Not inside
+	 * `git commit -a` (or with paths): git holds the index it writes
+	 * there, and the run leaves it to post-commit, which refreshes the
+	 * copies of a target the commit took in.
+	 */
+	if (!strcmp(name, "post-index-change"))
+		o.worktree_untouched = nargs >= 1 && !strcmp(hargs[0], "0");
+	return gsym_cli_exit(gsym_run(&o));
+}
+
+/*
+ * pre-commit: the guard, which may stop the commit. Our configured hook
+ * (git 2.54 and later) runs with no argument for post-commit too, which
+ * git does not tell from it: there the guard (a no-op on the index just
+ * committed), then, on the work tree's own index, post-commit's restore
+ * (before a commit as it is, git reads that index again; the index of
+ * `git commit -a` or with paths, a lock or a scratch one, is pre-commit's).
+ */
+static int commit_hook(bool configured)
+{
+	int rc = gsym_cli_exit(gsym_guard());
+
+	if (!configured || rc != 0 || scratch_index())
+		return rc;
+	restore("post-commit", NULL, 0);
+	return 0;
+}
+
 int cmd_hook(int argc, char **argv)
 {
-	gsym_run_opts o;
 	const char *name;
 	char **hargs;
 	size_t nargs;
@@ -93,37 +146,15 @@ int cmd_hook(int argc, char **argv)
 		/* our block in a hooks folder: the configured hook runs */
 		return 0;
 	}
-	o = (gsym_run_opts)GSYM_RUN_OPTS_INIT(GSYM_MODE_RESTORE);
-	o.quiet = true;
-	o.hook = true;
-	o.git_goes_on = !strcmp(name, "post-checkout") ||
-		!strcmp(name, "post-index-change");
-
-	if (!strcmp(name, "post-checkout")) {
-		/* OLD NEW FLAG: a branch switch restores what changed */
-		if (nargs >= 3 && !strcmp(hargs[2], "1") &&
-			!is_null_oid(hargs[0]) && strcmp(hargs[0], hargs[1])) {
-			o.old_commit = hargs[0];
-			o.new_commit = hargs[1];
-		}
-		rc = gsym_cli_exit(gsym_run(&o));
+	if (!strcmp(name, "post-checkout") || !strcmp(name, "post-merge") ||
+		!strcmp(name, "post-rewrite") ||
+		!strcmp(name, "post-index-change") ||
+		!strcmp(name, "post-commit")) {
+		rc = restore(name, hargs, nargs);
 		return configured ? 0 : rc; /* never fails git's command */
 	}
-	/*
-	 * post-index-change: after every index write (reset, stash,
-	 * cherry-pick, checkout -- path, ...): put back at once what git
-	 * wrote over a fallback, and a skip-worktree bit a mixed reset
-	 * dropped, before the next command can trip over it
-	 */
-	if (!strcmp(name, "post-index-change"))
-		o.worktree_untouched = nargs >= 1 && !strcmp(hargs[0], "0");
-	if (!strcmp(name, "post-merge") || !strcmp(name, "post-rewrite") ||
-		!strcmp(name, "post-index-change")) {
-		rc = gsym_cli_exit(gsym_run(&o));
-		return configured ? 0 : rc;
-	}
 	if (!strcmp(name, "pre-commit"))
-		return gsym_cli_exit(gsym_guard());
+		return commit_hook(configured);
 	/* core.fsmonitor: VERSION TOKEN; the answer goes to git */
 	if (!strcmp(name, "fsmonitor")) {
 		rc = gsym_fsmonitor_answer(nargs ? hargs[0] : "",

@@ -62,13 +62,13 @@ const gsym_cmd gsym_cmd_install_hooks = {
 	.fn = cmd_install_hooks,
 	.summary = "install the git hooks that keep links real",
 	.description =
-		"Run restore after post-checkout, post-merge, post-rewrite and\n"
-		"post-index-change, and the guard before pre-commit. With git 2.54 and\n"
-		"later, --global (--system) registers them in git's config\n"
-		"(hook.git-symlinks): every repository, existing or new, runs them,\n"
-		"hook managers (core.hooksPath) too, and nothing is written into a\n"
-		"hooks folder; 'git config hook.git-symlinks.enabled false' turns them\n"
-		"off in one repository. With older git, --global fills a template\n"
+		"Run restore after post-checkout, post-merge, post-rewrite,\n"
+		"post-index-change and post-commit, and the guard before pre-commit.\n"
+		"With git 2.54 and later, --global (--system) registers them in git's\n"
+		"config (hook.git-symlinks): every repository, existing or new, runs\n"
+		"them, hook managers (core.hooksPath) too, and nothing is written into\n"
+		"a hooks folder; 'git config hook.git-symlinks.enabled false' turns\n"
+		"them off in one repository. With older git, --global fills a template\n"
 		"(init.templateDir: later clones). In a repository, a marked block is\n"
 		"added to each hook in its hooks folder (a user's own hook keeps\n"
 		"running), or, where core.hooksPath is set and git reads hooks from\n"
@@ -148,7 +148,7 @@ done:
 /* The hook names, for messages. */
 #define HOOK_LIST                                                      \
 	"post-checkout, post-merge, post-rewrite, post-index-change, " \
-	"pre-commit"
+	"post-commit, pre-commit"
 
 /* The repository around the current directory, if there is one. */
 typedef struct {

@@ -11,7 +11,8 @@
 #define END "# END git-symlinks"
 
 const char *const gsym_hook_names[] = { "post-checkout", "post-merge",
-	"post-rewrite", "post-index-change", "pre-commit", NULL };
+	"post-rewrite", "post-index-change", "post-commit", "pre-commit",
+	NULL };
 
 void gsym_hooks_shell_quote(gsym_buf *out, const char *s)
 {

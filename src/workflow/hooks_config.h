@@ -75,7 +75,8 @@ int gsym_hooks_config_uninstall(const char *path, bool *found);
  * arguments to it (git passes no event name to a configured hook; each
  * of ours takes arguments of its own shape, githooks(5)): post-checkout
  * OLD NEW FLAG, post-index-change FLAG FLAG, post-merge SQUASH,
- * post-rewrite amend|rebase, pre-commit nothing. NULL for anything else.
+ * post-rewrite amend|rebase, pre-commit nothing ("pre-commit" also for
+ * post-commit, which takes nothing either). NULL for anything else.
  */
 const char *gsym_hooks_config_event(char *const *args, size_t n);
 
@@ -85,7 +86,7 @@ const char *gsym_hooks_config_event(char *const *args, size_t n);
  * configured hook covers `event` here and git runs it (one run per
  * event), or because `hook.git-symlinks.enabled` is false here (the
  * opt-out, honoured by every hook whatever the git). False for anything
- * but the five hooks (fsmonitor is not a hook event).
+ * but the six hooks (fsmonitor is not a hook event).
  */
 bool gsym_hooks_folder_skip(const char *event);
 

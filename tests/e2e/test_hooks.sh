@@ -246,6 +246,29 @@ echo change >> "$g/docs/README.md"
 check "commit -a goes through" git -C "$g" commit -q -a -m "commit -a"
 expect_eq "commit -a keeps every link" "$(links_of "$g" "$head")" "$(links_of "$g" HEAD)"
 
+# commit -a of a target (issue 21): git writes the index it commits under
+# its lock, so post-index-change leaves it; post-commit refreshes the
+# copies, with no other git command after it (git status would rewrite a
+# racily clean index, and its hook refresh them: not when the edit and the
+# commit fall in two seconds)
+commit_a_target() { # commit_a_target CLONE CONTENT
+	printf '%s\n' "$2" >"$1/lib/include/lib.h"
+	check "commit -a of a target ($1)" git -C "$1" commit -q -a -m "$2"
+	expect_eq "the copy has the committed target" "$2" "$(cat "$1/file-link")"
+	expect_eq "and the deep copy" "$2" "$(cat "$1/dir-link/include/lib.h")"
+}
+commit_a_target "$g" "int lib(long);"
+commit_a_target "$g" "int lib(void);"
+# the same with our hook in the repository's config (git 2.54 and later;
+# a core.hooksPath folder before): post-commit, told from pre-commit by
+# nothing, runs the guard, then the restore
+git clone -q "$TMP/src" "$EXFAT/gh"
+git -C "$EXFAT/gh" config core.hooksPath "$TMP/gh-hooks"
+"$GSYM" -C "$EXFAT/gh" install-hooks >/dev/null
+"$GSYM" -C "$EXFAT/gh" restore -q 2>/dev/null
+commit_a_target "$EXFAT/gh" "int lib(long);"
+check "git status clean after it" git_clean "$EXFAT/gh"
+
 # the common recipe that strips the protection
 git -C "$g" rm -r -q --cached .
 git -C "$g" add -A

@@ -58,7 +58,7 @@ expect_eq "install-hooks --global exits 0" 0 $?
 check "it says: the global config, git 2.55 reads hooks from config" \
 	grep -q "in the global git config '$HOME/.gitconfig' as hook.git-symlinks: git 2.55.0 reads hooks from config" "$TMP/out"
 expect_eq "no template set" "" "$(git config --global init.templateDir)"
-expect_eq "an event line per hook" "post-checkout post-merge post-rewrite post-index-change pre-commit" \
+expect_eq "an event line per hook" "post-checkout post-merge post-rewrite post-index-change post-commit pre-commit" \
 	"$(git config --global --get-all hook.git-symlinks.event | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "git hook list names it with its scope" "global	git-symlinks" \
 	"$(git -C "$old" hook list post-checkout --show-scope | grep git-symlinks)"
@@ -148,9 +148,9 @@ expect_eq "each event ran the tool once: the configured hook works, the blocks s
 1 post-checkout 0
 1 post-index-change 0" "$(runs)"
 (cd "$both" && "$GSYM" doctor) >"$TMP/doc"
-check "doctor: the blocks that remain" grep -q "^hooks folder: *the block in 5 hooks in '$both/.git/hooks' too" "$TMP/doc"
+check "doctor: the blocks that remain" grep -q "^hooks folder: *the block in 6 hooks in '$both/.git/hooks' too" "$TMP/doc"
 (cd "$both" && "$GSYM" install-hooks --global) >"$TMP/out"
-check "install-hooks --global says the blocks remain" grep -q "still has the git-symlinks block in 5 hooks" "$TMP/out"
+check "install-hooks --global says the blocks remain" grep -q "still has the git-symlinks block in 6 hooks" "$TMP/out"
 (cd "$both" && "$GSYM" install-hooks --global --migrate) >"$TMP/out"
 check "--migrate takes them out" grep -q "took the git-symlinks block out" "$TMP/out"
 "$GSYM" -C "$both" uninstall-hooks >"$TMP/out"

@@ -85,7 +85,7 @@ static const char *block_for(const char *name, const char *binary)
 static void test_hooks__names(void **state)
 {
 	const char *want[] = { "post-checkout", "post-merge", "post-rewrite",
-		"post-index-change", "pre-commit" };
+		"post-index-change", "post-commit", "pre-commit" };
 	size_t i;
 
 	(void)state;
