@@ -29,6 +29,39 @@ gsym_record *gsym_state_find(gsym_state_file *st, const char *path)
 	return bsearch(&key, st->v, st->n, sizeof(gsym_record), cmp_rec);
 }
 
+/* How many records after the last one found are compared one by one. */
+#define FIND_STEPS 4
+
+gsym_record *gsym_state_find_next(gsym_state_file *st, const char *path,
+	size_t *at)
+{
+	size_t lo = *at < st->n ? *at : st->n, hi = st->n, steps;
+
+	/* asked out of order, or records taken out since: all of them */
+	if (lo > 0 && strcmp(st->v[lo - 1].path, path) >= 0)
+		lo = 0;
+	for (steps = 0; lo < hi && steps < FIND_STEPS; steps++) {
+		if (strcmp(st->v[lo].path, path) >= 0)
+			hi = lo; /* found where it is, or would be */
+		else
+			lo++;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(st->v[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	if (lo < st->n && !strcmp(st->v[lo].path, path)) {
+		*at = lo + 1;
+		return &st->v[lo];
+	}
+	return NULL;
+}
+
 void gsym_state_put(gsym_state_file *st, const gsym_record *rec)
 {
 	gsym_record *old = gsym_state_find(st, rec->path);

@@ -38,6 +38,15 @@ int gsym_state_load(gsym_state_file *out, const char *gitdir);
 /* The record for `path`, or NULL. */
 gsym_record *gsym_state_find(gsym_state_file *st, const char *path);
 
+/*
+ * gsym_state_find for paths asked in ascending order, as a walk of the
+ * index asks them: `*at` (0 at first) is where the last call left off,
+ * and the next few records are looked at before a binary search of the
+ * rest. Any order still finds the record, at a binary search's cost.
+ */
+gsym_record *gsym_state_find_next(gsym_state_file *st, const char *path,
+	size_t *at);
+
 /* Add or replace the record for `rec->path` (copied). */
 void gsym_state_put(gsym_state_file *st, const gsym_record *rec);
 

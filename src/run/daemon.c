@@ -120,11 +120,12 @@ static bool last_run(char mark[MARK_LEN + 1], gsym_buf *token,
  */
 void gsym_run_note_through(gsym_run_repo *r)
 {
-	size_t i;
+	size_t i, at = 0;
 
 	for (i = 0; i < r->entries.n; i++) {
 		const gsym_entry *e = &r->entries.v[i];
-		const gsym_record *rec = gsym_state_find(&r->state, e->path);
+		const gsym_record *rec =
+			gsym_state_find_next(&r->state, e->path, &at);
 
 		if (rec && !memcmp(rec->blob, e->id, GSYM_OID_RAWSZ))
 			continue;

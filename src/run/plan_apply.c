@@ -97,7 +97,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 {
 	gsym_entry **ahead = NULL;
 	gsym_view_memo memo;
-	size_t i, nahead = 0, nmake;
+	size_t i, nahead = 0, nmake, at = 0;
 	int error = 0;
 
 	if (r->writes && (error = gsym_run_settle(r)) < 0)
@@ -116,7 +116,7 @@ int gsym_run_plan_and_apply(gsym_run_repo *r)
 		gsym_progress_add(&r->progress, 1);
 		if (!(e->flags & GSYM_ENTRY_SELECTED))
 			continue;
-		rec = gsym_state_find(&r->state, e->path);
+		rec = gsym_state_find_next(&r->state, e->path, &at);
 		mark_hidden(r, e, rec);
 		if (quick_done(r, e, rec, &memo.view))
 			continue;

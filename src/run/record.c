@@ -243,12 +243,12 @@ static int stamp_all(gsym_repo *repo, gsym_entries *entries,
 	gsym_state_file *state, gsym_apply_ctx *actx, const gsym_run_opts *o,
 	bool fsmn, bool *changed)
 {
-	size_t i;
+	size_t i, at = 0;
 	int error;
 
 	for (i = 0; i < entries->n; i++) {
 		gsym_entry *e = &entries->v[i];
-		gsym_record *rec = gsym_state_find(state, e->path);
+		gsym_record *rec = gsym_state_find_next(state, e->path, &at);
 		bool ours = rec != NULL || (e->flags & GSYM_ENTRY_CHANGED);
 
 		if (!(e->flags & GSYM_ENTRY_SELECTED))

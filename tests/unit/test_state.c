@@ -185,6 +185,38 @@ static void test_state__put_replace_remove(void **state)
 	assert_null(gsym_state_find(&st, "x"));
 }
 
+static void test_state__find_next_in_index_order(void **state)
+{
+	static const char *const paths[] = { "a", "b/c", "b/d", "e", "f/g", "h",
+		"i", "j", "k", "l" };
+	size_t i, at = 0;
+
+	(void)state;
+	load(&st);
+	for (i = 0; i < GSYM_ARRAY_SIZE(paths); i++) {
+		gsym_record r = record(paths[i], GSYM_KIND_COPY, GSYM_TYPE_FILE,
+			(unsigned char)i);
+
+		gsym_state_put(&st, &r);
+	}
+	/* in order, with paths between the records: each found, or none */
+	assert_null(gsym_state_find_next(&st, "0", &at));
+	assert_string_equal("a", gsym_state_find_next(&st, "a", &at)->path);
+	assert_null(gsym_state_find_next(&st, "b", &at));
+	assert_string_equal("b/d", gsym_state_find_next(&st, "b/d", &at)->path);
+	/* past more than the steps: the binary search finds it */
+	assert_string_equal("k", gsym_state_find_next(&st, "k", &at)->path);
+	/* out of order: still found */
+	assert_string_equal("e", gsym_state_find_next(&st, "e", &at)->path);
+	/* records taken out before where the last call left off */
+	gsym_state_remove(&st, "a");
+	gsym_state_remove(&st, "b/c");
+	assert_string_equal("f/g", gsym_state_find_next(&st, "f/g", &at)->path);
+	assert_null(gsym_state_find_next(&st, "z", &at));
+	assert_string_equal("l", gsym_state_find_next(&st, "l", &at)->path);
+	assert_null(gsym_state_find_next(&st, "a", &at));
+}
+
 static void test_state__no_records_left_removes_the_file(void **state)
 {
 	gsym_record a = record("x", GSYM_KIND_COPY, GSYM_TYPE_FILE, 1);
@@ -497,6 +529,7 @@ int main(void)
 		T(test_state__missing_is_empty),
 		T(test_state__round_trip),
 		T(test_state__put_replace_remove),
+		T(test_state__find_next_in_index_order),
 		T(test_state__no_records_left_removes_the_file),
 		T(test_state__caps_line_alone),
 		T(test_state__torn_and_corrupt_lines_are_skipped),
