@@ -69,6 +69,9 @@ static int restore(const char *name, char **hargs, size_t nargs)
 {
 	gsym_run_opts o = GSYM_RUN_OPTS_INIT(GSYM_MODE_RESTORE);
 
+	/* post-commit: only after a run git's lock stopped (commit -a) */
+	if (!strcmp(name, "post-commit") && !gsym_run_take_pending())
+		return GSYM_OK;
 	o.quiet = true;
 	o.hook = true;
 	o.git_goes_on = !strcmp(name, "post-checkout") ||

@@ -471,6 +471,14 @@ int gsym_repo_index(git_index **out, gsym_repo *repo)
 
 	if (repo->index)
 		goto done;
+	if ((!repo->lock_path || (!repo->file.data && !repo->file_missing)) &&
+		repo->env_index) {
+		if (git_index_open(&repo->index, repo->index_path) < 0)
+			error = index_error(repo);
+		else
+			git_repository_set_index(repo->repo, repo->index);
+		goto done;
+	}
 	if (!repo->lock_path || (!repo->file.data && !repo->file_missing)) {
 		if (git_repository_index(&repo->index, repo->repo) < 0)
 			error = index_error(repo);
@@ -498,7 +506,7 @@ done:
 
 int gsym_repo_open_paths(gsym_repo *out)
 {
-	char *work_tree;
+	char *work_tree, *index_file;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -507,8 +515,20 @@ int gsym_repo_open_paths(gsym_repo *out)
 		work_tree = gsym_strdup(work_tree);
 		gsym_platform_setenv("GIT_WORK_TREE", NULL);
 	}
+	/* and reads GIT_INDEX_FILE's index on opening: only where asked */
+	if ((index_file = getenv("GIT_INDEX_FILE")) != NULL && *index_file) {
+		index_file = gsym_strdup(index_file);
+		gsym_platform_setenv("GIT_INDEX_FILE", NULL);
+		out->env_index = true;
+	} else {
+		index_file = NULL;
+	}
 	error = git_repository_open_ext(&out->repo, NULL,
 		GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (index_file) {
+		gsym_platform_setenv("GIT_INDEX_FILE", index_file);
+		free(index_file);
+	}
 	if (work_tree) {
 		gsym_platform_setenv("GIT_WORK_TREE", work_tree);
 		if (!error &&
@@ -730,6 +750,21 @@ int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
 	for (i = 0; !error && i < sizeof(sum); i++)
 		snprintf(out + 2 * i, 3, "%02x", sum[i]);
 	return error;
+}
+
+int gsym_repo_attach_index(gsym_repo *repo)
+{
+	git_index *index;
+
+	if (!repo->env_index || repo->index)
+		return 0;
+	/* read-only, for libgit2's own look: gsym_repo_index may replace it */
+	if (git_index_open(&index, repo->index_path) < 0)
+		return index_error(repo);
+	git_repository_set_index(repo->repo, index);
+	git_index_free(index); /* the repository holds it */
+	repo->env_index = false; /* libgit2 knows it now */
+	return 0;
 }
 
 int gsym_repo_blob(gsym_buf *out, const gsym_repo *repo,

@@ -26,6 +26,12 @@ typedef struct {
 	char *gitdir; /* per-worktree git directory, ends with '/' */
 	char *commondir; /* shared git directory, ends with '/' */
 	char *index_path;
+	/*
+	 * GIT_INDEX_FILE names the index and libgit2 has not got it: it is
+	 * not let read it on open (it would, in full, for every hook), only
+	 * where asked (gsym_repo_index, gsym_repo_attach_index)
+	 */
+	bool env_index;
 	char *lock_path; /* index_path + ".lock", while we hold it */
 	char *prefix; /* current directory within the tree: "" or "a/" */
 	/*
@@ -69,6 +75,13 @@ int gsym_repo_read(gsym_repo *repo);
  * index never pays it). It holds what `file` holds.
  */
 int gsym_repo_index(git_index **out, gsym_repo *repo);
+
+/*
+ * Give libgit2 the index GIT_INDEX_FILE names before it looks into "the"
+ * index by itself (gitattributes read from the index); nothing to do
+ * otherwise, or once done.
+ */
+int gsym_repo_attach_index(gsym_repo *repo);
 
 /* Take `index.lock`; GSYM_ELOCKED when another process holds it. */
 int gsym_repo_lock(gsym_repo *repo);

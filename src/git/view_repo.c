@@ -295,6 +295,8 @@ static int view_attr(gsym_type *out, const gsym_view *view, const char *path)
 	const char *value = NULL;
 
 	*out = GSYM_TYPE_UNKNOWN;
+	if (gsym_repo_attach_index(rv_of(view)->repo) < 0)
+		return GSYM_ERROR;
 	if (git_attr_get(&value, rv_of(view)->repo->repo,
 		    GIT_ATTR_CHECK_FILE_THEN_INDEX, path, "symlink") < 0)
 		return gsym_repo_git_error("could not read gitattributes");

@@ -99,6 +99,14 @@ int gsym_run_apply(gsym_run_ctx *rc, gsym_entry *e, const gsym_record *rec);
 int gsym_run(const gsym_run_opts *opts);
 
 /*
+ * Take the mark a hook's run leaves where git's lock stopped it (the
+ * post-index-change inside `git commit -a` or with paths, which holds
+ * the index it writes): true when there was one. post-commit restores
+ * only then; every other commit was seen to by its own index write.
+ */
+bool gsym_run_take_pending(void);
+
+/*
  * Has HEAD's tree no link entry, as far as our hooks know without
  * reading the index or the whole tree? Known where it is the tree a hook
  * last found without links (an index that was exactly that tree), or

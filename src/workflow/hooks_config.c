@@ -1,4 +1,5 @@
 #include "workflow/hooks_config.h"
+#include "git/repo.h"
 #include "workflow/hooks.h"
 #include "git/fsmonitor.h"
 #include "util/error.h"
@@ -404,7 +405,7 @@ bool gsym_hooks_config_has(git_config *cfg, const char *event, bool *enabled)
 
 bool gsym_hooks_folder_skip(const char *event)
 {
-	git_repository *repo = NULL;
+	gsym_repo repo;
 	git_config *cfg = NULL;
 	unsigned int v[3];
 	const char *const *name;
@@ -416,18 +417,18 @@ bool gsym_hooks_folder_skip(const char *event)
 	if (!*name)
 		return false;
 	git_libgit2_init();
-	if (git_repository_open_ext(&repo, ".", GIT_REPOSITORY_OPEN_FROM_ENV,
-		    NULL) < 0 ||
-		git_repository_config_snapshot(&cfg, repo) < 0)
+	/* (not git_repository_open_ext: it reads GIT_INDEX_FILE's index) */
+	if (gsym_repo_open_paths(&repo) < 0 ||
+		git_repository_config_snapshot(&cfg, repo.repo) < 0)
 		goto done;
 	covered = gsym_hooks_config_has(cfg, event, &enabled);
 	/* the configured hook runs only where git reads it: 2.54 and later */
 	if (covered && enabled)
 		covered = gsym_hooks_config_supported(v,
-			git_repository_path(repo));
+			git_repository_path(repo.repo));
 done:
 	git_config_free(cfg);
-	git_repository_free(repo);
+	gsym_repo_close(&repo);
 	git_error_clear();
 	gsym_error_clear();
 	git_libgit2_shutdown();
