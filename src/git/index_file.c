@@ -398,6 +398,109 @@ static int find_extensions(gsym_index_links *links, gsym_buf *fsmn, walker *w)
 	}
 }
 
+/* How much of an index's end is searched for its extensions, at first
+   and at most (four times more each time). */
+#define TAIL_FIRST ((size_t)256 << 10)
+#define TAIL_MAX ((size_t)4 << 20)
+
+/*
+ * Do extension headers from `at` follow each other to exactly the
+ * checksum, each an optional one (an upper-case signature: git's split
+ * index, "link", or a sparse index, "sdir", are not for this reader)?
+ */
+static bool extensions_from(const unsigned char *buf, size_t n, size_t at)
+{
+	while (at + 8 <= n - HASH_SIZE) {
+		uint32_t size = be32(buf + at + 4);
+
+		if (buf[at] < 'A' || buf[at] > 'Z' ||
+			size > n - HASH_SIZE - at - 8)
+			return false;
+		at += 8 + size;
+	}
+	return at == n - HASH_SIZE;
+}
+
+/* The root in the last `n` bytes of an index, read into `buf`. */
+static void root_in_tail(gsym_index_links *out, const unsigned char *buf,
+	size_t n)
+{
+	const unsigned char *p = buf, *end = buf + n;
+
+	while (end - p >= 4 &&
+		(p = memchr(p, 'T', (size_t)(end - p - 3))) != NULL) {
+		size_t at = (size_t)(p - buf);
+
+		if (memcmp(p, "TREE", 4)) {
+			p++;
+			continue;
+		}
+
+		if (n > HASH_SIZE + 8 && at <= n - HASH_SIZE - 8 &&
+			extensions_from(buf, n, at)) {
+			uint32_t size = be32(p + 4);
+
+			tree_root(out, p + 8,
+				size < TREE_ROOT_MAX ? size : TREE_ROOT_MAX);
+			return;
+		}
+		p++;
+	}
+}
+
+/* Read the last `n` bytes of the file `r` into `buf`. */
+static int read_tail(unsigned char *buf, size_t n, gsym_reader *r)
+{
+	size_t got = 0;
+	ptrdiff_t k = 1;
+	int error = gsym_platform_reader_seek_end(r, n);
+
+	while (!error && got < n && k > 0)
+		if ((k = gsym_platform_reader_read(r, buf + got, n - got)) < 0)
+			error = (int)k;
+		else
+			got += (size_t)k;
+	return !error && got < n ? GSYM_EUNSUPPORTED : error;
+}
+
+int gsym_index_file_tail_root(bool *valid, unsigned char root[GSYM_OID_RAWSZ],
+	const char *path)
+{
+	gsym_index_links l;
+	gsym_reader *r;
+	gsym_stat st;
+	unsigned char *buf = NULL;
+	size_t n = TAIL_FIRST, most;
+	int error;
+
+	*valid = false;
+	memset(&l, 0, sizeof(l));
+	if ((error = gsym_platform_lstat(&st, path)) < 0)
+		return error;
+	if (st.size < 12 + HASH_SIZE)
+		return 0;
+	most = st.size - 12 < TAIL_MAX ? (size_t)st.size - 12 : TAIL_MAX;
+	if ((error = gsym_platform_reader_open(&r, path)) < 0)
+		return error;
+	/* a little first: the extensions are mostly far smaller */
+	for (;; n *= 4) {
+		n = n < most ? n : most;
+		buf = gsym_reallocarray(buf, n, 1);
+		if ((error = read_tail(buf, n, r)) < 0)
+			break;
+		root_in_tail(&l, buf, n);
+		if (l.root_valid || n == most)
+			break;
+	}
+	gsym_platform_reader_close(r);
+	free(buf);
+	if (!error && l.root_valid) {
+		*valid = true;
+		memcpy(root, l.root, GSYM_OID_RAWSZ);
+	}
+	return error;
+}
+
 static int walk_entries(gsym_index_links *out, walker *w, gsym_strlist *paths)
 {
 	gsym_buf fsmn_data = GSYM_BUF_INIT;

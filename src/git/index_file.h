@@ -100,6 +100,17 @@ typedef struct {
 int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
 	gsym_strlist *paths);
 
+/*
+ * The cache-tree's root of the index file at `path` without walking its
+ * entries: its extensions are found in the file's last few megabytes, as
+ * a chain of headers that ends exactly at the checksum and begins with
+ * TREE. Sets `*valid` (with `root`) where that root is valid; false
+ * where there is none, it is invalid, or the extensions are not found
+ * (walk the entries then). Returns 0 or an error reading the file.
+ */
+int gsym_index_file_tail_root(bool *valid, unsigned char root[GSYM_OID_RAWSZ],
+	const char *path);
+
 /* Bits of the extended flags. */
 #define GSYM_INDEX_SKIP_WORKTREE 0x4000
 

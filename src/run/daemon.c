@@ -346,12 +346,84 @@ static void note_link_free(const gsym_repo *repo, const git_oid *tree)
 	gsym_buf_dispose(&text);
 }
 
+/* Up to how many changes a diff from the tree known without links goes. */
+#define LINK_FREE_DIFF_MAX 4096
+
+typedef struct {
+	size_t n;
+	bool link;
+} diff_watch;
+
+/* Each change the diff finds: a link or submodule ends it, as do many. */
+static int watch_change(const git_diff *so_far, const git_diff_delta *d,
+	const char *matched, void *payload)
+{
+	diff_watch *w = payload;
+
+	(void)so_far;
+	(void)matched;
+	if (d->status != GIT_DELTA_DELETED &&
+		(d->new_file.mode == GIT_FILEMODE_LINK ||
+			d->new_file.mode == GIT_FILEMODE_COMMIT)) {
+		w->link = true;
+		return -1;
+	}
+	return ++w->n > LINK_FREE_DIFF_MAX ? -1 : 0;
+}
+
+/*
+ * Has `tree` no link and no submodule entry, as far as is known without
+ * reading it whole? Where it is the tree last noted so, or where a diff
+ * from that one (which reads only the subtrees that differ, and gives up
+ * past LINK_FREE_DIFF_MAX changes) adds none; then it is noted instead.
+ */
+static bool known_link_free(const gsym_repo *repo, const git_oid *tree)
+{
+	git_diff_options opts;
+	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	diff_watch w = { 0, false };
+	git_oid known;
+	bool none = false;
+
+	token_file(&file, repo, "link-free");
+	if (gsym_platform_read_file(&text, file.ptr, 128) < 0 ||
+		git_oid_fromstrn(&known, text.ptr, text.size) < 0)
+		goto done;
+	if ((none = git_oid_equal(tree, &known)))
+		goto done;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.notify_cb = watch_change;
+	opts.payload = &w;
+	none = git_tree_lookup(&a, repo->repo, &known) == 0 &&
+		git_tree_lookup(&b, repo->repo, tree) == 0 &&
+		git_diff_tree_to_tree(&diff, repo->repo, a, b, &opts) == 0 &&
+		!w.link;
+	if (none)
+		note_link_free(repo, tree);
+done:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	git_error_clear();
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_buf_dispose(&text);
+	return none;
+}
+
 /* Note the index's tree, where it is exactly one, as without links. */
 static void note_index_tree(const gsym_repo *repo)
 {
 	gsym_cache_tree *ct = NULL;
 	git_oid root;
+	size_t i;
 
+	for (i = 0; i < repo->file.n; i++)
+		if (gsym_mode_is(gsym_index_item_mode(&repo->file.v[i]),
+			    GIT_FILEMODE_COMMIT))
+			return; /* a submodule: not a tree "without links" */
 	if (gsym_cache_tree_read(&ct, &repo->file) == 0 && ct && ct->valid) {
 		git_oid_fromraw(&root, ct->id);
 		note_link_free(repo, &root);
@@ -429,15 +501,25 @@ static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
 {
 	gsym_index_links l;
 	git_oid root;
+	bool valid;
 
-	if (!nothing_recorded(repo) ||
-		gsym_index_file_walk_links(&l, repo->index_path, NULL) < 0 ||
+	if (!nothing_recorded(repo))
+		return false;
+	/* the index is exactly a tree known without links: no walk */
+	if (gsym_index_file_tail_root(&valid, l.root, repo->index_path) == 0 &&
+		valid) {
+		git_oid_fromraw(&root, l.root);
+		if (known_link_free(repo, &root))
+			goto none;
+	}
+	if (gsym_index_file_walk_links(&l, repo->index_path, NULL) < 0 ||
 		l.links)
 		return false;
 	if (l.root_valid) {
 		git_oid_fromraw(&root, l.root);
 		note_link_free(repo, &root);
 	}
+none:
 	memset(now + 41, '-', 40);
 	save_token(repo, now, NO_LINKS);
 	return true;
@@ -610,66 +692,19 @@ bool gsym_run_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 	return true;
 }
 
-/* Does `tree` add a link entry to `base`'s (only subtrees that differ)? */
-static bool adds_links(git_repository *repo, const git_commit *base,
-	const git_commit *commit)
-{
-	git_tree *a = NULL, *b = NULL;
-	git_diff *diff = NULL;
-	bool adds = true;
-	size_t i, n;
-
-	if (git_commit_tree(&a, base) == 0 &&
-		git_commit_tree(&b, commit) == 0 &&
-		git_diff_tree_to_tree(&diff, repo, a, b, NULL) == 0) {
-		adds = false;
-		for (i = 0, n = git_diff_num_deltas(diff); i < n && !adds;
-			i++) {
-			const git_diff_delta *d = git_diff_get_delta(diff, i);
-
-			adds = d->status != GIT_DELTA_DELETED &&
-				d->new_file.mode == GIT_FILEMODE_LINK;
-		}
-	}
-	git_diff_free(diff);
-	git_tree_free(a);
-	git_tree_free(b);
-	return adds;
-}
-
 bool gsym_run_head_link_free(void)
 {
 	gsym_repo repo;
-	gsym_buf file = GSYM_BUF_INIT, text = GSYM_BUF_INIT;
 	git_object *head = NULL;
-	git_commit *parent = NULL;
-	git_oid known;
 	bool none = false;
 
-	if (gsym_repo_open_paths(&repo) < 0)
-		goto done;
-	token_file(&file, &repo, "link-free");
-	if (gsym_platform_read_file(&text, file.ptr, 128) < 0 ||
-		git_oid_fromstrn(&known, text.ptr, text.size) < 0 ||
-		git_revparse_single(&head, repo.repo, "HEAD^{commit}") < 0)
-		goto close;
-	none = git_oid_equal(git_commit_tree_id((git_commit *)head), &known);
-	if (!none && git_commit_parentcount((git_commit *)head) > 0 &&
-		git_commit_parent(&parent, (git_commit *)head, 0) == 0 &&
-		git_oid_equal(git_commit_tree_id(parent), &known) &&
-		!adds_links(repo.repo, parent, (git_commit *)head)) {
-		/* a commit on a tree without links that added none */
-		note_link_free(&repo, git_commit_tree_id((git_commit *)head));
-		none = true;
-	}
-close:
-	git_commit_free(parent);
+	if (gsym_repo_open_paths(&repo) == 0 &&
+		git_revparse_single(&head, repo.repo, "HEAD^{commit}") == 0)
+		none = known_link_free(&repo,
+			git_commit_tree_id((git_commit *)head));
 	git_object_free(head);
 	gsym_repo_close(&repo);
-done:
 	git_error_clear();
 	gsym_error_clear();
-	gsym_buf_dispose(&file);
-	gsym_buf_dispose(&text);
 	return none;
 }

@@ -328,6 +328,61 @@ static void test_index__walk_finds_the_tree_root(void **state)
 	gsym_buf_dispose(&path);
 }
 
+static void test_index__tail_root_without_a_walk(void **state)
+{
+	static const char valid[] = "\0"
+				    "1 0\n"
+				    "ABCDEFGHIJKLMNOPQRST";
+	static const char invalid[] = "\0"
+				      "-1 0\n";
+	gsym_buf dir = GSYM_BUF_INIT, path = GSYM_BUF_INIT;
+	unsigned char root[20];
+	index_builder w;
+	bool ok;
+
+	(void)state;
+	tmpdir_make(&dir, "tail");
+	gsym_buf_printf(&path, "%s/index", dir.ptr);
+	/* an entry whose path holds "TREE": no chain from there */
+	index_builder_start(&w, 2, 2);
+	index_builder_entry(&w, "TREE", 0100644, 0, 0, 0, 1);
+	index_builder_entry(&w, "f", 0100644, 0, 0, 0, 2);
+	index_builder_extension_data(&w, "TREE", valid, sizeof(valid) - 1);
+	index_builder_extension(&w, "FSMN", 16);
+	index_builder_finish(&w);
+	write_bytes(path.ptr, w.b, w.n);
+	assert_int_equal(gsym_index_file_tail_root(&ok, root, path.ptr), 0);
+	assert_true(ok);
+	assert_memory_equal(root, "ABCDEFGHIJKLMNOPQRST", 20);
+	/* the root invalid */
+	with_tree(&w, invalid, sizeof(invalid) - 1);
+	write_bytes(path.ptr, w.b, w.n);
+	assert_int_equal(gsym_index_file_tail_root(&ok, root, path.ptr), 0);
+	assert_false(ok);
+	/* a split index ("link", lower case): not this reader's */
+	index_builder_start(&w, 2, 1);
+	index_builder_entry(&w, "f", 0100644, 0, 0, 0, 1);
+	index_builder_extension_data(&w, "TREE", valid, sizeof(valid) - 1);
+	index_builder_extension(&w, "link", 20);
+	index_builder_finish(&w);
+	write_bytes(path.ptr, w.b, w.n);
+	assert_int_equal(gsym_index_file_tail_root(&ok, root, path.ptr), 0);
+	assert_false(ok);
+	/* no extension at all */
+	index_builder_start(&w, 2, 1);
+	index_builder_entry(&w, "TREE", 0100644, 0, 0, 0, 1);
+	index_builder_finish(&w);
+	write_bytes(path.ptr, w.b, w.n);
+	assert_int_equal(gsym_index_file_tail_root(&ok, root, path.ptr), 0);
+	assert_false(ok);
+	assert_int_equal(gsym_index_file_tail_root(&ok, root, "/nonexistent/x"),
+		GSYM_ENOTFOUND);
+	tmpdir_remove(dir.ptr);
+	gsym_buf_dispose(&dir);
+	gsym_buf_dispose(&path);
+	gsym_error_clear();
+}
+
 static void test_index__windows_rules_not_filtered(void **state)
 {
 	index_builder w;
@@ -353,6 +408,7 @@ int main(void)
 		UNIT_TEST(test_index__windows_rules_not_filtered),
 		UNIT_TEST(test_index__count_links),
 		UNIT_TEST(test_index__walk_finds_the_tree_root),
+		UNIT_TEST(test_index__tail_root_without_a_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
