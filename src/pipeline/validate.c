@@ -520,6 +520,8 @@ struct gsym_collisions {
 	slot *v;
 	size_t n, cap; /* cap: a power of two */
 	gsym_buf folded;
+	/* the last entry's top directory, when no link's path folds to it */
+	gsym_buf no_top;
 };
 
 static uint64_t hash_of(const char *s, size_t len)
@@ -584,12 +586,14 @@ gsym_collisions *gsym_collisions_new(unsigned int flags)
 
 /*
  * Fold `path` one component at a time into c->folded, calling `fn` at
- * the end of each (the prefix so far, raw and folded).
+ * the end of each (the prefix so far, raw and folded) while it returns
+ * true; how many components it was called for.
  */
-static void each_prefix(gsym_collisions *c, const char *path,
-	void (*fn)(gsym_collisions *c, const char *path, size_t rlen))
+static size_t each_prefix(gsym_collisions *c, const char *path,
+	bool (*fn)(gsym_collisions *c, const char *path, size_t rlen))
 {
 	const char *p = path;
+	size_t n = 0;
 
 	gsym_buf_clear(&c->folded);
 	for (;;) {
@@ -599,21 +603,21 @@ static void each_prefix(gsym_collisions *c, const char *path,
 		if (p != path)
 			gsym_buf_putc(&c->folded, '/');
 		gsym_fold_name(&c->folded, p, len, c->flags);
-		fn(c, path, (size_t)(p + len - path));
-		if (!end)
-			return;
+		n++;
+		if (!fn(c, path, (size_t)(p + len - path)) || !end)
+			return n;
 		p = end + 1;
 	}
 }
 
-static void add_link_prefix(gsym_collisions *c, const char *path, size_t rlen)
+static bool add_link_prefix(gsym_collisions *c, const char *path, size_t rlen)
 {
 	uint64_t h = hash_of(c->folded.ptr, c->folded.size);
 	slot *s;
 	size_t i;
 
 	if (slot_find(c, c->folded.ptr, c->folded.size, h))
-		return; /* spelt otherwise: found as an entry later */
+		return true; /* spelt otherwise: found as an entry later */
 	if ((c->n + 1) * 2 > c->cap)
 		grow(c);
 	for (i = h & (c->cap - 1); c->v[i].key; i = (i + 1) & (c->cap - 1))
@@ -626,6 +630,7 @@ static void add_link_prefix(gsym_collisions *c, const char *path, size_t rlen)
 	s->rlen = rlen;
 	s->link = gsym_strdup(path);
 	c->n++;
+	return true;
 }
 
 void gsym_collisions_add_link(gsym_collisions *c, const char *path)
@@ -633,19 +638,34 @@ void gsym_collisions_add_link(gsym_collisions *c, const char *path)
 	each_prefix(c, path, add_link_prefix);
 }
 
-static void add_entry_prefix(gsym_collisions *c, const char *path, size_t rlen)
+/*
+ * An entry's prefix against the links' (which hold every prefix of every
+ * link): where none folds to it, none folds to anything below it either.
+ */
+static bool add_entry_prefix(gsym_collisions *c, const char *path, size_t rlen)
 {
 	slot *s = slot_find(c, c->folded.ptr, c->folded.size,
 		hash_of(c->folded.ptr, c->folded.size));
 
 	if (s && !s->other && (s->rlen != rlen || memcmp(s->raw, path, rlen)))
 		s->other = gsym_strdup(path);
+	return s != NULL;
 }
 
 void gsym_collisions_add_entry(gsym_collisions *c, const char *path)
 {
-	if (c->n)
-		each_prefix(c, path, add_entry_prefix);
+	const char *slash = strchr(path, '/');
+	size_t top = slash ? (size_t)(slash - path) : strlen(path);
+
+	if (!c->n)
+		return;
+	/* in the index's order, entries below one top directory follow
+	   each other: one fold for all of them where no link is there */
+	if (slash && c->no_top.size == top && !memcmp(c->no_top.ptr, path, top))
+		return;
+	gsym_buf_clear(&c->no_top);
+	if (each_prefix(c, path, add_entry_prefix) == 1 && slash)
+		gsym_buf_put(&c->no_top, path, top);
 }
 
 const char *gsym_collisions_find(const gsym_collisions *c, const char *path)
@@ -690,5 +710,6 @@ void gsym_collisions_free(gsym_collisions *c)
 	}
 	free(c->v);
 	gsym_buf_dispose(&c->folded);
+	gsym_buf_dispose(&c->no_top);
 	free(c);
 }

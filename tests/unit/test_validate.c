@@ -212,7 +212,9 @@ static void test_validate__collisions(void **state)
 {
 	static const char *index[] = { "Docs/x", "LIB2", "README", "a/B/l",
 		"a/b/file", "docs/guide.md", "lib/x.h", "lib2/keep.txt",
-		"ok-link", "readme", "sub/Link", "sub/link", "target.txt" };
+		"ok-link", "q/1", "q/2", "q/3", "readme", "sub/Link",
+		"sub/link", "target.txt", "top/a", "top/b/c", "top/sub/L",
+		"Top/sub/l" };
 	static const char *links[][2] = {
 		{ "LIB2", "lib2/keep.txt" },
 		{ "README", "readme" },
@@ -222,6 +224,8 @@ static void test_validate__collisions(void **state)
 			"sub/link" }, /* two links, each names the other */
 		{ "sub/link", "sub/Link" },
 		{ "ok-link", NULL },
+		/* below a top directory other entries fill first */
+		{ "Top/sub/l", "top/a" },
 	};
 	gsym_collisions *c = gsym_collisions_new(C);
 	size_t i;
