@@ -723,6 +723,40 @@ void gsym_repo_close(gsym_repo *repo)
 	memset(repo, 0, sizeof(*repo));
 }
 
+static bool is_zero(const unsigned char *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/*
+ * What stands for the checksum of an index git wrote without one
+ * (index.skipHash, which feature.manyFiles sets from git 2.40 on: the
+ * last 20 bytes zero, the same for every index): its file's stat, which
+ * every write changes (git and we write a new file and rename it over).
+ */
+static int stat_checksum(unsigned char sum[20], const char *path)
+{
+	gsym_stat st;
+	gsym_sha1 c;
+	int error;
+
+	if ((error = gsym_platform_lstat(&st, path)) < 0)
+		return error;
+	gsym_sha1_init(&c);
+	gsym_sha1_update(&c, "skipHash", 8);
+	gsym_sha1_update(&c, &st.size, sizeof(st.size));
+	gsym_sha1_update(&c, &st.ino, sizeof(st.ino));
+	gsym_sha1_update(&c, &st.mtime_sec, sizeof(st.mtime_sec));
+	gsym_sha1_update(&c, &st.mtime_nsec, sizeof(st.mtime_nsec));
+	gsym_sha1_update(&c, &st.ctime_sec, sizeof(st.ctime_sec));
+	gsym_sha1_update(&c, &st.ctime_nsec, sizeof(st.ctime_nsec));
+	gsym_sha1_final(sum, &c);
+	return 0;
+}
+
 int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
 {
 	unsigned char sum[20];
@@ -747,6 +781,8 @@ int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
 	if (!error && got < sizeof(sum))
 		error = gsym_error_set("'%s' is too short for an index",
 			repo->index_path);
+	if (!error && is_zero(sum, sizeof(sum)))
+		error = stat_checksum(sum, repo->index_path);
 	for (i = 0; !error && i < sizeof(sum); i++)
 		snprintf(out + 2 * i, 3, "%02x", sum[i]);
 	return error;
