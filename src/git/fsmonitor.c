@@ -404,11 +404,30 @@ static bool fsmonitor_value(gsym_buf *out, git_config *cfg)
 	return found;
 }
 
+/*
+ * Does git keep an untracked cache here: core.untrackedCache, or where it
+ * is not set, feature.manyFiles, which turns it on ("keep": whatever
+ * the index has, which the caller looks at)?
+ */
+static bool untracked_cache_on(git_config *cfg)
+{
+	gsym_buf v = GSYM_BUF_INIT;
+	int on = 0;
+
+	if (config_string(&v, cfg, "core.untrackedcache"))
+		on = git_config_parse_bool(&on, v.ptr) == 0 && on;
+	else
+		on = git_config_get_bool(&on, cfg, "feature.manyfiles") == 0 &&
+			on;
+	git_error_clear();
+	gsym_buf_dispose(&v);
+	return on;
+}
+
 bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
 	const char *gitdir)
 {
 	gsym_buf v = GSYM_BUF_INIT;
-	int uc = 0;
 	bool usable = true;
 
 	if (config_string(&v, cfg, "symlinks.hide") && !strcmp(v.ptr, "sparse"))
@@ -420,9 +439,7 @@ bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,
 	 * git trusts its untracked cache through the monitor too, and our
 	 * answer names no directories
 	 */
-	else if (f->untracked_cache ||
-		(git_config_get_bool(&uc, cfg, "core.untrackedcache") == 0 &&
-			uc))
+	else if (f->untracked_cache || untracked_cache_on(cfg))
 		usable = false;
 	else
 		usable = gsym_git_trusts_fsmonitor(gitdir);

@@ -471,17 +471,12 @@ int gsym_repo_index(git_index **out, gsym_repo *repo)
 
 	if (repo->index)
 		goto done;
-	if ((!repo->lock_path || (!repo->file.data && !repo->file_missing)) &&
-		repo->env_index) {
+	if (!repo->lock_path || (!repo->file.data && !repo->file_missing)) {
+		/* the index itself (not one libgit2 was given for its look) */
 		if (git_index_open(&repo->index, repo->index_path) < 0)
 			error = index_error(repo);
 		else
 			git_repository_set_index(repo->repo, repo->index);
-		goto done;
-	}
-	if (!repo->lock_path || (!repo->file.data && !repo->file_missing)) {
-		if (git_repository_index(&repo->index, repo->repo) < 0)
-			error = index_error(repo);
 		goto done;
 	}
 	remove_new_index(repo);
@@ -788,19 +783,61 @@ int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
 	return error;
 }
 
+/*
+ * libgit2 1.5 refuses an index without a checksum (index.skipHash: "the
+ * calculated checksum does not match"). For its own look into the index
+ * (gitattributes) it gets one in memory, of our index's .gitattributes.
+ */
+static int attach_attributes(gsym_repo *repo)
+{
+	git_index *index;
+	size_t i;
+	int error = 0;
+
+	if (git_index_new(&index) < 0)
+		return gsym_repo_git_error("could not make an index");
+	for (i = 0; i < repo->file.n && !error; i++) {
+		const gsym_index_item *item = &repo->file.v[i];
+		const char *base = strrchr(item->path, '/');
+		git_index_entry e;
+
+		if (strcmp(base ? base + 1 : item->path, ".gitattributes") ||
+			gsym_index_item_stage(item))
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.mode = gsym_index_item_mode(item);
+		memcpy(e.id.id, gsym_index_item_id(item), GSYM_OID_RAWSZ);
+		e.path = item->path;
+		if (git_index_add(index, &e) < 0)
+			error = gsym_repo_git_error("could not make an index");
+	}
+	if (!error)
+		git_repository_set_index(repo->repo, index);
+	git_index_free(index); /* the repository holds it */
+	return error;
+}
+
 int gsym_repo_attach_index(gsym_repo *repo)
 {
 	git_index *index;
+	int error = 0;
 
-	if (!repo->env_index || repo->index)
+	if (repo->index || repo->index_attached)
+		return 0;
+	if (repo->file.data && repo->file.size >= 12 + 20 &&
+		is_zero(repo->file.data + repo->file.size - 20, 20))
+		error = attach_attributes(repo);
+	else if (!repo->env_index)
 		return 0;
 	/* read-only, for libgit2's own look: gsym_repo_index may replace it */
-	if (git_index_open(&index, repo->index_path) < 0)
-		return index_error(repo);
-	git_repository_set_index(repo->repo, index);
-	git_index_free(index); /* the repository holds it */
-	repo->env_index = false; /* libgit2 knows it now */
-	return 0;
+	else if (git_index_open(&index, repo->index_path) < 0)
+		error = index_error(repo);
+	else {
+		git_repository_set_index(repo->repo, index);
+		git_index_free(index); /* the repository holds it */
+	}
+	repo->index_attached = error == 0;
+	return error;
 }
 
 int gsym_repo_blob(gsym_buf *out, const gsym_repo *repo,

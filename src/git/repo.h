@@ -32,6 +32,7 @@ typedef struct {
 	 * where asked (gsym_repo_index, gsym_repo_attach_index)
 	 */
 	bool env_index;
+	bool index_attached; /* libgit2 has one for its own look */
 	char *lock_path; /* index_path + ".lock", while we hold it */
 	char *prefix; /* current directory within the tree: "" or "a/" */
 	/*

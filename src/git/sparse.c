@@ -169,7 +169,7 @@ int gsym_sparse_unhide(gsym_sparse *sp, gsym_repo *repo, bool *changed)
 		}
 		copy = *ie;
 		gsym_stamp_from_stat(&copy, &st);
-		copy.flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
+		gsym_stamp_skip_worktree(&copy, false);
 		if (git_index_add(index, &copy) < 0) {
 			error = gsym_repo_git_error(
 				"could not update the index");

@@ -18,6 +18,16 @@ void gsym_stamp_from_stat(git_index_entry *entry, const gsym_stat *st)
 	entry->file_size = (uint32_t)st->size;
 }
 
+void gsym_stamp_skip_worktree(git_index_entry *entry, bool on)
+{
+	if (on)
+		entry->flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
+	else
+		entry->flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
+	if (entry->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS)
+		entry->flags |= GIT_INDEX_ENTRY_EXTENDED;
+}
+
 int gsym_stamp_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	int hide, bool fsmn, bool *changed)
 {
@@ -41,10 +51,8 @@ int gsym_stamp_path(gsym_repo *repo, const char *path, const gsym_stat *st,
 	copy = *ie;
 	if (st)
 		gsym_stamp_from_stat(&copy, st);
-	if (skip == 1)
-		copy.flags_extended |= GIT_INDEX_ENTRY_SKIP_WORKTREE;
-	else if (skip == 0)
-		copy.flags_extended &= ~GIT_INDEX_ENTRY_SKIP_WORKTREE;
+	if (skip >= 0)
+		gsym_stamp_skip_worktree(&copy, skip == 1);
 	if (!memcmp(&copy, ie, sizeof(copy)))
 		return 0;
 	if (git_index_add(index, &copy) < 0)

@@ -16,6 +16,13 @@
 void gsym_stamp_from_stat(git_index_entry *entry, const gsym_stat *st);
 
 /*
+ * Set or clear the skip-worktree bit of `entry`, to be written by
+ * libgit2: with its extended-flags mark, which libgit2 1.5 sets itself
+ * only for an index of version 2 or 3 (in version 4 the bit was lost).
+ */
+void gsym_stamp_skip_worktree(git_index_entry *entry, bool on);
+
+/*
  * Put the stat data `st` (NULL: keep it) and the bit that hides the entry
  * from git (`hide`: 1 set, 0 clear, -1 keep) into the index entry of
  * `path`: the skip-worktree bit, or with `fsmn` git's fsmonitor mark (see

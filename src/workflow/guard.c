@@ -47,7 +47,7 @@ static int put_back(gsym_repo *repo, const gsym_view *view, const char *path,
 	entry.path = path;
 	entry.id = *blob;
 	if (fallback)
-		entry.flags_extended = GIT_INDEX_ENTRY_SKIP_WORKTREE;
+		gsym_stamp_skip_worktree(&entry, true);
 	if (git_index_add(repo->index, &entry) < 0)
 		return gsym_repo_git_error("could not update the index");
 	return 0;

@@ -51,6 +51,12 @@ git config --global core.quotepath false
 # the checkout may belong to another user than the runner (a CI container),
 # whose own safe.directory the HOME above hides (test_package builds in it)
 git config --global --add safe.directory "$ROOT"
+# GSYM_GIT_FEATURE=manyFiles: every repository of the suite with git's
+# feature.<that> (manyFiles: an index of version 4, and from git 2.40 on
+# one without a checksum, index.skipHash)
+if [ -n "${GSYM_GIT_FEATURE:-}" ]; then
+	git config --global "feature.$GSYM_GIT_FEATURE" true
+fi
 
 cleanup() {
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP" ${USER_DIR:+"$USER_DIR"}
@@ -329,6 +335,12 @@ fsmn_ours() {
 # 2.42.1 and later) or "sparse" (older git: its `git diff <commit>` may
 # call an entry the fsmonitor vouches for deleted)
 hide_mech() {
+	# git's untracked cache (feature.manyFiles turns it on) keeps the
+	# sparse block
+	if [ "$(git config --global --get feature.manyFiles)" = true ]; then
+		echo sparse
+		return
+	fi
 	git --version | awk '{ split($3, v, "."); n = v[1] * 10000 + v[2] * 100 + v[3];
 		print (n >= 24201) ? "fsmonitor" : "sparse" }'
 }
