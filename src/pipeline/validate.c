@@ -661,10 +661,11 @@ void gsym_collisions_add_entry(gsym_collisions *c, const char *path)
 		return;
 	/* in the index's order, entries below one top directory follow
 	   each other: one fold for all of them where no link is there */
-	if (slash && c->no_top.size == top && !memcmp(c->no_top.ptr, path, top))
+	if (slash && top && c->no_top.size == top &&
+		!memcmp(c->no_top.ptr, path, top))
 		return;
 	gsym_buf_clear(&c->no_top);
-	if (each_prefix(c, path, add_entry_prefix) == 1 && slash)
+	if (each_prefix(c, path, add_entry_prefix) == 1 && slash && top)
 		gsym_buf_put(&c->no_top, path, top);
 }
 
