@@ -414,14 +414,14 @@ static bool untracked_cache_on(git_config *cfg)
 	gsym_buf v = GSYM_BUF_INIT;
 	int on = 0;
 
-	if (config_string(&v, cfg, "core.untrackedcache"))
-		on = git_config_parse_bool(&on, v.ptr) == 0 && on;
-	else
-		on = git_config_get_bool(&on, cfg, "feature.manyfiles") == 0 &&
-			on;
+	bool set = config_string(&v, cfg, "core.untrackedcache");
+
+	if (set ? git_config_parse_bool(&on, v.ptr) < 0 :
+		  git_config_get_bool(&on, cfg, "feature.manyfiles") < 0)
+		on = 0; /* "keep", or not set at all */
 	git_error_clear();
 	gsym_buf_dispose(&v);
-	return on;
+	return on != 0;
 }
 
 bool gsym_fsmonitor_usable(git_config *cfg, const gsym_index_file *f,

@@ -448,12 +448,16 @@ static void root_in_tail(gsym_index_links *out, const unsigned char *buf,
 	}
 }
 
-/* Read the last `n` bytes of the file `r` into `buf`. */
+/*
+ * Read the last `n` bytes of the file `r` into `buf`; GSYM_EUNSUPPORTED
+ * when it is shorter.
+ */
 static int read_tail(unsigned char *buf, size_t n, gsym_reader *r)
 {
 	size_t got = 0;
 	ptrdiff_t k = 1;
-	int error = gsym_platform_reader_seek_end(r, n);
+	int error =
+		gsym_platform_reader_seek_end(r, n) < 0 ? GSYM_EUNSUPPORTED : 0;
 
 	while (!error && got < n && k > 0)
 		if ((k = gsym_platform_reader_read(r, buf + got, n - got)) < 0)
@@ -461,6 +465,21 @@ static int read_tail(unsigned char *buf, size_t n, gsym_reader *r)
 		else
 			got += (size_t)k;
 	return !error && got < n ? GSYM_EUNSUPPORTED : error;
+}
+
+int gsym_index_file_checksum(unsigned char sum[HASH_SIZE], const char *path)
+{
+	gsym_reader *r;
+	int error;
+
+	if ((error = gsym_platform_reader_open(&r, path)) < 0)
+		return error;
+	error = read_tail(sum, HASH_SIZE, r);
+	gsym_platform_reader_close(r);
+	if (error == GSYM_EUNSUPPORTED)
+		return gsym_error_setc(error, "'%s' is too short for an index",
+			path);
+	return error;
 }
 
 int gsym_index_file_tail_root(bool *valid, unsigned char root[GSYM_OID_RAWSZ],

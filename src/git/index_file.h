@@ -101,6 +101,13 @@ int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
 	gsym_strlist *paths);
 
 /*
+ * The checksum the index file at `path` ends with, read alone (an index
+ * of 1 000 000 entries is 80 MB). An error when it cannot be read or is
+ * shorter than one.
+ */
+int gsym_index_file_checksum(unsigned char sum[20], const char *path);
+
+/*
  * The cache-tree's root of the index file at `path` without walking its
  * entries: its extensions are found in the file's last few megabytes, as
  * a chain of headers that ends exactly at the checksum and begins with

@@ -499,25 +499,32 @@ done:
 	return error;
 }
 
+/* The environment variable `name`, taken out for a while (NULL: unset). */
+static char *env_take(const char *name)
+{
+	char *v = getenv(name);
+
+	if (!v)
+		return NULL;
+	v = gsym_strdup(v);
+	gsym_platform_setenv(name, NULL);
+	return v;
+}
+
 int gsym_repo_open_paths(gsym_repo *out)
 {
 	char *work_tree, *index_file;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	/* libgit2 1.5 refuses GIT_WORK_TREE: apply it after opening */
-	if ((work_tree = getenv("GIT_WORK_TREE")) != NULL) {
-		work_tree = gsym_strdup(work_tree);
-		gsym_platform_setenv("GIT_WORK_TREE", NULL);
-	}
-	/* and reads GIT_INDEX_FILE's index on opening: only where asked */
-	if ((index_file = getenv("GIT_INDEX_FILE")) != NULL && *index_file) {
-		index_file = gsym_strdup(index_file);
-		gsym_platform_setenv("GIT_INDEX_FILE", NULL);
-		out->env_index = true;
-	} else {
-		index_file = NULL;
-	}
+	/*
+	 * libgit2 1.5 refuses GIT_WORK_TREE (applied after opening), and
+	 * reads GIT_INDEX_FILE's whole index on opening (handed over only
+	 * where asked: gsym_repo_index, gsym_repo_attach_index)
+	 */
+	work_tree = env_take("GIT_WORK_TREE");
+	index_file = env_take("GIT_INDEX_FILE");
+	out->env_index = index_file && *index_file;
 	error = git_repository_open_ext(&out->repo, NULL,
 		GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (index_file) {
@@ -755,27 +762,9 @@ static int stat_checksum(unsigned char sum[20], const char *path)
 int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
 {
 	unsigned char sum[20];
-	gsym_reader *r;
-	size_t got = 0, i;
-	ptrdiff_t n = 1;
-	int error;
+	size_t i;
+	int error = gsym_index_file_checksum(sum, repo->index_path);
 
-	/* the last 20 bytes only: an index of 1 000 000 entries is 80 MB */
-	if ((error = gsym_platform_reader_open(&r, repo->index_path)) < 0)
-		return error;
-	if (gsym_platform_reader_seek_end(r, sizeof(sum)) < 0)
-		error = gsym_error_set("'%s' is too short for an index",
-			repo->index_path);
-	while (!error && got < sizeof(sum) && n > 0)
-		if ((n = gsym_platform_reader_read(r, sum + got,
-			     sizeof(sum) - got)) > 0)
-			got += (size_t)n;
-		else if (n < 0)
-			error = (int)n;
-	gsym_platform_reader_close(r);
-	if (!error && got < sizeof(sum))
-		error = gsym_error_set("'%s' is too short for an index",
-			repo->index_path);
 	if (!error && is_zero(sum, sizeof(sum)))
 		error = stat_checksum(sum, repo->index_path);
 	for (i = 0; !error && i < sizeof(sum); i++)

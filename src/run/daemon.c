@@ -333,8 +333,9 @@ static bool sources_current(const gsym_run_repo *r)
 }
 
 /*
- * Note `tree` as one without link entries: the guard's
- * proof that HEAD has no link to keep (gsym_run_head_link_free).
+ * Note `tree` as one without link or submodule entries: the guard's proof
+ * that HEAD has no link to keep (gsym_run_head_link_free), and a hook's
+ * that an index exactly that tree has none (still_no_links).
  */
 static void note_link_free(const gsym_repo *repo, const git_oid *tree)
 {
@@ -492,12 +493,22 @@ static bool nothing_recorded(const gsym_repo *repo)
 }
 
 /*
- * No link entry and no submodule in an index our last run did not see,
- * where that run found none either: walked without taking the entries
- * in, and noted for the next hook; and the index's tree, where it is
- * exactly one, for the guard.
+ * Is an index our last run did not see still without links, where that
+ * run found none (and nothing was recorded since, not even by a run that
+ * failed half way)? Then it is noted for the next hook. Known without a
+ * walk of its entries:
+ * - after a write that left the work tree as it was (`git add`, a
+ *   commit, a mixed reset): nothing of ours to do, whatever it staged. A
+ *   link entry it brought (`update-index --cacheinfo`) has no file in the
+ *   work tree, as with real links, where git wrote none either; the next
+ *   command that writes the work tree, or restore, makes its link;
+ * - where the index is exactly a tree known without links (its
+ *   cache-tree's root, read from the file's end).
+ * Else the entries are walked, without taking them in, and the index's
+ * tree, where it is exactly one, is noted for the guard.
  */
-static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
+static bool still_no_links(const gsym_run_opts *o, const gsym_repo *repo,
+	char now[MARK_LEN + 1])
 {
 	gsym_index_links l;
 	git_oid root;
@@ -505,7 +516,8 @@ static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
 
 	if (!nothing_recorded(repo))
 		return false;
-	/* the index is exactly a tree known without links: no walk */
+	if (o->worktree_untouched)
+		goto none;
 	if (gsym_index_file_tail_root(&valid, l.root, repo->index_path) == 0 &&
 		valid) {
 		git_oid_fromraw(&root, l.root);
@@ -520,25 +532,6 @@ static bool still_no_links(const gsym_repo *repo, char now[MARK_LEN + 1])
 		note_link_free(repo, &root);
 	}
 none:
-	memset(now + 41, '-', 40);
-	save_token(repo, now, NO_LINKS);
-	return true;
-}
-
-/*
- * An index write that left the work tree as it was (`git add`, a commit,
- * a mixed reset) in a repository whose index our last look found without
- * links: nothing of ours to do, whatever it staged, so the index is not
- * walked. A link entry it brought (a mixed reset to a commit with links,
- * `update-index --cacheinfo`) has no file in the work tree, as with real
- * links, where git wrote none either; the next command that writes the
- * work tree, or restore, makes its link.
- */
-static bool index_only_since(const gsym_run_opts *o, const gsym_repo *repo,
-	char now[MARK_LEN + 1])
-{
-	if (!o->worktree_untouched || !nothing_recorded(repo))
-		return false;
 	memset(now + 41, '-', 40);
 	save_token(repo, now, NO_LINKS);
 	return true;
@@ -631,9 +624,7 @@ bool gsym_run_nothing_since(const gsym_run_opts *o)
 		index_mark(now, &repo) < 0)
 		same = false;
 	else if (!strcmp(token.ptr, NO_LINKS))
-		same = !strncmp(last, now, 40) ||
-			index_only_since(o, &repo, now) ||
-			still_no_links(&repo, now);
+		same = !strncmp(last, now, 40) || still_no_links(o, &repo, now);
 	else if (last[41] != '-' && strncmp(last + 41, now + 41, 40))
 		same = false; /* HEAD counted, and moved */
 	else if (strncmp(last, now, 40))

@@ -214,7 +214,7 @@ static void test_validate__collisions(void **state)
 		"a/b/file", "docs/guide.md", "lib/x.h", "lib2/keep.txt",
 		"ok-link", "q/1", "q/2", "q/3", "readme", "sub/Link",
 		"sub/link", "target.txt", "top/a", "top/b/c", "top/sub/L",
-		"Top/sub/l" };
+		"Top/sub/l", "q2/a", "q2/sub/L", "q2/Sub/l" };
 	static const char *links[][2] = {
 		{ "LIB2", "lib2/keep.txt" },
 		{ "README", "readme" },
@@ -226,6 +226,8 @@ static void test_validate__collisions(void **state)
 		{ "ok-link", NULL },
 		/* below a top directory other entries fill first */
 		{ "Top/sub/l", "top/a" },
+		/* the top spelt alike: the collision one level down */
+		{ "q2/Sub/l", "q2/sub/L" },
 	};
 	gsym_collisions *c = gsym_collisions_new(C);
 	size_t i;
