@@ -699,3 +699,28 @@ bool gsym_run_head_link_free(void)
 	gsym_error_clear();
 	return none;
 }
+
+void gsym_run_note_pending(const gsym_repo *repo)
+{
+	gsym_buf none = GSYM_BUF_INIT;
+
+	save_beside(repo, "pending", &none);
+}
+
+bool gsym_run_take_pending(void)
+{
+	gsym_repo repo;
+	gsym_buf file = GSYM_BUF_INIT;
+	bool pending = false;
+
+	git_libgit2_init();
+	if (gsym_repo_open_paths(&repo) == 0) {
+		token_file(&file, &repo, "pending");
+		pending = gsym_platform_remove(file.ptr) == 0;
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&file);
+	gsym_repo_close(&repo);
+	git_libgit2_shutdown();
+	return pending;
+}

@@ -1,7 +1,6 @@
 #include "run/run_repo.h"
 #include "util/alloc.h"
 #include "util/error.h"
-#include "platform/portable.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,45 +49,6 @@ static void run_dispose(gsym_run_repo *r)
 	free(r->id);
 }
 
-/* "$GIT_DIR/symlinks/pending": a hook's run that git's lock stopped. */
-static void pending_file(gsym_buf *out, const gsym_repo *repo)
-{
-	gsym_buf_printf(out, "%ssymlinks/pending", repo->gitdir);
-}
-
-/* Leave the mark post-commit looks for (run.h gsym_run_take_pending). */
-static void note_pending(const gsym_repo *repo)
-{
-	gsym_buf path = GSYM_BUF_INIT;
-
-	gsym_buf_printf(&path, "%ssymlinks", repo->gitdir);
-	if (gsym_mkdirs(path.ptr) == 0) {
-		gsym_buf_clear(&path);
-		pending_file(&path, repo);
-		gsym_platform_write_new(path.ptr, "", 0);
-	}
-	gsym_error_clear();
-	gsym_buf_dispose(&path);
-}
-
-bool gsym_run_take_pending(void)
-{
-	gsym_repo repo;
-	gsym_buf path = GSYM_BUF_INIT;
-	bool pending = false;
-
-	git_libgit2_init();
-	if (gsym_repo_open_paths(&repo) == 0) {
-		pending_file(&path, &repo);
-		pending = gsym_platform_remove(path.ptr) == 0;
-	}
-	gsym_error_clear();
-	gsym_buf_dispose(&path);
-	gsym_repo_close(&repo);
-	git_libgit2_shutdown();
-	return pending;
-}
-
 /* One repository; the checked-out submodules it has go to `subs`. */
 static int run_repository(const gsym_run_opts *o, gsym_strlist *subs,
 	char **workdir)
@@ -116,7 +76,7 @@ static int run_repository(const gsym_run_opts *o, gsym_strlist *subs,
 	 * hook or command, sees to it
 	 */
 	if (error == GSYM_ELOCKED && o->hook) {
-		note_pending(&r.repo);
+		gsym_run_note_pending(&r.repo);
 		error = GSYM_OK;
 		goto done;
 	}

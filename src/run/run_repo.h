@@ -121,6 +121,12 @@ void gsym_run_note_through(gsym_run_repo *r);
  */
 int gsym_run_settle(gsym_run_repo *r);
 
+/*
+ * Leave the mark post-commit looks for (run.h gsym_run_take_pending):
+ * git's lock stopped this hook's run.
+ */
+void gsym_run_note_pending(const gsym_repo *repo);
+
 /* Note the index and the daemon's token for the next run. */
 void gsym_run_keep_token(const gsym_run_repo *r);
 
