@@ -9,6 +9,7 @@
 #include "git/fsmonitor.h"
 #include "pipeline/validate.h"
 #include "platform/platform.h"
+#include "platform/portable.h"
 #include "util/sha1.h"
 #include "util/util.h"
 
@@ -609,36 +610,37 @@ int gsym_repo_read(gsym_repo *repo)
 #define LOCK_MARK "git-symlinks lock pid="
 
 /*
- * A lock this tool wrote (it names us and a pid) whose process is gone:
- * left by a killed run, so provably safe to remove. Git's own locks never
- * hold this text.
+ * The pid of a lock this tool wrote (it names us and a pid) whose process
+ * is gone: left by a killed run, so provably safe to remove; else 0. Git's
+ * own locks never hold this text.
  */
-static bool stale_own_lock(const char *path)
+static long stale_own_lock(const char *path)
 {
 	gsym_buf content = GSYM_BUF_INIT;
-	bool stale = false;
+	long pid = 0;
 
 	if (gsym_platform_read_file(&content, path, 256) == 0 &&
 		content.size > strlen(LOCK_MARK) &&
 		!strncmp(content.ptr, LOCK_MARK, strlen(LOCK_MARK)))
-		stale = !gsym_platform_process_alive(
-			strtol(content.ptr + strlen(LOCK_MARK), NULL, 10));
+		pid = strtol(content.ptr + strlen(LOCK_MARK), NULL, 10);
 	gsym_buf_dispose(&content);
-	return stale;
+	return pid > 0 && !gsym_platform_process_alive(pid) ? pid : 0;
 }
 
 int gsym_repo_lock(gsym_repo *repo)
 {
 	gsym_buf b = GSYM_BUF_INIT, mark = GSYM_BUF_INIT;
+	long dead;
 	int error;
 
 	gsym_buf_printf(&b, "%s.lock", repo->index_path);
 	gsym_buf_printf(&mark, LOCK_MARK "%ld\n", gsym_platform_pid());
-	error = gsym_platform_lock(b.ptr, mark.ptr);
-	if (error == GSYM_ELOCKED && stale_own_lock(b.ptr)) {
+	error = gsym_lock_with_mark(b.ptr, mark.ptr);
+	if (error == GSYM_ELOCKED && (dead = stale_own_lock(b.ptr))) {
 		gsym_warn("removed '%s' left by a killed run", b.ptr);
 		gsym_platform_remove(b.ptr);
-		error = gsym_platform_lock(b.ptr, mark.ptr);
+		gsym_lock_forget_mark(b.ptr, dead);
+		error = gsym_lock_with_mark(b.ptr, mark.ptr);
 	}
 	gsym_buf_dispose(&mark);
 	if (error < 0) {

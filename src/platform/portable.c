@@ -5,6 +5,7 @@
 #include "util/error.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int gsym_mkdirs(const char *dir)
 {
@@ -27,6 +28,42 @@ int gsym_mkdirs(const char *dir)
 			break;
 	}
 	gsym_buf_dispose(&p);
+	return error;
+}
+
+static void mark_name(gsym_buf *out, const char *path, long pid)
+{
+	gsym_buf_printf(out, "%s.%ld.tmp", path, pid);
+}
+
+void gsym_lock_forget_mark(const char *path, long pid)
+{
+	gsym_buf tmp = GSYM_BUF_INIT;
+
+	mark_name(&tmp, path, pid);
+	gsym_platform_remove(tmp.ptr);
+	gsym_buf_dispose(&tmp);
+}
+
+int gsym_lock_with_mark(const char *path, const char *mark)
+{
+	gsym_buf tmp = GSYM_BUF_INIT;
+	int error;
+
+	mark_name(&tmp, path, gsym_platform_pid());
+	gsym_platform_remove(tmp.ptr); /* a killed run's, pid since reused */
+	error = gsym_platform_write_new(tmp.ptr, mark, strlen(mark));
+	if (!error) {
+		error = gsym_platform_hardlink(tmp.ptr, path);
+		gsym_platform_remove(tmp.ptr);
+	}
+	gsym_buf_dispose(&tmp);
+	if (error == GSYM_EEXISTS)
+		return gsym_platform_lock(path, mark); /* its "file exists" */
+	if (error == GSYM_EUNSUPPORTED || error == GSYM_EPRIVILEGE) {
+		gsym_error_clear();
+		return gsym_platform_lock(path, mark);
+	}
 	return error;
 }
 

@@ -1,13 +1,17 @@
 /* An LD_PRELOAD library for the collide suite: in git-symlinks alone
  * (not the git it runs), the Nth rename() or lstat() of the process fails
  * with EIO, as the exFAT FUSE driver failed them in issue 23, or the
- * process is killed right after its Nth rename():
- *   GSYM_FAIL_RENAME=N, GSYM_FAIL_LSTAT=N, GSYM_KILL_RENAME=N
+ * process is killed right after its Nth rename(), or right after it
+ * creates a file named index.lock (by open() or link()):
+ *   GSYM_FAIL_RENAME=N, GSYM_FAIL_LSTAT=N, GSYM_KILL_RENAME=N,
+ *   GSYM_KILL_LOCK=1
  * GSYM_FAIL_COUNT=FILE appends "<renames> <lstats>" to FILE at exit, to
  * know how many steps there are to fail. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +71,62 @@ int lstat(const char *path, struct stat *st)
 		return -1;
 	}
 	return real(path, st);
+}
+
+static void kill_at_lock(const char *path, int rc)
+{
+	size_t n = strlen(path);
+
+	if (rc >= 0 && ours() && nth("GSYM_KILL_LOCK") && n >= 10 &&
+		!strcmp(path + n - 10, "index.lock"))
+		kill(getpid(), SIGKILL);
+}
+
+int link(const char *from, const char *to)
+{
+	static int (*real)(const char *, const char *);
+	int rc;
+
+	if (!real)
+		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT,
+			"link");
+	rc = real(from, to);
+	kill_at_lock(to, rc);
+	return rc;
+}
+
+static int open_as(const char *name, const char *path, int flags, va_list ap)
+{
+	int (*real)(const char *, int, ...) =
+		(int (*)(const char *, int, ...))dlsym(RTLD_NEXT, name);
+	mode_t mode = (flags & O_CREAT) ? (mode_t)va_arg(ap, int) : 0;
+	int rc = real(path, flags, mode);
+
+	if ((flags & O_CREAT) && (flags & O_EXCL))
+		kill_at_lock(path, rc);
+	return rc;
+}
+
+int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, flags);
+	rc = open_as("open", path, flags, ap);
+	va_end(ap);
+	return rc;
+}
+
+int open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, flags);
+	rc = open_as("open64", path, flags, ap);
+	va_end(ap);
+	return rc;
 }
 
 __attribute__((destructor)) static void count(void)

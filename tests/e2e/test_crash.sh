@@ -78,6 +78,22 @@ expect_eq "index write killed: nothing of it left" "" "$(find "$TMP/iw/.git" -ma
 check "index write killed: git status clean" git_clean "$TMP/iw"
 check "index write killed: links real" links_real "$TMP/iw"
 
+# killed the instant its lock exists: the lock already names the run (the
+# mark is written under a name of its own and linked into place), so the
+# next run takes it for a killed run's and goes on; an empty lock would
+# stop every later run as git's own would
+FAILNTH=${GSYM_FAILNTH:-$ROOT/build/tests/libfailnth.so}
+if [ -f "$FAILNTH" ]; then
+	git clone -q -c core.symlinks=false "$TMP/small" "$TMP/kl"
+	LD_PRELOAD=$FAILNTH GSYM_KILL_LOCK=1 "$GSYM" -C "$TMP/kl" restore -q 2>/dev/null
+	check "killed at its lock: the run was killed there" test -e "$TMP/kl/.git/index.lock"
+	expect_rc "killed at its lock: the next run goes on" 0 "$GSYM" -C "$TMP/kl" restore -q
+	expect_eq "killed at its lock: nothing of it left" "" "$(find "$TMP/kl/.git" -maxdepth 1 -name 'index.lock*')"
+	check "killed at its lock: links real" links_real "$TMP/kl"
+elif [ "${CI:-}" = true ]; then
+	fail "failnth.so missing under CI: $FAILNTH"
+fi
+
 . "$(dirname "$0")/exfat.sh"
 exfat_mount 512M
 "$FIXTURES/make-synthetic.sh" "$TMP/src-small" 3000 "${CRASH_COPIES:-1500}"
