@@ -641,10 +641,13 @@ bool gsym_run_nothing_since(const gsym_run_opts *o)
 	return same;
 }
 
-/* Is there a link entry below the directory `dir`? */
-static bool links_below(const gsym_run_repo *r, const char *dir)
+/* Links of links followed to prove one copy unseen, at most. */
+#define UNSEEN_BUDGET 1024
+
+/* The first link entry at or after `dir` + "/" in index order. */
+static size_t first_below(const gsym_run_repo *r, const char *dir, size_t len)
 {
-	size_t lo = 0, hi = r->entries.n, len = strlen(dir);
+	size_t lo = 0, hi = r->entries.n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -655,29 +658,64 @@ static bool links_below(const gsym_run_repo *r, const char *dir)
 		else
 			hi = mid;
 	}
-	return lo < r->entries.n && !strncmp(r->entries.v[lo].path, dir, len) &&
-		r->entries.v[lo].path[len] == '/';
+	return lo;
+}
+
+/*
+ * Is what a copy of `dir` holds through the links below it (a directory
+ * link's copy inside the copy) as our last run left it: each such link
+ * unchanged since (nothing noted through it), and the daemon saw nothing
+ * change at its target, nor, the same way, through links below that?
+ * `budget` bounds the walk (links of links); spent, the answer is no.
+ */
+static bool below_unseen(gsym_run_repo *r, const char *dir,
+	unsigned int *budget)
+{
+	size_t len = strlen(dir), i;
+
+	for (i = first_below(r, dir, len);
+		i < r->entries.n && !strncmp(r->entries.v[i].path, dir, len) &&
+		r->entries.v[i].path[len] == '/';
+		i++) {
+		const gsym_entry *e = &r->entries.v[i];
+		const gsym_record *rec = gsym_state_find(&r->state, e->path);
+
+		if (!*budget || !rec || !rec->src || rec->src[0] == '/' ||
+			!strncmp(rec->src, "..", 2) ||
+			memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) ||
+			gsym_strlist_touches(&r->through, e->path) ||
+			gsym_strlist_touches(&r->seen, rec->src))
+			return false;
+		--*budget;
+		if (rec->type == GSYM_TYPE_DIR &&
+			!below_unseen(r, rec->src, budget))
+			return false;
+	}
+	return true;
 }
 
 /*
  * Our copy, its mark in the index intact, of this very version of the
  * link, where the daemon saw nothing change at it, below it, at its
- * target or below that: current, as the quick check would find it (a
- * directory copy whose target holds links is refreshed through them:
- * those the quick check looks at).
+ * target or below that, nor through the links its target holds
+ * (below_unseen): current, as a full look would find it.
  */
 bool gsym_run_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 {
+	unsigned int budget = UNSEEN_BUDGET;
+
 	if (!r->seen_known || !rec || rec->kind != GSYM_KIND_COPY ||
 		!rec->src || rec->src[0] == '/' ||
 		!strncmp(rec->src, "..", 2) ||
 		!(e->flags & GSYM_ENTRY_SKIP_WORKTREE) ||
 		memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) ||
 		gsym_strlist_touches(&r->seen, e->path) ||
-		gsym_strlist_touches(&r->seen, rec->src) ||
-		(rec->type == GSYM_TYPE_DIR && links_below(r, rec->src)))
+		gsym_strlist_touches(&r->seen, rec->src))
+		return false;
+	if (rec->type == GSYM_TYPE_DIR && !below_unseen(r, rec->src, &budget))
 		return false;
 	e->kind = GSYM_KIND_COPY;
+	e->type = rec->type;
 	e->verdict = GSYM_VERDICT_OK;
 	e->action = GSYM_ACT_NONE;
 	return true;

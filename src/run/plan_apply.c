@@ -75,12 +75,15 @@ static bool quick_done(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec,
 {
 	bool source_changed;
 
-	if (!r->quick || gsym_strlist_has(&r->changed, e->path) ||
+	if ((!r->quick && !r->trust_daemon) ||
+		gsym_strlist_has(&r->changed, e->path) ||
 		(rec && rec->src &&
 			gsym_strlist_touches(&r->through, rec->src)))
 		return false;
 	if (gsym_run_unseen(r, e, rec))
 		return true;
+	if (!r->quick)
+		return false;
 	source_changed = rec &&
 		(r->by_stat ? !gsym_plan_copy_current(view, rec) :
 			      gsym_strlist_touches(&r->changed, rec->src));

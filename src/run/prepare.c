@@ -230,13 +230,23 @@ static void narrow(gsym_run_repo *r)
 		r->quick = false;
 	gsym_error_clear();
 
-	if (r->quick)
+	/*
+	 * restore and status in full take the daemon's word as a hook
+	 * does (and as git status takes its fsmonitor's): a copy it saw
+	 * nothing change at or below, nor at its target, is as our last
+	 * run left it; the rest is looked at
+	 */
+	r->trust_daemon = !r->quick && r->fsmn && !o->npathspec &&
+		(o->mode == GSYM_MODE_STATUS ||
+			(o->mode == GSYM_MODE_RESTORE && r->writes));
+	if (r->quick || r->trust_daemon)
 		gsym_run_note_through(r);
-	if (r->quick && r->fsmn && r->writes)
+	if ((r->quick && r->fsmn && r->writes) || r->trust_daemon)
 		gsym_run_ask_daemon(r);
 
 	/* a hook's quick check spares the lstat: gathering them would not */
-	if ((!r->quick || (r->by_stat && !r->seen_known)) && r->jobs > 1 &&
+	if ((!r->quick || (r->by_stat && !r->seen_known)) &&
+		!(r->trust_daemon && r->seen_known) && r->jobs > 1 &&
 		r->entries.n >= LSTAT_AHEAD_MIN)
 		lstat_ahead(&r->entries, &r->repo, r->plan.validate_flags,
 			r->jobs);

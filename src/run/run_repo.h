@@ -34,6 +34,9 @@ typedef struct {
 	bool writes; /* restore or reset, not a dry run */
 	bool quick; /* a branch switch: only what it changed */
 	bool by_stat; /* quick, with targets proven unchanged by stat */
+	/* not quick, but what the fsmonitor daemon saw no change in is
+	   taken as our last run left it (restore, status) */
+	bool trust_daemon;
 	bool fsmn; /* fallbacks hidden through git's fsmonitor */
 	gsym_strlist seen; /* what the fsmonitor daemon saw change */
 	bool seen_known; /* since our last run: `seen` is all that did */

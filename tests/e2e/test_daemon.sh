@@ -245,6 +245,51 @@ if [ "$(printf '%s\n' "$(git --version | sed 's/git version //')" 2.55.0 |
 	esac
 fi
 
+# restore and status take the daemon's word as a hook does (issue 22): a
+# copy it saw nothing change in, at its target, nor through the links its
+# target holds, is not looked at; a change anywhere there is
+if [ "$monitor" = yes ]; then
+	n=$TMP/nest
+	git init -q "$n"
+	mkdir -p "$n/l2" "$n/l3"
+	echo w >"$n/l2/w"
+	echo z >"$n/l3/z"
+	ln -s ../l3 "$n/l2/in"
+	ln -s l2 "$n/top"
+	git -C "$n" add -A
+	git -C "$n" commit -q -m nest
+	c2=$TMP/c2
+	LD_PRELOAD=$NOSYM git clone -q "$n" "$c2"
+	git -C "$c2" config core.fsmonitor "'$GSYM' hook fsmonitor"
+	r2() { LD_PRELOAD=$NOSYM "$GSYM" -C "$c2" "$@"; }
+	check "nested: restore" r2 restore -q
+	check "nested: the copy holds the copy" test -f "$c2/top/in/z"
+	sleep 3 # past the racy window: the stats are noted
+	r2 restore -q
+	sleep 0.5 # the daemon started by that run is up
+	r2 restore -q
+	for run in "restore -q" "status -q"; do
+		# shellcheck disable=SC2086 # $run is the command's words
+		(cd "$c2" && LD_PRELOAD=$NOSYM timeout 60 strace -f -qq \
+			-e trace=stat,lstat,newfstatat,statx,open,openat \
+			-o "$TMP/trace" "$GSYM" $run) >/dev/null 2>&1
+		expect_eq "nested: a no-op $run looks at no copy nor target" "" \
+			"$(grep -o "\"$c2/\(top\|l2\|l3\)/[^\"]*\"" "$TMP/trace" | sort -u)"
+		check "nested: strace saw the run" grep -q "$c2/.git/" "$TMP/trace"
+	done
+	echo edited >"$c2/top/in/z"
+	sleep 0.3
+	check_fails "nested: an edit in the copy's copy: status says so" r2 status -q
+	check_fails "nested: restore leaves it" r2 restore -q
+	expect_eq "nested: the edit kept" edited "$(cat "$c2/top/in/z")"
+	echo z >"$c2/top/in/z"
+	check "nested: put back as it was, ours again" r2 restore -q
+	echo z2 >"$c2/l3/z"
+	sleep 0.3
+	check "nested: the inner target edited" r2 restore -q
+	expect_eq "nested: the copy's copy follows" z2 "$(cat "$c2/top/in/z")"
+fi
+
 # killed: the next question starts another, and is answered meanwhile
 pid=$(daemon_pid)
 kill "$pid" 2>/dev/null
