@@ -292,8 +292,8 @@ static int owned(bool *out, bool *by_stats, const gsym_view *view,
 	*out = *by_stats = false;
 	if (disk->type != want)
 		return 0;
-	/* a deep copy a killed run was updating where it is: ours */
-	if (rec->resync && want == GSYM_FT_DIR) {
+	/* a copy a killed run was updating where it is: ours */
+	if (rec->resync && want != GSYM_FT_JUNCTION) {
 		*out = true;
 		return 0;
 	}

@@ -60,9 +60,10 @@ int gsym_state_journal(gsym_state_file *st, const gsym_record *rec);
 int gsym_state_journal_touch(gsym_state_file *st, const char *path);
 
 /*
- * Note in the journal that the deep copy at `path` is about to be updated
- * where it is (copy.h gsym_copy_dir_sync). Killed before its new record
- * is journaled, the next load marks its record `resync`.
+ * Note in the journal that the copy at `path` is about to be updated
+ * where it is (a deep copy by copy.h gsym_copy_dir_sync, a file copy
+ * written over). Killed before its new record is journaled, the next
+ * load marks its record `resync`: the copy is ours, to be made again.
  */
 int gsym_state_journal_sync(gsym_state_file *st, const char *path);
 

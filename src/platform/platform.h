@@ -89,6 +89,17 @@ int gsym_platform_hardlink(const char *existing, const char *path);
 int gsym_platform_copy_file(const char *src, const char *dst,
 	unsigned char *blob_id);
 
+/*
+ * Copy `src` over the existing file `dst` where it is (same inode), as
+ * gsym_platform_copy_file: cheaper than a new file renamed over it, as
+ * no inode is freed and made. GSYM_ENOTFOUND when `dst` does not exist;
+ * GSYM_EUNSUPPORTED when it may not be written so (not a regular file,
+ * more than one name, another executable bit; or not on this platform).
+ * A copy that fails half way removes `dst`.
+ */
+int gsym_platform_copy_over(const char *src, const char *dst,
+	unsigned char *blob_id);
+
 /* Create the file `path` (which must not exist) holding `data`. */
 int gsym_platform_write_new(const char *path, const char *data, size_t len);
 

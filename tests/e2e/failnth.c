@@ -1,10 +1,11 @@
 /* An LD_PRELOAD library for the collide suite: in git-symlinks alone
  * (not the git it runs), the Nth rename() or lstat() of the process fails
  * with EIO, as the exFAT FUSE driver failed them in issue 23, or the
- * process is killed right after its Nth rename(), or right after it
- * creates a file named index.lock (by open() or link()):
+ * process is killed right after its Nth rename(), right after its Nth
+ * ftruncate() (a copy being written over where it is, left empty), or
+ * right after it creates a file named index.lock (by open() or link()):
  *   GSYM_FAIL_RENAME=N, GSYM_FAIL_LSTAT=N, GSYM_KILL_RENAME=N,
- *   GSYM_KILL_LOCK=1
+ *   GSYM_KILL_TRUNCATE=N, GSYM_KILL_LOCK=1
  * GSYM_FAIL_COUNT=FILE appends "<renames> <lstats>" to FILE at exit, to
  * know how many steps there are to fail. */
 #define _GNU_SOURCE
@@ -19,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static long renames, lstats;
+static long renames, lstats, truncates;
 
 static int ours(void)
 {
@@ -71,6 +72,28 @@ int lstat(const char *path, struct stat *st)
 		return -1;
 	}
 	return real(path, st);
+}
+
+static int truncate_as(const char *name, int fd, off_t len)
+{
+	int (*real)(int, off_t) = (int (*)(int, off_t))dlsym(RTLD_NEXT, name);
+	int rc = real(fd, len);
+
+	if (ours() &&
+		__atomic_add_fetch(&truncates, 1, __ATOMIC_SEQ_CST) ==
+			nth("GSYM_KILL_TRUNCATE"))
+		kill(getpid(), SIGKILL);
+	return rc;
+}
+
+int ftruncate(int fd, off_t len)
+{
+	return truncate_as("ftruncate", fd, len);
+}
+
+int ftruncate64(int fd, off_t len)
+{
+	return truncate_as("ftruncate64", fd, len);
 }
 
 static void kill_at_lock(const char *path, int rc)

@@ -284,6 +284,15 @@ int gsym_platform_copy_file(const char *src, const char *dst,
 	return 0;
 }
 
+int gsym_platform_copy_over(const char *src, const char *dst,
+	unsigned char *blob_id)
+{
+	(void)src;
+	(void)blob_id;
+	/* as on Windows: copied to a new name and renamed over */
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "'%s' not written over", dst);
+}
+
 int gsym_platform_write_new(const char *path, const char *data, size_t len)
 {
 	int error;

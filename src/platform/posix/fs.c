@@ -185,23 +185,62 @@ static int hash_fd(unsigned char *out, int fd, uint64_t size, const char *path)
 	return 0;
 }
 
-int gsym_platform_copy_file(const char *src, const char *dst,
-	unsigned char *blob_id)
+/* Copy the open `in` (`size` bytes by its fstat) into `out`, hashed. */
+static int copy_fd(int in, int out, uint64_t size, const char *src,
+	const char *dst, unsigned char *blob_id)
 {
 	char chunk[65536];
-	struct stat st;
 	gsym_sha1 sha;
 	uint64_t total = 0;
-	int in, out, error = 0;
+	int error = 0;
 	ssize_t n;
 
-	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if (blob_id)
+		gsym_sha1_blob_init(&sha, size);
+	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return translate(errno, "read", src);
+		}
+		if (write_all(out, chunk, (size_t)n) < 0)
+			return translate(errno, "write", dst);
+		if (blob_id)
+			gsym_sha1_update(&sha, chunk, (size_t)n);
+		total += (uint64_t)n;
+	}
+	if (blob_id) {
+		if (total == size)
+			gsym_sha1_final(blob_id, &sha);
+		else
+			error = hash_fd(blob_id, out, total, dst);
+	}
+	return error;
+}
+
+/* Open the regular file `src` for reading; its fstat in `st`. */
+static int open_source(const char *src, struct stat *st)
+{
+	int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (in < 0)
 		return translate(errno, "open", src);
-	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(in, st) < 0 || !S_ISREG(st->st_mode)) {
 		close(in);
 		return gsym_error_set("could not copy '%s': not a regular file",
 			src);
 	}
+	return in;
+}
+
+int gsym_platform_copy_file(const char *src, const char *dst,
+	unsigned char *blob_id)
+{
+	struct stat st;
+	int in, out, error;
+
+	if ((in = open_source(src, &st)) < 0)
+		return in;
 	/* read-write: a source that changed while it was copied is hashed
 	   again from the copy */
 	out = open(dst, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -211,30 +250,41 @@ int gsym_platform_copy_file(const char *src, const char *dst,
 		close(in);
 		return error;
 	}
-	if (blob_id)
-		gsym_sha1_blob_init(&sha, (uint64_t)st.st_size);
-	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			error = translate(errno, "read", src);
-			break;
-		}
-		if (write_all(out, chunk, (size_t)n) < 0) {
-			error = translate(errno, "write", dst);
-			break;
-		}
-		if (blob_id)
-			gsym_sha1_update(&sha, chunk, (size_t)n);
-		total += (uint64_t)n;
-	}
+	error = copy_fd(in, out, (uint64_t)st.st_size, src, dst, blob_id);
 	close(in);
-	if (!error && blob_id) {
-		if (total == (uint64_t)st.st_size)
-			gsym_sha1_final(blob_id, &sha);
-		else
-			error = hash_fd(blob_id, out, total, dst);
+	if (close(out) < 0 && !error)
+		error = translate(errno, "write", dst);
+	if (error)
+		unlink(dst);
+	return error;
+}
+
+int gsym_platform_copy_over(const char *src, const char *dst,
+	unsigned char *blob_id)
+{
+	struct stat st, dst_st;
+	int in, out, error;
+
+	if ((in = open_source(src, &st)) < 0)
+		return in;
+	if ((out = open(dst, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		error = translate(errno, "open", dst);
+		close(in);
+		return error;
 	}
+	/* one name, a regular file, the source's executable bit */
+	if (fstat(out, &dst_st) < 0 || !S_ISREG(dst_st.st_mode) ||
+		dst_st.st_nlink != 1 ||
+		((st.st_mode ^ dst_st.st_mode) & S_IXUSR)) {
+		close(in);
+		close(out);
+		return gsym_error_setc(GSYM_EUNSUPPORTED,
+			"'%s' cannot be written over", dst);
+	}
+	error = ftruncate(out, 0) < 0 ?
+		translate(errno, "truncate", dst) :
+		copy_fd(in, out, (uint64_t)st.st_size, src, dst, blob_id);
+	close(in);
 	if (close(out) < 0 && !error)
 		error = translate(errno, "write", dst);
 	if (error)

@@ -335,6 +335,16 @@ int gsym_platform_copy_file(const char *src, const char *dst,
 	return error;
 }
 
+int gsym_platform_copy_over(const char *src, const char *dst,
+	unsigned char *blob_id)
+{
+	(void)src;
+	(void)blob_id;
+	/* CopyFileExW to a new name, then a rename over, instead */
+	return gsym_error_setc(GSYM_EUNSUPPORTED, "'%s' cannot be written over",
+		dst);
+}
+
 static int write_handle(HANDLE h, const char *data, size_t len)
 {
 	while (len) {
