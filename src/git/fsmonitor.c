@@ -288,14 +288,23 @@ bool gsym_fsmonitor_ipc_paths(gsym_buf *include, gsym_buf *sock,
 	return true;
 }
 
+bool gsym_fsmonitor_daemon_wanted(git_config *cfg)
+{
+	int on = 1;
+	bool wanted =
+		git_config_get_bool(&on, cfg, "symlinks.fsmonitordaemon") < 0 ||
+		on;
+
+	git_error_clear();
+	return wanted;
+}
+
 bool gsym_fsmonitor_ipc_wanted(git_config *cfg, const char *gitdir)
 {
 	int on = 1;
 
 	if (git_config_get_bool(&on, cfg, "symlinks.fsmonitoripc") < 0 || on)
-		on = git_config_get_bool(&on, cfg, "symlinks.fsmonitordaemon") <
-				0 ||
-			on;
+		on = gsym_fsmonitor_daemon_wanted(cfg);
 	git_error_clear();
 	/* git's monitor for Linux came with 2.55 */
 	return on && gsym_git_version_at_least(gitdir, 2, 55, 0);

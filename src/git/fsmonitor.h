@@ -137,6 +137,9 @@ bool gsym_fsmonitor_ipc_paths(gsym_buf *include, gsym_buf *sock,
  */
 bool gsym_fsmonitor_ipc_wanted(git_config *cfg, const char *gitdir);
 
+/* Is the daemon wanted at all (symlinks.fsmonitorDaemon, default true)? */
+bool gsym_fsmonitor_daemon_wanted(git_config *cfg);
+
 /*
  * For the daemon of `workdir`: does the repository's config include the
  * file it should write (gsym_fsmonitor_config made it so)? Then

@@ -241,7 +241,8 @@ static void narrow(gsym_run_repo *r)
 			(o->mode == GSYM_MODE_RESTORE && r->writes));
 	if (r->quick || r->trust_daemon)
 		gsym_run_note_through(r);
-	if ((r->quick && r->fsmn && r->writes) || r->trust_daemon)
+	if (((r->quick && r->fsmn && r->writes) || r->trust_daemon) &&
+		gsym_fsmonitor_daemon_wanted(r->cfg))
 		gsym_run_ask_daemon(r);
 
 	/* a hook's quick check spares the lstat: gathering them would not */

@@ -288,6 +288,14 @@ if [ "$monitor" = yes ]; then
 	sleep 0.3
 	check "nested: the inner target edited" r2 restore -q
 	expect_eq "nested: the copy's copy follows" z2 "$(cat "$c2/top/in/z")"
+	# symlinks.fsmonitorDaemon=false: no daemon's word, a full look
+	git -C "$c2" config symlinks.fsmonitorDaemon false
+	(cd "$c2" && LD_PRELOAD=$NOSYM timeout 60 strace -f -qq \
+		-e trace=stat,lstat,newfstatat,statx -o "$TMP/trace" \
+		"$GSYM" restore -q) >/dev/null 2>&1
+	check "nested: no daemon wanted, a restore looks at the copy" \
+		grep -q "\"$c2/top/in/z\"" "$TMP/trace"
+	git -C "$c2" config --unset symlinks.fsmonitorDaemon
 fi
 
 # killed: the next question starts another, and is answered meanwhile
