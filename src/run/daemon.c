@@ -229,9 +229,11 @@ static bool made_here(const gsym_run_repo *r, const char *path)
 }
 
 /*
- * Is every entry as this run leaves it for good (nothing pending, stale
- * or failed, no conflict)? Else what the daemon reported to this run
- * must be looked at again: the next run asks from no token.
+ * Is every entry as this run leaves it for good (nothing pending, stale,
+ * edited or failed, no conflict)? Else what the daemon reported to this
+ * run must be looked at again: the next run asks from no token. (An
+ * edited copy keeps its old record: taken at the daemon's word, a later
+ * run would report it as ours.)
  */
 static bool settled(const gsym_run_repo *r)
 {
@@ -242,6 +244,7 @@ static bool settled(const gsym_run_repo *r)
 
 		if (e->verdict == GSYM_VERDICT_PENDING ||
 			e->verdict == GSYM_VERDICT_STALE ||
+			e->verdict == GSYM_VERDICT_MODIFIED ||
 			e->verdict == GSYM_VERDICT_ERROR)
 			return false;
 	}
