@@ -630,6 +630,14 @@ static int sync_file_in_place(gsym_apply_ctx *ctx, gsym_entry *e,
 	return 0;
 }
 
+/* A copy of ours updated where it is, a deep one or a file: 0 when done. */
+static int update_in_place(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
+{
+	return sync_in_place(ctx, e, abs) == 0 ?
+		0 :
+		sync_file_in_place(ctx, e, abs);
+}
+
 static int create_best(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 {
 	gsym_buf tmp = GSYM_BUF_INIT, stats = GSYM_BUF_INIT,
@@ -643,8 +651,7 @@ static int create_best(gsym_apply_ctx *ctx, gsym_entry *e, const char *abs)
 	if ((e->flags & GSYM_ENTRY_BACKUP) && e->kind != GSYM_KIND_MISSING &&
 		(error = backup(ctx, e, abs, &moved)) < 0)
 		goto failed;
-	if ((error = sync_in_place(ctx, e, abs)) == 0 ||
-		(error = sync_file_in_place(ctx, e, abs)) == 0)
+	if (update_in_place(ctx, e, abs) == 0)
 		goto done; /* a copy updated where it is (else anew) */
 	gsym_error_clear();
 	gsym_tmp_name(&tmp, abs, "new");
