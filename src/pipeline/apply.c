@@ -567,20 +567,40 @@ done:
 }
 
 /*
- * A file copy of ours (or git's placeholder where our record is) whose
- * target changed, written over where it is, as git writes its own files
- * (no inode freed and made: several times quicker than a new file renamed
- * over it on ext4). 0 when done; 1 when it is not one to write so (not a
- * copy first, a backup due, not a regular file of one name, or the
- * platform copies to a new name); an error when it was left half written
- * (the caller makes it anew). Journaled first, as a deep copy's update:
- * a killed write is made anew by the next run.
+ * Is what is at `e`'s path the file copy its record says this tool made,
+ * with the stat noted then? (Not git's placeholder where a killed run
+ * journaled a copy it never put in place: that one goes the long way,
+ * which also removes what the killed run left.)
+ */
+static bool copy_as_recorded(gsym_apply_ctx *ctx, const gsym_entry *e)
+{
+	const gsym_record *rec;
+	bool same;
+
+	state_lock(ctx);
+	rec = gsym_state_find(ctx->state, e->path);
+	same = rec && rec->kind == GSYM_KIND_COPY && rec->ino &&
+		rec->ino == e->disk.ino && rec->size == e->disk.size &&
+		rec->mtime_sec == e->disk.mtime_sec &&
+		rec->mtime_nsec == e->disk.mtime_nsec;
+	state_unlock(ctx);
+	return same;
+}
+
+/*
+ * A file copy of ours, as made, whose target changed, written over where
+ * it is, as git writes its own files (no inode freed and made: several
+ * times quicker than a new file renamed over it on ext4). 0 when done; 1
+ * when it is not one to write so (not a copy first, a backup due, not a
+ * regular file of one name, or the platform copies to a new name); an
+ * error when it was left half written (the caller makes it anew).
+ * Journaled first, as a deep copy's update: a killed write is made anew
+ * by the next run.
  */
 static int sync_file_in_place(gsym_apply_ctx *ctx, gsym_entry *e,
 	const char *abs)
 {
 	gsym_buf src = GSYM_BUF_INIT, stats = GSYM_BUF_INIT;
-	unsigned char was[GSYM_OID_RAWSZ];
 	gsym_record rec;
 	gsym_stat src_st;
 	int64_t read_at;
@@ -589,7 +609,7 @@ static int sync_file_in_place(gsym_apply_ctx *ctx, gsym_entry *e,
 	if (!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
 		e->type != GSYM_TYPE_FILE || (e->flags & GSYM_ENTRY_BACKUP) ||
 		e->disk.type != GSYM_FT_FILE || e->disk.nlink != 1 ||
-		!e->resolved || !was_made(ctx, e->path, was) ||
+		!e->resolved || !copy_as_recorded(ctx, e) ||
 		check_parents_exist(ctx->workdir, e->path) < 0) {
 		gsym_error_clear();
 		return 1;

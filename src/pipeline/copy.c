@@ -265,17 +265,20 @@ static int file_in_place(const char *abs_src, const char *dst,
 	unsigned char *id)
 {
 	gsym_buf tmp = GSYM_BUF_INIT;
-	int error = gsym_platform_copy_over(abs_src, dst, id);
+	int error;
 
-	if (error == GSYM_ENOTFOUND) {
-		gsym_error_clear();
-		return gsym_platform_copy_file(abs_src, dst, id);
-	}
-	if (error != GSYM_EUNSUPPORTED)
-		return error;
-	gsym_error_clear();
 	gsym_tmp_name(&tmp, dst, "new");
 	gsym_copy_discard(tmp.ptr); /* a killed update's */
+	error = gsym_platform_copy_over(abs_src, dst, id);
+	if (error == GSYM_ENOTFOUND) {
+		gsym_error_clear();
+		error = gsym_platform_copy_file(abs_src, dst, id);
+	}
+	if (error != GSYM_EUNSUPPORTED) {
+		gsym_buf_dispose(&tmp);
+		return error;
+	}
+	gsym_error_clear();
 	if ((error = gsym_platform_copy_file(abs_src, tmp.ptr, id)) < 0 ||
 		(error = gsym_platform_rename(tmp.ptr, dst)) < 0)
 		gsym_copy_discard(tmp.ptr);

@@ -3,9 +3,10 @@
  * with EIO, as the exFAT FUSE driver failed them in issue 23, or the
  * process is killed right after its Nth rename(), right after its Nth
  * ftruncate() (a copy being written over where it is, left empty), or
- * right after it creates a file named index.lock (by open() or link()):
+ * right after it creates a file named index.lock (by open() or link()),
+ * or right after its Nth write to its journal (.git/symlinks/journal):
  *   GSYM_FAIL_RENAME=N, GSYM_FAIL_LSTAT=N, GSYM_KILL_RENAME=N,
- *   GSYM_KILL_TRUNCATE=N, GSYM_KILL_LOCK=1
+ *   GSYM_KILL_TRUNCATE=N, GSYM_KILL_LOCK=1, GSYM_KILL_JOURNAL=N
  * GSYM_FAIL_COUNT=FILE appends "<renames> <lstats>" to FILE at exit, to
  * know how many steps there are to fail. */
 #define _GNU_SOURCE
@@ -20,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static long renames, lstats, truncates;
+static long renames, lstats, truncates, journal_writes;
 
 static int ours(void)
 {
@@ -72,6 +73,36 @@ int lstat(const char *path, struct stat *st)
 		return -1;
 	}
 	return real(path, st);
+}
+
+/* Is `fd` open on the run's journal? */
+static int journal_fd(int fd)
+{
+	char link[64], path[4096];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 17)
+		return 0;
+	path[n] = '\0';
+	return !strcmp(path + n - 17, "/symlinks/journal");
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	static ssize_t (*real)(int, const void *, size_t);
+	ssize_t rc;
+
+	if (!real)
+		real = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT,
+			"write");
+	rc = real(fd, buf, len);
+	if (rc > 0 && nth("GSYM_KILL_JOURNAL") && ours() && journal_fd(fd) &&
+		__atomic_add_fetch(&journal_writes, 1, __ATOMIC_SEQ_CST) ==
+			nth("GSYM_KILL_JOURNAL"))
+		kill(getpid(), SIGKILL);
+	return rc;
 }
 
 static int truncate_as(const char *name, int fd, off_t len)

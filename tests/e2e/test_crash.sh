@@ -96,6 +96,24 @@ fi
 
 . "$(dirname "$0")/exfat.sh"
 exfat_mount 512M
+# killed right after journaling a copy, before putting it in place (its
+# temporary made, git's placeholder still there, the copy's record in the
+# journal): the next run removes what it left and ends where an
+# uninterrupted run ends, rather than write the copy over the placeholder
+# and leave the temporary (apply.c copy_as_recorded)
+if [ -f "$FAILNTH" ]; then
+	git clone -q "$TMP/small" "$EXFAT/kj-ref"
+	git clone -q "$TMP/small" "$EXFAT/kj"
+	"$GSYM" -C "$EXFAT/kj-ref" restore -q 2>/dev/null
+	LD_PRELOAD=$FAILNTH GSYM_KILL_JOURNAL=1 "$GSYM" -C "$EXFAT/kj" restore -q 2>/dev/null
+	check "killed after journaling: a temporary was left" test -n "$(leftovers "$EXFAT/kj")"
+	"$GSYM" -C "$EXFAT/kj" restore -q 2>/dev/null
+	expect_eq "killed after journaling: the next run leaves nothing of it" "" "$(leftovers "$EXFAT/kj")"
+	snapshot "$EXFAT/kj-ref" >"$TMP/ref.snap"
+	snapshot "$EXFAT/kj" >"$TMP/killed.snap"
+	check "killed after journaling: same tree as an uninterrupted run" cmp -s "$TMP/ref.snap" "$TMP/killed.snap"
+	check "killed after journaling: git status clean" git_clean "$EXFAT/kj"
+fi
 "$FIXTURES/make-synthetic.sh" "$TMP/src-small" 3000 "${CRASH_COPIES:-1500}"
 crash_case copies "$TMP/src-small" "$EXFAT"
 
