@@ -4,6 +4,7 @@
  */
 #include "run/run_repo.h"
 #include "util/alloc.h"
+#include "util/error.h"
 #include "git/stamp.h"
 #include "git/scan.h"
 
@@ -66,6 +67,19 @@ static void note_unseen(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec)
 		e->flags |= GSYM_ENTRY_UNSEEN;
 }
 
+/* The link's text, from the index, for a report that names it. */
+static void note_target(gsym_entry *e, const gsym_view *view)
+{
+	gsym_node self;
+
+	if (view->lookup(&self, view, e->path) == 0 &&
+		self.type == GSYM_NODE_LINK && self.target) {
+		e->target = self.target;
+		e->target_len = self.target_len;
+	}
+	gsym_error_clear();
+}
+
 /*
  * A hook's quick check: is `e` as our last run left it, without a full
  * plan (nothing it depends on changed, or it takes the quick look)?
@@ -80,8 +94,11 @@ static bool quick_done(gsym_run_repo *r, gsym_entry *e, const gsym_record *rec,
 		(rec && rec->src &&
 			gsym_strlist_touches(&r->through, rec->src)))
 		return false;
-	if (gsym_run_unseen(r, e, rec))
+	if (gsym_run_unseen(r, e, rec)) {
+		if (r->plan.details)
+			note_target(e, view);
 		return true;
+	}
 	if (!r->quick)
 		return false;
 	source_changed = rec &&

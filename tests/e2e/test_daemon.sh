@@ -288,8 +288,14 @@ if [ "$monitor" = yes ]; then
 	sleep 0.3
 	check "nested: the inner target edited" r2 restore -q
 	expect_eq "nested: the copy's copy follows" z2 "$(cat "$c2/top/in/z")"
+	# the daemon's word reports what a full look reports, field by field
+	r2 restore -q
+	r2 status --json >"$TMP/word.json"
 	# symlinks.fsmonitorDaemon=false: no daemon's word, a full look
 	git -C "$c2" config symlinks.fsmonitorDaemon false
+	r2 status --json >"$TMP/full.json"
+	expect_eq "nested: status by the daemon's word is a full look's" \
+		"$(cat "$TMP/full.json")" "$(cat "$TMP/word.json")"
 	(cd "$c2" && LD_PRELOAD=$NOSYM timeout 60 strace -f -qq \
 		-e trace=stat,lstat,newfstatat,statx -o "$TMP/trace" \
 		"$GSYM" restore -q) >/dev/null 2>&1
