@@ -41,8 +41,16 @@ crash_case() { # crash_case NAME SRC PARENT
 	check "$name: several runs were killed mid-way ($killed)" test "$killed" -ge 3
 	"$GSYM" -C "$c" restore -q 2>"$TMP/err"
 	rc=$?
-	expect_eq "$name: the final run ends like an uninterrupted one (exit)" \
-		"$("$GSYM" -C "$ref" restore -q 2>/dev/null; echo $?)" "$rc"
+	ref_rc=$("$GSYM" -C "$ref" restore -q 2>/dev/null; echo $?)
+	if [ "$rc" = "$ref_rc" ]; then
+		pass "$name: the final run ends like an uninterrupted one (exit)"
+	else
+		# (what it said, and what it and the killed runs left: the
+		# failure seen now and then under load is not reproduced yet)
+		fail "$name: the final run ends like an uninterrupted one (exit)" \
+			"exit $rc, expected $ref_rc; it said: $(head -c 2000 "$TMP/err")
+state: $(grep -c . "$c/.git/symlinks/state" 2>/dev/null) lines; journal: $(tr '\0' ' ' <"$c/.git/symlinks/journal" 2>/dev/null | head -c 600)"
+	fi
 	snapshot "$ref" >"$TMP/ref.snap"
 	snapshot "$c" >"$TMP/killed.snap"
 	if cmp -s "$TMP/ref.snap" "$TMP/killed.snap"; then
