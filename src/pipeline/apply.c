@@ -569,8 +569,7 @@ done:
 /*
  * Is what is at `e`'s path the file copy its record says this tool made,
  * with the stat noted then? (Not git's placeholder where a killed run
- * journaled a copy it never put in place: that one goes the long way,
- * which also removes what the killed run left.)
+ * journaled a copy it never put in place: that one goes the long way.)
  */
 static bool copy_as_recorded(gsym_apply_ctx *ctx, const gsym_entry *e)
 {
@@ -579,10 +578,8 @@ static bool copy_as_recorded(gsym_apply_ctx *ctx, const gsym_entry *e)
 
 	state_lock(ctx);
 	rec = gsym_state_find(ctx->state, e->path);
-	same = rec && rec->kind == GSYM_KIND_COPY && rec->ino &&
-		rec->ino == e->disk.ino && rec->size == e->disk.size &&
-		rec->mtime_sec == e->disk.mtime_sec &&
-		rec->mtime_nsec == e->disk.mtime_nsec;
+	same = rec && rec->kind == GSYM_KIND_COPY &&
+		gsym_plan_stat_recorded(rec, &e->disk);
 	state_unlock(ctx);
 	return same;
 }

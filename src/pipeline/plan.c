@@ -220,8 +220,7 @@ static bool looks_like_placeholder(gsym_entry *e, const gsym_view *view)
 	return yes;
 }
 
-/* Does `disk` still carry the lstat recorded when the fallback was made? */
-static bool stat_recorded(const gsym_record *rec, const gsym_stat *disk)
+bool gsym_plan_stat_recorded(const gsym_record *rec, const gsym_stat *disk)
 {
 	return rec->ino &&
 		disk->type ==
@@ -257,7 +256,8 @@ static bool copy_stats_hold(const gsym_view *view, const gsym_record *rec,
 	gsym_buf stats, top = GSYM_BUF_INIT;
 	bool same;
 
-	if (!stat_recorded(rec, disk) || !copy_stats(&stats, view, rec))
+	if (!gsym_plan_stat_recorded(rec, disk) ||
+		!copy_stats(&stats, view, rec))
 		return false;
 	gsym_buf_sets(&top, view->workdir);
 	gsym_buf_puts(&top, rec->path);
@@ -304,7 +304,7 @@ static int owned(bool *out, bool *by_stats, const gsym_view *view,
 	 * own placeholder.)
 	 */
 	if (want == GSYM_FT_JUNCTION ||
-		(want == GSYM_FT_FILE && stat_recorded(rec, disk))) {
+		(want == GSYM_FT_FILE && gsym_plan_stat_recorded(rec, disk))) {
 		*out = true;
 		return 0;
 	}
@@ -529,7 +529,7 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
 	if (e->disk.type == GSYM_FT_LINK && !rec) {
 		e->kind = GSYM_KIND_SYMLINK;
 	} else if (rec && !source_changed && rec->kind == GSYM_KIND_COPY &&
-		stat_recorded(rec, &e->disk) &&
+		gsym_plan_stat_recorded(rec, &e->disk) &&
 		(e->flags & GSYM_ENTRY_SKIP_WORKTREE)) {
 		e->kind = GSYM_KIND_COPY;
 	} else {
@@ -583,7 +583,7 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 		if (rec && (e->flags & GSYM_ENTRY_UNSEEN) && !rec->resync &&
 			rec->kind == GSYM_KIND_COPY &&
 			rec->type == GSYM_TYPE_DIR &&
-			stat_recorded(rec, &e->disk))
+			gsym_plan_stat_recorded(rec, &e->disk))
 			/* nothing changed in it since it was made (a hook) */
 			f->owned = by_stats = true;
 		else if (rec &&
@@ -599,7 +599,8 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 			if (rec->kind == GSYM_KIND_COPY &&
 				(rec->type == GSYM_TYPE_DIR ?
 						!by_stats :
-						!stat_recorded(rec, &e->disk)))
+						!gsym_plan_stat_recorded(rec,
+							&e->disk)))
 				e->flags |= GSYM_ENTRY_RESTAT;
 			/*
 			 * a hard link its target's edit went through (one
@@ -607,7 +608,7 @@ static int look_at_disk(facts *f, gsym_entry *e, const gsym_view *view,
 			 * the target by git leaves it holding, ours
 			 */
 			if (rec->kind == GSYM_KIND_HARDLINK &&
-				!stat_recorded(rec, &e->disk))
+				!gsym_plan_stat_recorded(rec, &e->disk))
 				e->flags |= GSYM_ENTRY_RESTAT;
 			if (by_stats && rec->kind == GSYM_KIND_COPY)
 				e->flags |= GSYM_ENTRY_PROVEN;

@@ -144,6 +144,9 @@ bool gsym_plan_quick(gsym_entry *e, const gsym_view *view,
  */
 void gsym_plan_forms(gsym_entry *e, const gsym_plan_opts *opts);
 
+/* Does `disk` still carry the lstat recorded when the fallback was made? */
+bool gsym_plan_stat_recorded(const gsym_record *rec, const gsym_stat *disk);
+
 /*
  * Is the copy `rec` made still current, proven by lstat alone: its
  * target as it was copied (and for a directory every source its stat

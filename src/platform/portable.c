@@ -58,8 +58,8 @@ int gsym_lock_with_mark(const char *path, const char *mark)
 		gsym_platform_remove(tmp.ptr);
 	}
 	gsym_buf_dispose(&tmp);
-	if (error == GSYM_EEXISTS)
-		return gsym_platform_lock(path, mark); /* its "file exists" */
+	if (error == GSYM_EEXISTS) /* its "file exists" (or, gone since, it) */
+		return gsym_platform_lock(path, mark);
 	if (error == GSYM_EUNSUPPORTED || error == GSYM_EPRIVILEGE) {
 		gsym_error_clear();
 		return gsym_platform_lock(path, mark);

@@ -667,7 +667,8 @@ static size_t first_below(const gsym_run_repo *r, const char *dir, size_t len)
 /*
  * Is what a copy of `dir` holds through the links below it (a directory
  * link's copy inside the copy) as our last run left it: each such link
- * unchanged since (nothing noted through it), and the daemon saw nothing
+ * unchanged since, and nothing noted through it or its target (a link it
+ * resolved through changed: quick_done's rule), and the daemon saw nothing
  * change at its target, nor, the same way, through links below that?
  * `budget` bounds the walk (links of links); spent, the answer is no.
  */
@@ -687,6 +688,7 @@ static bool below_unseen(gsym_run_repo *r, const char *dir,
 			!strncmp(rec->src, "..", 2) ||
 			memcmp(rec->blob, e->id, GSYM_OID_RAWSZ) ||
 			gsym_strlist_touches(&r->through, e->path) ||
+			gsym_strlist_touches(&r->through, rec->src) ||
 			gsym_strlist_touches(&r->seen, rec->src))
 			return false;
 		--*budget;

@@ -209,6 +209,7 @@ static void set_up_apply(gsym_run_repo *r)
 static void narrow(gsym_run_repo *r)
 {
 	const gsym_run_opts *o = r->o;
+	bool daemon;
 
 	/*
 	 * A branch switch: plan in full only what changed or lost its stamp.
@@ -236,13 +237,13 @@ static void narrow(gsym_run_repo *r)
 	 * nothing change at or below, nor at its target, is as our last
 	 * run left it; the rest is looked at
 	 */
-	r->trust_daemon = !r->quick && r->fsmn && !o->npathspec &&
+	daemon = r->fsmn && gsym_fsmonitor_daemon_wanted(r->cfg);
+	r->trust_daemon = !r->quick && daemon && !o->npathspec &&
 		(o->mode == GSYM_MODE_STATUS ||
 			(o->mode == GSYM_MODE_RESTORE && r->writes));
 	if (r->quick || r->trust_daemon)
 		gsym_run_note_through(r);
-	if (((r->quick && r->fsmn && r->writes) || r->trust_daemon) &&
-		gsym_fsmonitor_daemon_wanted(r->cfg))
+	if ((r->quick && daemon && r->writes) || r->trust_daemon)
 		gsym_run_ask_daemon(r);
 
 	/* a hook's quick check spares the lstat: gathering them would not */

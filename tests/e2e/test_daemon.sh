@@ -277,6 +277,8 @@ if [ "$monitor" = yes ]; then
 			"$(grep -o "\"$c2/\(top\|l2\|l3\)/[^\"]*\"" "$TMP/trace" | sort -u)"
 		check "nested: strace saw the run" grep -q "$c2/.git/" "$TMP/trace"
 	done
+	expect_eq "nested: git status after them, as with real links" "" \
+		"$(LD_PRELOAD=$NOSYM git -C "$c2" status --porcelain --untracked-files=all)"
 	echo edited >"$c2/top/in/z"
 	sleep 0.3
 	check_fails "nested: an edit in the copy's copy: status says so" r2 status -q
