@@ -328,7 +328,7 @@ static int put_stats(gsym_apply_ctx *ctx, const gsym_record *rec,
 	gsym_buf all = GSYM_BUF_INIT;
 	int error;
 
-	gsym_copy_stats_line(&all, "", rec->src, top, src_top);
+	gsym_copy_stats_line(&all, "", rec->src, top, src_top, 0);
 	gsym_buf_put(&all, below->ptr, below->size);
 	error = gsym_state_manifest_put(ctx->state, rec->path, &all);
 	gsym_buf_dispose(&all);

@@ -3,6 +3,7 @@
 #include "util/alloc.h"
 #include "pipeline/resolve.h"
 #include "pipeline/validate.h"
+#include "platform/platform.h"
 #include "util/error.h"
 #include "util/util.h"
 
@@ -18,6 +19,8 @@ typedef struct {
 	uint64_t size, ino, src_size, src_ino;
 	long long mtime_sec, src_mtime_sec;
 	unsigned long mtime_nsec, src_mtime_nsec;
+	/* when the two were last found alike by their bytes (0: never) */
+	long long checked;
 } listed;
 
 /*
@@ -316,16 +319,19 @@ static bool holds(const char *abs, const unsigned char *id)
 /*
  * Take the file `rel` over from the earlier copy into `dst`: when it is
  * still as made, from the same source (`src`, whose stat is `sst`) still
- * as it was. 0 with its blob id in `id`; 1 when not taken.
+ * as it was. 0 with its blob id in `id` (in place, its lstat in `kept` and
+ * when it was last found alike its source by its bytes in `checked`); 1
+ * when not taken.
  */
 static int take_over(walk_ctx *w, const char *src, const char *rel,
 	const char *dst, const gsym_stat *sst, unsigned char *id,
-	gsym_stat *kept)
+	gsym_stat *kept, int64_t *checked)
 {
 	earlier *old = w->old;
 	listed *l;
 	gsym_buf from = GSYM_BUF_INIT;
 	gsym_stat ost;
+	int64_t now = 0;
 	bool racy;
 	int error = 1;
 
@@ -341,7 +347,9 @@ static int take_over(walk_ctx *w, const char *src, const char *rel,
 	 * else an edit in the same tick keeps size, time and inode, and in
 	 * place the bytes are compared (a copy is hard-linked only so)
 	 */
-	racy = l->src_mtime_sec >= l->mtime_sec - GSYM_RACY_SECONDS;
+	racy = l->src_mtime_sec >=
+		(l->checked > l->mtime_sec ? l->checked : l->mtime_sec) -
+			GSYM_RACY_SECONDS;
 	if (racy && !old->in_place)
 		return 1;
 	gsym_path_join(&from, old->top, rel);
@@ -363,10 +371,20 @@ static int take_over(walk_ctx *w, const char *src, const char *rel,
 	error = w->view->known_id && w->view->known_id(id, w->view, src, sst) ?
 		0 :
 		w->view->hash(id, w->view, src, GSYM_TYPE_FILE);
-	if (!error && racy && !holds(from.ptr, id))
-		error = 1; /* copied anew */
-	if (!error && old->in_place)
+	/*
+	 * compared by its bytes once: the time before the read is noted, so
+	 * that, the source being older than that by the clock's tick, the
+	 * next run takes the pair by stat (git's racy-clean rule)
+	 */
+	if (!error && racy) {
+		now = gsym_platform_now();
+		if (!holds(from.ptr, id))
+			error = 1; /* copied anew */
+	}
+	if (!error && old->in_place) {
 		*kept = ost;
+		*checked = racy ? now : l->checked;
+	}
 done:
 	gsym_buf_dispose(&from);
 	return error;
@@ -381,12 +399,12 @@ static int stat_made(walk_ctx *w, const char *dst, const char *rel,
 
 	if (error < 0)
 		return error;
-	gsym_copy_stats_line(w->stats, rel, src, &st, sst);
+	gsym_copy_stats_line(w->stats, rel, src, &st, sst, 0);
 	return 0;
 }
 
 void gsym_copy_stats_line(gsym_buf *out, const char *rel, const char *src,
-	const gsym_stat *made, const gsym_stat *from)
+	const gsym_stat *made, const gsym_stat *from, int64_t checked)
 {
 	gsym_buf_puts(out, rel);
 	gsym_buf_putc(out, '\0');
@@ -397,6 +415,10 @@ void gsym_copy_stats_line(gsym_buf *out, const char *rel, const char *src,
 		made->mtime_nsec, (unsigned long long)made->ino,
 		(unsigned long long)from->size, (long long)from->mtime_sec,
 		from->mtime_nsec, (unsigned long long)from->ino);
+	if (checked > made->mtime_sec) { /* (else it tells nothing) */
+		gsym_buf_truncate(out, out->size - 1);
+		gsym_buf_printf(out, " %lld\n", (long long)checked);
+	}
 }
 
 /* Counting: stop (GSYM_ELIMIT, w->over) once past the limit. */
@@ -441,6 +463,7 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
 	unsigned char id[GSYM_OID_RAWSZ];
 	gsym_buf abs = GSYM_BUF_INIT;
 	gsym_stat st, made;
+	int64_t checked = 0;
 	int error;
 
 	if (known)
@@ -459,7 +482,9 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
 		return gsym_error_setc(GSYM_ELIMIT,
 			"deep copy of '%s' is larger than 64 GiB", src);
 	made.type = GSYM_FT_NONE;
-	if (dst && (error = take_over(w, src, rel, dst, &st, id, &made)) <= 0) {
+	if (dst &&
+		(error = take_over(w, src, rel, dst, &st, id, &made,
+			 &checked)) <= 0) {
 		/* taken over from the earlier copy (or failed) */
 	} else if (dst) {
 		/* hashed as it is copied: what the copy holds */
@@ -476,7 +501,7 @@ static int file(walk_ctx *w, const char *src, const char *rel, const char *dst,
 	}
 	if (!error && dst && w->stats && made.type == GSYM_FT_FILE)
 		/* kept where it is: its lstat was just taken */
-		gsym_copy_stats_line(w->stats, rel, src, &made, &st);
+		gsym_copy_stats_line(w->stats, rel, src, &made, &st, checked);
 	else if (!error && dst && w->stats)
 		error = stat_made(w, dst, rel, src, &st);
 	if (error < 0)
@@ -941,16 +966,23 @@ static bool next_listed(listed *out, const char **p, const char *end)
 	const char *nul2 =
 		nul ? memchr(nul + 1, '\0', (size_t)(end - nul - 1)) : NULL;
 	const char *s = nul2 ? nul2 + 1 : NULL;
-	unsigned long long v[8];
-	bool neg[8];
+	unsigned long long v[9] = { 0 };
+	bool neg[9] = { false };
 	size_t i;
 
-	/* size, mtime, nsec, inode; the same of the source (times signed) */
-	for (i = 0; s && i < 8; i++)
-		if (!list_number(&v[i], &neg[i], &s, end, i < 7 ? ' ' : '\n',
+	/*
+	 * size, mtime, nsec, inode; the same of the source (times signed);
+	 * then, where it was noted, when the two were last compared
+	 */
+	for (i = 0; s && i < 7; i++)
+		if (!list_number(&v[i], &neg[i], &s, end, ' ',
 			    i == 1 || i == 5))
 			return false;
-	if (!s)
+	if (!s ||
+		(!list_number(&v[7], &neg[7], &s, end, '\n', false) &&
+			(!list_number(&v[7], &neg[7], &s, end, ' ', false) ||
+				!list_number(&v[8], &neg[8], &s, end, '\n',
+					true))))
 		return false;
 	out->rel = *p;
 	out->src = nul + 1;
@@ -962,6 +994,7 @@ static bool next_listed(listed *out, const char **p, const char *end)
 	out->src_mtime_sec = neg[5] ? -(long long)v[5] : (long long)v[5];
 	out->src_mtime_nsec = (unsigned long)v[6];
 	out->src_ino = (uint64_t)v[7];
+	out->checked = neg[8] ? -(long long)v[8] : (long long)v[8];
 	*p = s;
 	return true;
 }
@@ -1022,7 +1055,9 @@ int gsym_copy_restat(gsym_buf *out, const gsym_view *view,
 				made.mtime_sec >= before)
 				error = GSYM_ERROR;
 		}
-		gsym_copy_stats_line(out, l.rel, l.src, &made, &from);
+		/* both older than the run that compared them */
+		gsym_copy_stats_line(out, l.rel, l.src, &made, &from,
+			before + GSYM_RACY_SECONDS);
 	}
 	gsym_buf_dispose(&at);
 	return error;
@@ -1066,6 +1101,33 @@ bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats)
 	}
 	gsym_error_clear();
 	gsym_buf_dispose(&abs);
+	return same;
+}
+
+bool gsym_copy_unedited_at(const char *abs_top, const gsym_buf *stats,
+	const char *const *rels, size_t n)
+{
+	gsym_buf abs = GSYM_BUF_INIT;
+	earlier list;
+	bool same = true;
+	size_t i;
+
+	earlier_init(&list, abs_top, stats);
+	for (i = 0; same && i < n; i++) {
+		const listed *l = earlier_find(&list, rels[i]);
+		gsym_stat st;
+		int error;
+
+		gsym_buf_clear(&abs);
+		gsym_path_join(&abs, abs_top, rels[i]);
+		error = gsym_platform_lstat(&st, abs.ptr);
+		/* one it does not list: made and gone again is no edit */
+		same = l ? error == 0 && same_stat(l, &st) :
+			   error == GSYM_ENOTFOUND;
+	}
+	gsym_error_clear();
+	gsym_buf_dispose(&abs);
+	earlier_dispose(&list);
 	return same;
 }
 

@@ -148,6 +148,15 @@ int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats);
 
 /*
+ * The same, of the `n` paths `rels` (relative to the top)
+ * alone, when nothing else in the copy can have changed (the fsmonitor
+ * daemon saw nothing else change): each listed one as made, and none
+ * there that the list does not hold.
+ */
+bool gsym_copy_unedited_at(const char *abs_top, const gsym_buf *stats,
+	const char *const *rels, size_t n);
+
+/*
  * Are the sources of everything `stats` lists as they were when it was
  * copied (lstat through `view`)? Then the copy is current.
  */
@@ -173,9 +182,14 @@ bool gsym_copy_stats_older(const gsym_buf *stats, int64_t before);
 int gsym_copy_restat(gsym_buf *out, const gsym_view *view,
 	const gsym_buf *stats, const char *copy, int64_t before);
 
-/* One line of a stat list: `rel` made from `src`, their lstat. */
+/*
+ * One line of a stat list: `rel` made from `src`, their lstat; and
+ * `checked`, when the two were last found alike by their bytes (0: only
+ * when made), which makes the pair racy only where the source is not
+ * older than that (GSYM_RACY_SECONDS).
+ */
 void gsym_copy_stats_line(gsym_buf *out, const char *rel, const char *src,
-	const gsym_stat *made, const gsym_stat *from);
+	const gsym_stat *made, const gsym_stat *from, int64_t checked);
 
 /* Is `top` (an lstat) the one on the first line of `stats`, the top's? */
 bool gsym_copy_stats_of(const gsym_buf *stats, const gsym_stat *top);

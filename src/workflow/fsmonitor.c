@@ -33,6 +33,9 @@ typedef struct {
 	gsym_strlist hardlinked; /* targets of our hard links */
 	unsigned char *named; /* per entry: name it in the answer */
 	unsigned char *verdict; /* per record: 1 still ours, 2 not, 0 unknown */
+	/* what the daemon saw change, sorted; nothing else changed */
+	gsym_strlist seen;
+	bool by_daemon;
 	gsym_buf *out;
 	size_t count; /* paths named */
 } query;
@@ -66,17 +69,62 @@ static bool stat_equal(const query *q, const gsym_istat *is, uint32_t mode,
 			is->gid == st->gid);
 }
 
+/*
+ * What the daemon saw change below the directory `path`, relative to it,
+ * in `rels` (a directory without its '/': its own line tells whether it
+ * was replaced, and the daemon names what a new one holds; not the top,
+ * whose stat the record proves)
+ */
+static void seen_below(const query *q, const char *path, gsym_strlist *rels)
+{
+	const gsym_strlist *seen = &q->seen;
+	size_t len = strlen(path), lo = 0, hi = seen->n;
+
+	while (lo < hi) { /* the first at or after "<path>/" */
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(seen->v[mid], path, len);
+
+		if (c < 0 || (!c && seen->v[mid][len] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < seen->n && !strncmp(seen->v[lo], path, len) &&
+		seen->v[lo][len] == '/';
+		lo++) {
+		const char *rel = seen->v[lo] + len + 1;
+		size_t n = strlen(rel);
+
+		if (n && rel[n - 1] == '/')
+			n--;
+		if (n)
+			gsym_strlist_add(rels, rel, n);
+	}
+}
+
+/*
+ * A deep copy as made, by its stat list: every file in it, or where the
+ * daemon tells what changed since git's token, only those
+ */
 static bool copy_unedited(const query *q, const char *path,
 	const gsym_buf *stats)
 {
 	gsym_buf top = GSYM_BUF_INIT;
+	gsym_strlist rels = GSYM_STRLIST_INIT;
 	bool same;
 
 	if (!stats->size)
 		return true;
 	gsym_buf_sets(&top, q->repo->workdir);
 	gsym_buf_puts(&top, path);
-	same = gsym_copy_unedited(top.ptr, stats);
+	if (q->by_daemon) {
+		seen_below(q, path, &rels);
+		same = gsym_copy_unedited_at(top.ptr, stats,
+			(const char *const *)rels.v, rels.n);
+	} else {
+		same = gsym_copy_unedited(top.ptr, stats);
+	}
+	gsym_strlist_dispose(&rels);
 	gsym_buf_dispose(&top);
 	return same;
 }
@@ -365,6 +413,11 @@ static void answer_from_daemon(query *q, const gsym_buf *changed)
 		put_path(q, q->state->touched.v[i]);
 	for (; p && p < end; p += strlen(p) + 1)
 		if (*p)
+			gsym_strlist_adds(&q->seen, p);
+	gsym_strlist_sort(&q->seen);
+	q->by_daemon = true;
+	for (p = changed->ptr; p && p < end; p += strlen(p) + 1)
+		if (*p)
 			name_changed(q, p);
 }
 
@@ -498,6 +551,7 @@ static int respond_read(query *q, gsym_repo *repo, int asked,
 	free(q->named);
 	free(q->verdict);
 	gsym_strlist_dispose(&q->hardlinked);
+	gsym_strlist_dispose(&q->seen);
 	gsym_state_dispose(&state);
 	return 0;
 }

@@ -2,7 +2,8 @@
  * (not the git it runs), the Nth rename() or lstat() of the process fails
  * with EIO, as the exFAT FUSE driver failed them in issue 23, or the
  * process is killed right after its Nth rename(), right after its Nth
- * ftruncate() (a copy being written over where it is, left empty), or
+ * ftruncate() (a copy written over where it is with fewer bytes than it
+ * held, before it is cut to length: new bytes, then old ones), or
  * right after it creates a file named index.lock (by open() or link()),
  * or right after its Nth write to its journal (.git/symlinks/journal):
  *   GSYM_FAIL_RENAME=N, GSYM_FAIL_LSTAT=N, GSYM_KILL_RENAME=N,

@@ -92,6 +92,10 @@ echo edited >>"$c/dl/u"
 check "an edit inside a directory copy names the link" named dl
 check "not the path inside it" not_named dl/u
 echo u >"$c/dl/u"
+renew
+echo n >"$c/dl/new"
+check "a new file inside a directory copy names the link" named dl
+rm -f "$c/dl/new"
 # (the hooks would: this suite installs none; after git's racy window,
 # so that the run notes the copy's new stats: GSYM_RACY_SECONDS)
 sleep 3

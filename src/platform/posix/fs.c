@@ -185,9 +185,13 @@ static int hash_fd(unsigned char *out, int fd, uint64_t size, const char *path)
 	return 0;
 }
 
-/* Copy the open `in` (`size` bytes by its fstat) into `out`, hashed. */
-static int copy_fd(int in, int out, uint64_t size, const char *src,
-	const char *dst, unsigned char *blob_id)
+/*
+ * Copy the open `in` (`size` bytes by its fstat) into `out` from its start,
+ * hashed; `out` held `had` bytes, and what is left of them past the copy is
+ * cut off once it is written.
+ */
+static int copy_fd(int in, int out, uint64_t size, uint64_t had,
+	const char *src, const char *dst, unsigned char *blob_id)
 {
 	char chunk[65536];
 	gsym_sha1 sha;
@@ -209,6 +213,8 @@ static int copy_fd(int in, int out, uint64_t size, const char *src,
 			gsym_sha1_update(&sha, chunk, (size_t)n);
 		total += (uint64_t)n;
 	}
+	if (had > total && ftruncate(out, (off_t)total) < 0)
+		return translate(errno, "truncate", dst);
 	if (blob_id) {
 		if (total == size)
 			gsym_sha1_final(blob_id, &sha);
@@ -250,7 +256,7 @@ int gsym_platform_copy_file(const char *src, const char *dst,
 		close(in);
 		return error;
 	}
-	error = copy_fd(in, out, (uint64_t)st.st_size, src, dst, blob_id);
+	error = copy_fd(in, out, (uint64_t)st.st_size, 0, src, dst, blob_id);
 	close(in);
 	if (close(out) < 0 && !error)
 		error = translate(errno, "write", dst);
@@ -281,9 +287,14 @@ int gsym_platform_copy_over(const char *src, const char *dst,
 		return gsym_error_setc(GSYM_EUNSUPPORTED,
 			"'%s' cannot be written over", dst);
 	}
-	error = ftruncate(out, 0) < 0 ?
-		translate(errno, "truncate", dst) :
-		copy_fd(in, out, (uint64_t)st.st_size, src, dst, blob_id);
+	/*
+	 * written over from the start and only then cut to length: a file
+	 * cut to nothing first is, to ext4 (auto_da_alloc), one being
+	 * replaced, and its close starts the writeback of its blocks (ten
+	 * times the cost of the write for a small file)
+	 */
+	error = copy_fd(in, out, (uint64_t)st.st_size, (uint64_t)dst_st.st_size,
+		src, dst, blob_id);
 	close(in);
 	if (close(out) < 0 && !error)
 		error = translate(errno, "write", dst);
