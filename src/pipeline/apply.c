@@ -585,12 +585,13 @@ static bool copy_as_recorded(gsym_apply_ctx *ctx, const gsym_entry *e)
 }
 
 /*
- * A file copy of ours, as made, whose target changed, written over where
- * it is, as git writes its own files (no inode freed and made: several
- * times quicker than a new file renamed over it on ext4). 0 when done; 1
- * when it is not one to write so (not a copy first, a backup due, not a
- * regular file of one name, or the platform copies to a new name); an
- * error when it was left half written (the caller makes it anew).
+ * A file copy of ours, as made, whose target changed, or git's placeholder
+ * of the link (a checkout of another version of it wrote one), written
+ * over where it is, as git writes its own files (no inode freed and made:
+ * several times quicker than a new file renamed over it on ext4). 0 when
+ * done; 1 when it is not one to write so (not a copy first, a backup due,
+ * not a regular file of one name, or the platform copies to a new name);
+ * an error when it was left half written (the caller makes it anew).
  * Journaled first, as a deep copy's update: a killed write is made anew
  * by the next run.
  */
@@ -606,7 +607,9 @@ static int sync_file_in_place(gsym_apply_ctx *ctx, gsym_entry *e,
 	if (!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
 		e->type != GSYM_TYPE_FILE || (e->flags & GSYM_ENTRY_BACKUP) ||
 		e->disk.type != GSYM_FT_FILE || e->disk.nlink != 1 ||
-		!e->resolved || !copy_as_recorded(ctx, e) ||
+		!e->resolved ||
+		(e->kind != GSYM_KIND_PLACEHOLDER &&
+			!copy_as_recorded(ctx, e)) ||
 		check_parents_exist(ctx->workdir, e->path) < 0) {
 		gsym_error_clear();
 		return 1;
