@@ -42,13 +42,19 @@ void gsym_buf_putc(gsym_buf *buf, char c)
 void gsym_buf_vprintf(gsym_buf *buf, const char *fmt, va_list ap)
 {
 	va_list again;
+	size_t room;
 	int n;
 
+	/* formatted once where it fits (the usual case), else again */
+	gsym_buf_grow(buf, 63);
+	room = buf->asize - buf->size;
 	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(buf->ptr + buf->size, room, fmt, ap);
 	assert(n >= 0);
-	gsym_buf_grow(buf, (size_t)n);
-	vsnprintf(buf->ptr + buf->size, (size_t)n + 1, fmt, again);
+	if ((size_t)n >= room) {
+		gsym_buf_grow(buf, (size_t)n);
+		vsnprintf(buf->ptr + buf->size, (size_t)n + 1, fmt, again);
+	}
 	va_end(again);
 	buf->size += (size_t)n;
 }
