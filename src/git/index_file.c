@@ -220,12 +220,37 @@ int gsym_index_file_read(gsym_index_file *out, const char *path)
 
 typedef struct {
 	gsym_reader *r;
+	/* or, in memory, these bytes (an index being written) */
+	const gsym_slice *slices;
+	size_t nslices, slice, slice_off;
 	unsigned char *buf;
 	size_t pos, have;
 	bool eof;
 	uint32_t version;
 	gsym_buf name; /* version 4: the last path, rebuilt */
 } walker;
+
+/* The next bytes of the slices, up to `max`, into `dst`: how many. */
+static size_t from_slices(walker *w, unsigned char *dst, size_t max)
+{
+	size_t got = 0;
+
+	while (got < max && w->slice < w->nslices) {
+		const gsym_slice *s = &w->slices[w->slice];
+		size_t n = s->len - w->slice_off;
+
+		if (n > max - got)
+			n = max - got;
+		memcpy(dst + got, (const char *)s->data + w->slice_off, n);
+		got += n;
+		w->slice_off += n;
+		if (w->slice_off == s->len) {
+			w->slice++;
+			w->slice_off = 0;
+		}
+	}
+	return got;
+}
 
 /* Keep what is not walked yet, and read more after it. */
 static int refill(walker *w)
@@ -234,8 +259,11 @@ static int refill(walker *w)
 	w->have -= w->pos;
 	w->pos = 0;
 	while (!w->eof && w->have < WALK_WINDOW) {
-		ptrdiff_t n = gsym_platform_reader_read(w->r, w->buf + w->have,
-			WALK_WINDOW - w->have);
+		ptrdiff_t n = w->slices ?
+			(ptrdiff_t)from_slices(w, w->buf + w->have,
+				WALK_WINDOW - w->have) :
+			gsym_platform_reader_read(w->r, w->buf + w->have,
+				WALK_WINDOW - w->have);
 
 		if (n < 0)
 			return (int)n;
@@ -599,6 +627,26 @@ int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
 		return gsym_error_setc(error,
 			"index: cannot walk the entries of '%s'", path);
 	return error;
+}
+
+int gsym_index_file_walk_links_of(gsym_index_links *out, const gsym_slice *v,
+	size_t n)
+{
+	walker w;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	w.slices = v;
+	w.nslices = n;
+	w.buf = gsym_malloc(WALK_WINDOW);
+	error = walk_entries(out, &w, NULL);
+	free(w.buf);
+	gsym_buf_dispose(&w.name);
+	return error == GSYM_EUNSUPPORTED ?
+		gsym_error_setc(error,
+			"index: cannot walk the entries written") :
+		error;
 }
 
 void gsym_index_file_dispose(gsym_index_file *f)

@@ -100,6 +100,10 @@ typedef struct {
 int gsym_index_file_walk_links(gsym_index_links *out, const char *path,
 	gsym_strlist *paths);
 
+/* The same of an index in memory: the bytes of `v`, one after another. */
+int gsym_index_file_walk_links_of(gsym_index_links *out, const gsym_slice *v,
+	size_t n);
+
 /*
  * The checksum the index file at `path` ends with, read alone (an index
  * of 1 000 000 entries is 80 MB). An error when it cannot be read or is

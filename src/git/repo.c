@@ -310,18 +310,26 @@ static gsym_slice *patched_slices(size_t *n, unsigned char *sum,
 	return v;
 }
 
-/* Write the index as read, with the patches, to `path` (a new file). */
-static int write_patched(const gsym_repo *repo, const char *path)
+/*
+ * Write the index as read, with the patches, to `path` (a new file); its
+ * checksum and link entries noted as written (a walk in memory, where
+ * reading it back would cost a read of the whole file).
+ */
+static int write_patched(gsym_repo *repo, const char *path)
 {
-	unsigned char sum[20];
 	gsym_buf fsmn = GSYM_BUF_INIT;
 	size_t n;
 	gsym_slice *v;
 	int error;
 
 	build_fsmn(&fsmn, repo, &repo->file, true);
-	v = patched_slices(&n, sum, repo, &fsmn);
+	v = patched_slices(&n, repo->written_sum, repo, &fsmn);
 	error = gsym_platform_write_slices(path, v, n);
+	if (!error &&
+		gsym_index_file_walk_links_of(&repo->written_links, v, n) < 0)
+		gsym_error_clear(); /* read back when asked */
+	else if (!error)
+		repo->written_known = true;
 	free(v);
 	gsym_buf_dispose(&fsmn);
 	return error;
@@ -665,6 +673,8 @@ int gsym_repo_write_index(gsym_repo *repo)
 	gsym_buf path = GSYM_BUF_INIT;
 	int error = 0;
 
+	repo->written_known = false;
+
 	if (!repo->index && (repo->npatches || repo->nfsmn_marks)) {
 		/*
 		 * The bytes read with the patches, under a temporary name with
@@ -676,8 +686,10 @@ int gsym_repo_write_index(gsym_repo *repo)
 		if ((error = write_patched(repo, path.ptr)) < 0 ||
 			(error = keep_index_time(repo, path.ptr)) < 0 ||
 			(error = gsym_platform_rename(path.ptr,
-				 repo->index_path)) < 0)
+				 repo->index_path)) < 0) {
+			repo->written_known = false;
 			remove_new_index(repo);
+		}
 		goto done;
 	}
 	if (!repo->index)
@@ -765,7 +777,12 @@ int gsym_repo_index_checksum(char out[41], const gsym_repo *repo)
 {
 	unsigned char sum[20];
 	size_t i;
-	int error = gsym_index_file_checksum(sum, repo->index_path);
+	int error = 0;
+
+	if (repo->written_known) /* as this run wrote it */
+		memcpy(sum, repo->written_sum, sizeof(sum));
+	else
+		error = gsym_index_file_checksum(sum, repo->index_path);
 
 	if (!error && is_zero(sum, sizeof(sum)))
 		error = stat_checksum(sum, repo->index_path);

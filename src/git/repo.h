@@ -41,6 +41,14 @@ typedef struct {
 	 */
 	struct gsym_fsmn_mark *fsmn_marks;
 	size_t nfsmn_marks, capfsmn_marks;
+	/*
+	 * the index this run wrote, when it wrote the bytes itself: its
+	 * checksum and the walk of its link entries, known without reading
+	 * it back (gsym_repo_written_links)
+	 */
+	bool written_known;
+	unsigned char written_sum[20];
+	gsym_index_links written_links;
 } gsym_repo;
 
 /*

@@ -79,8 +79,10 @@ static int mark_links(char mark[MARK_LEN + 1], const gsym_repo *repo,
 	git_oid id;
 	int error;
 
-	if ((error = gsym_index_file_walk_links(&l, repo->index_path, paths)) <
-		0)
+	if (repo->written_known && !paths) /* as this run wrote it */
+		l = repo->written_links;
+	else if ((error = gsym_index_file_walk_links(&l, repo->index_path,
+			  paths)) < 0)
 		return error;
 	git_oid_fromraw(&id, l.digest);
 	git_oid_tostr(mark + 82, 41, &id);
