@@ -312,57 +312,68 @@ fi
 # --- a link-heavy repository (issue 22's shape) -----------------------------
 # Half the entries links, directory links to directories of thousands of
 # files, some of those holding directory links again
-# (fixtures/make-linkheavy.sh), on ext4 with symlink() refused: restore
-# from placeholders against `cp -rL` of a clone with real links (the
-# copying limit), a no-op restore and `git status` with the hooks against
-# `git status` in a placeholder clone, and a switch between the two
-# releases with the hooks against the same switch in the placeholder
-# clone. BENCH_LINKHEAVY=DIRSxFILES (default 20x1000 from 50k files up,
-# else 4x50), 0 skips.
+# (fixtures/make-linkheavy.sh), on ext4 with symlink() refused and (a
+# smaller shape) on exFAT: restore from placeholders against `cp -rL` of
+# a clone with real links (the copying limit), a no-op restore and `git
+# status` with the hooks against `git status` in a placeholder clone, and
+# a switch between the two releases with the hooks against the same
+# switch in the placeholder clone. BENCH_LINKHEAVY=DIRSxFILES (default
+# 20x1000 from 50k files up, else 4x50; 0 skips),
+# BENCH_LINKHEAVY_EXFAT=DIRSxFILES (default 5x500 from 50k up, else 2x50).
 heavy_note=""
-heavy_step() {
-	shape=${BENCH_LINKHEAVY:-}
-	[ -n "$shape" ] || { [ "$files" -ge 50000 ] && shape=20x1000 || shape=4x50; }
+heavy_rows=""
+# heavy_on DISK DIR PRELOAD SHAPE: the shape's clones in DIR, timed
+heavy_on() {
+	disk=$1 hdir=$2 pre=$3 shape=$4
 	hd=${shape%x*} hp=${shape#*x}
-	nosym=${BENCH_NOSYMLINK:-$work/nosymlink.so}
-	[ -f "$nosym" ] || cc -shared -fPIC -o "$nosym" "$root/tests/e2e/nosymlink.c" 2>/dev/null ||
-		{ heavy_note="link-heavy step skipped: no C compiler"; return; }
-	"$root/fixtures/make-linkheavy.sh" "$work/lh" "$hd" "$hp"
-	rm -rf "$work/lr" "$work/lp" "$work/lf"
-	git clone -q --branch main "$work/lh" "$work/lr"
+	lh=$work/lh-$shape
+	[ -d "$lh" ] || "$root/fixtures/make-linkheavy.sh" "$lh" "$hd" "$hp"
+	rm -rf "$work/lr" "$hdir/lp" "$hdir/lf" "$hdir/lcp"
+	git clone -q --branch main "$lh" "$work/lr"
 	for side in p f; do
-		LD_PRELOAD=$nosym git clone -q --branch main "$work/lh" "$work/l$side"
-		git -C "$work/l$side" branch -q release2 origin/release2
+		LD_PRELOAD=$pre git clone -q --branch main "$lh" "$hdir/l$side"
+		git -C "$hdir/l$side" branch -q release2 origin/release2
 	done
-	LD_PRELOAD=$nosym "$bin" -C "$work/lf" install-hooks >/dev/null
+	LD_PRELOAD=$pre "$bin" -C "$hdir/lf" install-hooks >/dev/null
 	# restore from placeholders against cp -rL of the tree with links,
 	# alternated (each destroys its input)
 	h_restore="" h_cp=""
 	i=0
 	while [ "$i" -lt "$runs" ]; do
-		h_cp="$h_cp $(time_it "rm -rf $work/lcp" cp -rL "$work/lr" "$work/lcp")"
-		h_restore="$h_restore $(time_it "LD_PRELOAD=$nosym $bin -C $work/lf reset -q" \
-			env LD_PRELOAD="$nosym" "$bin" -C "$work/lf" restore -q)"
+		h_cp="$h_cp $(time_it "rm -rf $hdir/lcp" cp -rL "$work/lr" "$hdir/lcp")"
+		h_restore="$h_restore $(time_it "LD_PRELOAD=$pre $bin -C $hdir/lf reset -q" \
+			env LD_PRELOAD="$pre" "$bin" -C "$hdir/lf" restore -q)"
 		i=$((i + 1))
 	done
-	rm -rf "$work/lcp"
+	rm -rf "$hdir/lcp"
 	# shellcheck disable=SC2086 # the runs are space-separated numbers
 	h_restore=$(echo $h_restore | tr ' ' '\n' | median)
 	# shellcheck disable=SC2086 # (the same)
 	h_cp=$(echo $h_cp | tr ' ' '\n' | median)
-	LD_PRELOAD=$nosym git -C "$work/lf" status >/dev/null
-	[ -z "$(LD_PRELOAD=$nosym git -C "$work/lf" status --porcelain)" ] ||
-		echo "WARNING: link-heavy clone not clean after restore" >&2
-	h_files=$(find "$work/lf" -path "$work/lf/.git" -prune -o -type f -print | wc -l)
-	h_ph_files=$(find "$work/lp" -path "$work/lp/.git" -prune -o -type f -print | wc -l)
-	h_status_p=$(hf heavy-status-p --warmup 1 "env LD_PRELOAD=$nosym git -C $work/lp status --porcelain")
-	h_status_f=$(hf heavy-status-f --warmup 1 "env LD_PRELOAD=$nosym git -C $work/lf status --porcelain")
-	h_noop=$(hf heavy-noop --warmup 1 "env LD_PRELOAD=$nosym $bin -C $work/lf restore -q")
-	h_sw_p=$(hf heavy-switch-p --warmup 1 "cd $work/lp && LD_PRELOAD=$nosym sh -c 'git checkout -q release2 && git checkout -q main'")
-	h_sw_f=$(hf heavy-switch-f --warmup 1 "cd $work/lf && LD_PRELOAD=$nosym sh -c 'git checkout -q release2 && git checkout -q main'")
-	[ -z "$(LD_PRELOAD=$nosym git -C "$work/lf" status --porcelain)" ] ||
-		echo "WARNING: link-heavy clone not clean after the switches" >&2
-	heavy_note="link-heavy: $hd directories of $hp files, $(git -C "$work/lf" ls-files | wc -l) index entries; files on disk: $h_ph_files with placeholders, $h_files with copies"
+	LD_PRELOAD=$pre git -C "$hdir/lf" status >/dev/null
+	[ -z "$(LD_PRELOAD=$pre git -C "$hdir/lf" status --porcelain)" ] ||
+		echo "WARNING: link-heavy clone not clean after restore ($disk)" >&2
+	h_files=$(find "$hdir/lf" -path "$hdir/lf/.git" -prune -o -type f -print | wc -l)
+	h_ph_files=$(find "$hdir/lp" -path "$hdir/lp/.git" -prune -o -type f -print | wc -l)
+	h_status_p=$(hf heavy-status-p --warmup 1 "env LD_PRELOAD=$pre git -C $hdir/lp status --porcelain")
+	h_status_f=$(hf heavy-status-f --warmup 1 "env LD_PRELOAD=$pre git -C $hdir/lf status --porcelain")
+	h_noop=$(hf heavy-noop --warmup 1 "env LD_PRELOAD=$pre $bin -C $hdir/lf restore -q")
+	h_sw_p=$(hf heavy-switch-p --warmup 1 "cd $hdir/lp && LD_PRELOAD=$pre sh -c 'git checkout -q release2 && git checkout -q main'")
+	h_sw_f=$(hf heavy-switch-f --warmup 1 "cd $hdir/lf && LD_PRELOAD=$pre sh -c 'git checkout -q release2 && git checkout -q main'")
+	[ -z "$(LD_PRELOAD=$pre git -C "$hdir/lf" status --porcelain)" ] ||
+		echo "WARNING: link-heavy clone not clean after the switches ($disk)" >&2
+	heavy_rows="$heavy_rows$disk:$h_restore $h_cp $h_status_p $h_status_f $h_noop $h_sw_p $h_sw_f
+"
+	heavy_note="${heavy_note}link-heavy ($disk): $hd directories of $hp files, $(git -C "$hdir/lf" ls-files | wc -l) index entries; files on disk: $h_ph_files with placeholders, $h_files with copies
+"
+}
+heavy_step() {
+	shape=${BENCH_LINKHEAVY:-}
+	[ -n "$shape" ] || { [ "$files" -ge 50000 ] && shape=20x1000 || shape=4x50; }
+	nosym=${BENCH_NOSYMLINK:-$work/nosymlink.so}
+	[ -f "$nosym" ] || cc -shared -fPIC -o "$nosym" "$root/tests/e2e/nosymlink.c" 2>/dev/null ||
+		{ heavy_note="link-heavy step skipped: no C compiler"; return; }
+	heavy_on "ext4, links refused" "$work" "$nosym" "$shape"
 }
 if [ "${BENCH_LINKHEAVY:-}" != 0 ]; then
 	heavy_step
@@ -466,6 +477,13 @@ for r in rows:
 		rm -rf "$exfat_dir/cp" "$e"
 		[ -d "$work/mk" ] || gitcmd_branches
 		gitcmd_pair exFAT "$exfat_dir" ""
+		rm -rf "$exfat_dir/gp" "$exfat_dir/gf"
+	fi
+	# the link-heavy shape, smaller (FUSE serves one request at a time)
+	if [ "${BENCH_LINKHEAVY:-}" != 0 ]; then
+		shape=${BENCH_LINKHEAVY_EXFAT:-}
+		[ -n "$shape" ] || { [ "$files" -ge 50000 ] && shape=5x500 || shape=2x50; }
+		heavy_on exFAT "$exfat_dir" "" "$shape"
 	fi
 }
 if [ "${BENCH_EXFAT:-1}" != 0 ]; then
@@ -537,20 +555,23 @@ if [ -n "$nl_big_hook" ]; then
 	goal "no links, $big: pre-commit, ms past the process" "$(beyond "$nl_big_guard" "$nl_big_proc")" 5
 	goal "no links, $big: after a checkout, ms past process" "$(beyond "$nl_big_wt" "$nl_big_proc")" 5
 fi
-if [ -n "${h_restore:-}" ]; then
-	row "link-heavy: restore (from placeholders)" "$h_restore"
-	row "link-heavy: cp -rL of a clone with links" "$h_cp"
-	row "link-heavy: git status, placeholder clone" "$h_status_p"
-	row "link-heavy: git status, with the hooks" "$h_status_f"
-	row "link-heavy: no-op restore" "$h_noop"
-	row "link-heavy: switch and back, placeholder clone" "$h_sw_p"
-	row "link-heavy: switch and back, with the hooks" "$h_sw_f"
-	goal "link-heavy: restore / cp -rL" "$(ratio "$h_restore" "$h_cp")" 1.0
-	goal "link-heavy: no-op restore / git status" "$(ratio "$h_noop" "$h_status_p")" 1.0
-	goal "link-heavy: git status with the hooks / without" "$(ratio "$h_status_f" "$h_status_p")" 1.0
-	goal "link-heavy: switch with the hooks / without" "$(ratio "$h_sw_f" "$h_sw_p")" 1.5
-fi
-[ -z "$heavy_note" ] || echo "$heavy_note"
+echo "$heavy_rows" | while IFS=: read -r disk figures; do
+	[ -n "$disk" ] || continue
+	# shellcheck disable=SC2086 # seven numbers, split on purpose
+	set -- $figures
+	row "link-heavy ($disk): restore (from placeholders)" "$1"
+	row "link-heavy ($disk): cp -rL of a clone with links" "$2"
+	row "link-heavy ($disk): git status, placeholder clone" "$3"
+	row "link-heavy ($disk): git status, with the hooks" "$4"
+	row "link-heavy ($disk): no-op restore" "$5"
+	row "link-heavy ($disk): switch and back, placeholder clone" "$6"
+	row "link-heavy ($disk): switch and back, with the hooks" "$7"
+	goal "link-heavy ($disk): restore / cp -rL" "$(ratio "$1" "$2")" 1.0
+	goal "link-heavy ($disk): no-op restore / git status" "$(ratio "$5" "$3")" 1.0
+	goal "link-heavy ($disk): git status with the hooks / without" "$(ratio "$4" "$3")" 1.0
+	goal "link-heavy ($disk): switch with the hooks / without" "$(ratio "$7" "$6")" 1.5
+done
+[ -z "$heavy_note" ] || echo "$heavy_note" | sed "/^$/d"
 goal "peak memory: restore / git status" "$(ratio "$mem_restore" "$mem_status")" 1.0
 goal "no-op restore / git ls-files -s" "$(ratio "$noop_ms" "$ls_ms")" 1.0
 goal "no-op restore / git status (issue 22)" "$(ratio "$noop_ms" "$status_ph_ms")" 0.3
