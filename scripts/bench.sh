@@ -555,7 +555,8 @@ if [ -n "$nl_big_hook" ]; then
 	goal "no links, $big: pre-commit, ms past the process" "$(beyond "$nl_big_guard" "$nl_big_proc")" 5
 	goal "no links, $big: after a checkout, ms past process" "$(beyond "$nl_big_wt" "$nl_big_proc")" 5
 fi
-echo "$heavy_rows" | while IFS=: read -r disk figures; do
+# (a here-document, not a pipe: the goals are kept in this shell)
+while IFS=: read -r disk figures; do
 	[ -n "$disk" ] || continue
 	# shellcheck disable=SC2086 # seven numbers, split on purpose
 	set -- $figures
@@ -570,7 +571,9 @@ echo "$heavy_rows" | while IFS=: read -r disk figures; do
 	goal "link-heavy ($disk): no-op restore / git status" "$(ratio "$5" "$3")" 1.0
 	goal "link-heavy ($disk): git status with the hooks / without" "$(ratio "$4" "$3")" 1.0
 	goal "link-heavy ($disk): switch with the hooks / without" "$(ratio "$7" "$6")" 1.5
-done
+done <<EOF
+$heavy_rows
+EOF
 [ -z "$heavy_note" ] || echo "$heavy_note" | sed "/^$/d"
 goal "peak memory: restore / git status" "$(ratio "$mem_restore" "$mem_status")" 1.0
 goal "no-op restore / git ls-files -s" "$(ratio "$noop_ms" "$ls_ms")" 1.0

@@ -604,8 +604,9 @@ static int sync_file_in_place(gsym_apply_ctx *ctx, gsym_entry *e,
 	int64_t read_at;
 	int error;
 
-	if (!e->nhows || e->hows[0] != GSYM_HOW_COPY ||
-		e->type != GSYM_TYPE_FILE || (e->flags & GSYM_ENTRY_BACKUP) ||
+	if (!gsym_platform_copies_over() || !e->nhows ||
+		e->hows[0] != GSYM_HOW_COPY || e->type != GSYM_TYPE_FILE ||
+		(e->flags & GSYM_ENTRY_BACKUP) ||
 		e->disk.type != GSYM_FT_FILE || e->disk.nlink != 1 ||
 		!e->resolved ||
 		(e->kind != GSYM_KIND_PLACEHOLDER &&

@@ -95,8 +95,10 @@ int gsym_platform_copy_file(const char *src, const char *dst,
  * no inode is freed and made. GSYM_ENOTFOUND when `dst` does not exist;
  * GSYM_EUNSUPPORTED when it may not be written so (not a regular file,
  * more than one name, another executable bit; or not on this platform).
- * A copy that fails half way removes `dst`.
+ * A copy that fails half way removes `dst`. gsym_platform_copies_over:
+ * whether this platform writes over at all (else, always unsupported).
  */
+bool gsym_platform_copies_over(void);
 int gsym_platform_copy_over(const char *src, const char *dst,
 	unsigned char *blob_id);
 

@@ -284,6 +284,11 @@ int gsym_platform_copy_file(const char *src, const char *dst,
 	return 0;
 }
 
+bool gsym_platform_copies_over(void)
+{
+	return false;
+}
+
 int gsym_platform_copy_over(const char *src, const char *dst,
 	unsigned char *blob_id)
 {

@@ -265,6 +265,11 @@ int gsym_platform_copy_file(const char *src, const char *dst,
 	return error;
 }
 
+bool gsym_platform_copies_over(void)
+{
+	return true;
+}
+
 int gsym_platform_copy_over(const char *src, const char *dst,
 	unsigned char *blob_id)
 {
