@@ -585,6 +585,25 @@ static bool copy_as_recorded(gsym_apply_ctx *ctx, const gsym_entry *e)
 }
 
 /*
+ * Before git's placeholder of `e` is written over: a record of the copy
+ * to be (no stat, no hash: nothing proves it yet), so that a run killed
+ * half way leaves a record for its "sync" line to mark, and the next run
+ * makes the copy again rather than take the torn file for an edit.
+ */
+static int journal_pending(gsym_apply_ctx *ctx, const gsym_entry *e)
+{
+	gsym_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = GSYM_KIND_COPY;
+	rec.type = GSYM_TYPE_FILE;
+	memcpy(rec.blob, e->id, GSYM_OID_RAWSZ);
+	rec.src = e->resolved;
+	rec.path = e->path;
+	return gsym_state_journal(ctx->state, &rec);
+}
+
+/*
  * A file copy of ours, as made, whose target changed, or git's placeholder
  * of the link (a checkout of another version of it wrote one), written
  * over where it is, as git writes its own files (no inode freed and made:
@@ -616,7 +635,9 @@ static int sync_file_in_place(gsym_apply_ctx *ctx, gsym_entry *e,
 		return 1;
 	}
 	state_lock(ctx);
-	error = gsym_state_journal_sync(ctx->state, e->path);
+	error = e->kind == GSYM_KIND_PLACEHOLDER ? journal_pending(ctx, e) : 0;
+	if (!error)
+		error = gsym_state_journal_sync(ctx->state, e->path);
 	state_unlock(ctx);
 	if (error < 0)
 		return error;

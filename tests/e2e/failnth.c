@@ -5,9 +5,11 @@
  * ftruncate() (a copy written over where it is with fewer bytes than it
  * held, before it is cut to length: new bytes, then old ones), or
  * right after it creates a file named index.lock (by open() or link()),
- * or right after its Nth write to its journal (.git/symlinks/journal):
+ * or right after its Nth write to its journal (.git/symlinks/journal), or
+ * to a regular file of the work tree (outside .git: a copy being written):
  *   GSYM_FAIL_RENAME=N, GSYM_FAIL_LSTAT=N, GSYM_KILL_RENAME=N,
- *   GSYM_KILL_TRUNCATE=N, GSYM_KILL_LOCK=1, GSYM_KILL_JOURNAL=N
+ *   GSYM_KILL_TRUNCATE=N, GSYM_KILL_LOCK=1, GSYM_KILL_JOURNAL=N,
+ *   GSYM_KILL_WRITE=N
  * GSYM_FAIL_COUNT=FILE appends "<renames> <lstats>" to FILE at exit, to
  * know how many steps there are to fail. */
 #define _GNU_SOURCE
@@ -22,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static long renames, lstats, truncates, journal_writes;
+static long renames, lstats, truncates, journal_writes, tree_writes;
 
 static int ours(void)
 {
@@ -76,18 +78,38 @@ int lstat(const char *path, struct stat *st)
 	return real(path, st);
 }
 
-/* Is `fd` open on the run's journal? */
-static int journal_fd(int fd)
+/* The path `fd` is open on, in `path`; its length, or 0. */
+static size_t fd_path(int fd, char *path, size_t size)
 {
-	char link[64], path[4096];
+	char link[64];
 	ssize_t n;
 
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 17)
+	n = readlink(link, path, size - 1);
+	if (n <= 0)
 		return 0;
 	path[n] = '\0';
-	return !strcmp(path + n - 17, "/symlinks/journal");
+	return (size_t)n;
+}
+
+/* Is `fd` open on the run's journal? */
+static int journal_fd(int fd)
+{
+	char path[4096];
+	size_t n = fd_path(fd, path, sizeof(path));
+
+	return n >= 17 && !strcmp(path + n - 17, "/symlinks/journal");
+}
+
+/* Is `fd` open on a file of the work tree (a regular file outside .git)? */
+static int tree_fd(int fd)
+{
+	char path[4096];
+	struct stat st;
+
+	return fd_path(fd, path, sizeof(path)) && path[0] == '/' &&
+		!strstr(path, "/.git/") && fstat(fd, &st) == 0 &&
+		S_ISREG(st.st_mode);
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
@@ -102,6 +124,10 @@ ssize_t write(int fd, const void *buf, size_t len)
 	if (rc > 0 && nth("GSYM_KILL_JOURNAL") && ours() && journal_fd(fd) &&
 		__atomic_add_fetch(&journal_writes, 1, __ATOMIC_SEQ_CST) ==
 			nth("GSYM_KILL_JOURNAL"))
+		kill(getpid(), SIGKILL);
+	if (rc > 0 && nth("GSYM_KILL_WRITE") && ours() && tree_fd(fd) &&
+		__atomic_add_fetch(&tree_writes, 1, __ATOMIC_SEQ_CST) ==
+			nth("GSYM_KILL_WRITE"))
 		kill(getpid(), SIGKILL);
 	return rc;
 }

@@ -185,6 +185,29 @@ if [ -f "$FAILNTH" ]; then
 		check "killed at write $n: git status is clean" git_clean "$kc"
 	done
 	git -C "$src" reset -q --hard HEAD~4
+
+	# killed while git's placeholder of a file link was being written over
+	# with its target (a first restore): the copy left torn, the target's
+	# first bytes alone; the journal said so, and the next run makes it
+	bsrc=$TMP/bigsrc
+	git init -q "$bsrc"
+	seq 1 40000 >"$bsrc/big.txt" # 229 kB: written in several writes
+	ln -s big.txt "$bsrc/lbig"
+	git -C "$bsrc" add -A
+	git -C "$bsrc" commit -qm "a link to a large file"
+	kb=$TMP/kb
+	clone_placeholders "$bsrc" "$kb"
+	env LD_PRELOAD="$NOSYM:$FAILNTH" GSYM_KILL_WRITE=1 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$GSYM" -C "$kb" restore -q >/dev/null 2>&1
+	expect_eq "killed writing over a placeholder: killed there" 137 $?
+	check "killed writing over a placeholder: left torn" \
+		test "$(wc -c <"$kb/lbig")" -lt "$(wc -c <"$kb/big.txt")"
+	expect_rc "killed writing over a placeholder: the next run ends well" 0 \
+		nosym "$GSYM" -C "$kb" restore -q
+	check "killed writing over a placeholder: the copy holds its target" \
+		cmp -s "$kb/lbig" "$kb/big.txt"
+	check "killed writing over a placeholder: git status is clean" git_clean "$kb"
 elif [ "${CI:-}" = true ]; then
 	fail "failnth.so missing under CI: $FAILNTH"
 fi
