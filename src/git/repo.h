@@ -44,7 +44,7 @@ typedef struct {
 	/*
 	 * the index this run wrote, when it wrote the bytes itself: its
 	 * checksum and the walk of its link entries, known without reading
-	 * it back (gsym_repo_written_links)
+	 * it back (gsym_repo_index_checksum, and the mark a run leaves)
 	 */
 	bool written_known;
 	unsigned char written_sum[20];

@@ -148,10 +148,10 @@ int gsym_copy_dir_sync(unsigned char *hash, const gsym_view *view,
 bool gsym_copy_unedited(const char *abs_top, const gsym_buf *stats);
 
 /*
- * The same, of the `n` paths `rels` (relative to the top)
- * alone, when nothing else in the copy can have changed (the fsmonitor
- * daemon saw nothing else change): each listed one as made, and none
- * there that the list does not hold.
+ * The same, of the `n` paths `rels` (relative to the top) alone, where
+ * nothing else in the copy can have changed (the fsmonitor daemon saw
+ * nothing else change): each one the list holds as made, and none there
+ * that it does not hold.
  */
 bool gsym_copy_unedited_at(const char *abs_top, const gsym_buf *stats,
 	const char *const *rels, size_t n);
