@@ -27,6 +27,8 @@ echo x >"$src/a/x"
 echo y >"$src/b/c/y"
 echo t >"$src/lib/t"
 echo u >"$src/lib/u"
+mkdir "$src/lib/sub"
+echo v >"$src/lib/sub/v"
 ln -s ../lib/t "$src/a/fl"
 ln -s lib "$src/dl"
 git -C "$src" add -A
@@ -92,14 +94,29 @@ echo edited >>"$c/dl/u"
 check "an edit inside a directory copy names the link" named dl
 check "not the path inside it" not_named dl/u
 echo u >"$c/dl/u"
+# below the top, only what the daemon saw change is compared with the
+# copy's stat list (the top's own stat unchanged): a file edited in a
+# directory of the copy
 renew
-echo n >"$c/dl/new"
-check "a new file inside a directory copy names the link" named dl
-rm -f "$c/dl/new"
+echo edited >>"$c/dl/sub/v"
+check "an edit in a directory of a directory copy names the link" named dl
+echo v >"$c/dl/sub/v"
 # (the hooks would: this suite installs none; after git's racy window,
 # so that the run notes the copy's new stats: GSYM_RACY_SECONDS)
 sleep 3
 check "a restore takes the copy put back as ours" env LD_PRELOAD="$NOSYM" "$GSYM" -C "$c" restore -q
+renew
+check "then nothing is named" not_named dl
+# a file new in a directory of the copy (the list does not hold it)
+echo n >"$c/dl/sub/new"
+check "a new file in a directory of a directory copy names the link" named dl
+rm -f "$c/dl/sub/new"
+renew
+echo n >"$c/dl/new"
+check "a new file inside a directory copy names the link" named dl
+rm -f "$c/dl/new"
+sleep 3
+check "a restore takes the copy as ours again" env LD_PRELOAD="$NOSYM" "$GSYM" -C "$c" restore -q
 renew
 echo t2 >"$c/lib/t"
 check "a target edited is named" named lib/t
