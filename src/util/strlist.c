@@ -117,8 +117,8 @@ static int cmp_prefix(const char *s, const char *path, size_t len, char next)
 	return (int)(unsigned char)s[len] - (int)(unsigned char)next;
 }
 
-/* Is there an element of the sorted list that cmp_prefix finds equal? */
-static bool find_prefix(const gsym_strlist *l, const char *path, size_t len,
+/* The first element of the sorted list cmp_prefix puts at or after it. */
+static size_t lower_prefix(const gsym_strlist *l, const char *path, size_t len,
 	char next)
 {
 	size_t lo = 0, hi = l->n;
@@ -131,7 +131,27 @@ static bool find_prefix(const gsym_strlist *l, const char *path, size_t len,
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* Is there an element of the sorted list that cmp_prefix finds equal? */
+static bool find_prefix(const gsym_strlist *l, const char *path, size_t len,
+	char next)
+{
+	size_t lo = lower_prefix(l, path, len, next);
+
 	return lo < l->n && cmp_prefix(l->v[lo], path, len, next) == 0;
+}
+
+size_t gsym_strlist_below(const gsym_strlist *l, const char *dir, size_t *first)
+{
+	size_t len = strlen(dir), i;
+
+	*first = lower_prefix(l, dir, len, '/');
+	for (i = *first; i < l->n && cmp_prefix(l->v[i], dir, len, '/') == 0;
+		i++)
+		;
+	return i - *first;
 }
 
 /* Is a directory above `path`'s first `len` bytes in the list? */

@@ -58,6 +58,13 @@ bool gsym_strlist_contains(const gsym_strlist *l, const char *s);
  */
 bool gsym_strlist_touches(const gsym_strlist *l, const char *path);
 
+/*
+ * The paths of the sorted list `l` below the directory `dir` ("dir/..."):
+ * how many, from `*first` on.
+ */
+size_t gsym_strlist_below(const gsym_strlist *l, const char *dir,
+	size_t *first);
+
 /* Does the sorted list `l` hold `path` or a directory above it? */
 bool gsym_strlist_covers(const gsym_strlist *l, const char *path);
 

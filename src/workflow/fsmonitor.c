@@ -77,22 +77,11 @@ static bool stat_equal(const query *q, const gsym_istat *is, uint32_t mode,
  */
 static void seen_below(const query *q, const char *path, gsym_strlist *rels)
 {
-	const gsym_strlist *seen = &q->seen;
-	size_t len = strlen(path), lo = 0, hi = seen->n;
+	size_t first, i, len = strlen(path),
+			 count = gsym_strlist_below(&q->seen, path, &first);
 
-	while (lo < hi) { /* the first at or after "<path>/" */
-		size_t mid = (lo + hi) / 2;
-		int c = strncmp(seen->v[mid], path, len);
-
-		if (c < 0 || (!c && seen->v[mid][len] < '/'))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < seen->n && !strncmp(seen->v[lo], path, len) &&
-		seen->v[lo][len] == '/';
-		lo++) {
-		const char *rel = seen->v[lo] + len + 1;
+	for (i = first; i < first + count; i++) {
+		const char *rel = q->seen.v[i] + len + 1;
 		size_t n = strlen(rel);
 
 		if (n && rel[n - 1] == '/')

@@ -206,6 +206,17 @@ static void test_scan__strlist_touches(void **state)
 	assert_true(gsym_strlist_covers(&set, "d"));
 	assert_false(gsym_strlist_covers(&set, "a/b")); /* not below */
 	assert_false(gsym_strlist_covers(&set, "a/b-x-y"));
+	{
+		size_t first;
+
+		/* below a directory: "a/b/c", not "a/b-x" (sorted before it) */
+		assert_int_equal(1, gsym_strlist_below(&set, "a/b", &first));
+		assert_string_equal("a/b/c", set.v[first]);
+		assert_int_equal(2, gsym_strlist_below(&set, "a", &first));
+		assert_int_equal(0, gsym_strlist_below(&set, "d", &first));
+		assert_int_equal(1, gsym_strlist_below(&set, "e/f", &first));
+		assert_int_equal(0, gsym_strlist_below(&set, "e/f/", &first));
+	}
 	gsym_strlist_adds(&set, "d");
 	gsym_strlist_unique(&set);
 	assert_int_equal(4, set.n);
