@@ -220,12 +220,18 @@ fi
 if command -v strace >/dev/null 2>&1; then
 	rc=$TMP/racy
 	clone_placeholders "$src" "$rc"
+	# (the sources written now, whatever the clone took: every copy made
+	# next is within the clock's tick of its source)
+	find "$rc/lib" -type f -exec touch {} +
 	nosym "$GSYM" -C "$rc" restore -q
 	echo "file 3 of 4, changed" >"$src/lib/d4/f3"
 	git -C "$src" commit -qam "lib/d4/f3 changed"
 	git -C "$rc" pull -q
 	sleep 3
-	nosym "$GSYM" -C "$rc" restore -q
+	(cd "$rc" && LD_PRELOAD=$NOSYM ASAN_OPTIONS=detect_leaks=0 strace -f -qq \
+		-e trace=open,openat -o "$TMP/racy1.strace" "$GSYM" restore -q)
+	check "the first update compares the racy copies by their bytes" \
+		test "$(grep -c '/links/l[0-9]*/d[0-9]*/f[0-9]*", O_RDONLY' "$TMP/racy1.strace")" -gt 1000
 	echo "file 3 of 4, changed again" >"$src/lib/d4/f3"
 	git -C "$src" commit -qam "lib/d4/f3 changed again"
 	git -C "$rc" pull -q
