@@ -604,6 +604,23 @@ static int journal_pending(gsym_apply_ctx *ctx, const gsym_entry *e)
 }
 
 /*
+ * A write over git's placeholder failed half way (and removed what it
+ * wrote): the placeholder as git wrote it, the link's text, so a run that
+ * then fails to make the copy the long way too leaves the tree as it
+ * found it. The write's message stays the one said.
+ */
+static void put_placeholder_back(const gsym_entry *e, const char *abs)
+{
+	gsym_error_saved saved;
+
+	if (!e->target)
+		return;
+	gsym_error_save(&saved);
+	gsym_platform_write_new(abs, e->target, e->target_len);
+	gsym_error_restore(&saved, 0);
+}
+
+/*
  * A file copy of ours, as made, whose target changed, or git's placeholder
  * of the link (a checkout of another version of it wrote one), written
  * over where it is, as git writes its own files (no inode freed and made:
@@ -652,6 +669,8 @@ static int sync_file_in_place(gsym_apply_ctx *ctx, gsym_entry *e,
 		gsym_error_clear();
 		return 1;
 	}
+	if (error < 0 && e->kind == GSYM_KIND_PLACEHOLDER)
+		put_placeholder_back(e, abs);
 	e->made = GSYM_HOW_COPY;
 	if (error < 0 ||
 		(error = gsym_platform_set_mtime(abs, stamp_time(ctx), 0)) <

@@ -6,10 +6,11 @@
  * held, before it is cut to length: new bytes, then old ones), or
  * right after it creates a file named index.lock (by open() or link()),
  * or right after its Nth write to its journal (.git/symlinks/journal), or
- * to a regular file of the work tree (outside .git: a copy being written):
+ * to a regular file of the work tree (outside .git: a copy being written);
+ * and the writes to such files numbered in a list fail with EIO:
  *   GSYM_FAIL_RENAME=N, GSYM_FAIL_LSTAT=N, GSYM_KILL_RENAME=N,
  *   GSYM_KILL_TRUNCATE=N, GSYM_KILL_LOCK=1, GSYM_KILL_JOURNAL=N,
- *   GSYM_KILL_WRITE=N
+ *   GSYM_KILL_WRITE=N, GSYM_FAIL_WRITE=N[,N...]
  * GSYM_FAIL_COUNT=FILE appends "<renames> <lstats>" to FILE at exit, to
  * know how many steps there are to fail. */
 #define _GNU_SOURCE
@@ -24,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static long renames, lstats, truncates, journal_writes, tree_writes;
+static long renames, lstats, truncates, journal_writes, tree_writes, tree_tries;
 
 static int ours(void)
 {
@@ -112,6 +113,20 @@ static int tree_fd(int fd)
 		S_ISREG(st.st_mode);
 }
 
+/* Is `n` one of the comma-separated numbers of `var`? */
+static int listed(const char *var, long n)
+{
+	const char *v = getenv(var);
+	char *end;
+
+	while (v && *v) {
+		if (strtol(v, &end, 10) == n)
+			return 1;
+		v = *end == ',' ? end + 1 : NULL;
+	}
+	return 0;
+}
+
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	static ssize_t (*real)(int, const void *, size_t);
@@ -120,6 +135,12 @@ ssize_t write(int fd, const void *buf, size_t len)
 	if (!real)
 		real = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT,
 			"write");
+	if (getenv("GSYM_FAIL_WRITE") && ours() && tree_fd(fd) &&
+		listed("GSYM_FAIL_WRITE",
+			__atomic_add_fetch(&tree_tries, 1, __ATOMIC_SEQ_CST))) {
+		errno = EIO;
+		return -1;
+	}
 	rc = real(fd, buf, len);
 	if (rc > 0 && nth("GSYM_KILL_JOURNAL") && ours() && journal_fd(fd) &&
 		__atomic_add_fetch(&journal_writes, 1, __ATOMIC_SEQ_CST) ==

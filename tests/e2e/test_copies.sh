@@ -208,6 +208,20 @@ if [ -f "$FAILNTH" ]; then
 	check "killed writing over a placeholder: the copy holds its target" \
 		cmp -s "$kb/lbig" "$kb/big.txt"
 	check "killed writing over a placeholder: git status is clean" git_clean "$kb"
+
+	# a write over the placeholder that fails half way, and the copy the
+	# long way failing too: the tree as it was, git's placeholder
+	kf=$TMP/kf
+	clone_placeholders "$bsrc" "$kf"
+	env LD_PRELOAD="$NOSYM:$FAILNTH" GSYM_FAIL_WRITE=1,3 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$GSYM" -C "$kf" restore >"$TMP/out" 2>&1
+	expect_eq "a failed write over a placeholder: the run fails" 1 $?
+	check "and says so on the link's line" grep -q "^error .*lbig -> big.txt.*Input/output error" "$TMP/out"
+	expect_eq "and git's placeholder is back" "big.txt" "$(cat "$kf/lbig")"
+	check "and git status is clean" git_clean "$kf"
+	expect_rc "the next run makes the copy" 0 nosym "$GSYM" -C "$kf" restore -q
+	check "the copy holds its target" cmp -s "$kf/lbig" "$kf/big.txt"
 elif [ "${CI:-}" = true ]; then
 	fail "failnth.so missing under CI: $FAILNTH"
 fi
